@@ -1,0 +1,267 @@
+/* csvr.c: see csvr.h. */
+#include "csvr.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csvr {
+	rd *r;
+	size_t ncols;            /* 0 until the header is read */
+	uint64_t lineno;
+	char **fields;
+	size_t nfields, fcap;
+	/* libcsv slow path: fields copied into arena */
+	struct csv_parser p;
+	char *arena;
+	size_t alen, acap;
+	size_t *offs;            /* field offsets into arena */
+	size_t ocap;
+	int record_done;
+	int oom;
+};
+
+csvr *
+csvr_from_rd(rd *r, rs_err *e)
+{
+	csvr *c = calloc(1, sizeof *c);
+
+	if (c == NULL || csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(c);
+		rd_close(r);
+		rs_errf(e, EX_SOFTWARE, "out of memory");
+		return NULL;
+	}
+	c->r = r;
+	return c;
+}
+
+csvr *
+csvr_open(const char *path, rs_err *e)
+{
+	rd *r = rd_open(path, e);
+
+	return r == NULL ? NULL : csvr_from_rd(r, e);
+}
+
+void
+csvr_close(csvr *c)
+{
+	if (c == NULL)
+		return;
+	csv_free(&c->p);
+	rd_close(c->r);
+	free(c->fields);
+	free(c->arena);
+	free(c->offs);
+	free(c);
+}
+
+uint64_t
+csvr_lineno(const csvr *c)
+{
+	return c->lineno;
+}
+
+const char *
+csvr_name(const csvr *c)
+{
+	return rd_name(c->r);
+}
+
+rd *
+csvr_rd(csvr *c)
+{
+	return c->r;
+}
+
+static int
+push_field(csvr *c, char *f)
+{
+	if (c->nfields == c->fcap) {
+		size_t ncap = c->fcap ? c->fcap * 2 : 16;
+		char **nf = realloc(c->fields, ncap * sizeof *nf);
+
+		if (nf == NULL)
+			return -1;
+		c->fields = nf;
+		c->fcap = ncap;
+	}
+	c->fields[c->nfields++] = f;
+	return 0;
+}
+
+static void
+cb_field(void *s, size_t len, void *data)
+{
+	csvr *c = data;
+
+	if (c->oom)
+		return;
+	if (c->alen + len + 1 > c->acap) {
+		size_t ncap = (c->alen + len + 1) * 2;
+		char *na = realloc(c->arena, ncap);
+
+		if (na == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->arena = na;
+		c->acap = ncap;
+	}
+	if (c->nfields == c->ocap) {
+		size_t ncap = c->ocap ? c->ocap * 2 : 16;
+		size_t *no = realloc(c->offs, ncap * sizeof *no);
+
+		if (no == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->offs = no;
+		c->ocap = ncap;
+	}
+	if (len > 0)
+		memcpy(c->arena + c->alen, s, len);
+	c->arena[c->alen + len] = '\0';
+	c->offs[c->nfields++] = c->alen;
+	c->alen += len + 1;
+}
+
+static void
+cb_record(int term, void *data)
+{
+	(void)term;
+	((csvr *)data)->record_done = 1;
+}
+
+/* Parses a record that starts with line (which holds a quote) via libcsv,
+ * reading further lines while a quoted field stays open. */
+static int
+slow_record(csvr *c, char *line, size_t len, rs_err *e)
+{
+	size_t i;
+	int rc;
+
+	c->nfields = 0;
+	c->alen = 0;
+	c->record_done = 0;
+	for (;;) {
+		if (csv_parse(&c->p, line, len, cb_field, cb_record, c) != len ||
+		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1)
+			return rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
+			    "quoting: %s", rd_name(c->r),
+			    (unsigned long long)rd_lineno(c->r),
+			    csv_strerror(csv_error(&c->p)));
+		if (c->oom)
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+		if (c->record_done)
+			break;
+		rc = rd_line(c->r, &line, &len, e);
+		if (rc == 0) {
+			return rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
+			    "quoted field at end of input", rd_name(c->r),
+			    (unsigned long long)c->lineno);
+		}
+		if (rc != 1)
+			return rc;
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+	}
+	/* The record callback fired; the parser may have been left in a
+	 * state expecting the next record, which is what we want. */
+	{
+		size_t n = c->nfields;
+
+		c->nfields = 0;
+		for (i = 0; i < n; i++)
+			if (push_field(c, c->arena + c->offs[i]) < 0)
+				return rs_errf(e, EX_SOFTWARE, "out of memory");
+	}
+	return 1;
+}
+
+/* Reads one record into c->fields / c->nfields. */
+static int
+read_record(csvr *c, rs_err *e)
+{
+	char *line, *p, *comma;
+	size_t len;
+	int rc;
+
+	rc = rd_line(c->r, &line, &len, e);
+	if (rc != 1)
+		return rc;
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	c->lineno = rd_lineno(c->r);
+	if (c->ncols == 0 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	if (memchr(line, '"', len) != NULL)
+		return slow_record(c, line, len, e);
+	c->nfields = 0;
+	p = line;
+	for (;;) {
+		if (push_field(c, p) < 0)
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+		comma = memchr(p, ',', (size_t)(line + len - p));
+		if (comma == NULL)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	return 1;
+}
+
+static void
+join_fields(char *buf, size_t sz, char *const *f, size_t n)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < sz; i++)
+		used += (size_t)snprintf(buf + used, sz - used, "%s%s",
+		    i ? "," : "", f[i]);
+}
+
+int
+csvr_header(csvr *c, const char *const *expect, size_t n, rs_err *e)
+{
+	char want[256], got[256];
+	size_t i;
+	int rc = read_record(c, e);
+
+	join_fields(want, sizeof want, (char *const *)expect, n);
+	if (rc == 0)
+		return rs_errf(e, EX_DATAERR, "%s: empty input (expected "
+		    "header \"%s\")", rd_name(c->r), want);
+	if (rc != 1)
+		return rc;
+	for (i = 0; i < n && i < c->nfields; i++)
+		if (strcmp(c->fields[i], expect[i]) != 0)
+			break;
+	if (i < n || c->nfields != n) {
+		join_fields(got, sizeof got, c->fields, c->nfields);
+		return rs_errf(e, EX_DATAERR, "%s:%llu: expected header "
+		    "\"%s\", found \"%s\"", rd_name(c->r),
+		    (unsigned long long)c->lineno, want, got);
+	}
+	c->ncols = n;
+	return 0;
+}
+
+int
+csvr_next(csvr *c, char ***fields, rs_err *e)
+{
+	int rc = read_record(c, e);
+
+	if (rc != 1)
+		return rc;
+	if (c->nfields != c->ncols)
+		return rs_errf(e, EX_DATAERR, "%s:%llu: expected %zu fields, "
+		    "found %zu", rd_name(c->r), (unsigned long long)c->lineno,
+		    c->ncols, c->nfields);
+	*fields = c->fields;
+	return 1;
+}

@@ -1,0 +1,454 @@
+/* ctr.c: see ctr.h. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "aout.h"
+#include "num.h"
+
+#define HDR 64
+#define ENT 48
+
+struct wsec {
+	char name[24];
+	const void *data;
+	size_t size;
+};
+
+struct ctrw {
+	char kind[8];
+	uint32_t version;
+	struct wsec sec[CTR_MAX_SECTIONS];
+	uint32_t nsec;
+	char *params;
+	size_t plen, pcap;
+	int bad;          /* a call failed; ctrw_write reports it */
+};
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static uint32_t
+crc_of(uint32_t crc, const void *data, size_t size)
+{
+	const unsigned char *p = data;
+
+	while (size > 0) {
+		uInt n = size > (1u << 30) ? (1u << 30) : (uInt)size;
+
+		crc = (uint32_t)crc32(crc, p, n);
+		p += n;
+		size -= n;
+	}
+	return crc;
+}
+
+static size_t
+align64(size_t v)
+{
+	return (v + 63) & ~(size_t)63;
+}
+
+ctrw *
+ctrw_new(const char *kind, uint32_t version)
+{
+	ctrw *w = calloc(1, sizeof *w);
+
+	if (w == NULL)
+		return NULL;
+	if (strlen(kind) > sizeof w->kind)
+		w->bad = 1;
+	else
+		memcpy(w->kind, kind, strlen(kind));
+	w->version = version;
+	return w;
+}
+
+void
+ctrw_free(ctrw *w)
+{
+	if (w == NULL)
+		return;
+	free(w->params);
+	free(w);
+}
+
+int
+ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
+{
+	char val[4096];
+	size_t need;
+	const char *k;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof val, fmt, ap);
+	va_end(ap);
+	for (k = key; *k != '\0'; k++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.-", *k) == NULL)
+			break;
+	if (*k != '\0' || *key == '\0' || strchr(val, '\n') != NULL) {
+		w->bad = 1;
+		return -1;
+	}
+	need = strlen(key) + strlen(val) + 2;
+	if (w->plen + need > w->pcap) {
+		size_t ncap = (w->plen + need) * 2;
+		char *np = realloc(w->params, ncap);
+
+		if (np == NULL) {
+			w->bad = 1;
+			return -1;
+		}
+		w->params = np;
+		w->pcap = ncap;
+	}
+	w->plen += (size_t)sprintf(w->params + w->plen, "%s=%s\n", key, val);
+	return 0;
+}
+
+int
+ctrw_section(ctrw *w, const char *name, const void *data, size_t size)
+{
+	struct wsec *s;
+
+	if (w->nsec == CTR_MAX_SECTIONS || strlen(name) >= sizeof s->name ||
+	    (data == NULL && size > 0)) {
+		w->bad = 1;
+		return -1;
+	}
+	s = &w->sec[w->nsec++];
+	memset(s->name, 0, sizeof s->name);
+	memcpy(s->name, name, strlen(name));
+	s->data = data;
+	s->size = size;
+	return 0;
+}
+
+int
+ctrw_write(ctrw *w, const char *path, rs_err *e)
+{
+	static const unsigned char zeros[64];
+	unsigned char *hdr;
+	size_t hlen, off, i;
+	aout o;
+	int rc;
+
+	if (w->bad)
+		return rs_errf(e, EX_SOFTWARE, "%s: bad container parameters "
+		    "or sections (internal error)", path);
+	hlen = HDR + ENT * (size_t)w->nsec + w->plen;
+	if ((hdr = calloc(1, align64(hlen))) == NULL)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	memcpy(hdr, CTR_MAGIC, 8);
+	memcpy(hdr + 8, w->kind, 8);
+	put32(hdr + 16, w->version);
+	put32(hdr + 20, w->nsec);
+	put32(hdr + 32, (uint32_t)w->plen);
+	off = align64(hlen);
+	for (i = 0; i < w->nsec; i++) {
+		unsigned char *ent = hdr + HDR + ENT * i;
+
+		memcpy(ent, w->sec[i].name, 24);
+		put64(ent + 24, off);
+		put64(ent + 32, w->sec[i].size);
+		put32(ent + 40, crc_of(0, w->sec[i].data, w->sec[i].size));
+		off = align64(off + w->sec[i].size);
+	}
+	/* The file ends where the last section ends, without padding. */
+	if (w->nsec > 0)
+		off = get64(hdr + HDR + ENT * (w->nsec - 1) + 24) +
+		    w->sec[w->nsec - 1].size;
+	else
+		off = hlen;
+	put64(hdr + 24, off);
+	if (w->plen > 0)
+		memcpy(hdr + HDR + ENT * w->nsec, w->params, w->plen);
+	put32(hdr + 36, crc_of(0, hdr, hlen));
+
+	if ((rc = aout_open(&o, path, e)) != 0) {
+		free(hdr);
+		return rc;
+	}
+	fwrite(hdr, 1, hlen, o.fp);
+	off = hlen;
+	for (i = 0; i < w->nsec; i++) {
+		size_t start = align64(off);
+
+		fwrite(zeros, 1, start - off, o.fp);
+		if (w->sec[i].size > 0)
+			fwrite(w->sec[i].data, 1, w->sec[i].size, o.fp);
+		off = start + w->sec[i].size;
+	}
+	free(hdr);
+	return aout_commit(&o, e);
+}
+
+/* Every failure of ctr_open goes through here. */
+static int
+bad(ctr *c, rs_err *e, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ctr_close(c);
+	return rs_errf(e, EX_DATAERR, "%s: %s", path, msg);
+}
+
+int
+ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
+    int flags, rs_err *e)
+{
+	struct stat st;
+	const unsigned char *b;
+	unsigned char *hcopy;
+	uint64_t fsize, prev_end;
+	uint32_t nsec, plen, hcrc, i;
+	size_t hlen;
+	void *map;
+	int fd;
+
+	memset(c, 0, sizeof *c);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rs_errf(e, EX_NOINPUT, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return rs_errf(e, EX_IOERR, "%s: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return rs_errf(e, EX_DATAERR, "%s: not a regular file", path);
+	}
+	if ((size_t)st.st_size < HDR) {
+		close(fd);
+		return rs_errf(e, EX_DATAERR, "%s: too short for a container "
+		    "(%lld bytes, truncated?)", path, (long long)st.st_size);
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return rs_errf(e, EX_IOERR, "%s: mmap: %s", path,
+		    strerror(errno));
+	c->base = b = map;
+	c->size = (size_t)st.st_size;
+	c->path = strdup(path);
+	if (memcmp(b, CTR_MAGIC, 8) != 0)
+		return bad(c, e, path, "not a recsys-ecom container (bad magic)");
+	memcpy(c->kind, b + 8, 8);
+	if (kind != NULL && strcmp(c->kind, kind) != 0)
+		return bad(c, e, path, "container of kind \"%s\", expected "
+		    "\"%s\"", c->kind, kind);
+	c->version = get32(b + 16);
+	if (kind != NULL && c->version != version)
+		return bad(c, e, path, "%s version %u, this program reads "
+		    "version %u", c->kind, c->version, version);
+	nsec = get32(b + 20);
+	fsize = get64(b + 24);
+	plen = get32(b + 32);
+	hcrc = get32(b + 36);
+	if (fsize != c->size)
+		return bad(c, e, path, "size %zu bytes, header says %llu "
+		    "(truncated or extended)", c->size,
+		    (unsigned long long)fsize);
+	if (nsec > CTR_MAX_SECTIONS)
+		return bad(c, e, path, "%u sections (at most %u)", nsec,
+		    CTR_MAX_SECTIONS);
+	hlen = HDR + (size_t)ENT * nsec + plen;
+	if (hlen > c->size)
+		return bad(c, e, path, "header runs past the end of the file");
+	if ((hcopy = malloc(hlen)) == NULL)
+		return bad(c, e, path, "out of memory");
+	memcpy(hcopy, b, hlen);
+	put32(hcopy + 36, 0);
+	if (crc_of(0, hcopy, hlen) != hcrc) {
+		free(hcopy);
+		return bad(c, e, path, "header checksum mismatch (corrupt)");
+	}
+	free(hcopy);
+	c->header_crc = hcrc;
+	c->nsec = nsec;
+	c->params = (const char *)b + HDR + ENT * nsec;
+	c->params_len = plen;
+	prev_end = hlen;
+	for (i = 0; i < nsec; i++) {
+		const unsigned char *ent = b + HDR + ENT * i;
+		uint64_t off = get64(ent + 24), size = get64(ent + 32);
+
+		if (memchr(ent, '\0', 24) == NULL)
+			return bad(c, e, path, "section %u: name not "
+			    "terminated", i);
+		if (off % 64 != 0 || off < prev_end || off > c->size ||
+		    size > c->size - off)
+			return bad(c, e, path, "section \"%.24s\": offset "
+			    "%llu size %llu out of bounds or misaligned",
+			    (const char *)ent, (unsigned long long)off,
+			    (unsigned long long)size);
+		prev_end = off + size;
+	}
+	if ((flags & CTR_VERIFY) && ctr_verify(c, e) != 0) {
+		ctr_close(c);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+int
+ctr_verify(const ctr *c, rs_err *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nsec; i++) {
+		const unsigned char *ent = c->base + HDR + ENT * i;
+		uint64_t off = get64(ent + 24), size = get64(ent + 32);
+
+		if (crc_of(0, c->base + off, size) != get32(ent + 40))
+			return rs_errf(e, EX_DATAERR, "%s: section \"%.24s\": "
+			    "checksum mismatch (corrupt)", c->path,
+			    (const char *)ent);
+	}
+	return 0;
+}
+
+void
+ctr_close(ctr *c)
+{
+	if (c->base != NULL)
+		munmap((void *)c->base, c->size);
+	free(c->path);
+	memset(c, 0, sizeof *c);
+}
+
+const void *
+ctr_section(const ctr *c, const char *name, size_t *size)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nsec; i++) {
+		const unsigned char *ent = c->base + HDR + ENT * i;
+
+		if (strncmp((const char *)ent, name, 24) == 0) {
+			if (size != NULL)
+				*size = get64(ent + 32);
+			return c->base + get64(ent + 24);
+		}
+	}
+	return NULL;
+}
+
+int
+ctr_array(const ctr *c, const char *name, size_t elsize, size_t count,
+    const void **p, size_t *n, rs_err *e)
+{
+	size_t size;
+	const void *s = ctr_section(c, name, &size);
+
+	if (s == NULL)
+		return rs_errf(e, EX_DATAERR, "%s: section \"%s\" missing",
+		    c->path, name);
+	if (size % elsize != 0 || (count != SIZE_MAX && size / elsize != count))
+		return rs_errf(e, EX_DATAERR, "%s: section \"%s\" has %zu "
+		    "bytes, expected %zu elements of %zu bytes", c->path, name,
+		    size, count == SIZE_MAX ? size / elsize : count, elsize);
+	*p = s;
+	if (n != NULL)
+		*n = size / elsize;
+	return 0;
+}
+
+int
+ctr_param(const ctr *c, const char *key, char *buf, size_t bufsz)
+{
+	const char *p = c->params, *end = c->params + c->params_len;
+	size_t klen = strlen(key);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+
+		if ((size_t)(le - p) > klen && memcmp(p, key, klen) == 0 &&
+		    p[klen] == '=') {
+			size_t vlen = (size_t)(le - p) - klen - 1;
+
+			if (vlen + 1 > bufsz)
+				return -1;
+			memcpy(buf, p + klen + 1, vlen);
+			buf[vlen] = '\0';
+			return 0;
+		}
+		p = le + 1;
+	}
+	return -1;
+}
+
+int
+ctr_param_u64(const ctr *c, const char *key, uint64_t *v, rs_err *e)
+{
+	char buf[64];
+	const char *why;
+
+	if (ctr_param(c, key, buf, sizeof buf) != 0)
+		return rs_errf(e, EX_DATAERR, "%s: parameter \"%s\" missing",
+		    c->path, key);
+	if ((why = num_u64(buf, v)) != NULL)
+		return rs_errf(e, EX_DATAERR, "%s: parameter %s=\"%s\": %s",
+		    c->path, key, buf, why);
+	return 0;
+}
+
+int
+ctr_param_double(const ctr *c, const char *key, double *v, rs_err *e)
+{
+	char buf[64];
+	const char *why;
+
+	if (ctr_param(c, key, buf, sizeof buf) != 0)
+		return rs_errf(e, EX_DATAERR, "%s: parameter \"%s\" missing",
+		    c->path, key);
+	if ((why = num_double(buf, v)) != NULL)
+		return rs_errf(e, EX_DATAERR, "%s: parameter %s=\"%s\": %s",
+		    c->path, key, buf, why);
+	return 0;
+}
+
+void
+ctr_id(const ctr *c, char buf[16])
+{
+	snprintf(buf, 16, "crc32:%08x", c->header_crc);
+}

@@ -1,0 +1,139 @@
+/* events.c: see events.h. */
+#include "events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "tsv.h"
+
+const char *const ev_type_names[EV_NTYPES] = {
+	"view", "addtocart", "transaction"
+};
+const char *const ev_tsv_cols[5] = {"ts", "user", "event", "item", "txn"};
+const char *const ev_csv_cols[5] = {
+	"timestamp", "visitorid", "event", "itemid", "transactionid"
+};
+
+int
+ev_type_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < EV_NTYPES; i++)
+		if (strcmp(name, ev_type_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+ev_parse(char *const *f, const char *const *cols, const char *file,
+    unsigned long long line, event *ev, rs_err *e)
+{
+	const char *why;
+	uint64_t ts;
+
+	if ((why = num_u64(f[0], &ts)) != NULL || ts > INT64_MAX)
+		return rs_field_err(e, file, line, 1, cols[0],
+		    why != NULL ? (strcmp(why, "negative") == 0 ?
+		    "bad timestamp (negative)" : "bad timestamp") :
+		    "bad timestamp (out of range)", f[0]);
+	ev->ts_ms = (int64_t)ts;
+	if ((why = num_u64(f[1], &ev->user)) != NULL)
+		return rs_field_err(e, file, line, 2, cols[1], why, f[1]);
+	if ((ev->type = ev_type_parse(f[2])) < 0)
+		return rs_field_err(e, file, line, 3, cols[2],
+		    "unknown event type (expected view, addtocart or "
+		    "transaction)", f[2]);
+	if ((why = num_u64(f[3], &ev->item)) != NULL)
+		return rs_field_err(e, file, line, 4, cols[3], why, f[3]);
+	ev->has_txn = f[4][0] != '\0';
+	ev->txn = 0;
+	if (ev->has_txn) {
+		if (ev->type != EV_TRANSACTION)
+			return rs_field_err(e, file, line, 5, cols[4],
+			    ev->type == EV_VIEW ? "transaction id on a view" :
+			    "transaction id on an addtocart", f[4]);
+		if ((why = num_u64(f[4], &ev->txn)) != NULL)
+			return rs_field_err(e, file, line, 5, cols[4], why,
+			    f[4]);
+	} else if (ev->type == EV_TRANSACTION) {
+		return rs_field_err(e, file, line, 5, cols[4],
+		    "transaction without a transaction id", f[4]);
+	}
+	return 0;
+}
+
+struct evr {
+	char *const *paths;
+	size_t npaths, next;
+	tsvr *cur;
+};
+
+evr *
+evr_open(char *const *paths, size_t npaths, rs_err *e)
+{
+	evr *r = calloc(1, sizeof *r);
+
+	if (r == NULL) {
+		rs_errf(e, EX_SOFTWARE, "out of memory");
+		return NULL;
+	}
+	r->paths = paths;
+	r->npaths = npaths;
+	r->cur = tsvr_open(npaths > 0 ? paths[0] : "-", ev_tsv_cols, 5, e);
+	if (r->cur == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->next = 1;
+	return r;
+}
+
+int
+evr_next(evr *r, event *ev, rs_err *e)
+{
+	char **f;
+	int rc;
+
+	for (;;) {
+		rc = tsvr_next(r->cur, &f, e);
+		if (rc == 1)
+			return ev_parse(f, ev_tsv_cols, tsvr_name(r->cur),
+			    (unsigned long long)tsvr_lineno(r->cur), ev, e) == 0
+			    ? 1 : EX_DATAERR;
+		if (rc != 0)
+			return rc;
+		if (r->next >= r->npaths)
+			return 0;
+		tsvr_close(r->cur);
+		r->cur = tsvr_open(r->paths[r->next++], ev_tsv_cols, 5, e);
+		if (r->cur == NULL)
+			return e != NULL ? e->code : EX_NOINPUT;
+	}
+}
+
+void
+evr_close(evr *r)
+{
+	if (r == NULL)
+		return;
+	tsvr_close(r->cur);
+	free(r);
+}
+
+void
+ev_write_tsv(FILE *fp, const event *ev)
+{
+	tsv_put_u64(fp, (uint64_t)ev->ts_ms);
+	tsv_put_ch(fp, '\t');
+	tsv_put_u64(fp, ev->user);
+	tsv_put_ch(fp, '\t');
+	tsv_put_str(fp, ev_type_names[ev->type]);
+	tsv_put_ch(fp, '\t');
+	tsv_put_u64(fp, ev->item);
+	tsv_put_ch(fp, '\t');
+	if (ev->has_txn)
+		tsv_put_u64(fp, ev->txn);
+	tsv_put_ch(fp, '\n');
+}

@@ -1,0 +1,122 @@
+/* items.c: see items.h. */
+#include "items.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "tsv.h"
+
+const char *const items_cols[5] = {
+	"item", "category", "root", "available", "ts"
+};
+
+static int
+grow(items *it, size_t cap)
+{
+#define GROW(f) do { \
+		void *p = realloc(it->f, cap * sizeof *it->f); \
+		if (p == NULL) \
+			return -1; \
+		it->f = p; \
+	} while (0)
+	GROW(item);
+	GROW(category);
+	GROW(root);
+	GROW(available);
+	GROW(ts_ms);
+#undef GROW
+	return 0;
+}
+
+int
+items_load(items *it, const char *path, rs_err *e)
+{
+	size_t cap = 0;
+	tsvr *t;
+	char **f;
+	int rc;
+
+	memset(it, 0, sizeof *it);
+	if (idmap_init(&it->map, 0) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	if ((t = tsvr_open(path, items_cols, 5, e)) == NULL) {
+		items_free(it);
+		return e != NULL ? e->code : EX_NOINPUT;
+	}
+	while ((rc = tsvr_next(t, &f, e)) == 1) {
+		uint64_t id, cat, root;
+		int64_t ts;
+		const char *why;
+		size_t i = it->n;
+
+		if ((why = num_u64(f[0], &id)) != NULL) {
+			rc = tsvr_field_err(t, e, 0, why);
+			break;
+		}
+		if (i > 0 && id <= it->item[i - 1]) {
+			rc = tsvr_field_err(t, e, 0, id == it->item[i - 1] ?
+			    "duplicate item" : "items not sorted by id");
+			break;
+		}
+		if ((why = num_u64(f[1], &cat)) != NULL) {
+			rc = tsvr_field_err(t, e, 1, why);
+			break;
+		}
+		if ((why = num_u64(f[2], &root)) != NULL) {
+			rc = tsvr_field_err(t, e, 2, why);
+			break;
+		}
+		if (strcmp(f[3], "0") != 0 && strcmp(f[3], "1") != 0 &&
+		    f[3][0] != '\0') {
+			rc = tsvr_field_err(t, e, 3, "expected 0, 1 or empty");
+			break;
+		}
+		if ((why = num_i64(f[4], &ts)) != NULL) {
+			rc = tsvr_field_err(t, e, 4, why);
+			break;
+		}
+		if (i == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if (grow(it, cap) != 0) {
+				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				break;
+			}
+		}
+		it->item[i] = id;
+		it->category[i] = cat;
+		it->root[i] = root;
+		it->available[i] = f[3][0] == '\0' ? ITEM_AVAIL_UNKNOWN :
+		    f[3][0] - '0';
+		it->ts_ms[i] = ts;
+		if (idmap_put(&it->map, id, NULL) < 0) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			break;
+		}
+		it->n++;
+	}
+	tsvr_close(t);
+	if (rc != 0) {
+		items_free(it);
+		return rc;
+	}
+	return 0;
+}
+
+void
+items_free(items *it)
+{
+	free(it->item);
+	free(it->category);
+	free(it->root);
+	free(it->available);
+	free(it->ts_ms);
+	idmap_free(&it->map);
+	memset(it, 0, sizeof *it);
+}
+
+int64_t
+items_find(const items *it, uint64_t item)
+{
+	return it->map.cap != 0 ? idmap_get(&it->map, item) : -1;
+}

@@ -1,0 +1,51 @@
+/*
+ * matrix.h: the weighted user x item matrix (container kind "matrix",
+ * version 1), written by interactions-weight and read by als-fit and
+ * als-recommend --filter-seen.
+ *
+ * Sections:
+ *   user_ids  u64[rows]     user ids, strictly ascending (row order)
+ *   item_ids  u64[cols]     item ids, strictly ascending (column order)
+ *   indptr    u64[rows+1]   CSR row offsets, indptr[0]=0, indptr[rows]=nnz
+ *   indices   u32[nnz]      column of each value, ascending within a row
+ *   data      f32[nnz]      the values
+ * Parameters: rows, cols, nnz, and whatever the writer adds (the weights).
+ */
+#ifndef RS_MATRIX_H
+#define RS_MATRIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctr.h"
+#include "err.h"
+
+#define MATRIX_KIND "matrix"
+#define MATRIX_VERSION 1
+
+typedef struct csr {
+	size_t rows, cols, nnz;
+	const uint64_t *row_ids;
+	const uint64_t *col_ids;
+	const uint64_t *indptr;
+	const uint32_t *indices;
+	const float *data;
+	ctr file;            /* when loaded: the mapping the arrays point into */
+} csr;
+
+/*
+ * Writes m atomically to path; kv holds nkv key/value pairs
+ * (kv[2i], kv[2i+1]) recorded as extra parameters.
+ */
+int csr_save(const csr *m, const char *path, const char *const *kv,
+    size_t nkv, rs_err *e);
+
+/*
+ * Maps and validates a matrix file: container checks (with every section's
+ * CRC), then the structure (sizes agree, offsets monotone, columns in range
+ * and ascending within each row, ids strictly ascending, values finite).
+ */
+int csr_load(csr *m, const char *path, rs_err *e);
+void csr_close(csr *m);
+
+#endif

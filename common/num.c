@@ -1,0 +1,198 @@
+/* num.c: see num.h. */
+#include "num.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+const char *
+num_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (*p == '\0')
+		return "empty";
+	for (; *p != '\0'; p++) {
+		unsigned d = (unsigned char)*p - '0';
+
+		if (d > 9)
+			return *s == '-' ? "negative" : "not a number";
+		if (v > (UINT64_MAX - d) / 10)
+			goto range;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return NULL;
+range:
+	for (; *p != '\0'; p++)
+		if ((unsigned)((unsigned char)*p - '0') > 9)
+			return "not a number";
+	return "out of range";
+}
+
+const char *
+num_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+	const char *why = num_u64(s, &v);
+
+	if (why != NULL)
+		return why;
+	if (v < min || v > max)
+		return "out of range";
+	*out = v;
+	return NULL;
+}
+
+const char *
+num_i64(const char *s, int64_t *out)
+{
+	uint64_t mag;
+	const char *why;
+	int neg = *s == '-';
+
+	why = num_u64(s + neg, &mag);
+	if (why != NULL)
+		return why[0] == 'n' && why[1] == 'e' ? "not a number" : why;
+	if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1)
+			return "out of range";
+		*out = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+	} else {
+		if (mag > (uint64_t)INT64_MAX)
+			return "out of range";
+		*out = (int64_t)mag;
+	}
+	return NULL;
+}
+
+const char *
+num_double(const char *s, double *out)
+{
+	const char *p;
+	char *end;
+	double v;
+
+	if (*s == '\0')
+		return "empty";
+	/* Refuse what strtod would accept but a data file should not hold. */
+	for (p = s; *p != '\0'; p++)
+		if (strchr("0123456789+-.eE", *p) == NULL)
+			return "not a number";
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0')
+		return "not a number";
+	if (errno == ERANGE || !isfinite(v))
+		return "out of range";
+	*out = v;
+	return NULL;
+}
+
+int64_t
+num_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	/* Howard Hinnant's days_from_civil algorithm. */
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int
+digits(const char *s, int n, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+const char *
+num_time_ms(const char *s, int64_t *ms)
+{
+	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31};
+	unsigned y, mo, d, h = 0, mi = 0, se = 0, dim;
+	size_t len = strlen(s);
+
+	if (s[0] == '@') {
+		const char *why = num_i64(s + 1, ms);
+
+		return why != NULL ? "bad @MILLIS time" : NULL;
+	}
+	if (len < 10 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
+		return "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] or @MILLIS";
+	if (len > 10) {
+		if ((len != 19 && !(len == 20 && s[19] == 'Z')) ||
+		    s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
+		    digits(s + 14, 2, &mi) || s[16] != ':' ||
+		    digits(s + 17, 2, &se))
+			return "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] or @MILLIS";
+	}
+	if (mo < 1 || mo > 12)
+		return "month out of range";
+	dim = mdays[mo - 1] + (mo == 2 && (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+	if (d < 1 || d > dim)
+		return "day out of range";
+	if (h > 23 || mi > 59 || se > 59)
+		return "time of day out of range";
+	*ms = ((num_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 +
+	    (int64_t)se * 1000;
+	return NULL;
+}
+
+char *
+num_fmt_time_ms(int64_t ms, char *buf, unsigned long bufsz)
+{
+	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+	int64_t rem = ms - days * 86400000;
+	/* civil_from_days, the inverse of num_days_from_civil. */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = (int64_t)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+
+	y += m <= 2;
+	snprintf(buf, bufsz, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
+	    (long long)y, m, d, (unsigned)(rem / 3600000),
+	    (unsigned)(rem / 60000 % 60), (unsigned)(rem / 1000 % 60),
+	    (unsigned)(rem % 1000));
+	return buf;
+}
+
+int
+num_fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Builds each libFuzzer harness (tests/fuzz/fuzz_NAME.c) with clang against
+# the common/ sources, with AddressSanitizer and UBSan, and runs it for
+# SECONDS on its seed corpus tests/fuzz/corpus/NAME (if any).  Any crash,
+# leak or sanitizer report fails the run.
+# Usage: scripts/fuzz.sh SECONDS HARNESS.c...
+set -eu
+secs=$1; shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+out="$top/obj-fuzz"
+mkdir -p "$out"
+flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+for h in "$@"; do
+	name=$(basename "$h" .c)
+	name=${name#fuzz_}
+	clang $flags -o "$out/fuzz_$name" "$h" "$top"/common/*.c \
+	    -lcsv -lz -lopenblas -lm -lpthread
+	work="$out/corpus-$name"
+	mkdir -p "$work"
+	seeds="$top/tests/fuzz/corpus/$name"
+	[ -d "$seeds" ] || seeds=""
+	echo "fuzz: $name for ${secs}s"
+	(cd "$out" && "./fuzz_$name" -max_total_time="$secs" -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=0 "$work" $seeds) \
+	    >"$out/fuzz_$name.log" 2>&1 || {
+		tail -n 40 "$out/fuzz_$name.log"
+		echo "fuzz: $name FAILED (log: $out/fuzz_$name.log)"
+		exit 1
+	}
+	echo "fuzz: $name ok ($(grep -c . "$out/fuzz_$name.log") log lines)"
+done
