@@ -196,6 +196,14 @@ http_parse(const char *buf, size_t len, http_req *r, const char **why)
 
 	/* The request line. */
 	if ((nl = line_end(p, end)) == NULL) {
+		const char *q = p;
+
+		/* Refuse garbage (a TLS handshake, binary) now, not after
+		 * a timeout: the method must be a token. */
+		while (q < end && tchar[(unsigned char)*q])
+			q++;
+		if (q < end && (*q != ' ' || q == p) && *q != '\r')
+			return fail(why, 400, "bad request line");
 		if ((size_t)(end - p) > HTTP_MAX_LINE)
 			return fail(why, 414, "request line too long");
 		return 0;
