@@ -62,6 +62,7 @@ static int listen_on(const char *spec);
 static int run_listen(srv *s, int lfd, long workers, int max_conns);
 static void on_stop(int sig);
 static int is_socket(int fd);
+static void log_listening(int lfd, long workers);
 
 int
 main(int argc, char **argv)
@@ -122,9 +123,11 @@ main(int argc, char **argv)
 		if (!s.have_store)
 			rs_die_err(&se);
 		lfd = listen_on(listen_spec);
+		if (workers < 0)
+			workers = cli_ncpu();
+		log_listening(lfd, workers);
 		rs_warnx("%s", ready_line);
-		rc = run_listen(&s, lfd, workers < 0 ? cli_ncpu() : workers,
-		    max_conns);
+		rc = run_listen(&s, lfd, workers, max_conns);
 		srv_fini(&s);
 		return rc;
 	}
@@ -156,6 +159,27 @@ is_socket(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* "listening on ADDR:PORT": the port is the kernel's choice with :0. */
+static void
+log_listening(int lfd, long workers)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[NI_MAXHOST], port[NI_MAXSERV], what[64];
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port,
+	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return;
+	if (workers == 0)
+		snprintf(what, sizeof what, "a process per connection");
+	else
+		snprintf(what, sizeof what, "%ld worker%s", workers,
+		    workers == 1 ? "" : "s");
+	rs_warnx("listening on %s%s%s:%s, %s", ss.ss_family == AF_INET6 ?
+	    "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "", port, what);
 }
 
 static void
