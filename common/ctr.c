@@ -125,7 +125,7 @@ ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
 		return -1;
 	}
 	need = strlen(key) + strlen(val) + 2;
-	if (w->plen + need > w->pcap) {
+	if (w->plen + need + 1 > w->pcap) {   /* sprintf adds a NUL */
 		size_t ncap = (w->plen + need) * 2;
 		char *np = realloc(w->params, ncap);
 
