@@ -404,3 +404,47 @@ http_reason() {
 	[ "$after2" = '{"recs":[501,104,502]}' ]
 	[ "$reloads" -ge 10 ]
 }
+
+@test "rec-serve: sample prometheus.yml is valid and scrapes /metrics" {
+	run promtool check config "$TOP/scripts/serve/prometheus.yml"
+	assert_success
+	grep -q 'metrics_path: /metrics' "$TOP/scripts/serve/prometheus.yml"
+}
+
+@test "rec-serve: sample Grafana dashboard has the original's panels over metrics we export" {
+	J="$TOP/scripts/serve/grafana-dashboard.json"
+	run jq -r '.panels[].title' "$J"
+	assert_success
+	for p in Memory CPU 'Request rate' 'Mean latency' Exceptions; do
+		assert_line "$p"
+	done
+	curl -s "$URL/recs?user_id=1" "$URL/metrics" > "$T/m.txt"
+	for name in $(jq -r '.panels[].targets[].expr' "$J" |
+	    grep -o -E '[a-z_]+(_total|_bytes|_seconds_sum|_seconds_count|_seconds_bucket)' | sort -u); do
+		grep -q "^$name[{ ]" "$T/m.txt" || fail "the dashboard uses $name, not exported"
+	done
+}
+
+@test "rec-serve: sample systemd units pass systemd-analyze verify" {
+	mkdir -p "$T/units" "$T/man/man8"
+	cp "$TOP/man/rec-serve.8" "$T/man/man8/"
+	cp "$TOP/scripts/serve/rec-serve.socket" "$TOP/scripts/serve/rec-serve@.service" "$T/units/"
+	sed -i "s|/usr/local/bin/rec-serve|$(command -v rec-serve)|" "$T/units/rec-serve@.service"
+	grep -q '^Accept=yes$' "$T/units/rec-serve.socket"
+	grep -q '^StandardInput=socket$' "$T/units/rec-serve@.service"
+	cd "$T/units"
+	MANPATH="$T/man" run systemd-analyze verify ./rec-serve.socket
+	assert_success
+}
+
+@test "rec-serve: the sample inetd.conf line runs rec-serve on stdin/stdout" {
+	line=$(grep -v '^#' "$TOP/scripts/serve/inetd.conf")
+	read -r service type proto wait user path argv0 args <<< "$line"
+	[ "$type $proto $wait" = "stream tcp nowait" ]
+	[ "$(basename "$path")" = rec-serve ] && [ "$argv0" = rec-serve ]
+	args=${args//\/var\/lib\/rec-serve\/metrics/$T/metrics}
+	args=${args//\/srv\/recsys\/build\/current\/recs.db/$D/recs.db}
+	run rec-serve $args <<< $'999\t2'
+	assert_output $'999\t501,502'
+	[ -s "$T/metrics" ]
+}
