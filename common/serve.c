@@ -89,7 +89,11 @@ int
 srv_check_store(srv *s)
 {
 	struct stat st;
+	int64_t now = srv_now_ms();
 
+	if (s->have_store && now - s->checked_ms < SRV_CHECK_MS)
+		return 1;
+	s->checked_ms = now;
 	if (stat(s->store_path, &st) != 0) {
 		if (!s->have_store)
 			snprintf(s->store_err, sizeof s->store_err, "%s: %s",

@@ -28,6 +28,7 @@
 #define SRV_DEFAULT_N_RECS 10
 #define SRV_MAX_LINE 65536      /* a line of the line protocol, bytes */
 #define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
+#define SRV_CHECK_MS 1          /* least time between two looks at the store */
 
 typedef struct srv {
 	const char *store_path;
@@ -38,6 +39,7 @@ typedef struct srv {
 	struct timespec mtime;
 	off_t size;
 	char store_err[RS_ERR_MSG];   /* why no store, when have_store == 0 */
+	int64_t checked_ms;           /* last look at the store path */
 	metrics mt;
 	uint64_t cpu_reported_ns;     /* own CPU already added to metrics */
 	int timeout_ms;           /* to receive a whole request */
@@ -56,9 +58,11 @@ void srv_fini(srv *s);
 
 /*
  * Reopens the store when the file its path names now has another identity
- * (rename over it, a switched symlink).  One stat(2); cheap enough to call
- * per request.  On failure the old store stays in use.  Returns
- * have_store.
+ * (rename over it, a switched symlink).  Called before every request; it
+ * looks (one stat(2)) when SRV_CHECK_MS have passed since the last look,
+ * so a swap is seen within a millisecond while a stream of pipelined
+ * requests does not pay a system call each.  On failure the old store
+ * stays in use.  Returns have_store.
  */
 int srv_check_store(srv *s);
 

@@ -308,7 +308,7 @@ http_reason() {
 
 @test "rec-serve: under tcpserver, one process per connection, counters shared" {
 	p=$(free_port)
-	tcpserver -q -R -H 127.0.0.1 "$p" rec-serve -m "$T/m" "$D/recs.db" &
+	tcpserver -q -R -H -l 0 127.0.0.1 "$p" rec-serve -m "$T/m" "$D/recs.db" &
 	pid=$!
 	wait_port "$p"
 	run curl -s -w '[%{num_connects}]\n' -d '{"user_id": 7, "n_recs": 2}' \
