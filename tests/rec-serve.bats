@@ -450,3 +450,11 @@ http_reason() {
 	assert_output $'999\t501,502'
 	[ -s "$T/metrics" ]
 }
+
+@test "rec-serve: after all of the above the server logged nothing but its start" {
+	kill -0 "$(cat "$D/server.pid")"
+	run cat "$D/server.log"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --partial 'rec-serve: listening on 127.0.0.1:'
+	assert_line --index 1 'rec-serve: RecSysHandler data loaded, ready to serve requests.'
+}
