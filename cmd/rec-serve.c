@@ -32,8 +32,8 @@ static const char usage_text[] =
 
 static const char help_text[] =
     "  -l, --listen ADDR:PORT  serve on a TCP socket (else stdin/stdout)\n"
-    "  -w, --workers N         pre-forked workers (default: CPUs; "
-    "0: fork per connection)\n"
+    "  -w, --workers N         pre-forked workers (default: CPUs;\n"
+    "                          0: a process per connection)\n"
     "  -c, --max-conns N       connections per worker (default 1024)\n"
     "  -m, --metrics FILE      counters shared by every process\n"
     "  -t, --timeout SECONDS   to receive a whole request (default 10)\n"
@@ -268,6 +268,9 @@ fork_per_connection(srv *s, int lfd)
 				rs_warnx("accept: %s", strerror(errno));
 			continue;
 		}
+		/* Follow a swapped store here too, so that the children
+		 * start with the current one and an old file is not kept. */
+		srv_check_store(s);
 		if ((pid = fork()) == 0) {
 			close(lfd);
 			signal(SIGCHLD, SIG_DFL);
@@ -316,6 +319,13 @@ run_listen(srv *s, int lfd, long workers, int max_conns)
 				alive++;
 			}
 		}
+		/* The workers have their own mappings and follow swaps; the
+		 * master lets go of its store, so that a replaced file's space
+		 * is freed, and a restarted worker opens the current one. */
+		if (s->have_store) {
+			store_close(&s->st);
+			s->have_store = 0;
+		}
 		dead = wait(&status);
 		if (dead < 0)
 			continue;
@@ -324,9 +334,16 @@ run_listen(srv *s, int lfd, long workers, int max_conns)
 				pid[i] = 0;
 				alive--;
 				if (!stop) {
-					rs_warnx("worker %ld (pid %ld) ended "
-					    "with status %d; restarting", i,
-					    (long)dead, status);
+					if (WIFSIGNALED(status))
+						rs_warnx("worker %ld (pid %ld) "
+						    "killed by signal %d; "
+						    "restarting", i, (long)dead,
+						    WTERMSIG(status));
+					else
+						rs_warnx("worker %ld (pid %ld) "
+						    "exited with %d; restarting",
+						    i, (long)dead,
+						    WEXITSTATUS(status));
 					sleep(1);
 				}
 			}

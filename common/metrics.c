@@ -181,6 +181,26 @@ family(obuf *o, const char *name, const char *type, const char *help)
 	    type);
 }
 
+/* A family of one sample: a counter of whole numbers. */
+static void
+one_u64(obuf *o, const char *name, const char *help, uint64_t v)
+{
+	family(o, name, "counter", help);
+	obuf_printf(o, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* A family of one sample of the given type, printed with fmt. */
+static void
+one_num(obuf *o, const char *name, const char *type, const char *help,
+    const char *fmt, double v)
+{
+	char val[64];
+
+	family(o, name, type, help);
+	snprintf(val, sizeof val, fmt, v);
+	obuf_printf(o, "%s %s\n", name, val);
+}
+
 /* The process_* metrics of the Prometheus client libraries, from /proc. */
 static void
 process_metrics(obuf *o)
@@ -225,29 +245,25 @@ process_metrics(obuf *o)
 	}
 	if (tck <= 0)
 		tck = 100;
-	family(o, "process_cpu_seconds_total", "counter",
-	    "Total user and system CPU time spent in seconds.");
-	obuf_printf(o, "process_cpu_seconds_total %.2f\n",
-	    (double)(utime + stime) / (double)tck);
-	family(o, "process_virtual_memory_bytes", "gauge",
-	    "Virtual memory size in bytes.");
-	obuf_printf(o, "process_virtual_memory_bytes %llu\n", vsize);
-	family(o, "process_resident_memory_bytes", "gauge",
-	    "Resident memory size in bytes.");
-	obuf_printf(o, "process_resident_memory_bytes %lld\n", rss * page);
-	family(o, "process_start_time_seconds", "gauge",
-	    "Start time of the process since unix epoch in seconds.");
-	obuf_printf(o, "process_start_time_seconds %.2f\n",
-	    (double)btime + (double)start / (double)tck);
-	family(o, "process_open_fds", "gauge",
-	    "Number of open file descriptors.");
-	obuf_printf(o, "process_open_fds %ld\n", fds);
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		family(o, "process_max_fds", "gauge",
-		    "Maximum number of open file descriptors.");
-		obuf_printf(o, "process_max_fds %llu\n",
-		    (unsigned long long)rl.rlim_cur);
-	}
+	one_num(o, "process_cpu_seconds_total", "counter",
+	    "Total user and system CPU time spent in seconds.",
+	    "%.2f", (double)(utime + stime) / (double)tck);
+	one_num(o, "process_virtual_memory_bytes", "gauge",
+	    "Virtual memory size in bytes.",
+	    "%.0f", (double)vsize);
+	one_num(o, "process_resident_memory_bytes", "gauge",
+	    "Resident memory size in bytes.",
+	    "%.0f", (double)rss * page);
+	one_num(o, "process_start_time_seconds", "gauge",
+	    "Start time of the process since unix epoch in seconds.",
+	    "%.2f", (double)btime + (double)start / (double)tck);
+	one_num(o, "process_open_fds", "gauge",
+	    "Number of open file descriptors.",
+	    "%.0f", (double)fds);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		one_num(o, "process_max_fds", "gauge",
+		    "Maximum number of open file descriptors.",
+		    "%.0f", (double)rl.rlim_cur);
 }
 
 static void
@@ -268,22 +284,21 @@ store_metrics(obuf *o, const store *s, const char *store_path)
 	label(o, s->cutoff);
 	obuf_printf(o, "\",list_len=\"%zu\",last_items=\"%zu\"} 1\n",
 	    s->list_len, s->last_items);
-	family(o, "rec_serve_store_build_timestamp_seconds", "gauge",
-	    "When rec-blend built the store, unix time.");
-	obuf_printf(o, "rec_serve_store_build_timestamp_seconds %.3f\n",
-	    (double)s->built_ms / 1000);
-	family(o, "rec_serve_store_users", "gauge",
-	    "Users with a personal list in the store.");
-	obuf_printf(o, "rec_serve_store_users %zu\n", s->users.n);
-	family(o, "rec_serve_store_items", "gauge",
-	    "Items of the catalogue snapshot in the store.");
-	obuf_printf(o, "rec_serve_store_items %zu\n", s->items.n);
-	family(o, "rec_serve_store_categories", "gauge",
-	    "Categories in the store.");
-	obuf_printf(o, "rec_serve_store_categories %zu\n", s->n_cats);
-	family(o, "rec_serve_store_popular_items", "gauge",
-	    "Length of the global popular list.");
-	obuf_printf(o, "rec_serve_store_popular_items %zu\n", s->n_global);
+	one_num(o, "rec_serve_store_build_timestamp_seconds", "gauge",
+	    "When rec-blend built the store, unix time.",
+	    "%.3f", (double)s->built_ms / 1000);
+	one_num(o, "rec_serve_store_users", "gauge",
+	    "Users with a personal list in the store.",
+	    "%.0f", (double)s->users.n);
+	one_num(o, "rec_serve_store_items", "gauge",
+	    "Items of the catalogue snapshot in the store.",
+	    "%.0f", (double)s->items.n);
+	one_num(o, "rec_serve_store_categories", "gauge",
+	    "Categories in the store.",
+	    "%.0f", (double)s->n_cats);
+	one_num(o, "rec_serve_store_popular_items", "gauge",
+	    "Length of the global popular list.",
+	    "%.0f", (double)s->n_global);
 }
 
 void
@@ -345,40 +360,33 @@ metrics_render(const metrics *mt, const store *s, const char *store_path,
 			    handler_label[h], method_label[me],
 			    (unsigned long long)cum);
 		}
-	family(o, "app_recsys_handler_exception_counter_total", "counter",
-	    "Requests that failed inside the recommendation handler.");
-	obuf_printf(o, "app_recsys_handler_exception_counter_total %llu\n",
-	    (unsigned long long)load(&m->exceptions));
+	one_u64(o, "app_recsys_handler_exception_counter_total",
+	    "Requests that failed inside the recommendation handler.",
+	    load(&m->exceptions));
 	family(o, "rec_serve_recs_total", "counter",
 	    "Recommendation lists served, by the source that served them.");
 	for (src = 0; src < BLEND_NSOURCES; src++)
 		obuf_printf(o, "rec_serve_recs_total{source=\"%s\"} %llu\n",
 		    blend_source_name[src],
 		    (unsigned long long)load(&m->recs[src]));
-	family(o, "rec_serve_line_requests_total", "counter",
-	    "Requests of the TSV line protocol.");
-	obuf_printf(o, "rec_serve_line_requests_total %llu\n",
-	    (unsigned long long)load(&m->line_requests));
-	family(o, "rec_serve_line_errors_total", "counter",
-	    "Invalid requests of the TSV line protocol.");
-	obuf_printf(o, "rec_serve_line_errors_total %llu\n",
-	    (unsigned long long)load(&m->line_errors));
-	family(o, "rec_serve_connections_total", "counter",
-	    "Connections served.");
-	obuf_printf(o, "rec_serve_connections_total %llu\n",
-	    (unsigned long long)load(&m->connections));
-	family(o, "rec_serve_store_reloads_total", "counter",
-	    "Times a server process switched to a new recs.db.");
-	obuf_printf(o, "rec_serve_store_reloads_total %llu\n",
-	    (unsigned long long)load(&m->store_reloads));
-	family(o, "rec_serve_cpu_seconds_total", "counter",
-	    "CPU time of every rec-serve process sharing these metrics.");
-	obuf_printf(o, "rec_serve_cpu_seconds_total %.6f\n",
-	    (double)(load(&m->cpu_ns) + own_cpu_ns) / 1e9);
-	family(o, "rec_serve_metrics_created_timestamp_seconds", "gauge",
-	    "When the shared metrics block was created, unix time.");
-	obuf_printf(o, "rec_serve_metrics_created_timestamp_seconds %.3f\n",
-	    (double)m->created_ms / 1000);
+	one_u64(o, "rec_serve_line_requests_total",
+	    "Requests of the TSV line protocol.",
+	    load(&m->line_requests));
+	one_u64(o, "rec_serve_line_errors_total",
+	    "Invalid requests of the TSV line protocol.",
+	    load(&m->line_errors));
+	one_u64(o, "rec_serve_connections_total",
+	    "Connections served.",
+	    load(&m->connections));
+	one_u64(o, "rec_serve_store_reloads_total",
+	    "Times a server process switched to a new recs.db.",
+	    load(&m->store_reloads));
+	one_num(o, "rec_serve_cpu_seconds_total", "counter",
+	    "CPU time of every rec-serve process sharing these metrics.",
+	    "%.6f", (double)(load(&m->cpu_ns) + own_cpu_ns) / 1e9);
+	one_num(o, "rec_serve_metrics_created_timestamp_seconds", "gauge",
+	    "When the shared metrics block was created, unix time.",
+	    "%.3f", (double)m->created_ms / 1000);
 	store_metrics(o, s, store_path);
 	process_metrics(o);
 }

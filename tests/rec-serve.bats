@@ -407,6 +407,26 @@ http_reason() {
 	[ "$reloads" -ge 2 ]
 }
 
+@test "rec-serve: a worker that dies is replaced; SIGTERM stops all" {
+	p=$(free_port)
+	rec-serve -l "127.0.0.1:$p" -w 2 "$D/recs.db" 2> "$T/log" &
+	pid=$!
+	wait_port "$p"
+	w=$(pgrep -P "$pid" | head -n 1)
+	kill -9 "$w"
+	run curl -s "http://127.0.0.1:$p/recs?user_id=999&n_recs=2"
+	assert_output '{"recs":[501,502]}'
+	for _ in $(seq 30); do
+		[ "$(pgrep -P "$pid" | wc -l)" -eq 2 ] && ! pgrep -P "$pid" | grep -qx "$w" && break
+		sleep 0.1
+	done
+	[ "$(pgrep -P "$pid" | wc -l)" -eq 2 ]
+	grep -q "killed by signal 9; restarting" "$T/log"
+	kill "$pid"
+	wait "$pid"
+	[ "$(pgrep -P "$pid" | wc -l)" -eq 0 ]
+}
+
 @test "rec-serve: sample prometheus.yml is valid and scrapes /metrics" {
 	run promtool check config "$TOP/scripts/serve/prometheus.yml"
 	assert_success
