@@ -323,13 +323,14 @@ keep_last(recs_req *q, uint64_t item)
 	q->last[q->n_last++] = item;
 }
 
-/* The JSON body of POST /recs.  Returns 0, or the status (400). */
+/* The JSON body of POST /recs.  Returns 0, or the status (400, with
+ * *why and the byte offset *at of the problem; 500). */
 static int
-parse_body(recs_req *q, http_span body, size_t max_n, const char **why)
+parse_body(recs_req *q, http_span body, size_t max_n, const char **why,
+    size_t *at)
 {
 	json_node stack[JSON_STACK_NODES], *nodes = stack;
 	json_doc d;
-	size_t at;
 	long v;
 	int rc;
 
@@ -339,7 +340,7 @@ parse_body(recs_req *q, http_span body, size_t max_n, const char **why)
 		return 0;
 	}
 	rc = json_parse(&d, body.p, body.n, nodes, JSON_STACK_NODES, why,
-	    &at);
+	    at);
 	if (rc != 0 && strcmp(*why, "too many values") == 0) {
 		size_t cap = body.n / 2 + 2;
 
@@ -347,7 +348,7 @@ parse_body(recs_req *q, http_span body, size_t max_n, const char **why)
 			*why = "out of memory";
 			return 500;
 		}
-		rc = json_parse(&d, body.p, body.n, nodes, cap, why, &at);
+		rc = json_parse(&d, body.p, body.n, nodes, cap, why, at);
 	}
 	if (rc != 0) {
 		if (nodes != stack)
@@ -529,15 +530,19 @@ serve_recs(conn *c, const recs_req *q, int head_only)
 		obuf_u64(o, out[i]);
 	}
 	obuf_str(o, "]}");
-	if (o->failed)
+	if (o->failed) {
+		o->len = start;
 		return 500;
+	}
 	body = o->len - start;
 	hl = snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nserver: rec-serve"
 	    "\r\ncontent-type: application/json\r\ncontent-length: %zu%s"
 	    "\r\n\r\n", body, c->closing ? "\r\nconnection: close" :
 	    c->ka10 ? "\r\nconnection: keep-alive" : "");
-	if (obuf_reserve(o, (size_t)hl) != 0)
+	if (obuf_reserve(o, (size_t)hl) != 0) {
+		o->len = start;
 		return 500;
+	}
 	memmove(o->p + start + hl, o->p + start, body);
 	memcpy(o->p + start, hdr, (size_t)hl);
 	o->len += (size_t)hl;
@@ -552,6 +557,7 @@ handle_recs(conn *c, const http_req *r, int method)
 {
 	recs_req q;
 	const char *why = NULL;
+	size_t at = 0;
 	int st;
 
 	memset(&q, 0, sizeof q);
@@ -563,8 +569,8 @@ handle_recs(conn *c, const http_req *r, int method)
 		return 503;
 	}
 	if (method == MM_POST) {
-		if ((st = parse_body(&q, r->body, c->s->st.list_len, &why))
-		    != 0) {
+		if ((st = parse_body(&q, r->body, c->s->st.list_len, &why,
+		    &at)) != 0) {
 			char msg[96];
 
 			obuf_free(&q.err);
@@ -574,7 +580,8 @@ handle_recs(conn *c, const http_req *r, int method)
 				    NULL);
 				return 500;
 			}
-			snprintf(msg, sizeof msg, "malformed JSON: %s", why);
+			snprintf(msg, sizeof msg, "malformed JSON at byte %zu: %s",
+			    at, why);
 			respond_detail(c, 400, msg, NULL);
 			return 400;
 		}

@@ -108,7 +108,7 @@ wait_port() {
 
 @test "rec-serve: malformed JSON is 400" {
 	run post '{"user_id": 7,}'
-	assert_output "$(printf '%s\n%s' '{"detail":"malformed JSON: expected a member name"}' 400)"
+	assert_output "$(printf '%s\n%s' '{"detail":"malformed JSON at byte 14: expected a member name"}' 400)"
 }
 
 @test "rec-serve: unknown keys are ignored" {
