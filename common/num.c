@@ -161,8 +161,9 @@ num_time_ms(const char *s, int64_t *ms)
 char *
 num_fmt_time_ms(int64_t ms, char *buf, unsigned long bufsz)
 {
-	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-	int64_t rem = ms - days * 86400000;
+	/* Floor division, with no intermediate that overflows at INT64_MIN. */
+	int64_t days = ms / 86400000 - (ms % 86400000 < 0);
+	int64_t rem = ms % 86400000 + (ms % 86400000 < 0 ? 86400000 : 0);
 	/* civil_from_days, the inverse of num_days_from_civil. */
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
