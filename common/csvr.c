@@ -21,12 +21,40 @@ struct csvr {
 	int oom;
 };
 
+/* libcsv trims spaces and tabs around unquoted fields by default; the fast
+ * path keeps them, so the slow path must too (and then strict mode refuses
+ * a space between a closing quote and the comma, as RFC 4180 does). */
+static int
+no_space(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static int
+parser_init(csvr *c)
+{
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return -1;
+	csv_set_space_func(&c->p, no_space);
+	return 0;
+}
+
+/* After an error libcsv keeps the half-parsed field, which would leak into
+ * the next record of a caller that skips bad rows: start afresh. */
+static int
+parser_reset(csvr *c)
+{
+	csv_free(&c->p);
+	return parser_init(c);
+}
+
 csvr *
 csvr_from_rd(rd *r, rs_err *e)
 {
 	csvr *c = calloc(1, sizeof *c);
 
-	if (c == NULL || csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+	if (c == NULL || parser_init(c) != 0) {
 		free(c);
 		rd_close(r);
 		rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -147,11 +175,15 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 	c->record_done = 0;
 	for (;;) {
 		if (csv_parse(&c->p, line, len, cb_field, cb_record, c) != len ||
-		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1)
-			return rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
+		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1) {
+			rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
 			    "quoting: %s", rd_name(c->r),
 			    (unsigned long long)rd_lineno(c->r),
 			    csv_strerror(csv_error(&c->p)));
+			if (parser_reset(c) != 0)
+				return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return EX_DATAERR;
+		}
 		if (c->oom)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
 		if (c->record_done)
