@@ -35,9 +35,10 @@ ev_parse(char *const *f, const char *const *cols, const char *file,
 
 	if ((why = num_u64(f[0], &ts)) != NULL || ts > INT64_MAX)
 		return rs_field_err(e, file, line, 1, cols[0],
-		    why != NULL ? (strcmp(why, "negative") == 0 ?
-		    "bad timestamp (negative)" : "bad timestamp") :
-		    "bad timestamp (out of range)", f[0]);
+		    why == NULL || strcmp(why, "out of range") == 0 ?
+		    "bad timestamp (out of range)" :
+		    strcmp(why, "negative") == 0 ?
+		    "bad timestamp (negative)" : "bad timestamp", f[0]);
 	ev->ts_ms = (int64_t)ts;
 	if ((why = num_u64(f[1], &ev->user)) != NULL)
 		return rs_field_err(e, file, line, 2, cols[1], why, f[1]);
@@ -96,6 +97,13 @@ evr_next(evr *r, event *ev, rs_err *e)
 	char **f;
 	int rc;
 
+	/* A later file that failed to open left no reader; a caller that
+	 * goes on after an error (--skip-bad) must get an error, not a
+	 * crash. */
+	if (r->cur == NULL)
+		return rs_errf(e, EX_SOFTWARE, "%s: cannot go on after "
+		    "failing to open it (internal error)",
+		    r->paths[r->next - 1]);
 	for (;;) {
 		rc = tsvr_next(r->cur, &f, e);
 		if (rc == 1)
