@@ -141,6 +141,8 @@ t_slurp(const char *path, size_t *lenp)
 	char *b = NULL;
 	size_t len = 0, cap = 0, got;
 
+	if (lenp != NULL)
+		*lenp = 0;
 	if (fp == NULL)
 		return NULL;
 	do {
