@@ -1,0 +1,74 @@
+/*
+ * interactions.h: the distinct (user, event type, item) triples of an event
+ * stream, and the weighted user x item matrix built from them (the original
+ * system's interaction matrix: one row per (user, event, item) before
+ * weighting, weights summed per (user, item)).
+ *
+ * Use: ia_init, ia_add for every event that should count, ia_finish, then
+ * read the triples (ia_triple) or build the matrix (ia_csr).  Memory is
+ * about 9 bytes per added event plus 20-40 bytes per distinct user and item;
+ * the work is one hash lookup per event and a radix sort.
+ */
+#ifndef RS_INTERACTIONS_H
+#define RS_INTERACTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "idmap.h"
+#include "matrix.h"
+#include "weights.h"
+
+typedef struct ia_set {
+	/*
+	 * Before ia_finish: ids in order of first sight, keys[k] = user index
+	 * << 32 | item index, types[k] the event type.  After: user_ids and
+	 * item_ids ascending, and keys the distinct triples, ascending, each
+	 * (user rank * nitems + item rank) * EV_NTYPES + type.
+	 */
+	uint64_t *user_ids, *item_ids;
+	size_t nusers, nitems;
+	uint64_t *keys;
+	uint8_t *types;
+	size_t n;            /* keys held (after ia_finish: distinct ones) */
+	size_t added;        /* ia_add calls */
+	size_t cap, ucap, icap;
+	idmap users, items;
+	int finished;
+} ia_set;
+
+/* EX_SOFTWARE when out of memory (as every function here). */
+int ia_init(ia_set *s, rs_err *e);
+void ia_free(ia_set *s);
+
+/* Records one event; type is an enum ev_type.  Not after ia_finish. */
+int ia_add(ia_set *s, uint64_t user, uint64_t item, int type, rs_err *e);
+
+/* Sorts the ids and the triples and drops repeated triples. */
+int ia_finish(ia_set *s, rs_err *e);
+
+/* The k-th distinct triple (k < s->n, after ia_finish), as ranks into
+ * user_ids and item_ids. */
+static inline void
+ia_triple(const ia_set *s, size_t k, size_t *user, size_t *item, int *type)
+{
+	uint64_t cell = s->keys[k] / EV_NTYPES;
+
+	*type = (int)(s->keys[k] % EV_NTYPES);
+	*user = (size_t)(cell / s->nitems);
+	*item = (size_t)(cell % s->nitems);
+}
+
+/*
+ * Builds the matrix of a finished set: cell (user, item) = the sum of
+ * w[type] over its distinct triples, added in event type order in double
+ * and rounded once to float32.  Cells that come to 0 are left out, and so
+ * are users and items left without a cell; rows and columns are in
+ * ascending id order.  The arrays are allocated (free with ia_csr_free);
+ * m->file is unused.
+ */
+int ia_csr(const ia_set *s, const ev_weights *w, csr *m, rs_err *e);
+void ia_csr_free(csr *m);
+
+#endif
