@@ -81,9 +81,10 @@ rank_ids(uint64_t *ids, size_t n, uint64_t **distinct, size_t *nd)
 
 	if (sorted == NULL || pos == NULL)
 		goto fail;
-	memcpy(sorted, ids, n * sizeof *ids);
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		sorted[k] = ids[k];
 		pos[k] = (uint32_t)k;
+	}
 	if (radix_sort_u64(sorted, pos, n) != 0)
 		goto fail;
 	for (k = 0; k < n; k++) {
