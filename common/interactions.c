@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "radix.h"
+#include "tsv.h"
+
+const char *const ia_triple_cols[3] = {"user", "item", "value"};
 
 static int
 oom(rs_err *e)
@@ -221,4 +224,25 @@ ia_csr_free(csr *m)
 	free((void *)m->indices);
 	free((void *)m->data);
 	memset(m, 0, sizeof *m);
+}
+
+void
+ia_csr_write_tsv(FILE *fp, const csr *m)
+{
+	size_t i;
+	uint64_t k;
+
+	tsv_write_header(fp, ia_triple_cols, 3);
+	for (i = 0; i < m->rows; i++)
+		for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) {
+			char num[32];
+
+			weights_fmt_float(m->data[k], num, sizeof num);
+			tsv_put_u64(fp, m->row_ids[i]);
+			tsv_put_ch(fp, '\t');
+			tsv_put_u64(fp, m->col_ids[m->indices[k]]);
+			tsv_put_ch(fp, '\t');
+			tsv_put_str(fp, num);
+			tsv_put_ch(fp, '\n');
+		}
 }

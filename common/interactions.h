@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "matrix.h"
@@ -71,5 +72,14 @@ ia_triple(const ia_set *s, size_t k, size_t *user, size_t *item, int *type)
  */
 int ia_csr(const ia_set *s, const ev_weights *w, csr *m, rs_err *e);
 void ia_csr_free(csr *m);
+
+extern const char *const ia_triple_cols[3];   /* user item value */
+
+/*
+ * Writes m as TSV triples "user item value" (header first), in row then
+ * column order, each value as the shortest decimal that reads back as the
+ * same float32 (weights_fmt_float).  Errors are the stream's.
+ */
+void ia_csr_write_tsv(FILE *fp, const csr *m);
 
 #endif
