@@ -102,6 +102,18 @@ main(void)
 		CHECK_STR(buf, kv[1]);
 		csr_close(&l);
 	}
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+
+		CHECK(fp != NULL);
+		ia_csr_write_tsv(fp, &m);
+		fclose(fp);
+		CHECK_STR(buf, "user\titem\tvalue\n10\t500\t0.25\n"
+		    "10\t700\t0.75\n30\t500\t0.25\n30\t700\t1\n");
+		free(buf);
+	}
 	ia_csr_free(&m);
 
 	/* Transactions weighed too: user 20 and item 600 come back. */
