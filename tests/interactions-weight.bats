@@ -210,3 +210,9 @@ real_tsv() {
 	assert_output --partial "interactions-weight: $OUT/no/t.tsv: cannot create"
 	assert_empty_dir "$OUT"
 }
+
+@test "ids over the whole uint64 range sort numerically" {
+	run interactions-weight --tsv "$F/huge-ids.tsv"
+	assert_success
+	assert_output "$(printf 'user\titem\tvalue\n0\t0\t0.75\n18446744073709551615\t5\t0.75\n18446744073709551615\t18446744073709551615\t0.25')"
+}

@@ -204,3 +204,9 @@ setup() {
 	assert_output --partial "pop-rank: $OUT/no/p.tsv: cannot create"
 	assert_empty_dir "$OUT"
 }
+
+@test "ids over the whole uint64 range: ties in numeric order" {
+	run pop-rank -w view=1,addtocart=1 -i "$F/items-empty.tsv" "$F/huge-ids.tsv"
+	assert_success
+	assert_output "$(printf 'item\tcategory\tcount\tscore\n0\t\t1\t1.000000\n5\t\t1\t1.000000\n18446744073709551615\t\t1\t1.000000')"
+}
