@@ -123,6 +123,28 @@ main(void)
 	CHECK(tsvr_lineno(t) == 7);
 	tsvr_close(t);
 
+	/* A NUL byte would cut a field short ("4<NUL>x" read as 4): the
+	 * line is refused, in a row or in the header. */
+	{
+		static const char txt[] = "ts\tuser\tevent\titem\ttxn\n"
+		    "1\t2\tview\t4\0x\t\n1\t2\tview\t4\t\n";
+		static const char hdr[] = "ts\tuser\tevent\titem\ttxn\0junk\n";
+
+		t = tsvr_open(t_file("nul.tsv", txt, sizeof txt - 1), COLS, 5,
+		    &e);
+		CHECK(t != NULL);
+		CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+		CHECK_STR(tail(&e, "nul.tsv"), ":2: NUL byte in line (not a "
+		    "text file?)");
+		CHECK(tsvr_next(t, &f, &e) == 1);      /* the reader goes on */
+		tsvr_close(t);
+		CHECK(tsvr_open(t_file("nulh.tsv", hdr, sizeof hdr - 1), COLS,
+		    5, &e) == NULL);
+		CHECK(e.code == EX_DATAERR);
+		CHECK_STR(tail(&e, "nulh.tsv"), ":1: NUL byte in line (not a "
+		    "text file?)");
+	}
+
 	/* One column: an empty line is one empty field. */
 	{
 		static const char *const one[] = {"user"};
