@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,40 +24,27 @@
 static char t_dirbuf[512];
 static pid_t t_owner;      /* only the process that made it removes it */
 
+static int
+t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP) {
+		chmod(path, 0700);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+	return 0;
+}
+
+/* Removes the scratch directory and everything below it. */
 static void
 t_rmdir(void)
 {
-	DIR *d = opendir(t_dirbuf);
-	struct dirent *de;
-	char p[1024];
-
-	if (d == NULL || getpid() != t_owner) {
-		if (d != NULL)
-			closedir(d);
+	if (t_dirbuf[0] == '\0' || getpid() != t_owner)
 		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", t_dirbuf, de->d_name);
-		if (unlink(p) != 0) {       /* a subdirectory: one level */
-			DIR *s = opendir(p);
-			struct dirent *se;
-			char q[1536];
-
-			while (s != NULL && (se = readdir(s)) != NULL) {
-				snprintf(q, sizeof q, "%s/%s", p, se->d_name);
-				unlink(q);
-			}
-			if (s != NULL)
-				closedir(s);
-			chmod(p, 0700);
-			rmdir(p);
-		}
-	}
-	closedir(d);
-	rmdir(t_dirbuf);
+	nftw(t_dirbuf, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static inline const char *
