@@ -439,8 +439,9 @@ main(void)
 			if (k == 2)
 				CHECK(ctrw_param(w, "k", "a\nb") == -1);
 			if (k == 3)
-				CHECK(ctrw_section(w, "a-name-of-24-characters!",
-				    sec_a, 5) == -1);
+				CHECK(ctrw_section(w,
+				    "a-name-of-24-characters!", sec_a, 5) ==
+				    -1);
 			if (k == 4)
 				CHECK(ctrw_section(w, "n", NULL, 5) == -1);
 			if (k == 5) {

@@ -147,8 +147,9 @@ main(void)
 		char p1[1024], p2[1024], p3[1024];
 		char *paths[3] = {p1, p2, p3};
 
-		snprintf(p1, sizeof p1, "%s", t_text("e1.tsv", "ts\tuser\tevent"
-		    "\titem\ttxn\n1\t10\tview\t100\t\n2\t20\taddtocart\t200\t\n"));
+		snprintf(p1, sizeof p1, "%s", t_text("e1.tsv", "ts\tuser\t"
+		    "event\titem\ttxn\n1\t10\tview\t100\t\n"
+		    "2\t20\taddtocart\t200\t\n"));
 		snprintf(p2, sizeof p2, "%s", t_file("e2.tsv.gz", z, zlen));
 		snprintf(p3, sizeof p3, "%s", t_text("e3.tsv", HDR));
 		free(z);

@@ -76,8 +76,9 @@ main(void)
 
 		used = (size_t)sprintf(text, "%s", HDR);
 		for (k = 0; k < 3000; k++)
-			used += (size_t)sprintf(text + used, "%zu\t%zu\t%zu\t%s\t"
-			    "%zu\n", 10 + 3 * k, k % 50, k % 7,
+			used += (size_t)sprintf(text + used,
+			    "%zu\t%zu\t%zu\t%s\t%zu\n", 10 + 3 * k, k % 50,
+			    k % 7,
 			    k % 3 == 0 ? "" : k % 3 == 1 ? "0" : "1", k);
 		z = (char *)t_gzip(text, used, &zlen);
 		CHECK(items_load(&it, t_file("big.tsv.gz", z, zlen), &e) == 0);
