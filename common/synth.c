@@ -791,7 +791,7 @@ typedef struct prow {
 typedef struct propset {
 	uint16_t rank_id[NPROPS];  /* property id of each popularity rank */
 	uint8_t kind[NPROPS];      /* value kind of each property id */
-	uint32_t vocab[NPROPS];    /* token vocabulary size per property id */
+	double log_vocab[NPROPS];  /* log of its token vocabulary's size */
 } propset;
 
 static void
@@ -816,11 +816,11 @@ propset_build(propset *ps, uint64_t seed)
 
 		ps->kind[i] = (uint8_t)((h % 10) < 4 ? K_IDS : (h % 10) < 6 ?
 		    K_ID : (h % 10) < 8 ? K_NUM : K_MIXED);
-		ps->vocab[i] = (uint32_t)(10 + (h >> 32) % 400000);
+		ps->log_vocab[i] = log((double)(10 + (h >> 32) % 400000));
 	}
 	ps->kind[790] = K_PRICE;
 	ps->kind[888] = K_MIXED;
-	ps->vocab[888] = 400000;
+	ps->log_vocab[888] = log(400000.0);
 }
 
 static void
@@ -1031,9 +1031,9 @@ put_num(char *p, rng *r, double scale)
 
 /* An id-like token from the property's vocabulary (log-uniform rank). */
 static char *
-put_token(char *p, rng *r, uint64_t seed, int prop, uint32_t vocab)
+put_token(char *p, rng *r, uint64_t seed, int prop, double log_vocab)
 {
-	uint64_t j = (uint64_t)exp(rng_unif(r) * log((double)vocab));
+	uint64_t j = (uint64_t)exp(rng_unif(r) * log_vocab);
 
 	return put_u64(p, hash4(seed, ST_VALUE, (uint64_t)prop, j) % 1400000);
 }
@@ -1060,7 +1060,7 @@ put_value(char *p, const world *w, const propset *ps, uint32_t item,
 		return put_num(p, &r, 5000.0);
 	case K_ID:
 		return put_token(p, &r, w->seed, row->prop,
-		    ps->vocab[row->prop]);
+		    ps->log_vocab[row->prop]);
 	case K_IDS:
 	case K_MIXED:
 	default:
@@ -1072,7 +1072,7 @@ put_value(char *p, const world *w, const propset *ps, uint32_t item,
 				p = put_num(p, &r, 2000.0);
 			else
 				p = put_token(p, &r, w->seed, row->prop,
-				    ps->vocab[row->prop]);
+				    ps->log_vocab[row->prop]);
 		}
 		return p;
 	}
@@ -1189,6 +1189,19 @@ write_props(job *j)
 	prow *rows = malloc(MAX_ROWS * sizeof *rows);
 	perm pm;
 	uint64_t k;
+	/* The fields that repeat are formatted once: snapshot times, the
+	 * item id of the item at hand, property names. */
+	char snap[SYNTH_NSNAPS][24], itemf[24];
+	size_t snaplen[SYNTH_NSNAPS], itemlen;
+	int s;
+
+	for (s = 0; s < SYNTH_NSNAPS; s++) {
+		char *p = put_u64(snap[s], (uint64_t)(SYNTH_SNAP0_MS +
+		    s * 7 * MS_DAY));
+
+		*p++ = ',';
+		snaplen[s] = (size_t)(p - snap[s]);
+	}
 
 	if (rows == NULL) {
 		j->err = ENOMEM;
@@ -1205,6 +1218,12 @@ write_props(job *j)
 		if (!w->in_catalogue[item])
 			continue;
 		n = item_rows(w, j->ps, item, rows);
+		{
+			char *p = put_u64(itemf, item);
+
+			*p++ = ',';
+			itemlen = (size_t)(p - itemf);
+		}
 		for (i = 0; i < n; i++) {
 			const prow *row = &rows[i];
 			char *p0, *p;
@@ -1212,18 +1231,20 @@ write_props(job *j)
 			if (row_part(row) != j->part)
 				continue;
 			p0 = p = wbuf_room(b);
-			p = put_u64(p, (uint64_t)(SYNTH_SNAP0_MS +
-			    row->snap * 7 * MS_DAY));
-			*p++ = ',';
-			p = put_u64(p, item);
-			*p++ = ',';
-			if (row->prop == PROP_CATEGORYID)
-				p = put_str(p, "categoryid");
-			else if (row->prop == PROP_AVAILABLE)
-				p = put_str(p, "available");
-			else
+			memcpy(p, snap[row->snap], snaplen[row->snap]);
+			p += snaplen[row->snap];
+			memcpy(p, itemf, itemlen);
+			p += itemlen;
+			if (row->prop == PROP_CATEGORYID) {
+				memcpy(p, "categoryid,", 11);
+				p += 11;
+			} else if (row->prop == PROP_AVAILABLE) {
+				memcpy(p, "available,", 10);
+				p += 10;
+			} else {
 				p = put_u64(p, row->prop);
-			*p++ = ',';
+				*p++ = ',';
+			}
 			p = put_value(p, w, j->ps, item, row);
 			*p++ = '\n';
 			b->n += (size_t)(p - p0);
