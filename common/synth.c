@@ -248,8 +248,9 @@ items_build(world *w, rs_err *e)
 	w->seen = calloc(w->nitems, 1);
 	w->in_catalogue = calloc(w->nitems, 1);
 	fill = calloc(NTREE + 1, sizeof *fill);
-	if (w->item_node == NULL || w->by_node == NULL || w->cum == NULL || w->weight == NULL ||
-	    w->seen == NULL || w->in_catalogue == NULL || fill == NULL) {
+	if (w->item_node == NULL || w->by_node == NULL || w->cum == NULL ||
+	    w->weight == NULL || w->seen == NULL || w->in_catalogue == NULL ||
+	    fill == NULL) {
 		free(fill);
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	}
@@ -288,7 +289,6 @@ items_build(world *w, rs_err *e)
 	for (i = 0; i < w->nitems; i++) {
 		uint32_t it = w->by_node[i];
 		rng ir = rng_at(w->seed, ST_ITEM, it, 1);
-
 		double x = pow(rng_unif(&ir) + POP_SHIFT, -POP_EXP);
 
 		w->weight[it] = (float)x;
