@@ -427,13 +427,13 @@ sample_time(rng *r, int64_t lo, int64_t hi)
 #define P_MORE_SESSIONS 0.55   /* each further session */
 #define MAX_SESSIONS 400
 #define P_HEAVY 0.005          /* visitors with very many sessions */
-#define P_SHOPPER 0.095        /* visitors who cart at all */
+#define P_SHOPPER 0.10         /* visitors who cart at all */
 #define P_SHOPPER_HEAVY 0.5
-#define P_CART_FIRST 0.75      /* ...most often in the first session */
-#define P_CART_AGAIN 0.10      /* a shopper's other sessions cart too */
-#define P_CART_AGAIN_HEAVY 0.7
+#define P_CART_FIRST 0.85      /* ...most often in the first session */
+#define P_CART_AGAIN 0.08      /* a shopper's other sessions cart too */
+#define P_CART_AGAIN_HEAVY 0.5
 #define P_MORE_CARTS 0.12      /* another cart in the same session */
-#define P_MORE_CARTS_HEAVY 0.5
+#define P_MORE_CARTS_HEAVY 0.65
 #define P_CART_UNSEEN 0.5      /* a revisited item is carted unviewed */
 #define P_BUY 0.35             /* a carting session ends in a purchase */
 #define P_BUY_MORE 0.6         /* each further carted item is bought too */
