@@ -134,6 +134,19 @@ cb_record(int term, void *data)
 	((csvr *)data)->record_done = 1;
 }
 
+/*
+ * After a malformed record libcsv is left mid-field; a fresh parser lets a
+ * caller that skips bad rows go on with the next line.  Returns e's code.
+ */
+static int
+reset_parser(csvr *c, rs_err *e)
+{
+	csv_free(&c->p);
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		c->oom = 1;
+	return e != NULL ? e->code : EX_DATAERR;
+}
+
 /* Parses a record that starts with line (which holds a quote) via libcsv,
  * reading further lines while a quoted field stays open. */
 static int
@@ -147,20 +160,23 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 	c->record_done = 0;
 	for (;;) {
 		if (csv_parse(&c->p, line, len, cb_field, cb_record, c) != len ||
-		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1)
-			return rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
+		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1) {
+			rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
 			    "quoting: %s", rd_name(c->r),
 			    (unsigned long long)rd_lineno(c->r),
 			    csv_strerror(csv_error(&c->p)));
+			return reset_parser(c, e);
+		}
 		if (c->oom)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
 		if (c->record_done)
 			break;
 		rc = rd_line(c->r, &line, &len, e);
 		if (rc == 0) {
-			return rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
+			rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
 			    "quoted field at end of input", rd_name(c->r),
 			    (unsigned long long)c->lineno);
+			return reset_parser(c, e);
 		}
 		if (rc != 1)
 			return rc;
