@@ -200,7 +200,10 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 static int
 read_record(csvr *c, rs_err *e)
 {
-	char *line, *p, *comma;
+	static const unsigned char special[256] = {
+		['\0'] = 1, [','] = 1, ['"'] = 1
+	};
+	char *line, *p, *end;
 	size_t len;
 	int rc;
 
@@ -214,18 +217,33 @@ read_record(csvr *c, rs_err *e)
 		line += 3;
 		len -= 3;
 	}
-	if (memchr(line, '"', len) != NULL)
-		return slow_record(c, line, len, e);
+	/*
+	 * The fast path: one pass over the line that splits it at commas and
+	 * hands it to libcsv, commas put back, at the first double quote.
+	 * Most lines are a few dozen bytes with a handful of fields, where
+	 * this beats a memchr per field.
+	 */
 	c->nfields = 0;
-	p = line;
-	for (;;) {
-		if (push_field(c, p) < 0)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
-		comma = memchr(p, ',', (size_t)(line + len - p));
-		if (comma == NULL)
-			break;
-		*comma = '\0';
-		p = comma + 1;
+	if (push_field(c, line) < 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	for (p = line, end = line + len; p < end; p++) {
+		if (!special[(unsigned char)*p])
+			continue;
+		if (*p == ',') {
+			*p = '\0';
+			if (push_field(c, p + 1) < 0)
+				return rs_errf(e, EX_SOFTWARE, "out of memory");
+		} else if (*p == '"') {
+			size_t i;
+
+			for (i = 1; i < c->nfields; i++)
+				c->fields[i][-1] = ',';
+			return slow_record(c, line, len, e);
+		} else {
+			return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in "
+			    "line (not a text file?)", rd_name(c->r),
+			    (unsigned long long)c->lineno);
+		}
 	}
 	return 1;
 }
