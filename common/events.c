@@ -10,6 +10,8 @@
 const char *const ev_type_names[EV_NTYPES] = {
 	"view", "addtocart", "transaction"
 };
+/* strlen of each name, for the writer */
+static const unsigned char ev_type_len[EV_NTYPES] = {4, 9, 11};
 const char *const ev_tsv_cols[5] = {"ts", "user", "event", "item", "txn"};
 const char *const ev_csv_cols[5] = {
 	"timestamp", "visitorid", "event", "itemid", "transactionid"
@@ -125,15 +127,23 @@ evr_close(evr *r)
 void
 ev_write_tsv(FILE *fp, const event *ev)
 {
-	tsv_put_u64(fp, (uint64_t)ev->ts_ms);
-	tsv_put_ch(fp, '\t');
-	tsv_put_u64(fp, ev->user);
-	tsv_put_ch(fp, '\t');
-	tsv_put_str(fp, ev_type_names[ev->type]);
-	tsv_put_ch(fp, '\t');
-	tsv_put_u64(fp, ev->item);
-	tsv_put_ch(fp, '\t');
+	/* One row is at most 4 numbers of 20 digits, a type name and 5
+	 * separators; formatted here and written with one call, which is
+	 * several times cheaper than a stdio call per field. */
+	char row[4 * 20 + 16 + 5], *p = row;
+	size_t tl = ev_type_len[ev->type];
+
+	p += num_fmt_u64(p, (uint64_t)ev->ts_ms);
+	*p++ = '\t';
+	p += num_fmt_u64(p, ev->user);
+	*p++ = '\t';
+	memcpy(p, ev_type_names[ev->type], tl);
+	p += tl;
+	*p++ = '\t';
+	p += num_fmt_u64(p, ev->item);
+	*p++ = '\t';
 	if (ev->has_txn)
-		tsv_put_u64(fp, ev->txn);
-	tsv_put_ch(fp, '\n');
+		p += num_fmt_u64(p, ev->txn);
+	*p++ = '\n';
+	fwrite_unlocked(row, 1, (size_t)(p - row), fp);
 }
