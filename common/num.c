@@ -10,20 +10,26 @@
 const char *
 num_u64(const char *s, uint64_t *out)
 {
+	const unsigned char *q = (const unsigned char *)s;
 	uint64_t v = 0;
-	const char *p = s;
+	const char *p;
 	unsigned d;
 
-	if (*p == '\0')
-		return "empty";
-	/* Up to 19 digits cannot overflow: no check in the loop, which is
-	 * the hot path of every reader. */
-	for (; p < s + 19 && (d = (unsigned char)*p - '0') <= 9; p++)
+	/* The hot path of every reader: digits up to the first non-digit,
+	 * with no overflow test; up to 19 digits cannot overflow, so then
+	 * only the end needs checking.  Anything else takes the careful
+	 * loop below, from the start. */
+	for (; (d = (unsigned)*q - '0') <= 9; q++)
 		v = v * 10 + d;
-	if (*p == '\0') {
+	if (*q == '\0' && q != (const unsigned char *)s &&
+	    q - (const unsigned char *)s <= 19) {
 		*out = v;
 		return NULL;
 	}
+	if (*s == '\0')
+		return "empty";
+	v = 0;
+	p = s;
 	for (; *p != '\0'; p++) {
 		d = (unsigned char)*p - '0';
 		if (d > 9)
