@@ -19,8 +19,19 @@ num_u64(const char *s, uint64_t *out)
 	 * with no overflow test; up to 19 digits cannot overflow, so then
 	 * only the end needs checking.  Anything else takes the careful
 	 * loop below, from the start. */
-	for (; (d = (unsigned)*q - '0') <= 9; q++)
-		v = v * 10 + d;
+	for (;;) {          /* two digits a step: q[1] exists if q[0] is one */
+		unsigned d2;
+
+		if ((d = (unsigned)q[0] - '0') > 9)
+			break;
+		if ((d2 = (unsigned)q[1] - '0') > 9) {
+			v = v * 10 + d;
+			q++;
+			break;
+		}
+		v = v * 100 + d * 10 + d2;
+		q += 2;
+	}
 	if (*q == '\0' && q != (const unsigned char *)s &&
 	    q - (const unsigned char *)s <= 19) {
 		*out = v;
