@@ -279,9 +279,11 @@ catsnap_add(catsnap *s, char *const *f, const char *file,
 		    "bad timestamp", f[0]);
 	if ((why = num_u64(f[1], &item)) != NULL)
 		return rs_field_err(e, file, line, 2, props_cols[1], why, f[1]);
-	if (strcmp(f[2], "categoryid") == 0)
+	/* Most rows hold other properties, whose names are numbers: the
+	 * first byte settles them. */
+	if (f[2][0] == 'c' && strcmp(f[2], "categoryid") == 0)
 		is_cat = 1;
-	else if (strcmp(f[2], "available") == 0)
+	else if (f[2][0] == 'a' && strcmp(f[2], "available") == 0)
 		is_cat = 0;
 	else
 		return 0;
