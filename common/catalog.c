@@ -394,7 +394,8 @@ catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
 	s->n = out;
 	st->items = out;
 	/* The item ids are unique, so the order is total. */
-	qsort(s->it, s->n, sizeof *s->it, by_item);
+	if (s->n > 1)
+		qsort(s->it, s->n, sizeof *s->it, by_item);
 	idmap_free(&s->map);
 	return 0;
 }

@@ -124,27 +124,39 @@ props_bytes=$(($(wc -c < "$p1") + $(wc -c < "$p2")))
 # ---- timing -------------------------------------------------------------
 
 # measure NAME BYTES RUNS OUT CMD...: runs CMD (stdout to OUT, /dev/null
-# when OUT is -) RUNS times and appends "NAME wall_s MB/s rss_MB" to
-# $work/results, wall the median; a failing run stops the bench.
+# when OUT is -) RUNS times and appends "NAME wall_s MB/s rss_MB cpu_s" to
+# $work/results, wall the median; a failing run stops the bench.  CPU
+# time (user + system, median) is added: on a shared, loaded machine it is
+# steadier than wall time.  Peak RSS
+# comes from GNU time when it is installed: a child forked from python
+# would count python's own ~14 MB, which is then the floor shown ("<=").
 measure() {
-	python3 - "$@" >> "$work/results" <<'PY'
+	python3 - "$work" "$@" >> "$work/results" <<'PY'
 import os, subprocess, sys, time
-name, nbytes, runs, out, *cmd = sys.argv[1:]
-walls, rss = [], 0
+work, name, nbytes, runs, out, *cmd = sys.argv[1:]
+gnu_time = os.access("/usr/bin/time", os.X_OK)
+rss_file = os.path.join(work, "rss")
+if gnu_time:
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
+walls, cpus, rss = [], [], 0
 for _ in range(int(runs)):
     sink = open(os.devnull if out == "-" else out, "wb")
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=sink)
     _, status, ru = os.wait4(p.pid, 0)
     walls.append(time.perf_counter() - t)
+    cpus.append(ru.ru_utime + ru.ru_stime)
     sink.close()
     if status != 0:
         sys.exit("bench-ingest: failed (%d): %s" % (status, " ".join(cmd)))
-    rss = max(rss, ru.ru_maxrss)
+    rss = max(rss, int(open(rss_file).read().split()[-1]) if gnu_time
+              else ru.ru_maxrss)
 walls.sort()
+cpus.sort()
 wall = walls[len(walls) // 2]
-print("%s\t%.3f\t%.0f\t%.1f" % (name, wall, int(nbytes) / 1e6 / wall,
-      rss / 1024))
+floor = "" if gnu_time else "<="
+print("%s\t%.3f\t%.0f\t%s%.1f\t%.3f" % (name, wall, int(nbytes) / 1e6 / wall,
+      floor if rss < 16384 else "", rss / 1024, cpus[len(cpus) // 2]))
 PY
 }
 
@@ -205,24 +217,25 @@ fi
 echo "bench-ingest: $(nproc) CPUs, load $(cut -d ' ' -f 1-3 /proc/loadavg);" \
     "events.csv $((ev_bytes / 1000000)) MB, properties $((props_bytes / 1000000)) MB;" \
     "median of $runs runs (pandas: 1)"
-printf '%-40s %9s %9s %9s\n' "what" "wall s" "MB/s" "RSS MB"
-awk -F '\t' '{ printf "%-40s %9.3f %9.0f %9.1f\n", $1, $2, $3, $4 }' "$work/results"
+printf '%-36s %8s %8s %8s %8s\n' "what" "wall s" "MB/s" "RSS MB" "CPU s"
+awk -F '\t' '{ printf "%-36s %8.3f %8.0f %8s %8.3f\n", $1, $2, $3, $4, $5 }' "$work/results"
 awk -F '\t' -v pandas="$py" '
-	{ wall[NR] = $2; rss[NR] = $4 }
+	{ wall[NR] = $2; rss[NR] = $4; sub(/^<=/, "", rss[NR]); cpu[NR] = $5 }
 	function verdict(ok) { return ok ? "ok" : "MISSED" }
 	END {
-		printf "ev-filter --until / wc -l:        %5.1fx  (target <= 4x)  %s\n",
-		    wall[2] / wall[1], verdict(wall[2] / wall[1] <= 4)
-		printf "ev-filter all rows / wc -l:       %5.1fx\n", wall[3] / wall[1]
-		printf "catalog-snapshot / wc -l:         %5.1fx  (target <= 6x)  %s\n",
-		    wall[5] / wall[4], verdict(wall[5] / wall[4] <= 6)
+		printf "ev-filter --until / wc -l:        %5.1fx  (target <= 4x)  %s   (CPU time: %.1fx)\n",
+		    wall[2] / wall[1], verdict(wall[2] / wall[1] <= 4), cpu[2] / cpu[1]
+		printf "ev-filter all rows / wc -l:       %5.1fx                        (CPU time: %.1fx)\n",
+		    wall[3] / wall[1], cpu[3] / cpu[1]
+		printf "catalog-snapshot / wc -l:         %5.1fx  (target <= 6x)  %s   (CPU time: %.1fx)\n",
+		    wall[5] / wall[4], verdict(wall[5] / wall[4] <= 6), cpu[5] / cpu[4]
 		printf "catalog-snapshot peak RSS:        %5.0f MB (target < 300) %s\n",
 		    rss[5], verdict(rss[5] < 300)
 		if (pandas != "") {
-			printf "pandas / ev-filter --until:       %5.1fx  (target >= 10x) %s\n",
-			    wall[6] / wall[2], verdict(wall[6] / wall[2] >= 10)
-			printf "pandas / catalog-snapshot:        %5.1fx  (target >= 10x) %s\n",
-			    wall[7] / wall[5], verdict(wall[7] / wall[5] >= 10)
+			printf "pandas / ev-filter --until:       %5.1fx  (target >= 10x) %s   (CPU time: %.1fx)\n",
+			    wall[6] / wall[2], verdict(wall[6] / wall[2] >= 10), cpu[6] / cpu[2]
+			printf "pandas / catalog-snapshot:        %5.1fx  (target >= 10x) %s   (CPU time: %.1fx)\n",
+			    wall[7] / wall[5], verdict(wall[7] / wall[5] >= 10), cpu[7] / cpu[5]
 			printf "pandas peak RSS: events %.0f MB, properties %.0f MB\n", rss[6], rss[7]
 		} else {
 			print "pandas: not importable by python3, skipped"
