@@ -8,9 +8,10 @@
 # fatal (the machines are shared and noisy), a failing program is.
 #
 # The data is made once and kept in BENCH_INGEST_DATA (default
-# ${TMPDIR:-/tmp}/recsys-bench-ingest): by bin/ev-synth when it is there,
-# otherwise by the small awk generator below (Retailrocket schema, sizes and
-# event mix; category ids from the real tree when it is present).
+# ${TMPDIR:-/tmp}/recsys-bench-ingest): by bin/ev-synth (its default scale,
+# seed 1) when it is built, otherwise by the small awk generator below
+# (Retailrocket schema, sizes and event mix; category ids from the real tree
+# when it is present).
 #
 # Usage: scripts/bench-ingest.sh     (run by `make bench`)
 # Environment: RS_BIN, BENCH_INGEST_DATA, BENCH_RUNS (3), BENCH_PANDAS (1;
@@ -96,20 +97,27 @@ gen_props() {
 	}'
 }
 
-if [ "$(cat "$data/.stamp" 2>/dev/null)" != "$gen_version" ]; then
+# The stamp names the generator, so data from the awk stand-in is made
+# again by ev-synth once it is built.
+if [ -x "$bin/ev-synth" ]; then
+	gen="ev-synth -s 1"
+else
+	gen="awk $gen_version"
+fi
+if [ "$(cat "$data/.stamp" 2>/dev/null)" != "$gen" ]; then
 	mkdir -p "$data"
 	rm -f "$data/.stamp"
-	echo "bench-ingest: making the data in $data (once; ~1 minute)" >&2
-	make_tree
-	if [ -x "$bin/ev-synth" ] && "$bin/ev-synth" --help 2>&1 | grep -q -- '--props'; then
-		"$bin/ev-synth" -s 1 -o "$data" >&2
+	echo "bench-ingest: making the data in $data with $gen (once; ~1 minute)" >&2
+	if [ -x "$bin/ev-synth" ]; then
+		"$bin/ev-synth" -s 1 -o "$data"
 	else
+		make_tree
 		gen_events "$nevents" 1 > "$data/events.csv" &
 		gen_props "$nprops1" 2 > "$data/item_properties_part1.csv" &
 		gen_props "$nprops2" 3 > "$data/item_properties_part2.csv"
 		wait
 	fi
-	echo "$gen_version" > "$data/.stamp"
+	echo "$gen" > "$data/.stamp"
 fi
 ev="$data/events.csv"
 p1="$data/item_properties_part1.csv"
@@ -214,7 +222,7 @@ fi
 
 # ---- report -------------------------------------------------------------
 
-echo "bench-ingest: $(nproc) CPUs, load $(cut -d ' ' -f 1-3 /proc/loadavg);" \
+echo "bench-ingest: data by $gen; $(nproc) CPUs, load $(cut -d ' ' -f 1-3 /proc/loadavg);" \
     "events.csv $((ev_bytes / 1000000)) MB, properties $((props_bytes / 1000000)) MB;" \
     "median of $runs runs (pandas: 1)"
 printf '%-36s %8s %8s %8s %8s\n' "what" "wall s" "MB/s" "RSS MB" "CPU s"
