@@ -124,14 +124,11 @@ evr_close(evr *r)
 	free(r);
 }
 
-void
-ev_write_tsv(FILE *fp, const event *ev)
+size_t
+ev_fmt_tsv(char *buf, const event *ev)
 {
-	/* One row is at most 4 numbers of 20 digits, a type name and 5
-	 * separators; formatted here and written with one call, which is
-	 * several times cheaper than a stdio call per field. */
-	char row[4 * 20 + 16 + 5], *p = row;
 	size_t tl = ev_type_len[ev->type];
+	char *p = buf;
 
 	p += num_fmt_u64(p, (uint64_t)ev->ts_ms);
 	*p++ = '\t';
@@ -145,5 +142,15 @@ ev_write_tsv(FILE *fp, const event *ev)
 	if (ev->has_txn)
 		p += num_fmt_u64(p, ev->txn);
 	*p++ = '\n';
-	fwrite_unlocked(row, 1, (size_t)(p - row), fp);
+	return (size_t)(p - buf);
+}
+
+void
+ev_write_tsv(FILE *fp, const event *ev)
+{
+	/* Formatted in a buffer and written with one call, which is several
+	 * times cheaper than a stdio call per field. */
+	char row[EV_TSV_ROW_MAX];
+
+	fwrite_unlocked(row, 1, ev_fmt_tsv(row, ev), fp);
 }
