@@ -56,6 +56,8 @@ int
 main(int argc, char **argv)
 {
 	static char help[sizeof usage_text + sizeof help_text];
+	static char buf[1 << 16];
+	size_t used = 0;
 	const char *out_path = NULL, *items_path = NULL;
 	uint64_t count[EVF_NVERDICTS] = {0};
 	badrows bad = {0};
@@ -119,19 +121,25 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (aout_open(&out, out_path, &e) != 0)
 		rs_die_err(&e);
-	if (out.fp == stdout)
-		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 
 	tsv_write_header(out.fp, ev_tsv_cols, 5);
+	/* Rows are gathered in buf and written a block at a time: a stdio
+	 * call per row costs as much as formatting it. */
 	while ((rc = evin_next(in, &ev, &e)) == 1) {
 		enum evf_verdict v = evf_judge(&flt, &ev);
 
 		count[v]++;
-		if (v == EVF_KEEP)
-			ev_write_tsv(out.fp, &ev);
+		if (v != EVF_KEEP)
+			continue;
+		used += ev_fmt_tsv(buf + used, &ev);
+		if (used > sizeof buf - EV_TSV_ROW_MAX) {
+			fwrite(buf, 1, used, out.fp);
+			used = 0;
+		}
 	}
 	if (rc != 0)
 		rs_die_err(&e);
+	fwrite(buf, 1, used, out.fp);
 	if (aout_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
