@@ -266,6 +266,26 @@ test_num(void)
 	CHECK(wrong == 0);
 }
 
+/* The longest row fits EV_TSV_ROW_MAX; rows are what ev_write_tsv writes. */
+static void
+test_fmt(void)
+{
+	event big = {INT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
+	    EV_TRANSACTION, 1};
+	event view = {0, 0, 0, 0, EV_VIEW, 0};
+	char buf[EV_TSV_ROW_MAX + 1];
+	size_t n;
+
+	n = ev_fmt_tsv(buf, &big);
+	CHECK(n == EV_TSV_ROW_MAX - 1);
+	buf[n] = '\0';
+	CHECK_STR(buf, "9223372036854775807\t18446744073709551615\t"
+	    "transaction\t18446744073709551615\t18446744073709551615\n");
+	n = ev_fmt_tsv(buf, &view);
+	buf[n] = '\0';
+	CHECK_STR(buf, "0\t0\tview\t0\t\n");
+}
+
 int
 main(void)
 {
@@ -278,6 +298,7 @@ main(void)
 	test_csvr_split();
 	test_csvr_quote_late();
 	test_num();
+	test_fmt();
 	for (int i = 0; i < 4; i++) {
 		char p[300];
 
