@@ -50,7 +50,6 @@ static void report(const cattree *tree, const catsnap *snap,
 int
 main(int argc, char **argv)
 {
-	static char help[sizeof usage_text + sizeof help_text];
 	static char *stdin_only[] = {"-"};
 	const char *out_path = NULL, *tree_path = NULL;
 	char **files;
@@ -84,9 +83,8 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			snprintf(help, sizeof help, "%s%s", usage_text,
-			    help_text);
-			cli_help(help);
+			fputs(usage_text, stdout);
+			cli_help(help_text);
 		default:            /* getopt has said what is wrong */
 			fputs(usage_text, stderr);
 			return EX_USAGE;

@@ -55,7 +55,6 @@ static void report(const uint64_t *count, uint64_t rows, const badrows *bad);
 int
 main(int argc, char **argv)
 {
-	static char help[sizeof usage_text + sizeof help_text];
 	static char buf[1 << 16];
 	size_t used = 0;
 	const char *out_path = NULL, *items_path = NULL;
@@ -99,9 +98,8 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			snprintf(help, sizeof help, "%s%s", usage_text,
-			    help_text);
-			cli_help(help);
+			fputs(usage_text, stdout);
+			cli_help(help_text);
 		default:            /* getopt has said what is wrong */
 			fputs(usage_text, stderr);
 			return EX_USAGE;
