@@ -246,6 +246,6 @@ awk -F '\t' -v pandas="$py" '
 			    wall[7] / wall[5], verdict(wall[7] / wall[5] >= 10), cpu[7] / cpu[5]
 			printf "pandas peak RSS: events %.0f MB, properties %.0f MB\n", rss[6], rss[7]
 		} else {
-			print "pandas: not importable by python3, skipped"
+			print "pandas: skipped (BENCH_PANDAS=0, or no python3 that imports pandas)"
 		}
 	}' "$work/results"
