@@ -248,3 +248,12 @@ fails_with() {
 	assert_success
 	assert_line --index 0 --partial "usage: catalog-snapshot [-v] --at TIME --tree category_tree.csv"
 }
+
+@test "ids at the top of the uint64 range, in numeric order" {
+	printf '%s\n' categoryid,parentid 18446744073709551615, 1,18446744073709551615 > "$T/tree.csv"
+	props 1,18446744073709551615,categoryid,1 1,18446744073709551614,categoryid,18446744073709551615 \
+	    1,9,categoryid,1 > "$T/p.csv"
+	run catalog-snapshot --at 2015-06-01 --tree "$T/tree.csv" "$T/p.csv"
+	assert_success
+	assert_output "$(printf 'item\tcategory\troot\tavailable\tts\n9\t1\t18446744073709551615\t\t1\n18446744073709551614\t18446744073709551615\t18446744073709551615\t\t1\n18446744073709551615\t1\t18446744073709551615\t\t1')"
+}
