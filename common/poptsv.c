@@ -6,9 +6,8 @@
 
 #include "idmap.h"
 #include "num.h"
+#include "popular.h"
 #include "tsv.h"
-
-const char *const poptsv_cols[4] = { "item", "category", "count", "score" };
 
 static int
 grow(poptsv *p, size_t cap)
@@ -39,7 +38,7 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 	memset(p, 0, sizeof *p);
 	if (idmap_init(&seen, 0) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsvr_open(path, poptsv_cols, 4, e)) == NULL) {
+	if ((t = tsvr_open(path, pop_cols, 4, e)) == NULL) {
 		idmap_free(&seen);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}

@@ -1,6 +1,7 @@
 /*
- * poptsv.h: the popular TSV "item category count score", as pop-rank
- * writes it and rec-blend reads it.
+ * poptsv.h: reading the popular TSV "item category count score", which
+ * pop-rank writes (popular.h; its pop_cols names the columns) and
+ * rec-blend reads.
  *
  * Rows are in rank order (best first); the order is the file's and is kept
  * as is.  count is a non-negative decimal (a weighted count may have a
@@ -17,8 +18,6 @@
 #include "err.h"
 
 #define POPTSV_NO_CATEGORY UINT64_MAX
-
-extern const char *const poptsv_cols[4];
 
 typedef struct poptsv {
 	size_t n;
