@@ -14,6 +14,7 @@
 #include "err.h"
 #include "evalm.h"
 #include "items.h"
+#include "popular.h"
 #include "tabout.h"
 
 #define USAGE \
@@ -290,12 +291,15 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
 	evalm_acc all, hist;
-	uint64_t *list;
+	popular pop;
+	const uint64_t *list;
 	size_t n, u;
 	rs_err e = {0};
 
-	if (evalm_popular_read(o->popular, K, &list, &n, &e) != 0)
+	if (popular_load(&pop, o->popular, &e) != 0)
 		rs_die_err(&e);
+	list = pop.item;
+	n = pop.n < K ? pop.n : K;
 	if (n == 0)
 		rs_warnx("%s: the popular list is empty", o->popular);
 	if (evalm_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
@@ -314,7 +318,7 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 	    "no test user has history in the training events");
 	evalm_acc_free(&all);
 	evalm_acc_free(&hist);
-	free(list);
+	popular_free(&pop);
 }
 
 /* One per-user list file, for the test users with history. */

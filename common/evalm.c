@@ -1,11 +1,13 @@
 /* evalm.c: see evalm.h. */
 #include "evalm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "events.h"
 #include "num.h"
+#include "recs.h"
 #include "tsv.h"
 
 int
@@ -281,112 +283,19 @@ evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
 	return 1;
 }
 
-static const char *const popular_cols[4] = {
-	"item", "category", "count", "score"
-};
-
-int
-evalm_popular_read(const char *path, size_t K, uint64_t **list, size_t *n,
-    rs_err *e)
-{
-	uint64_t *l = malloc((K ? K : 1) * sizeof *l);
-	size_t got = 0;
-	tsvr *t;
-	char **f;
-	int rc;
-
-	*list = NULL;
-	*n = 0;
-	if (l == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsvr_open(path, popular_cols, 4, e)) == NULL) {
-		free(l);
-		return e != NULL ? e->code : EX_NOINPUT;
-	}
-	while ((rc = tsvr_next(t, &f, e)) == 1) {
-		uint64_t item, cat;
-		double v;
-		const char *why;
-		size_t i;
-
-		if ((why = num_u64(f[0], &item)) != NULL) {
-			rc = tsvr_field_err(t, e, 0, why);
-			break;
-		}
-		if (f[1][0] != '\0' && (why = num_u64(f[1], &cat)) != NULL) {
-			rc = tsvr_field_err(t, e, 1, why);
-			break;
-		}
-		if ((why = num_double(f[2], &v)) != NULL || v < 0) {
-			rc = tsvr_field_err(t, e, 2, why ? why : "negative");
-			break;
-		}
-		if ((why = num_double(f[3], &v)) != NULL || v < 0) {
-			rc = tsvr_field_err(t, e, 3, why ? why : "negative");
-			break;
-		}
-		if (got == K)
-			continue;
-		for (i = 0; i < got; i++)
-			if (l[i] == item)
-				break;
-		if (i < got) {
-			rc = tsvr_field_err(t, e, 0, "item listed twice");
-			break;
-		}
-		l[got++] = item;
-	}
-	tsvr_close(t);
-	if (rc != 0) {
-		free(l);
-		return rc;
-	}
-	*list = l;
-	*n = got;
-	return 0;
-}
-
-static const char *const recs_cols[4] = {"user", "rank", "item", "score"};
-
 void
 evalm_lists_free(evalm_lists *l)
 {
 	free(l->item);
-	free(l->filled);
 	free(l->len);
 	memset(l, 0, sizeof *l);
-}
-
-/* Checks that every user's ranks run 1..len without a hole. */
-static int
-lists_close(evalm_lists *l, const evalm_truth *t, const char *path,
-    rs_err *e)
-{
-	size_t u, i;
-
-	for (u = 0; u < l->nusers; u++) {
-		const uint8_t *fl = l->filled + u * l->K;
-		size_t last = 0;
-
-		for (i = 0; i < l->K; i++)
-			if (fl[i])
-				last = i + 1;
-		for (i = 0; i < last; i++)
-			if (!fl[i])
-				return rs_errf(e, EX_DATAERR, "%s: user %llu "
-				    "has rank %zu but no rank %zu", path,
-				    (unsigned long long)t->user[u], last, i + 1);
-		l->len[u] = (uint32_t)last;
-		if (last > 0)
-			l->users_listed++;
-	}
-	return 0;
 }
 
 int
 evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
 {
+	uint64_t prev_user = 0, prev_rank = 0;
 	tsvr *r;
 	char **f;
 	int rc;
@@ -395,9 +304,8 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 	l->K = K;
 	l->nusers = t->nusers;
 	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
-	l->filled = calloc((t->nusers ? t->nusers : 1) * K, 1);
 	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
-	if (l->item == NULL || l->filled == NULL || l->len == NULL) {
+	if (l->item == NULL || l->len == NULL) {
 		evalm_lists_free(l);
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	}
@@ -406,20 +314,28 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
 	while ((rc = tsvr_next(r, &f, e)) == 1) {
-		uint64_t user, rank, item;
+		uint64_t user, rank, item, expect, *list;
 		double score;
 		const char *why;
 		int64_t u;
 		size_t i;
 
-		l->rows++;
 		if ((why = num_u64(f[0], &user)) != NULL) {
 			rc = tsvr_field_err(r, e, 0, why);
 			break;
 		}
-		if ((why = num_u64(f[1], &rank)) != NULL || rank == 0) {
-			rc = tsvr_field_err(r, e, 1, why ? why :
-			    "ranks start at 1");
+		if ((why = num_u64(f[1], &rank)) != NULL) {
+			rc = tsvr_field_err(r, e, 1, why);
+			break;
+		}
+		expect = l->rows > 0 && user == prev_user ? prev_rank + 1 : 1;
+		if (rank != expect) {
+			char msg[64];
+
+			snprintf(msg, sizeof msg, "expected rank %llu%s",
+			    (unsigned long long)expect, expect == 1 ?
+			    " (the user's first row)" : "");
+			rc = tsvr_field_err(r, e, 1, msg);
 			break;
 		}
 		if ((why = num_u64(f[2], &item)) != NULL) {
@@ -430,28 +346,30 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 			rc = tsvr_field_err(r, e, 3, why);
 			break;
 		}
+		l->rows++;
+		prev_user = user;
+		prev_rank = rank;
 		if (rank > K || (u = idmap_get(&t->map, user)) < 0 ||
 		    (only_history && !t->history[u]))
 			continue;
-		if (l->filled[(size_t)u * K + rank - 1]) {
-			rc = tsvr_field_err(r, e, 1, "rank repeated for the "
-			    "user");
+		list = l->item + (size_t)u * K;
+		if (rank == 1 && l->len[u] > 0) {
+			rc = tsvr_field_err(r, e, 0, "the user's rows are not "
+			    "contiguous");
 			break;
 		}
-		for (i = 0; i < K; i++)
-			if (l->filled[(size_t)u * K + i] &&
-			    l->item[(size_t)u * K + i] == item)
+		for (i = 0; i < l->len[u]; i++)
+			if (list[i] == item)
 				break;
-		if (i < K) {
-			rc = tsvr_field_err(r, e, 2, "item repeated for the "
-			    "user");
+		if (i < l->len[u]) {
+			rc = tsvr_field_err(r, e, 2, "item listed twice for "
+			    "the user");
 			break;
 		}
-		l->item[(size_t)u * K + rank - 1] = item;
-		l->filled[(size_t)u * K + rank - 1] = 1;
+		if (rank == 1)
+			l->users_listed++;
+		list[l->len[u]++] = item;
 	}
-	if (rc == 0)
-		rc = lists_close(l, t, tsvr_name(r), e);
 	tsvr_close(r);
 	if (rc != 0)
 		evalm_lists_free(l);

@@ -120,26 +120,17 @@ typedef struct evalm_row {
 int evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r);
 
 /*
- * The first K items of a popular TSV (item category count score), in file
- * order, which pop-rank writes best first.  Every row is validated; an
- * item repeated within the first K is an error.  *list is malloc'd.
- */
-int evalm_popular_read(const char *path, size_t K, uint64_t **list,
-    size_t *n, rs_err *e);
-
-/*
  * The top-K lists of the selected test users in a recs TSV (user rank item
- * score, ranks from 1), in rank order.  Rows of other users are checked
- * and skipped, so memory depends on the test users only.  A repeated rank
- * or item in a user's top K, a missing rank below a present one, or a
- * rank of 0 is an error naming the line.
+ * score; see recs.h), streamed: rows of other users are checked and
+ * skipped, so memory depends on the test users, never on the file.  Each
+ * user's rows must be contiguous with ranks 1, 2, ...; an item listed
+ * twice in a selected user's top K is an error naming the line.
  */
 typedef struct evalm_lists {
 	size_t K;
 	size_t nusers;         /* = truth's nusers */
-	uint64_t *item;        /* nusers * K, slot rank-1 */
-	uint8_t *filled;       /* nusers * K */
-	uint32_t *len;         /* items held per user (after read) */
+	uint64_t *item;        /* nusers * K, in rank order */
+	uint32_t *len;         /* items held per user, at most K */
 	uint64_t rows;         /* rows read */
 	uint64_t users_listed; /* selected users with a list */
 } evalm_lists;
