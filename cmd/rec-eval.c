@@ -1,8 +1,10 @@
 /*
  * rec-eval: the original system's offline metrics (precision@k, recall@k
  * over the test carts, coverage@k2 of the catalogue) for the global
- * popular list and for per-user recommendation lists, as one report.
- * The definitions are in common/evalm.h and rec-eval(1).
+ * popular list and for per-user recommendation lists, as one report; or,
+ * with --replay, hit@k of what the served blend would have answered at
+ * every test cart.  The definitions are in common/evalm.h,
+ * common/replay.h and rec-eval(1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,13 +17,18 @@
 #include "evalm.h"
 #include "items.h"
 #include "popular.h"
+#include "replay.h"
+#include "store.h"
 #include "tabout.h"
 
 #define USAGE \
 	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
-	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n"
+	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
+	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
+	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
+	"                --replay RECS.db\n"
 
 #define MAX_K 10000
 #define MAX_RECS 64
@@ -38,6 +45,8 @@ static const char help[] = USAGE
 	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
 	"                      and top_popular/with_history\n"
 	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
+	"  --replay FILE       replay every test cart against the store FILE\n"
+	"                      (rec-blend) through the served blend: hit@K\n"
 	"  -o FILE             write the report to FILE atomically\n"
 	"  -v                  counts on standard error\n"
 	"  -h, --help          this help\n";
@@ -50,17 +59,23 @@ struct recs_arg {
 struct opts {
 	size_t k, coverage_k;
 	int count_dups, table, verbose;
-	const char *train, *test, *items, *popular, *out;
+	const char *train, *test, *items, *popular, *replay, *out;
+	int coverage_k_set;
 	struct recs_arg recs[MAX_RECS];
 	size_t nrecs;
 };
 
 enum {
 	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
-	OPT_ITEMS, OPT_POPULAR, OPT_RECS
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
 };
 
 static void parse_args(int, char **, struct opts *);
+static void report_metrics(const struct opts *, const evalm_truth *,
+    const items *, tabout *);
+static void report_replay(const struct opts *, const evalm_truth *,
+    const items *, tabout *);
+static void fmt_pct(char *, size_t, double);
 static void add_row(tabout *, const char *, const char *, const evalm_acc *,
     const items *, const char *);
 static void eval_popular(const struct opts *, const evalm_truth *,
@@ -75,11 +90,8 @@ main(int argc, char **argv)
 	evalm_truth truth;
 	items catalogue;
 	rs_err e = {0};
-	char prec[32], rec[32], cov[32];
-	const char *header[6];
 	tabout tab;
 	aout out;
-	size_t i;
 
 	cli_init(argc, argv);
 	parse_args(argc, argv, &o);
@@ -99,22 +111,10 @@ main(int argc, char **argv)
 		rs_warnx("%s: no addtocart event in the test period: every "
 		    "group is empty", o.test);
 
-	snprintf(prec, sizeof prec, "precision_at_%zu", o.k);
-	snprintf(rec, sizeof rec, "recall_at_%zu", o.k);
-	snprintf(cov, sizeof cov, "coverage_at_%zu", o.coverage_k);
-	header[0] = "model";
-	header[1] = "group";
-	header[2] = "users";
-	header[3] = prec;
-	header[4] = rec;
-	header[5] = cov;
-	if (tabout_init(&tab, header, 6, 2) != 0)
-		rs_die(EX_SOFTWARE, "out of memory");
-
-	if (o.popular != NULL)
-		eval_popular(&o, &truth, &catalogue, &tab);
-	for (i = 0; i < o.nrecs; i++)
-		eval_recs(&o, &o.recs[i], &truth, &catalogue, &tab);
+	if (o.replay != NULL)
+		report_replay(&o, &truth, &catalogue, &tab);
+	else
+		report_metrics(&o, &truth, &catalogue, &tab);
 
 	if (aout_open(&out, o.out, &e) != 0)
 		rs_die_err(&e);
@@ -139,6 +139,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{"items", required_argument, NULL, OPT_ITEMS},
 		{"popular", required_argument, NULL, OPT_POPULAR},
 		{"recs", required_argument, NULL, OPT_RECS},
+		{"replay", required_argument, NULL, OPT_REPLAY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -158,6 +159,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_COVERAGE_K:
 			o->coverage_k = (size_t)cli_u64("--coverage-k", optarg,
 			    1, MAX_K);
+			o->coverage_k_set = 1;
 			break;
 		case OPT_COUNT_DUPS:
 			o->count_dups = 1;
@@ -215,6 +217,11 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->nrecs++;
 			break;
 		}
+		case OPT_REPLAY:
+			if (o->replay != NULL)
+				cli_usage_error(USAGE, "--replay given twice");
+			o->replay = optarg;
+			break;
 		case 'o':
 			o->out = optarg;
 			break;
@@ -232,9 +239,120 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (o->train == NULL || o->test == NULL || o->items == NULL)
 		cli_usage_error(USAGE, "--train, --test and --items are "
 		    "required");
-	if (o->popular == NULL && o->nrecs == 0)
+	if (o->replay != NULL) {
+		if (o->popular != NULL || o->nrecs > 0)
+			cli_usage_error(USAGE, "--replay makes a report of its "
+			    "own: it does not mix with --popular or --recs");
+		if (o->count_dups)
+			cli_usage_error(USAGE, "--count-duplicates does not "
+			    "apply to --replay (every cart is one request)");
+		if (o->coverage_k_set)
+			cli_usage_error(USAGE, "--coverage-k does not apply to "
+			    "--replay (coverage is of the served -k lists)");
+	} else if (o->popular == NULL && o->nrecs == 0) {
 		cli_usage_error(USAGE, "nothing to evaluate: give --popular "
-		    "and/or --recs");
+		    "and/or --recs, or --replay");
+	}
+}
+
+/* The seed's table: top popular for everyone and for users with history,
+ * then every --recs list for users with history. */
+static void
+report_metrics(const struct opts *o, const evalm_truth *t,
+    const items *catalogue, tabout *tab)
+{
+	char prec[32], rec[32], cov[32];
+	const char *header[6];
+	size_t i;
+
+	snprintf(prec, sizeof prec, "precision_at_%zu", o->k);
+	snprintf(rec, sizeof rec, "recall_at_%zu", o->k);
+	snprintf(cov, sizeof cov, "coverage_at_%zu", o->coverage_k);
+	header[0] = "model";
+	header[1] = "group";
+	header[2] = "users";
+	header[3] = prec;
+	header[4] = rec;
+	header[5] = cov;
+	if (tabout_init(tab, header, 6, 2) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	if (o->popular != NULL)
+		eval_popular(o, t, catalogue, tab);
+	for (i = 0; i < o->nrecs; i++)
+		eval_recs(o, &o->recs[i], t, catalogue, tab);
+}
+
+/* The served blend, replayed at every test cart. */
+static void
+report_replay(const struct opts *o, const evalm_truth *t,
+    const items *catalogue, tabout *tab)
+{
+	static const char *const why_empty[REPLAY_NGROUPS] = {
+		"no addtocart event in the test period",
+		"no test user has history in the training events",
+		"no cart of a user with a personal list",
+		"no cart of a user served from viewed categories only",
+		"no cart of a user served the global list only"
+	};
+	char hit[32], cov[32], carts[24], hits[24], hp[32], cp[32];
+	const char *header[6], *cells[6];
+	replay_events ev;
+	replay_result res;
+	rs_err e = {0};
+	store st;
+	size_t g;
+
+	if (store_open(&st, o->replay, 0, &e) != 0)
+		rs_die_err(&e);
+	if (o->k > st.list_len)
+		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
+		    "items at most", o->k, o->replay, st.list_len);
+	if (replay_events_load(&ev, t, o->test, &e) != 0)
+		rs_die_err(&e);
+	if (replay_run(&res, &ev, &st, o->k, t, catalogue, &e) != 0)
+		rs_die_err(&e);
+	if (o->verbose)
+		rs_warnx("%s: %zu test views and carts of test users "
+		    "replayed", o->replay, ev.n);
+
+	snprintf(hit, sizeof hit, "hit_at_%zu", o->k);
+	snprintf(cov, sizeof cov, "coverage_at_%zu", o->k);
+	header[0] = "model";
+	header[1] = "group";
+	header[2] = "carts";
+	header[3] = "hits";
+	header[4] = hit;
+	header[5] = cov;
+	if (tabout_init(tab, header, 6, 2) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (g = 0; g < REPLAY_NGROUPS; g++) {
+		const replay_tally *r = &res.g[g];
+		double h, c;
+
+		snprintf(carts, sizeof carts, "%llu",
+		    (unsigned long long)r->carts);
+		snprintf(hits, sizeof hits, "%llu",
+		    (unsigned long long)r->hits);
+		if (replay_figures(r, catalogue->n, &h, &c)) {
+			fmt_pct(hp, sizeof hp, h);
+			fmt_pct(cp, sizeof cp, c);
+		} else {
+			rs_warnx("blend/%s: no cart to replay (%s)",
+			    replay_group_name[g], why_empty[g]);
+			hp[0] = cp[0] = '\0';
+		}
+		cells[0] = "blend";
+		cells[1] = replay_group_name[g];
+		cells[2] = carts;
+		cells[3] = hits;
+		cells[4] = hp;
+		cells[5] = cp;
+		if (tabout_add(tab, cells) != 0)
+			rs_die(EX_SOFTWARE, "out of memory");
+	}
+	replay_result_free(&res);
+	replay_events_free(&ev);
+	store_close(&st);
 }
 
 /* Formats a percentage with the report's fixed precision. */
