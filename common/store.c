@@ -9,7 +9,7 @@
 
 #include "items.h"
 #include "num.h"
-#include "popular.h"
+#include "poptsv.h"
 #include "recs.h"
 
 /* ---- opening ---- */
@@ -245,7 +245,7 @@ int
 store_build(store_build_opts *o, const char *out, rs_err *e)
 {
 	items it = {0};
-	popular pop = {0};
+	poptsv pop = {0};
 	recs rc_ = {0};
 	uint64_t *cats = NULL, *cat_pop = NULL, zero_off = 0;
 	uint32_t *item_cat = NULL, *cat_off = NULL, *ibkt = NULL, *ubkt = NULL;
@@ -260,7 +260,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 		return rs_errf(e, EX_SOFTWARE, "store_build: bad parameters");
 	if ((rc = items_load(&it, o->items_path, e)) != 0)
 		return rc;
-	if ((rc = popular_load(&pop, o->popular_path, e)) != 0)
+	if ((rc = poptsv_load(&pop, o->popular_path, e)) != 0)
 		goto done;
 	if (o->personal_path != NULL &&
 	    (rc = recs_load(&rc_, o->personal_path, o->list_len, e)) != 0)
@@ -271,9 +271,12 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	if ((cats = malloc((it.n + pop.n + 1) * sizeof *cats)) == NULL)
 		goto oom;
 	memcpy(cats, it.category, it.n * sizeof *cats);
-	memcpy(cats + it.n, pop.category, pop.n * sizeof *cats);
-	qsort(cats, it.n + pop.n, sizeof *cats, cmp_u64);
-	for (i = 0; i < it.n + pop.n; i++)
+	k = it.n;
+	for (i = 0; i < pop.n; i++)
+		if (pop.category[i] != POPTSV_NO_CATEGORY)
+			cats[k++] = pop.category[i];
+	qsort(cats, k, sizeof *cats, cmp_u64);
+	for (i = 0; i < k; i++)
 		if (ncat == 0 || cats[i] != cats[ncat - 1])
 			cats[ncat++] = cats[i];
 
@@ -288,6 +291,8 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	    (cat_pop = malloc((pop.n + 1) * sizeof *cat_pop)) == NULL)
 		goto oom;
 	for (i = 0; i < pop.n; i++) {
+		if (pop.category[i] == POPTSV_NO_CATEGORY)
+			continue;
 		k = find_u64(cats, ncat, pop.category[i]);
 		if (cat_off[k + 1] < o->list_len)
 			cat_off[k + 1]++;
@@ -300,6 +305,8 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 		if (fill == NULL)
 			goto oom;
 		for (i = 0; i < pop.n; i++) {
+			if (pop.category[i] == POPTSV_NO_CATEGORY)
+				continue;
 			k = find_u64(cats, ncat, pop.category[i]);
 			if (fill[k] < cat_off[k + 1] - cat_off[k])
 				cat_pop[cat_off[k] + fill[k]++] = pop.item[i];
@@ -371,7 +378,7 @@ done:
 	free(ibkt);
 	free(ubkt);
 	items_free(&it);
-	popular_free(&pop);
+	poptsv_free(&pop);
 	recs_free(&rc_);
 	return rc;
 }

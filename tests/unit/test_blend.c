@@ -46,7 +46,7 @@ main(void)
 	CHECK(fd >= 0);
 	close(fd);
 	CHECK(store_build(&o, path, &e) == 0);
-	CHECK(o.n_items == 13 && o.n_cats == 5 && o.n_popular == 12);
+	CHECK(o.n_items == 13 && o.n_cats == 5 && o.n_popular == 13);
 	CHECK(o.n_users == 2 && o.n_personal == 5);
 	CHECK(store_open(&st, path, STORE_VERIFY, &e) == 0);
 	CHECK(st.list_len == 6 && st.last_items == 3);

@@ -1,5 +1,5 @@
-/* popular.c: see popular.h. */
-#include "popular.h"
+/* poptsv.c: see poptsv.h. */
+#include "poptsv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +8,10 @@
 #include "num.h"
 #include "tsv.h"
 
-const char *const popular_cols[4] = { "item", "category", "count", "score" };
+const char *const poptsv_cols[4] = { "item", "category", "count", "score" };
 
 static int
-grow(popular *p, size_t cap)
+grow(poptsv *p, size_t cap)
 {
 #define GROW(f) do { \
 		void *q = realloc(p->f, cap * sizeof *p->f); \
@@ -28,7 +28,7 @@ grow(popular *p, size_t cap)
 }
 
 int
-popular_load(popular *p, const char *path, rs_err *e)
+poptsv_load(poptsv *p, const char *path, rs_err *e)
 {
 	size_t cap = 0;
 	idmap seen;
@@ -39,7 +39,7 @@ popular_load(popular *p, const char *path, rs_err *e)
 	memset(p, 0, sizeof *p);
 	if (idmap_init(&seen, 0) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsvr_open(path, popular_cols, 4, e)) == NULL) {
+	if ((t = tsvr_open(path, poptsv_cols, 4, e)) == NULL) {
 		idmap_free(&seen);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
@@ -53,7 +53,12 @@ popular_load(popular *p, const char *path, rs_err *e)
 			rc = tsvr_field_err(t, e, 0, why);
 			break;
 		}
-		if ((why = num_u64(f[1], &cat)) != NULL) {
+		if (f[1][0] == '\0')
+			cat = POPTSV_NO_CATEGORY;
+		else if ((why = num_u64(f[1], &cat)) != NULL ||
+		    cat == POPTSV_NO_CATEGORY) {
+			if (why == NULL)
+				why = "out of range";
 			rc = tsvr_field_err(t, e, 1, why);
 			break;
 		}
@@ -90,14 +95,14 @@ popular_load(popular *p, const char *path, rs_err *e)
 	tsvr_close(t);
 	idmap_free(&seen);
 	if (rc != 0) {
-		popular_free(p);
+		poptsv_free(p);
 		return rc;
 	}
 	return 0;
 }
 
 void
-popular_free(popular *p)
+poptsv_free(poptsv *p)
 {
 	free(p->item);
 	free(p->category);
