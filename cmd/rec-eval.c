@@ -16,7 +16,7 @@
 #include "err.h"
 #include "evalm.h"
 #include "items.h"
-#include "popular.h"
+#include "poptsv.h"
 #include "replay.h"
 #include "store.h"
 #include "tabout.h"
@@ -409,12 +409,12 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
 	evalm_acc all, hist;
-	popular pop;
+	poptsv pop;
 	const uint64_t *list;
 	size_t n, u;
 	rs_err e = {0};
 
-	if (popular_load(&pop, o->popular, &e) != 0)
+	if (poptsv_load(&pop, o->popular, &e) != 0)
 		rs_die_err(&e);
 	list = pop.item;
 	n = pop.n < K ? pop.n : K;
@@ -436,7 +436,7 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 	    "no test user has history in the training events");
 	evalm_acc_free(&all);
 	evalm_acc_free(&hist);
-	popular_free(&pop);
+	poptsv_free(&pop);
 }
 
 /* One per-user list file, for the test users with history. */
