@@ -283,6 +283,101 @@ evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
 	return 1;
 }
 
+/*
+ * Parsing a recs row is the hot loop of rec-eval: a recs file holds tens
+ * of millions of rows, of which only the test users' are kept.  The fast
+ * path reads the four fields in one pass over the line: three unsigned
+ * decimals of at most 19 digits (so no overflow check is needed) and a
+ * plain decimal score ("0.25", "-1", "3."), which is checked but never
+ * converted since it is not used.  Anything else (an exponent, a long
+ * number, a wrong field count, a CR, garbage) takes the slow path, which
+ * splits the line as tsvr_next does and checks each field with num_u64 and
+ * num_double, so messages and verdicts are exactly the TSV reader's.
+ */
+static int
+fast_u64(const char **pp, char end, uint64_t *v)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned d, n = 0;
+
+	while ((d = (unsigned)((unsigned char)*p - '0')) < 10) {
+		x = x * 10 + d;
+		p++;
+		n++;
+	}
+	if (n == 0 || n > 19 || *p != end)
+		return -1;
+	*v = x;
+	*pp = p + 1;
+	return 0;
+}
+
+static int
+fast_row(const char *line, size_t len, uint64_t *user, uint64_t *rank,
+    uint64_t *item)
+{
+	const char *p = line;
+	unsigned digits = 0;
+
+	if (fast_u64(&p, '\t', user) != 0 || fast_u64(&p, '\t', rank) != 0 ||
+	    fast_u64(&p, '\t', item) != 0)
+		return -1;
+	p += *p == '-' || *p == '+';
+	for (; (unsigned)((unsigned char)*p - '0') < 10; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; (unsigned)((unsigned char)*p - '0') < 10; p++)
+			digits++;
+	return digits > 0 && digits < 300 && p == line + len ? 0 : -1;
+}
+
+static int
+slow_row(rd *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
+    uint64_t *item, rs_err *e)
+{
+	unsigned long long lineno = (unsigned long long)rd_lineno(in);
+	char *f[4], *p = line, *tab;
+	size_t n = 0;
+	uint64_t *v[3] = {user, rank, item};
+	const char *why;
+	double score;
+
+	if (len > 0 && line[len - 1] == '\r')
+		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
+		    "files use LF; convert with: tr -d '\\r')", rd_name(in),
+		    lineno);
+	for (;;) {
+		tab = memchr(p, '\t', (size_t)(line + len - p));
+		if (n < 4)
+			f[n] = p;
+		n++;
+		if (tab == NULL)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	if (n != 4)
+		return rs_errf(e, EX_DATAERR, "%s:%llu: expected 4 fields, "
+		    "found %zu", rd_name(in), lineno, n);
+	for (n = 0; n < 3; n++)
+		if ((why = num_u64(f[n], v[n])) != NULL)
+			return rs_field_err(e, rd_name(in), lineno,
+			    (unsigned)n + 1, recs_cols[n], why, f[n]);
+	if ((why = num_double(f[3], &score)) != NULL)
+		return rs_field_err(e, rd_name(in), lineno, 4, recs_cols[3],
+		    why, f[3]);
+	return 0;
+}
+
+/* A bad field (i 0-based) of the row just read from in. */
+static int
+row_err(rd *in, rs_err *e, unsigned i, const char *why, const char *value)
+{
+	return rs_field_err(e, rd_name(in), (unsigned long long)rd_lineno(in),
+	    i + 1, recs_cols[i], why, value);
+}
+
 void
 evalm_lists_free(evalm_lists *l)
 {
@@ -296,8 +391,11 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
 {
 	uint64_t prev_user = 0, prev_rank = 0;
+	int64_t u = -1;         /* the current user's index, -1: skipped */
+	char *line;
+	size_t len;
+	rd *in;
 	tsvr *r;
-	char **f;
 	int rc;
 
 	memset(l, 0, sizeof *l);
@@ -309,61 +407,65 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 		evalm_lists_free(l);
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	}
-	if ((r = tsvr_open(path, recs_cols, 4, e)) == NULL) {
+	/* The tsvr checks the header and owns in; the rows are read from
+	 * in directly by the fast path above. */
+	if ((in = rd_open(path, e)) == NULL ||
+	    (r = tsvr_from_rd(in, recs_cols, 4, e)) == NULL) {
 		evalm_lists_free(l);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
-	while ((rc = tsvr_next(r, &f, e)) == 1) {
+	while ((rc = rd_line(in, &line, &len, e)) == 1) {
 		uint64_t user, rank, item, expect, *list;
-		double score;
-		const char *why;
-		int64_t u;
 		size_t i;
 
-		if ((why = num_u64(f[0], &user)) != NULL) {
-			rc = tsvr_field_err(r, e, 0, why);
+		if (fast_row(line, len, &user, &rank, &item) != 0 &&
+		    (rc = slow_row(in, line, len, &user, &rank, &item,
+		    e)) != 0)
 			break;
-		}
-		if ((why = num_u64(f[1], &rank)) != NULL) {
-			rc = tsvr_field_err(r, e, 1, why);
-			break;
-		}
 		expect = l->rows > 0 && user == prev_user ? prev_rank + 1 : 1;
 		if (rank != expect) {
-			char msg[64];
+			char msg[64], val[24];
 
 			snprintf(msg, sizeof msg, "expected rank %llu%s",
 			    (unsigned long long)expect, expect == 1 ?
 			    " (the user's first row)" : "");
-			rc = tsvr_field_err(r, e, 1, msg);
-			break;
-		}
-		if ((why = num_u64(f[2], &item)) != NULL) {
-			rc = tsvr_field_err(r, e, 2, why);
-			break;
-		}
-		if ((why = num_double(f[3], &score)) != NULL) {
-			rc = tsvr_field_err(r, e, 3, why);
+			snprintf(val, sizeof val, "%llu",
+			    (unsigned long long)rank);
+			rc = row_err(in, e, 1, msg, val);
 			break;
 		}
 		l->rows++;
 		prev_user = user;
 		prev_rank = rank;
-		if (rank > K || (u = idmap_get(&t->map, user)) < 0 ||
-		    (only_history && !t->history[u]))
+		/* A user's rows are contiguous: look the user up once, at
+		 * rank 1. */
+		if (rank == 1) {
+			u = idmap_get(&t->map, user);
+			if (u >= 0 && only_history && !t->history[u])
+				u = -1;
+			if (u >= 0 && l->len[u] > 0) {
+				char val[24];
+
+				snprintf(val, sizeof val, "%llu",
+				    (unsigned long long)user);
+				rc = row_err(in, e, 0, "the user's rows are "
+				    "not contiguous", val);
+				break;
+			}
+		}
+		if (u < 0 || rank > K)
 			continue;
 		list = l->item + (size_t)u * K;
-		if (rank == 1 && l->len[u] > 0) {
-			rc = tsvr_field_err(r, e, 0, "the user's rows are not "
-			    "contiguous");
-			break;
-		}
 		for (i = 0; i < l->len[u]; i++)
 			if (list[i] == item)
 				break;
 		if (i < l->len[u]) {
-			rc = tsvr_field_err(r, e, 2, "item listed twice for "
-			    "the user");
+			char val[24];
+
+			snprintf(val, sizeof val, "%llu",
+			    (unsigned long long)item);
+			rc = row_err(in, e, 2, "item listed twice for the user",
+			    val);
 			break;
 		}
 		if (rank == 1)
