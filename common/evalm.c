@@ -232,19 +232,49 @@ evalm_recall(const evalm_hits *h, int count_dups)
 }
 
 int
+evalm_cover_init(evalm_cover *c)
+{
+	c->covered = 0;
+	return idmap_init(&c->seen, 0);
+}
+
+int
+evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
+    const items *catalogue)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int added;
+
+		if (idmap_put(&c->seen, list[i], &added) < 0)
+			return -1;
+		if (added && items_find(catalogue, list[i]) >= 0)
+			c->covered++;
+	}
+	return 0;
+}
+
+void
+evalm_cover_free(evalm_cover *c)
+{
+	idmap_free(&c->seen);
+}
+
+int
 evalm_acc_init(evalm_acc *a, size_t k, size_t coverage_k, int count_dups)
 {
 	memset(a, 0, sizeof *a);
 	a->k = k;
 	a->coverage_k = coverage_k;
 	a->count_dups = count_dups;
-	return idmap_init(&a->seen, coverage_k);
+	return evalm_cover_init(&a->cover);
 }
 
 void
 evalm_acc_free(evalm_acc *a)
 {
-	idmap_free(&a->seen);
+	evalm_cover_free(&a->cover);
 }
 
 int
@@ -252,21 +282,13 @@ evalm_acc_add(evalm_acc *a, const evalm_truth *t, size_t u,
     const uint64_t *list, size_t n, const items *catalogue)
 {
 	evalm_hits h;
-	size_t i;
 
 	evalm_match(t, u, list, n < a->k ? n : a->k, &h);
 	a->users++;
 	a->sum_precision += evalm_precision(&h, a->count_dups);
 	a->sum_recall += evalm_recall(&h, a->count_dups);
-	for (i = 0; i < n && i < a->coverage_k; i++) {
-		int added;
-
-		if (idmap_put(&a->seen, list[i], &added) < 0)
-			return -1;
-		if (added && items_find(catalogue, list[i]) >= 0)
-			a->covered++;
-	}
-	return 0;
+	return evalm_cover_add(&a->cover, list,
+	    n < a->coverage_k ? n : a->coverage_k, catalogue);
 }
 
 int
@@ -278,8 +300,9 @@ evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
 		return 0;
 	r->precision_pct = 100.0 * a->sum_precision / (double)a->users;
 	r->recall_pct = 100.0 * a->sum_recall / (double)a->users;
-	r->coverage_pct = 100.0 * (double)a->covered / (double)ncatalogue;
-	r->outside = a->seen.len - a->covered;
+	r->coverage_pct = 100.0 * (double)a->cover.covered /
+	    (double)ncatalogue;
+	r->outside = a->cover.seen.len - a->cover.covered;
 	return 1;
 }
 

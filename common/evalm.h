@@ -88,14 +88,26 @@ void evalm_match(const evalm_truth *t, size_t u, const uint64_t *list,
 double evalm_precision(const evalm_hits *h, int count_dups);
 double evalm_recall(const evalm_hits *h, int count_dups);
 
+/* The distinct items of some lists, and how many are in the catalogue:
+ * the numerator of coverage. */
+typedef struct evalm_cover {
+	idmap seen;
+	uint64_t covered;
+} evalm_cover;
+
+int evalm_cover_init(evalm_cover *c);
+/* Adds list[0..n-1]; -1 when out of memory. */
+int evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
+    const items *catalogue);
+void evalm_cover_free(evalm_cover *c);
+
 /* One report row in the making: the users of one model and group. */
 typedef struct evalm_acc {
 	size_t k, coverage_k;
 	int count_dups;
 	uint64_t users;
 	double sum_precision, sum_recall;
-	idmap seen;            /* distinct items of the top-coverage_k lists */
-	uint64_t covered;      /* of which in the catalogue */
+	evalm_cover cover;     /* items of the top-coverage_k lists */
 } evalm_acc;
 
 int evalm_acc_init(evalm_acc *a, size_t k, size_t coverage_k,

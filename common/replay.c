@@ -95,7 +95,7 @@ replay_result_free(replay_result *res)
 	size_t g;
 
 	for (g = 0; g < REPLAY_NGROUPS; g++)
-		idmap_free(&res->g[g].served);
+		evalm_cover_free(&res->g[g].served);
 	memset(res, 0, sizeof *res);
 }
 
@@ -103,19 +103,9 @@ static int
 tally(replay_tally *g, const uint64_t *out, size_t n, int hit,
     const items *catalogue)
 {
-	size_t i;
-
 	g->carts++;
 	g->hits += hit != 0;
-	for (i = 0; i < n; i++) {
-		int added;
-
-		if (idmap_put(&g->served, out[i], &added) < 0)
-			return -1;
-		if (added && items_find(catalogue, out[i]) >= 0)
-			g->covered++;
-	}
-	return 0;
+	return evalm_cover_add(&g->served, out, n, catalogue);
 }
 
 int
@@ -129,7 +119,7 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 	memset(res, 0, sizeof *res);
 	res->k = k;
 	for (g = 0; g < REPLAY_NGROUPS; g++)
-		if (idmap_init(&res->g[g].served, 0) != 0)
+		if (evalm_cover_init(&res->g[g].served) != 0)
 			goto oom;
 	qsort(r->ev, r->n, sizeof *r->ev, cmp_ev);
 	for (i = 0; i < r->n; i++) {
@@ -189,6 +179,6 @@ replay_figures(const replay_tally *g, size_t ncatalogue, double *hit_pct,
 		return 0;
 	*hit_pct = 100.0 * (double)g->hits / (double)g->carts;
 	*coverage_pct = ncatalogue == 0 ? 0 :
-	    100.0 * (double)g->covered / (double)ncatalogue;
+	    100.0 * (double)g->served.covered / (double)ncatalogue;
 	return 1;
 }

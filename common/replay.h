@@ -22,15 +22,13 @@
 #include "blend.h"
 #include "err.h"
 #include "evalm.h"
-#include "idmap.h"
 #include "items.h"
 #include "store.h"
 
 /* One group's carts. */
 typedef struct replay_tally {
 	uint64_t carts, hits;
-	idmap served;          /* distinct items served to the group */
-	uint64_t covered;      /* of which in the catalogue */
+	evalm_cover served;    /* the items served to the group */
 } replay_tally;
 
 enum {
