@@ -98,6 +98,16 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	diff -u expected-distinct.tsv - <<<"$output"
 }
 
+@test "scores in any finite notation are accepted" {
+	{ head -n 1 als.tsv; tail -n +2 als.tsv |
+	    awk -F'\t' -v OFS='\t' '{ $4 = NR % 2 ? "7.5e-1" : "+1" } 1'; } \
+	    >"$OUT/als.tsv"
+	run --separate-stderr rec-eval "${BASE[@]}" --popular popular.tsv \
+	    --recs als="$OUT/als.tsv"
+	assert_success
+	diff -u expected-distinct.tsv - <<<"$output"
+}
+
 @test "gzip inputs are read like plain ones" {
 	gzip -c test.tsv >"$OUT/test.tsv.gz"
 	gzip -c als.tsv >"$OUT/als.tsv.gz"
@@ -258,6 +268,21 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
 	assert_failure 65
 	assert_output --partial "rec-eval: $OUT/r.tsv:2: field 4 (score): not a number"
+
+	printf 'user\trank\titem\tscore\n1\t1\t10\n' >"$OUT/r.tsv"
+	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
+	assert_failure 65
+	assert_output "rec-eval: $OUT/r.tsv:2: expected 4 fields, found 3"
+
+	printf 'user\trank\titem\tscore\n1\t1\t10\t0.5\r\n' >"$OUT/r.tsv"
+	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
+	assert_failure 65
+	assert_output "rec-eval: $OUT/r.tsv:2: CRLF line end (TSV files use LF; convert with: tr -d '\\r')"
+
+	printf 'user\trank\titem\tscore\n-1\t1\t10\t0.5\n' >"$OUT/r.tsv"
+	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
+	assert_failure 65
+	assert_output "rec-eval: $OUT/r.tsv:2: field 1 (user): negative: \"-1\""
 
 	printf 'item\tcategory\troot\tavailable\tts\n' >"$OUT/i.tsv"
 	run rec-eval --train train.tsv --test test.tsv --items "$OUT/i.tsv" \
