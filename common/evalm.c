@@ -70,7 +70,8 @@ evalm_truth_finish(evalm_truth *t)
 {
 	size_t i, nu = 0, ni = 0;
 
-	qsort(t->pairs, t->npairs, 2 * sizeof *t->pairs, cmp_pair);
+	if (t->npairs > 0)
+		qsort(t->pairs, t->npairs, 2 * sizeof *t->pairs, cmp_pair);
 	for (i = 0; i < t->npairs; i++) {
 		if (i == 0 || t->pairs[2 * i] != t->pairs[2 * i - 2])
 			nu++;

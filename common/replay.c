@@ -121,7 +121,8 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 	for (g = 0; g < REPLAY_NGROUPS; g++)
 		if (evalm_cover_init(&res->g[g].served) != 0)
 			goto oom;
-	qsort(r->ev, r->n, sizeof *r->ev, cmp_ev);
+	if (r->n > 0)
+		qsort(r->ev, r->n, sizeof *r->ev, cmp_ev);
 	for (i = 0; i < r->n; i++) {
 		const struct replay_ev *x = &r->ev[i];
 		enum blend_source src;
