@@ -95,6 +95,10 @@ main(int argc, char **argv)
 
 	cli_init(argc, argv);
 	parse_args(argc, argv, &o);
+	/* Opened first, so an output that cannot be created fails at once;
+	 * any later failure removes the temporary file. */
+	if (aout_open(&out, o.out, &e) != 0)
+		rs_die_err(&e);
 
 	if (items_load(&catalogue, o.items, &e) != 0)
 		rs_die_err(&e);
@@ -116,8 +120,6 @@ main(int argc, char **argv)
 	else
 		report_metrics(&o, &truth, &catalogue, &tab);
 
-	if (aout_open(&out, o.out, &e) != 0)
-		rs_die_err(&e);
 	tabout_write(&tab, out.fp, o.table);
 	if (aout_commit(&out, &e) != 0)
 		rs_die_err(&e);
@@ -302,7 +304,7 @@ report_replay(const struct opts *o, const evalm_truth *t,
 	store st;
 	size_t g;
 
-	if (store_open(&st, o->replay, 0, &e) != 0)
+	if (store_open(&st, o->replay, STORE_VERIFY, &e) != 0)
 		rs_die_err(&e);
 	if (o->k > st.list_len)
 		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
