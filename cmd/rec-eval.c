@@ -241,6 +241,27 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (o->train == NULL || o->test == NULL || o->items == NULL)
 		cli_usage_error(USAGE, "--train, --test and --items are "
 		    "required");
+	{
+		/* Standard input can be read once, by one input. */
+		const char *in[MAX_RECS + 5];
+		size_t n = 0, stdin_uses = 0;
+
+		in[n++] = o->train;
+		in[n++] = o->test;
+		in[n++] = o->items;
+		if (o->popular != NULL)
+			in[n++] = o->popular;
+		for (i = 0; i < o->nrecs; i++)
+			in[n++] = o->recs[i].path;
+		for (i = 0; i < n; i++)
+			stdin_uses += strcmp(in[i], "-") == 0;
+		if (stdin_uses > 1)
+			cli_usage_error(USAGE, "only one input can be standard "
+			    "input (-)");
+		if (o->replay != NULL && strcmp(o->test, "-") == 0)
+			cli_usage_error(USAGE, "--test cannot be standard input "
+			    "with --replay (it is read twice)");
+	}
 	if (o->replay != NULL) {
 		if (o->popular != NULL || o->nrecs > 0)
 			cli_usage_error(USAGE, "--replay makes a report of its "

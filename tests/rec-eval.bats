@@ -213,6 +213,22 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_output --partial "unrecognized option"
 }
 
+@test "standard input serves one input" {
+	run --separate-stderr rec-eval -k 2 --coverage-k 3 --train train.tsv \
+	    --test - --items items.tsv --popular popular.tsv \
+	    --recs als=als.tsv <test.tsv
+	assert_success
+	diff -u expected-distinct.tsv - <<<"$output"
+	run rec-eval --train - --test - --items items.tsv \
+	    --popular popular.tsv </dev/null
+	assert_failure 64
+	assert_line --index 0 "rec-eval: only one input can be standard input (-)"
+	run rec-eval --train train.tsv --test - --items items.tsv \
+	    --replay x.db </dev/null
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --test cannot be standard input with --replay (it is read twice)"
+}
+
 @test "--replay does not mix with the other reports" {
 	local a=(--train train.tsv --test test.tsv --items items.tsv
 	    --replay x.db)
