@@ -253,6 +253,14 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_output --partial "nope.tsv"
 }
 
+# A recs file of ROWS (printf format) is refused: 65 and "FILE:MESSAGE".
+recs_refused() {
+	printf "user\trank\titem\tscore\n$1" >"$OUT/r.tsv"
+	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
+	assert_failure 65
+	assert_output "rec-eval: $OUT/r.tsv:$2"
+}
+
 @test "bad input data exits 65 naming file, line and field" {
 	printf 'ts\tuser\tevent\titem\ttxn\n1\t1\tbuy\t10\t\n' >"$OUT/t.tsv"
 	run rec-eval --train train.tsv --test "$OUT/t.tsv" --items items.tsv \
@@ -265,40 +273,18 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_failure 65
 	assert_output --partial "$OUT/h.tsv:1: expected header \"user\\trank\\titem\\tscore\""
 
-	printf 'user\trank\titem\tscore\n1\t1\t10\t0.5\n1\t3\t11\t0.4\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:3: field 2 (rank): expected rank 2: \"3\""
-
-	printf 'user\trank\titem\tscore\n1\t1\t10\t0.5\n2\t1\t11\t0.4\n1\t1\t12\t0.4\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:4: field 1 (user): the user's rows are not contiguous: \"1\""
-
-	printf 'user\trank\titem\tscore\n1\t1\t10\t0.5\n1\t2\t10\t0.4\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:3: field 3 (item): item listed twice for the user: \"10\""
-
-	printf 'user\trank\titem\tscore\n9\t1\t10\tlots\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output --partial "rec-eval: $OUT/r.tsv:2: field 4 (score): not a number"
-
-	printf 'user\trank\titem\tscore\n1\t1\t10\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:2: expected 4 fields, found 3"
-
-	printf 'user\trank\titem\tscore\n1\t1\t10\t0.5\r\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:2: CRLF line end (TSV files use LF; convert with: tr -d '\\r')"
-
-	printf 'user\trank\titem\tscore\n-1\t1\t10\t0.5\n' >"$OUT/r.tsv"
-	run rec-eval "${BASE[@]}" --recs x="$OUT/r.tsv"
-	assert_failure 65
-	assert_output "rec-eval: $OUT/r.tsv:2: field 1 (user): negative: \"-1\""
+	recs_refused '1\t1\t10\t0.5\n1\t3\t11\t0.4\n' \
+	    '3: field 2 (rank): expected rank 2: "3"'
+	recs_refused '1\t1\t10\t0.5\n2\t1\t11\t0.4\n1\t1\t12\t0.4\n' \
+	    '4: field 1 (user): the user'"'"'s rows are not contiguous: "1"'
+	recs_refused '1\t1\t10\t0.5\n1\t2\t10\t0.4\n' \
+	    '3: field 3 (item): item listed twice for the user: "10"'
+	recs_refused '9\t1\t10\tlots\n' \
+	    '2: field 4 (score): not a number: "lots"'
+	recs_refused '1\t1\t10\n' '2: expected 4 fields, found 3'
+	recs_refused '1\t1\t10\t0.5\r\n' \
+	    "2: CRLF line end (TSV files use LF; convert with: tr -d '\\r')"
+	recs_refused '-1\t1\t10\t0.5\n' '2: field 1 (user): negative: "-1"'
 
 	printf 'item\tcategory\troot\tavailable\tts\n' >"$OUT/i.tsv"
 	run rec-eval --train train.tsv --test test.tsv --items "$OUT/i.tsv" \
