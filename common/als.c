@@ -12,9 +12,10 @@
 /* Rows per unit of work handed to a thread: small enough to balance the
  * load, large enough that taking one costs nothing. */
 #define ROW_CHUNK 64
-/* Recommendation: users per sgemm block, items per tile. */
-#define REC_BLOCK 128
-#define REC_TILE 4096
+/* Recommendation: users per unit of work (a multiple of 6), and the bytes
+ * of item panels scored before moving on, to stay in a 512 KiB L2. */
+#define REC_BLOCK 96
+#define REC_CHUNK_BYTES (192 * 1024)
 
 typedef float v8f __attribute__((vector_size(32)));
 
@@ -27,18 +28,34 @@ typedef float v8f __attribute__((vector_size(32)));
 #define KSUF avx2
 #define KFMA(a, b, c) ((v8f)_mm256_fmadd_ps((__m256)(a), (__m256)(b), \
 	(__m256)(c)))
+#define KANYGT(a, t) (_mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), \
+	(__m256)(t), _CMP_GT_OQ)) != 0)
 #include "als_kern.h"
 #undef KSUF
 #undef KFMA
+#undef KANYGT
 #pragma GCC pop_options
 #define HAVE_AVX2_KERNELS 1
 #endif
 
+static inline int
+any_gt(v8f a, v8f t)
+{
+	int j;
+
+	for (j = 0; j < 8; j++)
+		if (a[j] > t[j])
+			return 1;
+	return 0;
+}
+
 #define KSUF generic
 #define KFMA(a, b, c) ((a) * (b) + (c))
+#define KANYGT(a, t) any_gt(a, t)
 #include "als_kern.h"
 #undef KSUF
 #undef KFMA
+#undef KANYGT
 
 static int
 use_avx2(void)
@@ -780,88 +797,154 @@ typedef struct recctx {
 	const als_model *mod;
 	const uint32_t *users;  /* this round's users */
 	size_t n;               /* list length wanted (<= items) */
+	const float *panels;    /* item factors in panels of 16 items */
+	size_t npanels, chunk;  /* panels per cache-sized chunk */
 	const csr *seen;
 	const int64_t *seen_row;        /* per round user: row or -1 */
 	const uint32_t *seen_col;       /* seen column -> model item */
-	float *scratch;         /* per thread: block x f + block x tile */
-	size_t scratch_floats;
+	unsigned (*tile)(const float *, const float *, size_t, const float *,
+	    float *);
 	cand *heaps;            /* per round user: n */
 	size_t *counts;         /* per round user */
 	int *zero;              /* per round user: all-zero factors */
 	atomic_size_t filtered;
+	atomic_int oom;
 } recctx;
 
+/* The heap of user ru takes item it with score sc; returns the new
+ * threshold (the worst score held once full). */
+static float
+rec_push(recctx *r, size_t ru, uint32_t it, float sc)
+{
+	cand *h = r->heaps + ru * r->n;
+	size_t cnt = r->counts[ru];
+
+	if (cnt < r->n) {
+		h[cnt].score = sc;
+		h[cnt].item = it;
+		sift_up(h, cnt);
+		r->counts[ru] = ++cnt;
+		return cnt == r->n ? h[0].score : -INFINITY;
+	}
+	h[0].score = sc;
+	h[0].item = it;
+	sift_down(h, cnt, 0);
+	return h[0].score;
+}
+
+/*
+ * One block of users [lo, hi) of the round: items in cache-sized chunks,
+ * users six at a time against each panel of 16 items.  An item enters a
+ * user's heap only when its score is above the worst one held; since items
+ * come in id order, an equal score never displaces an earlier item, which
+ * is the tie rule.  Seen items are skipped by a cursor into the user's
+ * ascending list of seen items.
+ */
 static void
 rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
 	recctx *r = ctx;
 	const als_model *mod = r->mod;
-	size_t f = mod->factors, nb = hi - lo, b, t0, j, filtered = 0;
-	float *sc = r->scratch + (size_t)tid * r->scratch_floats;
-	float *U = sc, *S = sc + REC_BLOCK * f;
+	size_t f = mod->factors, nb = hi - lo, nbp = (nb + 5) / 6 * 6;
+	size_t b, j, p0, mb, nseen = 0, filtered = 0;
+	float *X, *thr, out[96] __attribute__((aligned(32)));
+	uint32_t *seen = NULL;
+	size_t *sbeg, *scur, *send;
+	char *mem;
 
-	for (b = 0; b < nb; b++) {
-		const float *x = mod->user_factors + (size_t)r->users[lo + b] * f;
+	(void)tid;
+	if (r->seen_row != NULL)
+		for (b = 0; b < nb; b++)
+			if (r->seen_row[lo + b] >= 0)
+				nseen += r->seen->indptr[r->seen_row[lo + b] +
+				    1] - r->seen->indptr[r->seen_row[lo + b]];
+	mem = aligned_alloc(64, ((nbp * f + nbp) * sizeof(float) +
+	    3 * nbp * sizeof(size_t) + nseen * sizeof(uint32_t) + 63) &
+	    ~(size_t)63);
+	if (mem == NULL) {
+		atomic_store(&r->oom, 1);
+		return;
+	}
+	X = (float *)(void *)mem;
+	thr = X + nbp * f;
+	sbeg = (size_t *)(void *)(thr + nbp);
+	scur = sbeg + nbp;
+	send = scur + nbp;
+	seen = (uint32_t *)(void *)(send + nbp);
+	memset(X, 0, nbp * f * sizeof *X);
+	nseen = 0;
+	for (b = 0; b < nbp; b++) {
+		size_t ru = lo + b;
+		const float *x;
 
-		memcpy(U + b * f, x, f * sizeof *U);
-		r->counts[lo + b] = 0;
-		r->zero[lo + b] = 1;
+		sbeg[b] = send[b] = nseen;
+		thr[b] = INFINITY;              /* padding: never selects */
+		if (b >= nb)
+			continue;
+		x = mod->user_factors + (size_t)r->users[ru] * f;
+		memcpy(X + b * f, x, f * sizeof *X);
+		r->counts[ru] = 0;
+		r->zero[ru] = 1;
 		for (j = 0; j < f; j++)
 			if (x[j] != 0)
-				r->zero[lo + b] = 0;
+				r->zero[ru] = 0;
+		if (r->zero[ru])
+			continue;
+		thr[b] = -INFINITY;
+		if (r->seen_row != NULL && r->seen_row[ru] >= 0) {
+			const csr *m = r->seen;
+			uint64_t q;
+
+			/* Ascending: the id maps are monotone. */
+			for (q = m->indptr[r->seen_row[ru]];
+			    q < m->indptr[r->seen_row[ru] + 1]; q++)
+				if (r->seen_col[m->indices[q]] != UINT32_MAX)
+					seen[nseen++] =
+					    r->seen_col[m->indices[q]];
+			send[b] = nseen;
+			filtered += send[b] - sbeg[b];
+		}
+		scur[b] = sbeg[b];
 	}
-	for (t0 = 0; t0 < mod->items; t0 += REC_TILE) {
-		size_t nt = mod->items - t0 < REC_TILE ? mod->items - t0 :
-		    REC_TILE;
+	for (p0 = 0; p0 < r->npanels; p0 += r->chunk) {
+		size_t p1 = p0 + r->chunk < r->npanels ? p0 + r->chunk :
+		    r->npanels;
 
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb,
-		    (int)nt, (int)f, 1.0f, U, (int)f,
-		    mod->item_factors + t0 * f, (int)f, 0.0f, S, (int)nt);
-		for (b = 0; b < nb; b++) {
-			size_t ru = lo + b, cnt = r->counts[ru];
-			cand *h = r->heaps + ru * r->n;
-			float *s = S + b * nt, thr;
+		for (mb = 0; mb < nbp; mb += 6) {
+			size_t p;
 
-			if (r->zero[ru])
-				continue;
-			/* Seen items score -inf: never above thr. */
-			if (r->seen_row != NULL && r->seen_row[ru] >= 0) {
-				const csr *m = r->seen;
-				uint64_t q;
+			for (p = p0; p < p1; p++) {
+				unsigned mask = r->tile(X + mb * f,
+				    r->panels + p * f * 16, f, thr + mb, out);
 
-				for (q = m->indptr[r->seen_row[ru]];
-				    q < m->indptr[r->seen_row[ru] + 1]; q++) {
-					uint32_t it = r->seen_col[m->indices[q]];
+				while (mask != 0) {
+					unsigned u = (unsigned)
+					    __builtin_ctz(mask);
+					size_t bu = mb + u;
 
-					if (it >= t0 && it < t0 + nt) {
-						s[it - t0] = -INFINITY;
-						filtered++;
+					mask &= mask - 1;
+					for (j = 0; j < 16; j++) {
+						uint32_t it = (uint32_t)
+						    (p * 16 + j);
+						float sc = out[u * 16 + j];
+
+						if (!(sc > thr[bu]) ||
+						    it >= mod->items)
+							continue;
+						while (scur[bu] < send[bu] &&
+						    seen[scur[bu]] < it)
+							scur[bu]++;
+						if (scur[bu] < send[bu] &&
+						    seen[scur[bu]] == it)
+							continue;
+						thr[bu] = rec_push(r, lo + bu,
+						    it, sc);
 					}
 				}
 			}
-			/* Items come in id order, so an equal score never
-			 * displaces one already held. */
-			thr = cnt < r->n ? -INFINITY : h[0].score;
-			for (j = 0; j < nt; j++) {
-				if (!(s[j] > thr))
-					continue;
-				if (cnt < r->n) {
-					h[cnt].score = s[j];
-					h[cnt].item = (uint32_t)(t0 + j);
-					sift_up(h, cnt);
-					cnt++;
-					if (cnt == r->n)
-						thr = h[0].score;
-				} else {
-					h[0].score = s[j];
-					h[0].item = (uint32_t)(t0 + j);
-					sift_down(h, cnt, 0);
-					thr = h[0].score;
-				}
-			}
-			r->counts[ru] = cnt;
 		}
 	}
+	free(mem);
 	atomic_fetch_add(&r->filtered, filtered);
 }
 
@@ -884,7 +967,7 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	size_t r0, i, j, k;
 	uint32_t *seen_col = NULL, *items = NULL;
 	int64_t *seen_row = NULL;
-	float *scores = NULL;
+	float *scores = NULL, *panels = NULL;
 	recctx r;
 	int rc = 0;
 
@@ -897,13 +980,19 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		n = mod->items;
 	if (n == 0 || nusers == 0)
 		return 0;
-	openblas_set_num_threads(1);
 	r.mod = mod;
 	r.n = n;
 	r.seen = seen;
-	r.scratch_floats = (REC_BLOCK * f + (size_t)REC_BLOCK * REC_TILE +
-	    15) & ~(size_t)15;
-	r.scratch = falloc(threads * r.scratch_floats);
+	r.npanels = (mod->items + 15) / 16;
+	r.chunk = REC_CHUNK_BYTES / (f * 16 * sizeof(float));
+	if (r.chunk < 1)
+		r.chunk = 1;
+#ifdef HAVE_AVX2_KERNELS
+	r.tile = use_avx2() ? rec_tile_avx2 : rec_tile_generic;
+#else
+	r.tile = rec_tile_generic;
+#endif
+	panels = falloc(r.npanels * f * 16);
 	r.heaps = malloc(round * n * sizeof *r.heaps);
 	r.counts = malloc(round * sizeof *r.counts);
 	r.zero = malloc(round * sizeof *r.zero);
@@ -913,12 +1002,19 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		seen_col = malloc((seen->cols + 1) * sizeof *seen_col);
 		seen_row = malloc(round * sizeof *seen_row);
 	}
-	if (r.scratch == NULL || r.heaps == NULL || r.counts == NULL ||
+	if (panels == NULL || r.heaps == NULL || r.counts == NULL ||
 	    r.zero == NULL || items == NULL || scores == NULL ||
 	    (seen != NULL && (seen_col == NULL || seen_row == NULL))) {
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto done;
 	}
+	/* Panel p holds items 16p..16p+15 factor by factor; the items past
+	 * the end are zeros and never selected. */
+	for (i = 0; i < mod->items; i++)
+		for (k = 0; k < f; k++)
+			panels[(i / 16 * f + k) * 16 + i % 16] =
+			    mod->item_factors[i * f + k];
+	r.panels = panels;
 	if (seen != NULL) {
 		/* Both id arrays ascend: one merge maps the columns. */
 		for (i = 0, j = 0; i < seen->cols; i++) {
@@ -932,6 +1028,7 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		r.seen_row = seen_row;
 	}
 	atomic_init(&r.filtered, 0);
+	atomic_init(&r.oom, 0);
 	for (r0 = 0; r0 < nusers; r0 += round) {
 		size_t nr = nusers - r0 < round ? nusers - r0 : round;
 
@@ -941,6 +1038,10 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 				seen_row[i] = als_find_id(seen->row_ids,
 				    seen->rows, mod->user_ids[users[r0 + i]]);
 		par_run(threads, nr, REC_BLOCK, rec_block, &r);
+		if (atomic_load(&r.oom)) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			goto done;
+		}
 		for (i = 0; i < nr; i++) {
 			cand *h = r.heaps + i * n;
 			size_t cnt = r.counts[i];
@@ -962,7 +1063,7 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	}
 	st->filtered = atomic_load(&r.filtered);
 done:
-	free(r.scratch);
+	free(panels);
 	free(r.heaps);
 	free(r.counts);
 	free(r.zero);
@@ -970,6 +1071,5 @@ done:
 	free(scores);
 	free(seen_col);
 	free(seen_row);
-	(void)f;
 	return rc;
 }

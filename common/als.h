@@ -135,11 +135,15 @@ int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
  * factors are all zero (no entries at fit time) get no list at all, since
  * every score would be 0: sink is not called for them.
  *
- * Lists are computed in parallel over blocks of users (scores by sgemm
- * over a block of users and a tile of items, selection by a bounded heap
- * that filtered items never enter) and handed to sink in the order of
- * users[], from the calling thread.  A list may be shorter than n when
- * fewer items remain.  sink returning non-zero stops the run with that
+ * Lists are computed in parallel over blocks of users.  Scores come from
+ * a register-blocked kernel (6 users x 16 items per step, items in
+ * cache-sized chunks) that computes every dot product as the same chain of
+ * operations: unlike sgemm, whose rounding depends on where an item falls
+ * in its tiles, equal factors give equal scores, so the tie rule is exact
+ * and the output does not depend on the thread count.  Selection is fused
+ * with scoring: a bounded heap per user, which filtered items never enter.
+ * Lists are handed to sink in the order of users[], from the calling
+ * thread.  A list may be shorter than n when fewer items remain.  sink returning non-zero stops the run with that
  * status (its message in e).
  */
 typedef int (*als_rec_sink)(void *arg, size_t user, const uint32_t *items,

@@ -309,6 +309,59 @@ KF(chol_row)(const float *YtY, const float *Y, size_t f, size_t fp,
 	return 0;
 }
 
+/*
+ * Recommendation micro-tile: the scores of 6 users (rows of X, stride f)
+ * against one panel of 16 items (panel[k*16 + j] is factor k of item j),
+ * out[r*16 + j] = the sum over k = 0, 1, ... f-1, in that order, of
+ * X[r][k]*panel[k][j].  Every score is the same chain of operations
+ * wherever its item sits, so equal factors give exactly equal scores and
+ * ties are real.  Returns a mask with bit r set when some score of user r
+ * is above thr[r].
+ */
+static unsigned
+KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
+    float *out)
+{
+	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
+	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+	unsigned mask = 0, r;
+	size_t k;
+
+	for (k = 0; k < f; k++) {
+		v8f p0 = KCV(panel + 16 * k), p1 = KCV(panel + 16 * k + 8);
+		float s;
+		v8f b;
+
+#define KROW(r, a0, a1) \
+		s = X[(r) * f + k]; \
+		b = (v8f){s, s, s, s, s, s, s, s}; \
+		a0 = KFMA(b, p0, a0); \
+		a1 = KFMA(b, p1, a1);
+		KROW(0, c00, c01)
+		KROW(1, c10, c11)
+		KROW(2, c20, c21)
+		KROW(3, c30, c31)
+		KROW(4, c40, c41)
+		KROW(5, c50, c51)
+#undef KROW
+	}
+	KV(out) = c00; KV(out + 8) = c01;
+	KV(out + 16) = c10; KV(out + 24) = c11;
+	KV(out + 32) = c20; KV(out + 40) = c21;
+	KV(out + 48) = c30; KV(out + 56) = c31;
+	KV(out + 64) = c40; KV(out + 72) = c41;
+	KV(out + 80) = c50; KV(out + 88) = c51;
+	for (r = 0; r < 6; r++) {
+		v8f t = {thr[r], thr[r], thr[r], thr[r], thr[r], thr[r],
+		    thr[r], thr[r]};
+
+		if (KANYGT(KCV(out + 16 * r), t) || KANYGT(KCV(out + 16 * r + 8),
+		    t))
+			mask |= 1u << r;
+	}
+	return mask;
+}
+
 #undef KF
 #undef KCAT
 #undef KCAT2
