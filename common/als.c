@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -583,9 +584,24 @@ als_loss(const csr *m, const float *X, const float *Y, size_t f,
 
 /* ---- model files ---- */
 
+/* The shortest of %.15g..%.17g that reads back as v. */
+static void
+fmt_double(char *buf, size_t size, double v)
+{
+	int prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, size, "%.17g", v);
+}
+
 int
 als_model_save(const als_model *mod, const char *path, rs_err *e)
 {
+	char reg[32], alpha[32];
 	ctrw *w = ctrw_new(ALS_KIND, ALS_VERSION);
 	const als_params *p = &mod->params;
 	int rc;
@@ -595,8 +611,10 @@ als_model_save(const als_model *mod, const char *path, rs_err *e)
 	ctrw_param(w, "users", "%zu", mod->users);
 	ctrw_param(w, "items", "%zu", mod->items);
 	ctrw_param(w, "factors", "%zu", mod->factors);
-	ctrw_param(w, "regularization", "%.17g", p->reg);
-	ctrw_param(w, "alpha", "%.17g", p->alpha);
+	fmt_double(reg, sizeof reg, p->reg);
+	fmt_double(alpha, sizeof alpha, p->alpha);
+	ctrw_param(w, "regularization", "%s", reg);
+	ctrw_param(w, "alpha", "%s", alpha);
 	ctrw_param(w, "iterations", "%u", p->iterations);
 	ctrw_param(w, "solver", "%s", p->solver == ALS_CG ? "cg" : "cholesky");
 	ctrw_param(w, "cg_steps", "%u", p->solver == ALS_CG ? p->cg_steps : 0);
