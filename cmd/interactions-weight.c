@@ -16,7 +16,6 @@
 #include "events.h"
 #include "interactions.h"
 #include "matrix.h"
-#include "tsv.h"
 #include "weights.h"
 
 #define DEFAULT_WEIGHTS "view=0.25,addtocart=0.75,transaction=0"
@@ -42,8 +41,6 @@ static const struct option longopts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
-
-static void write_tsv(const csr *m, const char *path);
 
 int
 main(int argc, char **argv)
@@ -89,7 +86,6 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (ia_init(&set, &e) != 0)
 		rs_die_err(&e);
-
 	while ((rc = evr_next(r, &ev, &e)) == 1) {
 		nev++;
 		if (w.w[ev.type] > 0 &&
@@ -109,7 +105,13 @@ main(int argc, char **argv)
 	ia_free(&set);
 
 	if (tsv) {
-		write_tsv(&m, out);
+		aout o;
+
+		if (aout_open(&o, out, &e) != 0)
+			rs_die_err(&e);
+		ia_csr_write_tsv(o.fp, &m);
+		if (aout_commit(&o, &e) != 0)
+			rs_die_err(&e);
 	} else {
 		char buf[256];
 		const char *kv[2] = {"weights", buf};
@@ -121,33 +123,4 @@ main(int argc, char **argv)
 	}
 	ia_csr_free(&m);
 	cli_exit_ok();
-}
-
-/* The matrix as "user item value" triples, in row then column order. */
-static void
-write_tsv(const csr *m, const char *path)
-{
-	static const char *const cols[3] = {"user", "item", "value"};
-	rs_err e = {0};
-	size_t i;
-	uint64_t k;
-	aout o;
-
-	if (aout_open(&o, path, &e) != 0)
-		rs_die_err(&e);
-	tsv_write_header(o.fp, cols, 3);
-	for (i = 0; i < m->rows; i++)
-		for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) {
-			char num[32];
-
-			weights_fmt_float(m->data[k], num, sizeof num);
-			tsv_put_u64(o.fp, m->row_ids[i]);
-			tsv_put_ch(o.fp, '\t');
-			tsv_put_u64(o.fp, m->col_ids[m->indices[k]]);
-			tsv_put_ch(o.fp, '\t');
-			tsv_put_str(o.fp, num);
-			tsv_put_ch(o.fp, '\n');
-		}
-	if (aout_commit(&o, &e) != 0)
-		rs_die_err(&e);
 }

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "radix.h"
+#include "tsv.h"
+
+const char *const ia_triple_cols[3] = {"user", "item", "value"};
 
 static int
 oom(rs_err *e)
@@ -15,85 +18,51 @@ oom(rs_err *e)
 int
 ia_init(ia_set *s, rs_err *e)
 {
+	(void)e;
 	memset(s, 0, sizeof *s);
-	if (idmap_init(&s->users, 1024) != 0 ||
-	    idmap_init(&s->items, 1024) != 0) {
-		ia_free(s);
-		return oom(e);
-	}
 	return 0;
 }
 
 void
 ia_free(ia_set *s)
 {
-	idmap_free(&s->users);
-	idmap_free(&s->items);
 	free(s->user_ids);
 	free(s->item_ids);
 	free(s->keys);
+	free(s->ev_items);
 	free(s->types);
 	memset(s, 0, sizeof *s);
-}
-
-/* Grows *ids (capacity *cap) to hold index at. */
-static int
-grow_ids(uint64_t **ids, size_t *cap, size_t at)
-{
-	size_t ncap;
-	uint64_t *p;
-
-	if (at < *cap)
-		return 0;
-	ncap = *cap != 0 ? *cap * 2 : 1024;
-	if ((p = realloc(*ids, ncap * sizeof *p)) == NULL)
-		return -1;
-	*ids = p;
-	*cap = ncap;
-	return 0;
-}
-
-/* The dense index of id in map, recording new ids in *ids. */
-static int64_t
-dense(idmap *map, uint64_t **ids, size_t *cap, uint64_t id)
-{
-	int added;
-	int64_t i = idmap_put(map, id, &added);
-
-	if (i < 0)
-		return -1;
-	if (added) {
-		if (grow_ids(ids, cap, (size_t)i) != 0)
-			return -1;
-		(*ids)[i] = id;
-	}
-	return i;
 }
 
 int
 ia_add(ia_set *s, uint64_t user, uint64_t item, int type, rs_err *e)
 {
-	int64_t u, i;
-
 	if (s->finished || type < 0 || type >= EV_NTYPES)
 		return rs_errf(e, EX_SOFTWARE, "ia_add: bad call");
-	if ((u = dense(&s->users, &s->user_ids, &s->ucap, user)) < 0 ||
-	    (i = dense(&s->items, &s->item_ids, &s->icap, item)) < 0)
-		return oom(e);
 	if (s->n == s->cap) {
 		size_t ncap = s->cap != 0 ? s->cap * 2 : 65536;
-		uint64_t *k = realloc(s->keys, ncap * sizeof *k);
+		uint64_t *k, *it;
 		uint8_t *t;
 
-		if (k == NULL)
+		/* Ranks are uint32 during ia_finish. */
+		if (ncap > (size_t)UINT32_MAX + 1)
+			ncap = (size_t)UINT32_MAX + 1;
+		if (s->n == ncap)
+			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
+			    ncap);
+		if ((k = realloc(s->keys, ncap * sizeof *k)) == NULL)
 			return oom(e);
 		s->keys = k;
+		if ((it = realloc(s->ev_items, ncap * sizeof *it)) == NULL)
+			return oom(e);
+		s->ev_items = it;
 		if ((t = realloc(s->types, ncap)) == NULL)
 			return oom(e);
 		s->types = t;
 		s->cap = ncap;
 	}
-	s->keys[s->n] = (uint64_t)u << 32 | (uint64_t)i;
+	s->keys[s->n] = user;
+	s->ev_items[s->n] = item;
 	s->types[s->n] = (uint8_t)type;
 	s->n++;
 	s->added++;
@@ -101,62 +70,63 @@ ia_add(ia_set *s, uint64_t user, uint64_t item, int type, rs_err *e)
 }
 
 /*
- * Sorts ids[0..n-1] ascending and returns rank[dense index] = position in
- * the sorted order, or NULL when out of memory.
+ * Replaces each of ids[0..n-1] by its rank among the distinct values, and
+ * returns those values, ascending, in *distinct (allocated) and *nd.  The
+ * radix sort carries each id's position, so writing the ranks back is one
+ * pass.  -1 when out of memory (ids unchanged).
  */
-static uint32_t *
-sort_ids(uint64_t *ids, size_t n)
+static int
+rank_ids(uint64_t *ids, size_t n, uint64_t **distinct, size_t *nd)
 {
-	uint32_t *perm = malloc((n ? n : 1) * sizeof *perm);
-	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
-	size_t r;
+	uint64_t *sorted = malloc((n ? n : 1) * sizeof *sorted), *p;
+	uint32_t *pos = malloc((n ? n : 1) * sizeof *pos);
+	size_t k, r = 0;
 
-	if (perm == NULL || rank == NULL)
+	if (sorted == NULL || pos == NULL)
 		goto fail;
-	for (r = 0; r < n; r++)
-		perm[r] = (uint32_t)r;
-	if (radix_sort_u64(ids, perm, n) != 0)
+	for (k = 0; k < n; k++) {
+		sorted[k] = ids[k];
+		pos[k] = (uint32_t)k;
+	}
+	if (radix_sort_u64(sorted, pos, n) != 0)
 		goto fail;
-	for (r = 0; r < n; r++)
-		rank[perm[r]] = (uint32_t)r;
-	free(perm);
-	return rank;
+	for (k = 0; k < n; k++) {
+		if (k > 0 && sorted[k] != sorted[r])
+			sorted[++r] = sorted[k];
+		ids[pos[k]] = r;
+	}
+	free(pos);
+	*nd = n != 0 ? r + 1 : 0;
+	if ((p = realloc(sorted, (*nd ? *nd : 1) * sizeof *p)) != NULL)
+		sorted = p;
+	*distinct = sorted;
+	return 0;
 fail:
-	free(perm);
-	free(rank);
-	return NULL;
+	free(sorted);
+	free(pos);
+	return -1;
 }
 
 int
 ia_finish(ia_set *s, rs_err *e)
 {
-	uint32_t *urank = NULL, *irank = NULL;
 	size_t k, out;
 
 	if (s->finished)
 		return rs_errf(e, EX_SOFTWARE, "ia_finish: called twice");
-	s->nusers = s->users.len;
-	s->nitems = s->items.len;
-	/* The hash maps are done with: give their memory back first. */
-	idmap_free(&s->users);
-	idmap_free(&s->items);
+	if (rank_ids(s->keys, s->n, &s->user_ids, &s->nusers) != 0)
+		return oom(e);
+	if (rank_ids(s->ev_items, s->n, &s->item_ids, &s->nitems) != 0)
+		return oom(e);
 	if (s->nitems != 0 && s->nusers > UINT64_MAX / EV_NTYPES / s->nitems)
 		return rs_errf(e, EX_SOFTWARE, "too many users x items "
 		    "(%zu x %zu)", s->nusers, s->nitems);
-	if ((urank = sort_ids(s->user_ids, s->nusers)) == NULL ||
-	    (irank = sort_ids(s->item_ids, s->nitems)) == NULL) {
-		free(urank);
-		return oom(e);
-	}
-	for (k = 0; k < s->n; k++) {
-		uint64_t key = s->keys[k];
-
-		s->keys[k] = ((uint64_t)urank[key >> 32] * s->nitems +
-		    irank[key & UINT32_MAX]) * EV_NTYPES + s->types[k];
-	}
-	free(urank);
-	free(irank);
+	for (k = 0; k < s->n; k++)
+		s->keys[k] = (s->keys[k] * s->nitems + s->ev_items[k]) *
+		    EV_NTYPES + s->types[k];
+	free(s->ev_items);
 	free(s->types);
+	s->ev_items = NULL;
 	s->types = NULL;
 	if (radix_sort_u64(s->keys, NULL, s->n) != 0)
 		return oom(e);
@@ -254,4 +224,25 @@ ia_csr_free(csr *m)
 	free((void *)m->indices);
 	free((void *)m->data);
 	memset(m, 0, sizeof *m);
+}
+
+void
+ia_csr_write_tsv(FILE *fp, const csr *m)
+{
+	size_t i;
+	uint64_t k;
+
+	tsv_write_header(fp, ia_triple_cols, 3);
+	for (i = 0; i < m->rows; i++)
+		for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) {
+			char num[32];
+
+			weights_fmt_float(m->data[k], num, sizeof num);
+			tsv_put_u64(fp, m->row_ids[i]);
+			tsv_put_ch(fp, '\t');
+			tsv_put_u64(fp, m->col_ids[m->indices[k]]);
+			tsv_put_ch(fp, '\t');
+			tsv_put_str(fp, num);
+			tsv_put_ch(fp, '\n');
+		}
 }

@@ -5,36 +5,38 @@
  * weighting, weights summed per (user, item)).
  *
  * Use: ia_init, ia_add for every event that should count, ia_finish, then
- * read the triples (ia_triple) or build the matrix (ia_csr).  Memory is
- * about 9 bytes per added event plus 20-40 bytes per distinct user and item;
- * the work is one hash lookup per event and a radix sort.
+ * read the triples (ia_triple) or build the matrix (ia_csr).  There is no
+ * hashing: the events are kept as they come (17 bytes each) and ia_finish
+ * ranks the ids and drops repeated triples with radix sorts, which touch
+ * memory in order; it needs about 24 more bytes per event while it runs.
  */
 #ifndef RS_INTERACTIONS_H
 #define RS_INTERACTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
-#include "idmap.h"
 #include "matrix.h"
 #include "weights.h"
 
 typedef struct ia_set {
 	/*
-	 * Before ia_finish: ids in order of first sight, keys[k] = user index
-	 * << 32 | item index, types[k] the event type.  After: user_ids and
-	 * item_ids ascending, and keys the distinct triples, ascending, each
-	 * (user rank * nitems + item rank) * EV_NTYPES + type.
+	 * Before ia_finish: keys[k] is the user id of the k-th event,
+	 * ev_items[k] its item id and types[k] its type.  After: user_ids and
+	 * item_ids hold the distinct ids, ascending, and keys the distinct
+	 * triples, ascending, each (user rank * nitems + item rank) *
+	 * EV_NTYPES + type.
 	 */
 	uint64_t *user_ids, *item_ids;
 	size_t nusers, nitems;
 	uint64_t *keys;
-	uint8_t *types;
 	size_t n;            /* keys held (after ia_finish: distinct ones) */
 	size_t added;        /* ia_add calls */
-	size_t cap, ucap, icap;
-	idmap users, items;
+	uint64_t *ev_items;
+	uint8_t *types;
+	size_t cap;
 	int finished;
 } ia_set;
 
@@ -70,5 +72,14 @@ ia_triple(const ia_set *s, size_t k, size_t *user, size_t *item, int *type)
  */
 int ia_csr(const ia_set *s, const ev_weights *w, csr *m, rs_err *e);
 void ia_csr_free(csr *m);
+
+extern const char *const ia_triple_cols[3];   /* user item value */
+
+/*
+ * Writes m as TSV triples "user item value" (header first), in row then
+ * column order, each value as the shortest decimal that reads back as the
+ * same float32 (weights_fmt_float).  Errors are the stream's.
+ */
+void ia_csr_write_tsv(FILE *fp, const csr *m);
 
 #endif

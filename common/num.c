@@ -11,26 +11,37 @@ const char *
 num_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
-	const char *p = s;
+	size_t i;
 
-	if (*p == '\0')
+	if (*s == '\0')
 		return "empty";
-	for (; *p != '\0'; p++) {
-		unsigned d = (unsigned char)*p - '0';
+	/* Up to 19 digits cannot overflow; only a 20th needs a check. */
+	for (i = 0; i < 19; i++) {
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
 
+		if (s[i] == '\0') {
+			*out = v;
+			return NULL;
+		}
 		if (d > 9)
 			return *s == '-' ? "negative" : "not a number";
-		if (v > (UINT64_MAX - d) / 10)
-			goto range;
+		v = v * 10 + d;
+	}
+	for (; s[i] != '\0'; i++) {
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
+
+		if (d > 9)
+			return "not a number";
+		if (v > (UINT64_MAX - d) / 10) {
+			while (s[++i] != '\0')
+				if ((unsigned)((unsigned char)s[i] - '0') > 9)
+					return "not a number";
+			return "out of range";
+		}
 		v = v * 10 + d;
 	}
 	*out = v;
 	return NULL;
-range:
-	for (; *p != '\0'; p++)
-		if ((unsigned)((unsigned char)*p - '0') > 9)
-			return "not a number";
-	return "out of range";
 }
 
 const char *
@@ -185,14 +196,27 @@ num_fmt_time_ms(int64_t ms, char *buf, unsigned long bufsz)
 int
 num_fmt_u64(char *buf, uint64_t v)
 {
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
 	char tmp[20];
-	int n = 0, i;
+	int n = 20;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		tmp[--n] = pairs[2 * r + 1];
+		tmp[--n] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		tmp[--n] = pairs[2 * v + 1];
+		tmp[--n] = pairs[2 * v];
+	} else {
+		tmp[--n] = (char)('0' + v);
+	}
+	memcpy(buf, tmp + n, (size_t)(20 - n));
+	return 20 - n;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "radix.h"
 #include "tsv.h"
 
 const char *const pop_cols[4] = {"item", "category", "count", "score"};
@@ -24,8 +25,6 @@ pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
 	p->since_ms = since_ms;
 	if (distinct_users)
 		return ia_init(&p->set, e);
-	if (idmap_init(&p->items, 1024) != 0)
-		return oom(e);
 	return 0;
 }
 
@@ -34,44 +33,39 @@ pop_free(pop_counter *p)
 {
 	if (p->distinct_users)
 		ia_free(&p->set);
-	idmap_free(&p->items);
-	free(p->item_ids);
-	free(p->n);
+	free(p->ev_items);
+	free(p->ev_types);
 	memset(p, 0, sizeof *p);
 }
 
 int
 pop_add(pop_counter *p, const event *ev, rs_err *e)
 {
-	int64_t i;
-	int added;
-
 	if (p->w.w[ev->type] == 0 || ev->ts_ms < p->since_ms)
 		return 0;
-	p->counted++;
-	if (p->distinct_users)
+	if (p->distinct_users) {
+		p->counted++;
 		return ia_add(&p->set, ev->user, ev->item, ev->type, e);
-	if ((i = idmap_put(&p->items, ev->item, &added)) < 0)
-		return oom(e);
-	if (added) {
-		if ((size_t)i == p->cap) {
-			size_t ncap = p->cap ? p->cap * 2 : 1024;
-			uint64_t *ids = realloc(p->item_ids,
-			    ncap * sizeof *ids);
-			uint64_t (*n)[EV_NTYPES];
-
-			if (ids == NULL)
-				return oom(e);
-			p->item_ids = ids;
-			if ((n = realloc(p->n, ncap * sizeof *n)) == NULL)
-				return oom(e);
-			p->n = n;
-			p->cap = ncap;
-		}
-		p->item_ids[i] = ev->item;
-		memset(p->n[i], 0, sizeof p->n[i]);
 	}
-	p->n[i][ev->type]++;
+	if (p->counted == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 4096;
+		uint64_t *it;
+		uint32_t *ty;
+
+		if (ncap > (size_t)UINT32_MAX + 1)
+			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
+			    p->cap);
+		if ((it = realloc(p->ev_items, ncap * sizeof *it)) == NULL)
+			return oom(e);
+		p->ev_items = it;
+		if ((ty = realloc(p->ev_types, ncap * sizeof *ty)) == NULL)
+			return oom(e);
+		p->ev_types = ty;
+		p->cap = ncap;
+	}
+	p->ev_items[p->counted] = ev->item;
+	p->ev_types[p->counted] = (uint32_t)ev->type;
+	p->counted++;
 	return 0;
 }
 
@@ -130,12 +124,23 @@ pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e)
 		}
 		free(cnt);
 	} else {
-		len = p->items.len;
+		uint64_t n_t[EV_NTYPES];
+		size_t k, j;
+
+		/* Sorted by item, each item's events are one run. */
+		if (radix_sort_u64(p->ev_items, p->ev_types, p->counted) != 0)
+			return oom(e);
+		for (k = 0, len = 0; k < p->counted; k++)
+			len += k == 0 || p->ev_items[k] != p->ev_items[k - 1];
 		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL)
 			return oom(e);
-		for (i = 0; i < len; i++) {
-			v[i].item = p->item_ids[i];
-			v[i].count = weighted(&p->w, p->n[i]);
+		for (k = 0, i = 0; k < p->counted; k = j, i++) {
+			memset(n_t, 0, sizeof n_t);
+			for (j = k; j < p->counted &&
+			    p->ev_items[j] == p->ev_items[k]; j++)
+				n_t[p->ev_types[j]]++;
+			v[i].item = p->ev_items[k];
+			v[i].count = weighted(&p->w, n_t);
 		}
 	}
 	qsort(v, len, sizeof *v, by_count_then_item);

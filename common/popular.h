@@ -20,7 +20,6 @@
 
 #include "err.h"
 #include "events.h"
-#include "idmap.h"
 #include "interactions.h"
 #include "items.h"
 #include "weights.h"
@@ -40,10 +39,13 @@ typedef struct pop_counter {
 	int distinct_users;
 	int64_t since_ms;
 	size_t counted;            /* events that counted */
-	/* Counting rows: item id -> index into n. */
-	idmap items;
-	uint64_t *item_ids;
-	uint64_t (*n)[EV_NTYPES];
+	/*
+	 * Counting rows: the item id and type of every counted event, ranked
+	 * by a radix sort in pop_rank (no hashing: at millions of events a
+	 * hash table misses the cache on every probe).
+	 */
+	uint64_t *ev_items;
+	uint32_t *ev_types;
 	size_t cap;
 	/* Counting distinct users: the distinct (user, type, item). */
 	ia_set set;

@@ -12,9 +12,10 @@
 /*
  * Sorts keys[0..n-1] ascending.  When vals is not NULL, vals[i] moves with
  * keys[i] (the sort is stable, so equal keys keep their input order).
- * Byte positions where every key holds the same byte are skipped, so keys
- * that use only their low 40 bits cost 5 passes, not 8.  Uses O(n) scratch
- * memory; returns 0, or -1 when out of memory (keys and vals unchanged).
+ * It works on 11-bit digits, and skips a digit that every key shares, so
+ * keys that use only their low 40 bits cost 4 passes, and 21-bit ids 2.
+ * Uses O(n) scratch memory; returns 0, or -1 when out of memory (keys and
+ * vals unchanged).
  */
 int radix_sort_u64(uint64_t *keys, uint32_t *vals, size_t n);
 

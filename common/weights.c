@@ -9,13 +9,20 @@
 
 #include "num.h"
 
-/* Records a usage error about one item of the spec. */
+/*
+ * Records a usage error about one item of the spec; a malformed item also
+ * gets a reminder of the syntax.
+ */
 static int
 item_err(rs_err *e, const char *item, size_t len, const char *why)
 {
-	return rs_errf(e, EX_USAGE, "bad weights \"%.*s\": %s "
-	    "(expected TYPE=WEIGHT with TYPE view, addtocart or transaction)",
-	    (int)(len > 80 ? 80 : len), item, why);
+	int syntax = strcmp(why, "empty item") == 0 ||
+	    strcmp(why, "missing \"=\"") == 0 ||
+	    strcmp(why, "unknown event type") == 0;
+
+	return rs_errf(e, EX_USAGE, "bad weights \"%.*s\": %s%s",
+	    (int)(len > 80 ? 80 : len), item, why, syntax ? " (expected "
+	    "TYPE=WEIGHT with TYPE view, addtocart or transaction)" : "");
 }
 
 int
