@@ -17,6 +17,7 @@
  * of item panels scored before moving on, to stay in a 512 KiB L2. */
 #define REC_BLOCK 96
 #define REC_CHUNK_BYTES (192 * 1024)
+#define REC_HEAP_BYTES ((size_t)256 << 20)
 
 typedef float v8f __attribute__((vector_size(32)));
 
@@ -998,6 +999,12 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		n = mod->items;
 	if (n == 0 || nusers == 0)
 		return 0;
+	/* A round holds a heap of n per user: keep it within REC_HEAP_BYTES
+	 * when lists are long (at the cost of parallelism: at least one
+	 * block per round). */
+	while (round > REC_BLOCK && round * n * sizeof(cand) > REC_HEAP_BYTES)
+		round /= 2;
+	round = (round + REC_BLOCK - 1) / REC_BLOCK * REC_BLOCK;
 	r.mod = mod;
 	r.n = n;
 	r.seen = seen;
