@@ -142,9 +142,11 @@ main(int argc, char **argv)
 	if (verbose)
 		rs_warnx("%zu users asked, %zu lists of up to %zu items, "
 		    "%zu users without factors skipped, %zu unknown, "
-		    "%zu repeated, %zu seen entries filtered; %.3f s",
+		    "%zu repeated, %zu seen entries filtered; %.1f%% of the "
+		    "scores computed (norm bound); %.3f s",
 		    nusers + unknown + dups, st.lists, n, st.zero_users,
-		    unknown, dups, st.filtered,
+		    unknown, dups, st.filtered, st.tiles > 0 ?
+		    100.0 * (double)st.scored / (double)st.tiles : 0.0,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	free(users);

@@ -2,6 +2,7 @@
 #include "als.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,34 +31,34 @@ typedef float v8f __attribute__((vector_size(32)));
 #define KSUF avx2
 #define KFMA(a, b, c) ((v8f)_mm256_fmadd_ps((__m256)(a), (__m256)(b), \
 	(__m256)(c)))
-#define KANYGT(a, t) (_mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), \
-	(__m256)(t), _CMP_GT_OQ)) != 0)
+#define KANYGE(a, t) (_mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), \
+	(__m256)(t), _CMP_GE_OQ)) != 0)
 #include "als_kern.h"
 #undef KSUF
 #undef KFMA
-#undef KANYGT
+#undef KANYGE
 #pragma GCC pop_options
 #define HAVE_AVX2_KERNELS 1
 #endif
 
 static inline int
-any_gt(v8f a, v8f t)
+any_ge(v8f a, v8f t)
 {
 	int j;
 
 	for (j = 0; j < 8; j++)
-		if (a[j] > t[j])
+		if (a[j] >= t[j])
 			return 1;
 	return 0;
 }
 
 #define KSUF generic
 #define KFMA(a, b, c) ((a) * (b) + (c))
-#define KANYGT(a, t) any_gt(a, t)
+#define KANYGE(a, t) any_ge(a, t)
 #include "als_kern.h"
 #undef KSUF
 #undef KFMA
-#undef KANYGT
+#undef KANYGE
 
 static int
 use_avx2(void)
@@ -817,6 +818,8 @@ typedef struct recctx {
 	const uint32_t *users;  /* this round's users */
 	size_t n;               /* list length wanted (<= items) */
 	const float *panels;    /* item factors in panels of 16 items */
+	const uint32_t *perm;   /* panel slot -> item, by norm descending */
+	const double *pnorm;    /* per panel: the largest item norm, padded */
 	size_t npanels, chunk;  /* panels per cache-sized chunk */
 	const csr *seen;
 	const int64_t *seen_row;        /* per round user: row or -1 */
@@ -827,11 +830,13 @@ typedef struct recctx {
 	size_t *counts;         /* per round user */
 	int *zero;              /* per round user: all-zero factors */
 	atomic_size_t filtered;
+	atomic_size_t scored;   /* tiles (6 users x 16 items) scored */
+	atomic_size_t tiles;    /* tiles there would be without pruning */
 	atomic_int oom;
 } recctx;
 
 /* The heap of user ru takes item it with score sc; returns the new
- * threshold (the worst score held once full). */
+ * threshold (the worst score held once full, else -inf). */
 static float
 rec_push(recctx *r, size_t ru, uint32_t it, float sc)
 {
@@ -851,13 +856,32 @@ rec_push(recctx *r, size_t ru, uint32_t it, float sc)
 	return h[0].score;
 }
 
+/* Item it is in the ascending list s[0..n-1]. */
+static int
+in_sorted(const uint32_t *s, size_t n, uint32_t it)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid] < it)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && s[lo] == it;
+}
+
 /*
- * One block of users [lo, hi) of the round: items in cache-sized chunks,
- * users six at a time against each panel of 16 items.  An item enters a
- * user's heap only when its score is above the worst one held; since items
- * come in id order, an equal score never displaces an earlier item, which
- * is the tie rule.  Seen items are skipped by a cursor into the user's
- * ascending list of seen items.
+ * One block of users [lo, hi) of the round: panels in cache-sized chunks,
+ * users six at a time against each panel of 16 items.  Panels come in
+ * descending order of item norm, so by Cauchy-Schwarz no item of panel p
+ * or later can score above |x| pnorm[p]: once that bound is below the
+ * user's worst held score the user is done, and a group of six stops when
+ * all six are.  An item enters a heap when it is better than the worst
+ * held (higher score, or equal score and lower id), so the result is the
+ * exact top-n whatever the order of the items.
  */
 static void
 rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
@@ -865,10 +889,12 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 	recctx *r = ctx;
 	const als_model *mod = r->mod;
 	size_t f = mod->factors, nb = hi - lo, nbp = (nb + 5) / 6 * 6;
-	size_t b, j, p0, mb, nseen = 0, filtered = 0;
+	size_t b, j, p0, mb, nseen = 0, filtered = 0, scored = 0;
 	float *X, *thr, out[96] __attribute__((aligned(32)));
+	double *xnorm;
 	uint32_t *seen = NULL;
-	size_t *sbeg, *scur, *send;
+	size_t *sbeg, *send;
+	unsigned char *done;
 	char *mem;
 
 	(void)tid;
@@ -878,38 +904,43 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 				nseen += r->seen->indptr[r->seen_row[lo + b] +
 				    1] - r->seen->indptr[r->seen_row[lo + b]];
 	mem = aligned_alloc(64, ((nbp * f + nbp) * sizeof(float) +
-	    3 * nbp * sizeof(size_t) + nseen * sizeof(uint32_t) + 63) &
-	    ~(size_t)63);
+	    nbp * sizeof(double) + 2 * nbp * sizeof(size_t) +
+	    nseen * sizeof(uint32_t) + nbp + 63) & ~(size_t)63);
 	if (mem == NULL) {
 		atomic_store(&r->oom, 1);
 		return;
 	}
 	X = (float *)(void *)mem;
 	thr = X + nbp * f;
-	sbeg = (size_t *)(void *)(thr + nbp);
-	scur = sbeg + nbp;
-	send = scur + nbp;
+	xnorm = (double *)(void *)(thr + nbp + (nbp & 1));
+	sbeg = (size_t *)(void *)(xnorm + nbp);
+	send = sbeg + nbp;
 	seen = (uint32_t *)(void *)(send + nbp);
+	done = (unsigned char *)(seen + nseen);
 	memset(X, 0, nbp * f * sizeof *X);
 	nseen = 0;
 	for (b = 0; b < nbp; b++) {
 		size_t ru = lo + b;
 		const float *x;
+		double nn = 0;
 
 		sbeg[b] = send[b] = nseen;
-		thr[b] = INFINITY;              /* padding: never selects */
+		thr[b] = INFINITY;
+		xnorm[b] = 0;
+		done[b] = 1;            /* padding and zero users */
 		if (b >= nb)
 			continue;
 		x = mod->user_factors + (size_t)r->users[ru] * f;
 		memcpy(X + b * f, x, f * sizeof *X);
 		r->counts[ru] = 0;
-		r->zero[ru] = 1;
 		for (j = 0; j < f; j++)
-			if (x[j] != 0)
-				r->zero[ru] = 0;
+			nn += (double)x[j] * x[j];
+		r->zero[ru] = nn == 0;
 		if (r->zero[ru])
 			continue;
+		xnorm[b] = sqrt(nn);
 		thr[b] = -INFINITY;
+		done[b] = 0;
 		if (r->seen_row != NULL && r->seen_row[ru] >= 0) {
 			const csr *m = r->seen;
 			uint64_t q;
@@ -923,7 +954,6 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 			send[b] = nseen;
 			filtered += send[b] - sbeg[b];
 		}
-		scur[b] = sbeg[b];
 	}
 	for (p0 = 0; p0 < r->npanels; p0 += r->chunk) {
 		size_t p1 = p0 + r->chunk < r->npanels ? p0 + r->chunk :
@@ -933,28 +963,42 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 			size_t p;
 
 			for (p = p0; p < p1; p++) {
-				unsigned mask = r->tile(X + mb * f,
-				    r->panels + p * f * 16, f, thr + mb, out);
+				unsigned mask, alive = 0, u;
 
-				while (mask != 0) {
-					unsigned u = (unsigned)
-					    __builtin_ctz(mask);
+				for (u = 0; u < 6; u++) {
 					size_t bu = mb + u;
 
+					if (!done[bu] && thr[bu] > xnorm[bu] *
+					    r->pnorm[p])
+						done[bu] = 1;
+					alive |= !done[bu];
+				}
+				if (!alive)
+					break;
+				scored++;
+				mask = r->tile(X + mb * f,
+				    r->panels + p * f * 16, f, thr + mb, out);
+				while (mask != 0) {
+					size_t bu;
+
+					u = (unsigned)__builtin_ctz(mask);
+					bu = mb + u;
 					mask &= mask - 1;
 					for (j = 0; j < 16; j++) {
-						uint32_t it = (uint32_t)
-						    (p * 16 + j);
+						uint32_t it = r->perm[p * 16 +
+						    j];
 						float sc = out[u * 16 + j];
+						cand c = {sc, it};
+						const cand *h = r->heaps +
+						    (lo + bu) * r->n;
 
-						if (!(sc > thr[bu]) ||
-						    it >= mod->items)
+						if (it == UINT32_MAX ||
+						    !(sc >= thr[bu]) ||
+						    (r->counts[lo + bu] ==
+						    r->n && !worse(h, &c)))
 							continue;
-						while (scur[bu] < send[bu] &&
-						    seen[scur[bu]] < it)
-							scur[bu]++;
-						if (scur[bu] < send[bu] &&
-						    seen[scur[bu]] == it)
+						if (in_sorted(seen + sbeg[bu],
+						    send[bu] - sbeg[bu], it))
 							continue;
 						thr[bu] = rec_push(r, lo + bu,
 						    it, sc);
@@ -965,6 +1009,21 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 	}
 	free(mem);
 	atomic_fetch_add(&r->filtered, filtered);
+	atomic_fetch_add(&r->scored, scored);
+	atomic_fetch_add(&r->tiles, nbp / 6 * r->npanels);
+}
+
+/* Sorts item indices by norm descending, then index ascending. */
+static const double *sort_norms;
+
+static int
+norm_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (sort_norms[x] != sort_norms[y])
+		return sort_norms[x] > sort_norms[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
 static int
@@ -987,6 +1046,8 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	uint32_t *seen_col = NULL, *items = NULL;
 	int64_t *seen_row = NULL;
 	float *scores = NULL, *panels = NULL;
+	double *norms = NULL, *pnorm = NULL;
+	uint32_t *perm = NULL;
 	recctx r;
 	int rc = 0;
 
@@ -1018,6 +1079,9 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	r.tile = rec_tile_generic;
 #endif
 	panels = falloc(r.npanels * f * 16);
+	norms = malloc(mod->items * sizeof *norms);
+	pnorm = malloc(r.npanels * sizeof *pnorm);
+	perm = malloc(r.npanels * 16 * sizeof *perm);
 	r.heaps = malloc(round * n * sizeof *r.heaps);
 	r.counts = malloc(round * sizeof *r.counts);
 	r.zero = malloc(round * sizeof *r.zero);
@@ -1027,18 +1091,42 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		seen_col = malloc((seen->cols + 1) * sizeof *seen_col);
 		seen_row = malloc(round * sizeof *seen_row);
 	}
-	if (panels == NULL || r.heaps == NULL || r.counts == NULL ||
+	if (panels == NULL || norms == NULL || pnorm == NULL || perm == NULL ||
+	    r.heaps == NULL || r.counts == NULL ||
 	    r.zero == NULL || items == NULL || scores == NULL ||
 	    (seen != NULL && (seen_col == NULL || seen_row == NULL))) {
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto done;
 	}
-	/* Panel p holds items 16p..16p+15 factor by factor; the items past
-	 * the end are zeros and never selected. */
+	/*
+	 * Panels hold the items by norm descending (panel p: slots 16p to
+	 * 16p+15, factor by factor); empty slots are zeros with item
+	 * UINT32_MAX.  pnorm[p] bounds every score in panels p and later per
+	 * unit of user norm, padded for the float rounding of a dot product
+	 * of length f (at most about f ulps of |x||y|).
+	 */
+	for (i = 0; i < mod->items; i++) {
+		double nn = 0;
+
+		for (k = 0; k < f; k++)
+			nn += (double)mod->item_factors[i * f + k] *
+			    mod->item_factors[i * f + k];
+		norms[i] = sqrt(nn);
+		perm[i] = (uint32_t)i;
+	}
+	sort_norms = norms;
+	qsort(perm, mod->items, sizeof *perm, norm_cmp);
+	for (i = mod->items; i < r.npanels * 16; i++)
+		perm[i] = UINT32_MAX;
 	for (i = 0; i < mod->items; i++)
 		for (k = 0; k < f; k++)
 			panels[(i / 16 * f + k) * 16 + i % 16] =
-			    mod->item_factors[i * f + k];
+			    mod->item_factors[(size_t)perm[i] * f + k];
+	for (i = 0; i < r.npanels; i++)
+		pnorm[i] = norms[perm[16 * i]] * (1 + 4.0 * (double)f *
+		    FLT_EPSILON) + 1e-30;
+	r.perm = perm;
+	r.pnorm = pnorm;
 	r.panels = panels;
 	if (seen != NULL) {
 		/* Both id arrays ascend: one merge maps the columns. */
@@ -1053,6 +1141,8 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		r.seen_row = seen_row;
 	}
 	atomic_init(&r.filtered, 0);
+	atomic_init(&r.scored, 0);
+	atomic_init(&r.tiles, 0);
 	atomic_init(&r.oom, 0);
 	for (r0 = 0; r0 < nusers; r0 += round) {
 		size_t nr = nusers - r0 < round ? nusers - r0 : round;
@@ -1087,8 +1177,13 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		}
 	}
 	st->filtered = atomic_load(&r.filtered);
+	st->scored = atomic_load(&r.scored);
+	st->tiles = atomic_load(&r.tiles);
 done:
 	free(panels);
+	free(norms);
+	free(pnorm);
+	free(perm);
 	free(r.heaps);
 	free(r.counts);
 	free(r.zero);

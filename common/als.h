@@ -142,6 +142,10 @@ int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
  * in its tiles, equal factors give equal scores, so the tie rule is exact
  * and the output does not depend on the thread count.  Selection is fused
  * with scoring: a bounded heap per user, which filtered items never enter.
+ * Items are scored in descending order of their norm, and a user stops as
+ * soon as |x_u| times the next norm (padded for rounding) is below the
+ * worst score it holds: no item left can enter its list, so the lists are
+ * exactly those of scoring every item.
  * Lists are handed to sink in the order of users[], from the calling
  * thread.  A list may be shorter than n when fewer items remain.  sink returning non-zero stops the run with that
  * status (its message in e).
@@ -153,6 +157,9 @@ typedef struct als_rec_stats {
 	size_t lists;           /* users that got a list */
 	size_t zero_users;      /* users skipped: all-zero factors */
 	size_t filtered;        /* seen entries matched to model items */
+	size_t tiles;           /* tiles of 6 users x 16 items in all */
+	size_t scored;          /* tiles scored: the rest were pruned by the
+	                           norm bound */
 } als_rec_stats;
 
 int als_recommend(const als_model *mod, const uint32_t *users,

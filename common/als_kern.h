@@ -316,7 +316,7 @@ KF(chol_row)(const float *YtY, const float *Y, size_t f, size_t fp,
  * X[r][k]*panel[k][j].  Every score is the same chain of operations
  * wherever its item sits, so equal factors give exactly equal scores and
  * ties are real.  Returns a mask with bit r set when some score of user r
- * is above thr[r].
+ * is at least thr[r].
  */
 static unsigned
 KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
@@ -355,7 +355,7 @@ KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
 		v8f t = {thr[r], thr[r], thr[r], thr[r], thr[r], thr[r],
 		    thr[r], thr[r]};
 
-		if (KANYGT(KCV(out + 16 * r), t) || KANYGT(KCV(out + 16 * r + 8),
+		if (KANYGE(KCV(out + 16 * r), t) || KANYGE(KCV(out + 16 * r + 8),
 		    t))
 			mask |= 1u << r;
 	}
