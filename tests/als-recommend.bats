@@ -171,3 +171,11 @@ same_lists() {
 	assert_output --partial "cannot create"
 	assert_dir_only "$D" m.bin a.model
 }
+
+@test "--users - reads the users from standard input" {
+	run sh -c "printf 'user\n3\n' | als-recommend -n 2 --users - '$D/a.model'"
+	assert_success
+	[ "${#lines[@]}" = 3 ]
+	assert_line --index 1 --regexp $'^3\t1\t'
+	assert_line --index 2 --regexp $'^3\t2\t'
+}
