@@ -7,7 +7,7 @@
 # shared and noisy: medians of RUNS runs).
 #
 # Usage: scripts/bench-als.sh   (after make; RUNS=3 BENCH=dir to override)
-# With bin/ev-synth present (and FULL=1) also the full default pipeline
+# With bin/ev-synth present (unless FULL=0) also the full default pipeline
 # matrix: ev-synth default scale, 50 factors, 50 iterations, top-50 for all.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,16 +97,19 @@ awk -v w="$rec_wall" -v c="$rec_cpu" -v sg="$sg_cpu_gf" 'BEGIN {
 }'
 echo "  lists of -t 1 and -t 2: $rsame"
 
-if [ "${FULL:-0}" = 1 ] && [ -x bin/ev-synth ]; then
+if [ "${FULL:-1}" = 1 ] && [ -x bin/ev-synth ]; then
 	echo
-	echo "full default pipeline matrix (ev-synth default scale)"
+	echo "full default pipeline matrix (ev-synth default scale, FULL=0 skips)"
 	bin/ev-synth --no-props -o "$tmp/synth"
+	# events.csv has no quoted fields: tr makes it the events TSV
 	{ printf 'ts\tuser\tevent\titem\ttxn\n'
 	  sed 1d "$tmp/synth/events.csv" | tr , '\t'; } >"$tmp/ev.tsv"
-	bin/interactions-weight -v -o "$tmp/full.bin" "$tmp/ev.tsv"
+	bin/interactions-weight -v -o "$tmp/full.bin" "$tmp/ev.tsv" 2>&1 |
+	    sed 's/^/  /'
 	/usr/bin/time -f '  als-fit: %e s wall, %U s user' \
 	    bin/als-fit -v -f 50 -r 0.05 -i 50 -a 1 -s 123 \
 	    -o "$tmp/full.model" "$tmp/full.bin" 2>&1 | tail -n 2
 	/usr/bin/time -f '  als-recommend (all users, top 50): %e s wall, %U s user' \
-	    bin/als-recommend -v -n 50 -o "$tmp/full.tsv" "$tmp/full.model"
+	    bin/als-recommend -v -n 50 "$tmp/full.model" 2>&1 >/dev/null |
+	    sed 's/^als-recommend:/ /'
 fi
