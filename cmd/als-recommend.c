@@ -23,18 +23,19 @@
 
 static const char usage_text[] =
     "usage: als-recommend [-v] [-n N] [--filter-seen MATRIX] "
-    "[--users FILE] [-t THREADS]\n"
-    "                     [-o FILE] MODEL\n";
+    "[--users FILE]\n"
+    "                     [-t THREADS] [-o FILE] MODEL\n";
 
 static const char help_text[] =
-    "  -n, --count N          items per user (default 10)\n"
-    "      --filter-seen MATRIX  never recommend items the user has in "
-    "MATRIX\n"
-    "      --users FILE       only these users (TSV, header \"user\")\n"
-    "  -t, --threads N        threads (default: all cores)\n"
-    "  -o, --output FILE      output file (atomic; default stdout)\n"
-    "  -v, --verbose          counts and time on standard error\n"
-    "  -h, --help             this help\n";
+    "  -n, --count N               items per user (default 10)\n"
+    "      --filter-seen MATRIX    never recommend items the user has "
+    "in MATRIX\n"
+    "      --users FILE            only these users (TSV, header "
+    "\"user\")\n"
+    "  -t, --threads N             threads (default: all cores)\n"
+    "  -o, --output FILE           output file (atomic; default stdout)\n"
+    "  -v, --verbose               counts and time on standard error\n"
+    "  -h, --help                  this help\n";
 
 enum { OPT_FILTER_SEEN = 256, OPT_USERS };
 
