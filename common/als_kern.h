@@ -45,53 +45,61 @@ KF(axpy)(float a, const float *x, float *y, size_t fp)
 }
 
 /*
- * y = A x for a symmetric A: y is the sum of x[k] times row k, eight
- * vectors of y held in registers per pass, so no horizontal sums.
+ * Columns j0 .. j0+8nb-1 of y = A x, nb <= 8 vectors held in named
+ * accumulators: called with a constant nb, so the tests on nb fold away
+ * and the accumulators stay in registers (an array of them would not).
+ */
+static inline __attribute__((always_inline)) void
+KF(symv_cols)(const float *A, const float *x, float *y, size_t f, size_t fp,
+    size_t j0, size_t nb)
+{
+	v8f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+	v8f a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+	size_t k;
+
+	for (k = 0; k < f; k++) {
+		const float *r = A + k * fp + j0;
+		float s = x[k];
+		v8f b = {s, s, s, s, s, s, s, s};
+
+		a0 = KFMA(b, KCV(r), a0);
+		if (nb > 1) a1 = KFMA(b, KCV(r + 8), a1);
+		if (nb > 2) a2 = KFMA(b, KCV(r + 16), a2);
+		if (nb > 3) a3 = KFMA(b, KCV(r + 24), a3);
+		if (nb > 4) a4 = KFMA(b, KCV(r + 32), a4);
+		if (nb > 5) a5 = KFMA(b, KCV(r + 40), a5);
+		if (nb > 6) a6 = KFMA(b, KCV(r + 48), a6);
+		if (nb > 7) a7 = KFMA(b, KCV(r + 56), a7);
+	}
+	KV(y + j0) = a0;
+	if (nb > 1) KV(y + j0 + 8) = a1;
+	if (nb > 2) KV(y + j0 + 16) = a2;
+	if (nb > 3) KV(y + j0 + 24) = a3;
+	if (nb > 4) KV(y + j0 + 32) = a4;
+	if (nb > 5) KV(y + j0 + 40) = a5;
+	if (nb > 6) KV(y + j0 + 48) = a6;
+	if (nb > 7) KV(y + j0 + 56) = a7;
+}
+
+/*
+ * y = A x for a symmetric A: y is the sum of x[k] times row k, up to
+ * eight vectors of y held in registers per pass, so no horizontal sums.
  */
 static inline void
 KF(symv)(const float *A, const float *x, float *y, size_t f, size_t fp)
 {
-	size_t j0, k, v;
+	size_t j0;
 
 	for (j0 = 0; j0 < fp; j0 += 64) {
-		size_t nb = (fp - j0) / 8 < 8 ? (fp - j0) / 8 : 8;
-
-		if (nb == 8) {
-			v8f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-			v8f a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
-
-			for (k = 0; k < f; k++) {
-				const float *r = A + k * fp + j0;
-				float s = x[k];
-				v8f b = {s, s, s, s, s, s, s, s};
-
-				a0 = KFMA(b, KCV(r), a0);
-				a1 = KFMA(b, KCV(r + 8), a1);
-				a2 = KFMA(b, KCV(r + 16), a2);
-				a3 = KFMA(b, KCV(r + 24), a3);
-				a4 = KFMA(b, KCV(r + 32), a4);
-				a5 = KFMA(b, KCV(r + 40), a5);
-				a6 = KFMA(b, KCV(r + 48), a6);
-				a7 = KFMA(b, KCV(r + 56), a7);
-			}
-			KV(y + j0) = a0; KV(y + j0 + 8) = a1;
-			KV(y + j0 + 16) = a2; KV(y + j0 + 24) = a3;
-			KV(y + j0 + 32) = a4; KV(y + j0 + 40) = a5;
-			KV(y + j0 + 48) = a6; KV(y + j0 + 56) = a7;
-		} else {
-			v8f acc[8] = {{0}};
-
-			for (k = 0; k < f; k++) {
-				const float *r = A + k * fp + j0;
-				float s = x[k];
-				v8f b = {s, s, s, s, s, s, s, s};
-
-				for (v = 0; v < nb; v++)
-					acc[v] = KFMA(b, KCV(r + 8 * v),
-					    acc[v]);
-			}
-			for (v = 0; v < nb; v++)
-				KV(y + j0 + 8 * v) = acc[v];
+		switch ((fp - j0) / 8 < 8 ? (fp - j0) / 8 : 8) {
+		case 8: KF(symv_cols)(A, x, y, f, fp, j0, 8); break;
+		case 7: KF(symv_cols)(A, x, y, f, fp, j0, 7); break;
+		case 6: KF(symv_cols)(A, x, y, f, fp, j0, 6); break;
+		case 5: KF(symv_cols)(A, x, y, f, fp, j0, 5); break;
+		case 4: KF(symv_cols)(A, x, y, f, fp, j0, 4); break;
+		case 3: KF(symv_cols)(A, x, y, f, fp, j0, 3); break;
+		case 2: KF(symv_cols)(A, x, y, f, fp, j0, 2); break;
+		default: KF(symv_cols)(A, x, y, f, fp, j0, 1); break;
 		}
 	}
 }
