@@ -151,7 +151,7 @@ test_hand_checked(void)
 /*
  * CG with as many steps as factors is exact in exact arithmetic; in float
  * the factors after a few iterations agree with Cholesky's to 1e-4 of
- * their largest magnitude (measured: a few 1e-6).
+ * their largest magnitude (measured: 1.4e-5 with AVX2+FMA).
  */
 static void
 test_cg_converges(void)
