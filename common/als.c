@@ -60,10 +60,20 @@ any_ge(v8f a, v8f t)
 #undef KFMA
 #undef KANYGE
 
+static int portable_only;
+
+void
+als_portable_kernels(int on)
+{
+	portable_only = on;
+}
+
 static int
 use_avx2(void)
 {
 #ifdef HAVE_AVX2_KERNELS
+	if (portable_only)
+		return 0;
 	__builtin_cpu_init();
 	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else

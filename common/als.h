@@ -124,6 +124,13 @@ int als_model_save(const als_model *mod, const char *path, rs_err *e);
 int als_model_load(als_model *mod, const char *path, rs_err *e);
 void als_model_free(als_model *mod);
 
+/*
+ * With on set, later calls use the portable kernels even where AVX2+FMA
+ * is available (tests use it to cover both builds).  Not thread-safe:
+ * call it before fitting or recommending.
+ */
+void als_portable_kernels(int on);
+
 /* Index of id in the ascending array ids[0..n-1], or -1. */
 int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
 
