@@ -218,7 +218,7 @@ typedef struct sweep {
 static size_t
 sweep_scratch_floats(size_t fp)
 {
-	return fp * fp + 4 * fp;       /* U, r, p, ap, a zero row */
+	return fp * fp + 3 * fp;       /* U, r, p, ap */
 }
 
 static void
@@ -227,7 +227,7 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 	sweep *w = ctx;
 	float *sc = w->scratch + (size_t)tid * w->scratch_floats;
 	float *U = sc, *r = sc + w->fp * w->fp, *p = r + w->fp;
-	float *ap = p + w->fp, *zero = ap + w->fp;
+	float *ap = p + w->fp;
 	size_t u;
 
 	for (u = lo; u < hi; u++) {
@@ -242,12 +242,12 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 			if (w->avx2)
 				cg_row_avx2(w->YtY, w->Y, w->f, w->fp, idx,
 				    val, z - a, w->alpha, w->steps, x, r, p,
-				    ap, zero);
+				    ap);
 			else
 #endif
 				cg_row_generic(w->YtY, w->Y, w->f, w->fp, idx,
 				    val, z - a, w->alpha, w->steps, x, r, p,
-				    ap, zero);
+				    ap);
 		} else {
 #ifdef HAVE_AVX2_KERNELS
 			if (w->avx2)

@@ -152,44 +152,64 @@ KF(axpy4)(const float a[4], const float *const y[4], float *v, size_t fp)
 	}
 }
 
+/* y . v with one accumulator chain: dot4's order for a single row. */
+static inline float
+KF(dot1)(const float *y, const float *v, size_t fp)
+{
+	v8f s0 = {0};
+	size_t k;
+
+	for (k = 0; k < fp; k += 8)
+		s0 = KFMA(KCV(y + k), KCV(v + k), s0);
+	return ((s0[0] + s0[4]) + (s0[1] + s0[5])) +
+	    ((s0[2] + s0[6]) + (s0[3] + s0[7]));
+}
+
+/* The coefficient of an entry's row in sparse_av (see there). */
+static inline float
+KF(sparse_coef)(float c, float d, int resid)
+{
+	if (resid && c > 0)
+		return c - (c - 1) * d;
+	c = c < 0 ? -c : c;
+	return (resid ? -(c - 1) : (c - 1)) * d;
+}
+
 /*
  * The sparse part of A v for one row, added to out: for each entry
  * (c-1) (y.v) y, or with resid set the residual's b - (A - YtY) v terms:
  * c - (c-1) (y.v) for a positive value, -(c-1) (y.v) otherwise, where
- * c = |alpha*value|.  Entries go four at a time (dot4, axpy4); a short
- * tail is padded with the zero row and coefficient 0.
+ * c = |alpha*value|.  Entries go four at a time (dot4, axpy4), the rest
+ * one by one.
  */
 static inline void
 KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
     const float *val, size_t nnz, float alpha, const float *v, float *out,
-    int resid, const float *zero_row)
+    int resid)
 {
 	size_t i, j;
 
-	for (i = 0; i < nnz; i += 4) {
+	for (i = 0; i + 4 <= nnz; i += 4) {
 		const float *y[4];
 		float d[4], coef[4];
-		size_t n = nnz - i < 4 ? nnz - i : 4;
 
 		for (j = 0; j < 4; j++)
-			y[j] = j < n ? Y + (size_t)idx[i + j] * fp : zero_row;
-		if (i + 4 < nnz)
-			for (j = i + 4; j < nnz && j < i + 8; j++)
-				__builtin_prefetch(Y + (size_t)idx[j] * fp);
+			y[j] = Y + (size_t)idx[i + j] * fp;
+		for (j = i + 4; j < nnz && j < i + 8; j++)
+			__builtin_prefetch(Y + (size_t)idx[j] * fp);
 		KF(dot4)(y, v, fp, d);
-		for (j = 0; j < 4; j++) {
-			float c = alpha * val[i + (j < n ? j : 0)];
-
-			if (j >= n) {
-				coef[j] = 0;
-			} else if (resid && c > 0) {
-				coef[j] = c - (c - 1) * d[j];
-			} else {
-				c = c < 0 ? -c : c;
-				coef[j] = (resid ? -(c - 1) : (c - 1)) * d[j];
-			}
-		}
+		for (j = 0; j < 4; j++)
+			coef[j] = KF(sparse_coef)(alpha * val[i + j], d[j],
+			    resid);
 		KF(axpy4)(coef, y, out, fp);
+	}
+	/* The last one to three entries one by one, in the same order of
+	 * operations as above (one chain per dot, axpys in entry order). */
+	for (; i < nnz; i++) {
+		const float *y = Y + (size_t)idx[i] * fp;
+
+		KF(axpy)(KF(sparse_coef)(alpha * val[i], KF(dot1)(y, v, fp),
+		    resid), y, out, fp);
 	}
 }
 
@@ -198,14 +218,12 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
  * updated in place) approaches the solution of
  *   (YtY + sum over entries of (c-1) y y') x = sum over entries with
  *   positive value of c y,
- * where YtY already holds reg on its diagonal.  r, p, ap are scratch;
- * zero_row is fp zeros.
+ * where YtY already holds reg on its diagonal.  r, p, ap are scratch.
  */
 static void
 KF(cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
     const uint32_t *idx, const float *val, size_t nnz, float alpha,
-    unsigned steps, float *x, float *r, float *p, float *ap,
-    const float *zero_row)
+    unsigned steps, float *x, float *r, float *p, float *ap)
 {
 	float rsold, rsnew, a;
 	size_t k;
@@ -219,15 +237,14 @@ KF(cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
 	KF(symv)(YtY, x, r, f, fp);
 	for (k = 0; k < fp; k += 8)
 		KV(r + k) = -KCV(r + k);
-	KF(sparse_av)(Y, fp, idx, val, nnz, alpha, x, r, 1, zero_row);
+	KF(sparse_av)(Y, fp, idx, val, nnz, alpha, x, r, 1);
 	memcpy(p, r, fp * sizeof *p);
 	rsold = KF(dot)(r, r, fp);
 	if (rsold < 1e-20f)
 		return;
 	for (it = 0; it < steps; it++) {
 		KF(symv)(YtY, p, ap, f, fp);
-		KF(sparse_av)(Y, fp, idx, val, nnz, alpha, p, ap, 0,
-		    zero_row);
+		KF(sparse_av)(Y, fp, idx, val, nnz, alpha, p, ap, 0);
 		a = rsold / KF(dot)(p, ap, fp);
 		KF(axpy)(a, p, x, fp);
 		KF(axpy)(-a, ap, r, fp);
