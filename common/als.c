@@ -375,6 +375,11 @@ als_fit(const csr *m, const als_params *p, als_model *out,
 	memset(out, 0, sizeof *out);
 	if (why != NULL)
 		return rs_errf(e, EX_USAGE, "%s", why);
+	/* BLAS takes int dimensions; item-side rows are u32 user indices. */
+	if (m->rows > INT32_MAX || m->cols > INT32_MAX)
+		return rs_errf(e, EX_DATAERR, "%s: %zu x %zu: too many rows "
+		    "or columns (at most %d)", m->file.path != NULL ?
+		    m->file.path : "matrix", m->rows, m->cols, INT32_MAX);
 	/* Parallelism is ours, over rows; a threaded BLAS inside each
 	 * thread would oversubscribe the cores (about 10x slower). */
 	openblas_set_num_threads(1);
