@@ -871,21 +871,20 @@ rec_push(recctx *r, size_t ru, uint32_t it, float sc)
 	return h[0].score;
 }
 
-/* Item it is in the ascending list s[0..n-1]. */
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Item it is in the ascending list s[0..n-1] (only asked of the few
+ * candidates that would enter a list). */
 static int
 in_sorted(const uint32_t *s, size_t n, uint32_t it)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s[mid] < it)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && s[lo] == it;
+	return n > 0 && bsearch(&it, s, n, sizeof *s, u32_cmp) != NULL;
 }
 
 /*
