@@ -176,3 +176,10 @@ crc_of() {
 	assert_output --partial "cannot create"
 	assert_dir_only "$D" m.bin
 }
+
+@test "the exact solver on a singular system (reg 0, more factors than items) exits 65" {
+	run als-fit --cholesky -r 0 -f 8 -i 2 -o "$D/a.model" "$D/m.bin"
+	assert_failure 65
+	assert_output "als-fit: user 1: the system is not positive definite (regularization 0 is too small)"
+	assert_dir_only "$D" m.bin
+}
