@@ -212,7 +212,7 @@ typedef struct sweep {
 	float *scratch;         /* per thread: see sweep_scratch_floats */
 	size_t scratch_floats;
 	atomic_int bad;         /* a row was not positive definite */
-	atomic_size_t bad_row;
+	atomic_size_t bad_row;  /* the first such row */
 } sweep;
 
 static size_t
@@ -258,8 +258,16 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 				rc = chol_row_generic(w->YtY, w->Y, w->f,
 				    w->fp, idx, val, z - a, w->alpha, x, U, r);
 		}
-		if (rc != 0 && atomic_exchange(&w->bad, 1) == 0)
-			atomic_store(&w->bad_row, u);
+		if (rc != 0) {
+			/* Keep the first bad row, whichever thread finds
+			 * it, so the message does not depend on -t. */
+			size_t cur = atomic_load(&w->bad_row);
+
+			while (u < cur && !atomic_compare_exchange_weak(
+			    &w->bad_row, &cur, u))
+				;
+			atomic_store(&w->bad, 1);
+		}
 	}
 }
 
@@ -424,7 +432,7 @@ als_fit(const csr *m, const als_params *p, als_model *out,
 			gram(w.Y, half == 0 ? m->cols : m->rows, f, fp,
 			    p->reg, YtY);
 			atomic_init(&w.bad, 0);
-			atomic_init(&w.bad_row, 0);
+			atomic_init(&w.bad_row, SIZE_MAX);
 			par_run(p->threads, s->rows, ROW_CHUNK, sweep_chunk,
 			    &w);
 			if (atomic_load(&w.bad)) {
