@@ -1,0 +1,245 @@
+# pipeline.mk: the offline pipeline of recsys-ecom, from the raw
+# Retailrocket CSVs to the serving store and the evaluation report.  It
+# stands in for the original system's DVC pipeline (dvc.yaml, params.yaml
+# and build_date.yaml); recsys-pipeline(7) is its manual.
+#
+#   make -f pipeline.mk [CUTOFF=2015-09-01] [DATA=data] [BUILD=build]
+#        [VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=50 ITERATIONS=50
+#         REG=0.05 ALPHA=1 N_RECS=50 SEED=123 THREADS=N] [target]
+#
+# Targets: all (default: the store and the report), report (prints the
+# report as a table), publish (points $(BUILD)/current at this build),
+# clean (removes this build).
+#
+# How it keeps DVC's promise ("a stage reruns when an input or one of its
+# own parameters changes, and not otherwise"): each stage's command line,
+# with the program directory and the thread count left out, is its
+# parameter stamp, $(OUT)/.params/STAGE.  The stamp is compared with the
+# stored one while this file is read, and is rewritten (atomically, by the
+# stamp's recipe) only when it differs, so its mtime moves only when the
+# stage's parameters do; the stage's output depends on it like on any input
+# file.  Changing FACTORS therefore reruns als-fit and what follows it, not
+# ev-filter.  Because the comparison happens at parse time and the writing
+# in a recipe, "make -n" shows exactly the stages that would run and
+# changes nothing.  The programs are prerequisites too: rebuilding one
+# (after a code change) reruns the stages it drives, as DVC does for code
+# dependencies.
+#
+# Interruptions: every program writes "-o FILE" to a temporary file and
+# renames it into place, so a run killed at any moment (even by SIGKILL)
+# leaves either the previous artifact or the complete new one, never a
+# partial file that make could take as up to date.  SIGKILL can leave the
+# program's temporary file (".NAME.XXXXXX"); the stage removes its own
+# leftovers before it starts again.
+
+# ---- parameters (the original system's defaults) -----------------------
+CUTOFF      ?= 2015-09-01
+DATA        ?= data
+BUILD       ?= build
+VIEW_WEIGHT ?= 0.25
+CART_WEIGHT ?= 0.75
+FACTORS     ?= 50
+ITERATIONS  ?= 50
+REG         ?= 0.05
+ALPHA       ?= 1
+N_RECS      ?= 50
+SEED        ?= 123
+# Threads for als-fit and als-recommend; empty means all cores.  Not a
+# parameter of the result (the model is identical for any thread count),
+# so changing it reruns nothing.
+THREADS     ?=
+# VERBOSE=1 passes -v to every program (progress and counts on stderr).
+VERBOSE     ?=
+
+# The embedded default: with no events file in $(DATA), ev-synth writes a
+# Retailrocket-shaped dataset of SYNTH_EVENTS events into $(SYNTH).
+SYNTH        ?= $(BUILD)/synth-data
+SYNTH_EVENTS ?= 300000
+SYNTH_SEED   ?= 123
+
+# The programs: by default the repository's bin/, built when needed.  With
+# BIN set to another directory (an installed prefix, the sanitizer build)
+# the programs there are used as they are.
+TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BIN ?= $(TOP)/bin
+
+OUT := $(BUILD)/$(CUTOFF)
+P   := $(OUT)/.params
+
+ifneq ($(findstring :,$(CUTOFF))$(findstring /,$(CUTOFF)),)
+$(error pipeline: CUTOFF names a directory: use YYYY-MM-DD or @MILLIS, not "$(CUTOFF)")
+endif
+
+# ---- inputs --------------------------------------------------------------
+# Plain or gzip, the programs read both.  A part present both ways would be
+# read twice, so that is refused.
+have = $(firstword $(wildcard $(DATA)/$1 $(DATA)/$1.gz))
+EVENTS := $(call have,events.csv)
+ifeq ($(EVENTS),)
+USING_SYNTH := yes
+DATA_USED   := $(SYNTH)
+EVENTS      := $(SYNTH)/events.csv
+PROPS       := $(SYNTH)/item_properties_part1.csv $(SYNTH)/item_properties_part2.csv
+TREE        := $(SYNTH)/category_tree.csv
+else
+DATA_USED := $(DATA)
+PROPS := $(sort $(wildcard $(DATA)/item_properties_part*.csv $(DATA)/item_properties_part*.csv.gz))
+TREE  := $(call have,category_tree.csv)
+ifneq ($(words $(wildcard $(DATA)/events.csv $(DATA)/events.csv.gz $(DATA)/category_tree.csv $(DATA)/category_tree.csv.gz)),2)
+$(error pipeline: $(DATA) needs exactly one events.csv[.gz] and one category_tree.csv[.gz])
+endif
+ifneq ($(filter $(PROPS:=.gz),$(PROPS)),)
+$(error pipeline: both plain and gzip copies of $(filter $(PROPS:=.gz),$(PROPS)) in $(DATA))
+endif
+ifeq ($(PROPS),)
+$(error pipeline: no item_properties_part*.csv[.gz] in $(DATA))
+endif
+endif
+
+ifeq ($(USING_SYNTH),yes)
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(info pipeline: no events.csv in $(DATA)/: using the embedded default, ev-synth --events $(SYNTH_EVENTS) -s $(SYNTH_SEED) in $(SYNTH)/)
+endif
+endif
+
+# ---- stage commands ------------------------------------------------------
+# Each is written without the program directory; it is both what runs and
+# the stage's parameter stamp.
+V := $(if $(VERBOSE),-v)
+T := $(if $(THREADS),-t $(THREADS))
+WEIGHTS       := view=$(VIEW_WEIGHT),addtocart=$(CART_WEIGHT),transaction=0
+NAIVE_WEIGHTS := view=1,addtocart=1,transaction=0
+ALS_PARAMS     = -f $(FACTORS) -r $(REG) -i $(ITERATIONS) -a $(ALPHA) -s $(SEED)
+
+CMD_synth        = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(SYNTH)
+CMD_items        = catalog-snapshot --at $(CUTOFF) --tree $(TREE) -o $(OUT)/items.tsv $(PROPS)
+CMD_train        = ev-filter --until $(CUTOFF) --items $(OUT)/items.tsv -o $(OUT)/train.tsv $(EVENTS)
+CMD_test         = ev-filter --from $(CUTOFF) -o $(OUT)/test.tsv $(EVENTS)
+CMD_popular      = pop-rank --items $(OUT)/items.tsv -o $(OUT)/popular.tsv $(OUT)/train.tsv
+CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $(OUT)/matrix.bin $(OUT)/train.tsv
+CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $(OUT)/naive-matrix.bin $(OUT)/train.tsv
+CMD_als          = als-fit $(ALS_PARAMS) -o $(OUT)/als.model $(OUT)/matrix.bin
+CMD_naive_als    = als-fit $(ALS_PARAMS) -o $(OUT)/naive-als.model $(OUT)/naive-matrix.bin
+CMD_recs         = als-recommend -n $(N_RECS) -o $(OUT)/als-recs.tsv $(OUT)/als.model
+CMD_naive_recs   = als-recommend -n $(N_RECS) -o $(OUT)/naive-als-recs.tsv $(OUT)/naive-als.model
+CMD_store        = rec-blend --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
+                   --personal $(OUT)/als-recs.tsv -o $(OUT)/recs.db
+CMD_report       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
+                   --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
+                   --recs naive_als=$(OUT)/naive-als-recs.tsv \
+                   --recs weighted_als=$(OUT)/als-recs.tsv \
+                   --replay $(OUT)/recs.db -o $(OUT)/report.tsv
+
+PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
+            als-fit als-recommend rec-blend rec-eval
+
+ARTIFACTS := items.tsv train.tsv test.tsv popular.tsv matrix.bin \
+             naive-matrix.bin als.model naive-als.model als-recs.tsv \
+             naive-als-recs.tsv recs.db report.tsv
+
+# ---- targets -------------------------------------------------------------
+all: $(OUT)/recs.db $(OUT)/report.tsv
+
+# The report as an aligned table (the TSV is report.tsv).
+report: $(OUT)/report.tsv
+	@echo "pipeline: $(OUT)/report.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
+	@awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $$i; \
+	    if (length($$i) > w[i]) w[i] = length($$i) } if (NF > n) n = NF } \
+	    END { for (r = 1; r <= NR; r++) { s = ""; for (i = 1; i <= n; i++) \
+	    s = s sprintf(i < n ? "%-*s  " : "%s", w[i], c[r, i]); print s } }' $<
+
+# $(BUILD)/current is replaced by rename(2), so a reader (rec-serve opening
+# current/recs.db) sees the old build or the new one, never neither.  The
+# link is relative so that $(BUILD) can be moved.
+publish: all
+	@ln -sfn $(CUTOFF) $(BUILD)/.current.$$$$ && \
+	    mv -Tf $(BUILD)/.current.$$$$ $(BUILD)/current
+	@echo "pipeline: $(BUILD)/current -> $(CUTOFF)"
+
+clean:
+	@if [ "$$(readlink $(BUILD)/current 2>/dev/null)" = "$(CUTOFF)" ]; then \
+	    echo "pipeline: $(OUT) is published as $(BUILD)/current;" \
+	        "publish another build first" >&2; exit 1; fi
+	rm -rf $(OUT)
+
+.PHONY: all report publish clean build-programs FORCE
+.DELETE_ON_ERROR:
+
+# ---- stages --------------------------------------------------------------
+# $(call run,STAGE[,EXTRA]): removes the output's leftover temporary files
+# from a killed run, then runs the stage's command with the programs'
+# directory, -v and EXTRA (flags that are not parameters).
+run = @rm -f $(@D)/.$(@F).??????; \
+      echo '$(CMD_$1)'; \
+      $(BIN)/$(CMD_$1) $(V) $2
+
+ifeq ($(USING_SYNTH),yes)
+$(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
+	@mkdir -p $(SYNTH)
+	@for f in $(EVENTS) $(PROPS) $(TREE); do \
+	    rm -f $$(dirname $$f)/.$$(basename $$f).??????; done
+	@echo '$(CMD_synth)'
+	@$(BIN)/$(CMD_synth) $(V)
+	@touch $(EVENTS) $(PROPS) $(TREE)
+endif
+
+$(OUT)/items.tsv: $(PROPS) $(TREE) $(P)/items $(BIN)/catalog-snapshot
+	$(call run,items)
+$(OUT)/train.tsv: $(EVENTS) $(OUT)/items.tsv $(P)/train $(BIN)/ev-filter
+	$(call run,train)
+$(OUT)/test.tsv: $(EVENTS) $(P)/test $(BIN)/ev-filter
+	$(call run,test)
+$(OUT)/popular.tsv: $(OUT)/train.tsv $(OUT)/items.tsv $(P)/popular $(BIN)/pop-rank
+	$(call run,popular)
+$(OUT)/matrix.bin: $(OUT)/train.tsv $(P)/matrix $(BIN)/interactions-weight
+	$(call run,matrix)
+$(OUT)/naive-matrix.bin: $(OUT)/train.tsv $(P)/naive_matrix $(BIN)/interactions-weight
+	$(call run,naive_matrix)
+$(OUT)/als.model: $(OUT)/matrix.bin $(P)/als $(BIN)/als-fit
+	$(call run,als,$(T))
+$(OUT)/naive-als.model: $(OUT)/naive-matrix.bin $(P)/naive_als $(BIN)/als-fit
+	$(call run,naive_als,$(T))
+$(OUT)/als-recs.tsv: $(OUT)/als.model $(P)/recs $(BIN)/als-recommend
+	$(call run,recs,$(T))
+$(OUT)/naive-als-recs.tsv: $(OUT)/naive-als.model $(P)/naive_recs $(BIN)/als-recommend
+	$(call run,naive_recs,$(T))
+$(OUT)/recs.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $(P)/store $(BIN)/rec-blend
+	$(call run,store)
+$(OUT)/report.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
+    $(OUT)/popular.tsv $(OUT)/naive-als-recs.tsv $(OUT)/als-recs.tsv \
+    $(OUT)/recs.db $(P)/report $(BIN)/rec-eval
+	$(call run,report)
+
+# ---- parameter stamps ----------------------------------------------------
+# same(A,B) is non-empty when the strings A and B are equal.
+same = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
+
+# $(call stamp,FILE,STAGE): FILE holds CMD_STAGE; it is out of date (FORCE)
+# only when its stored content differs.
+define stamp
+$1: $$(if $$(call same,$$(file <$1),$$(CMD_$2)),,FORCE)
+	@mkdir -p $$(@D)
+	@printf '%s\n' '$$(CMD_$2)' >$$@.tmp && mv -f $$@.tmp $$@
+endef
+STAGES := items train test popular matrix naive_matrix als naive_als recs \
+          naive_recs store report
+$(foreach s,$(STAGES),$(eval $(call stamp,$(P)/$s,$s)))
+ifeq ($(USING_SYNTH),yes)
+$(eval $(call stamp,$(SYNTH)/.params/synth,synth))
+endif
+FORCE:
+
+# ---- the programs --------------------------------------------------------
+# One recursive make builds whatever is missing or stale; each program then
+# counts as changed only if its file's mtime moved.  The "+" makes both
+# recipes run under "make -n" too, so that -n does not list every stage as
+# if all programs had been rebuilt.
+ifeq ($(abspath $(BIN)),$(TOP)/bin)
+$(addprefix $(BIN)/,$(PROGRAMS)): build-programs
+	+@:
+build-programs:
+	+@$(MAKE) -s --no-print-directory -C $(TOP) all
+else
+$(addprefix $(BIN)/,$(PROGRAMS)):
+	@echo "pipeline: $@ is missing (BIN=$(BIN))" >&2; exit 1
+endif
