@@ -123,19 +123,19 @@ CMD_naive_als    = als-fit $(ALS_PARAMS) -o $(OUT)/naive-als.model $(OUT)/naive-
 CMD_recs         = als-recommend -n $(N_RECS) -o $(OUT)/als-recs.tsv $(OUT)/als.model
 CMD_naive_recs   = als-recommend -n $(N_RECS) -o $(OUT)/naive-als-recs.tsv $(OUT)/naive-als.model
 CMD_store        = rec-blend --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
-                   --personal $(OUT)/als-recs.tsv -o $(OUT)/recs.db
+                   --personal $(OUT)/als-recs.tsv -o $(OUT)/recs-staged.db
 CMD_report       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
                    --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
                    --recs naive_als=$(OUT)/naive-als-recs.tsv \
                    --recs weighted_als=$(OUT)/als-recs.tsv \
-                   --replay $(OUT)/recs.db -o $(OUT)/report.tsv
+                   --replay $(OUT)/recs-staged.db -o $(OUT)/report.tsv
 
 PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
             als-fit als-recommend rec-blend rec-eval
 
 ARTIFACTS := items.tsv train.tsv test.tsv popular.tsv matrix.bin \
              naive-matrix.bin als.model naive-als.model als-recs.tsv \
-             naive-als-recs.tsv recs.db report.tsv
+             naive-als-recs.tsv recs-staged.db report.tsv recs.db
 
 # ---- targets -------------------------------------------------------------
 all: $(OUT)/recs.db $(OUT)/report.tsv
@@ -203,12 +203,23 @@ $(OUT)/als-recs.tsv: $(OUT)/als.model $(P)/recs $(BIN)/als-recommend
 	$(call run,recs,$(T))
 $(OUT)/naive-als-recs.tsv: $(OUT)/naive-als.model $(P)/naive_recs $(BIN)/als-recommend
 	$(call run,naive_recs,$(T))
-$(OUT)/recs.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $(P)/store $(BIN)/rec-blend
+$(OUT)/recs-staged.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $(P)/store $(BIN)/rec-blend
 	$(call run,store)
 $(OUT)/report.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
     $(OUT)/popular.tsv $(OUT)/naive-als-recs.tsv $(OUT)/als-recs.tsv \
-    $(OUT)/recs.db $(P)/report $(BIN)/rec-eval
+    $(OUT)/recs-staged.db $(P)/report $(BIN)/rec-eval
 	$(call run,report)
+# The store becomes recs.db, the name servers read, only once its report
+# has been built: rebuilding the published build in place (another
+# FACTORS, the same cutoff) never serves a store whose evaluation failed.
+# A hard link renamed into place: no copy, and the old recs.db stays intact
+# for the servers that have it open.  The report is order-only: a new
+# report of the same store changes nothing here.
+$(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv
+	@rm -f $(@D)/.recs.db.link
+	@ln $< $(@D)/.recs.db.link 2>/dev/null || cp -p $< $(@D)/.recs.db.link
+	@mv -f $(@D)/.recs.db.link $@
+	@echo 'pipeline: $@ is the store just evaluated'
 
 # ---- parameter stamps ----------------------------------------------------
 # same(A,B) is non-empty when the strings A and B are equal.
