@@ -50,6 +50,8 @@ SEED        ?= 123
 THREADS     ?=
 # VERBOSE=1 passes -v to every program (progress and counts on stderr).
 VERBOSE     ?=
+# A command prefix for every program (nice, a timer): RUN="nice -n 10".
+RUN         ?=
 
 # The embedded default: with no events file in $(DATA), ev-synth writes a
 # Retailrocket-shaped dataset of SYNTH_EVENTS events into $(SYNTH).
@@ -168,10 +170,10 @@ clean:
 # ---- stages --------------------------------------------------------------
 # $(call run,STAGE[,EXTRA]): removes the output's leftover temporary files
 # from a killed run, then runs the stage's command with the programs'
-# directory, -v and EXTRA (flags that are not parameters).
+# directory, the RUN prefix, -v and EXTRA (flags that are not parameters).
 run = @rm -f $(@D)/.$(@F).??????; \
       echo '$(CMD_$1)'; \
-      $(BIN)/$(CMD_$1) $(V) $2
+      $(RUN) $(BIN)/$(CMD_$1) $(V) $2
 
 ifeq ($(USING_SYNTH),yes)
 $(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
@@ -179,7 +181,7 @@ $(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
 	@for f in $(EVENTS) $(PROPS) $(TREE); do \
 	    rm -f $$(dirname $$f)/.$$(basename $$f).??????; done
 	@echo '$(CMD_synth)'
-	@$(BIN)/$(CMD_synth) $(V)
+	@$(RUN) $(BIN)/$(CMD_synth) $(V)
 	@touch $(EVENTS) $(PROPS) $(TREE)
 endif
 
