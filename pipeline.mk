@@ -7,8 +7,8 @@
 #        [VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=50 ITERATIONS=50
 #         REG=0.05 ALPHA=1 N_RECS=50 SEED=123 THREADS=N] [target]
 #
-# Targets: all (default: the store and the report), report (prints the
-# report as a table), publish (points $(BUILD)/current at this build),
+# Targets: all (default: the store and the reports), report (prints the
+# reports as tables), publish (points $(BUILD)/current at this build),
 # clean (removes this build).
 #
 # How it keeps DVC's promise ("a stage reruns when an input or one of its
@@ -129,26 +129,29 @@ CMD_store        = rec-blend --items $(OUT)/items.tsv --popular $(OUT)/popular.t
 CMD_report       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
                    --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
                    --recs naive_als=$(OUT)/naive-als-recs.tsv \
-                   --recs weighted_als=$(OUT)/als-recs.tsv \
-                   --replay $(OUT)/recs-staged.db -o $(OUT)/report.tsv
+                   --recs weighted_als=$(OUT)/als-recs.tsv -o $(OUT)/report.tsv
+CMD_replay       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
+                   --items $(OUT)/items.tsv --replay $(OUT)/recs-staged.db \
+                   -o $(OUT)/replay.tsv
 
 PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
             als-fit als-recommend rec-blend rec-eval
 
 ARTIFACTS := items.tsv train.tsv test.tsv popular.tsv matrix.bin \
              naive-matrix.bin als.model naive-als.model als-recs.tsv \
-             naive-als-recs.tsv recs-staged.db report.tsv recs.db
+             naive-als-recs.tsv recs-staged.db report.tsv replay.tsv recs.db
 
 # ---- targets -------------------------------------------------------------
-all: $(OUT)/recs.db $(OUT)/report.tsv
+all: $(OUT)/recs.db $(OUT)/report.tsv $(OUT)/replay.tsv
 
-# The report as an aligned table (the TSV is report.tsv).
-report: $(OUT)/report.tsv
-	@echo "pipeline: $(OUT)/report.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
-	@awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $$i; \
-	    if (length($$i) > w[i]) w[i] = length($$i) } if (NF > n) n = NF } \
-	    END { for (r = 1; r <= NR; r++) { s = ""; for (i = 1; i <= n; i++) \
-	    s = s sprintf(i < n ? "%-*s  " : "%s", w[i], c[r, i]); print s } }' $<
+# The two reports as aligned tables.
+report: $(OUT)/report.tsv $(OUT)/replay.tsv
+	@echo "pipeline: $(OUT)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
+	@for f in $^; do echo; awk -F'\t' '{ for (i = 1; i <= NF; i++) { \
+	    c[NR, i] = $$i; if (length($$i) > w[i]) w[i] = length($$i) } \
+	    if (NF > n) n = NF } END { for (r = 1; r <= NR; r++) { s = ""; \
+	    for (i = 1; i < n; i++) s = s sprintf("%-*s  ", w[i], c[r, i]); \
+	    print s c[r, n] } }' $$f; done
 
 # $(BUILD)/current is replaced by rename(2), so a reader (rec-serve opening
 # current/recs.db) sees the old build or the new one, never neither.  The
@@ -209,15 +212,18 @@ $(OUT)/recs-staged.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $
 	$(call run,store)
 $(OUT)/report.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
     $(OUT)/popular.tsv $(OUT)/naive-als-recs.tsv $(OUT)/als-recs.tsv \
-    $(OUT)/recs-staged.db $(P)/report $(BIN)/rec-eval
+    $(P)/report $(BIN)/rec-eval
 	$(call run,report)
+$(OUT)/replay.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
+    $(OUT)/recs-staged.db $(P)/replay $(BIN)/rec-eval
+	$(call run,replay)
 # The store becomes recs.db, the name servers read, only once its report
-# has been built: rebuilding the published build in place (another
+# and its replay have been built: rebuilding the published build in place (another
 # FACTORS, the same cutoff) never serves a store whose evaluation failed.
 # A hard link renamed into place: no copy, and the old recs.db stays intact
-# for the servers that have it open.  The report is order-only: a new
+# for the servers that have it open.  The reports are order-only: a new
 # report of the same store changes nothing here.
-$(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv
+$(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv $(OUT)/replay.tsv
 	@rm -f $(@D)/.recs.db.link
 	@ln $< $(@D)/.recs.db.link 2>/dev/null || cp -p $< $(@D)/.recs.db.link
 	@mv -f $(@D)/.recs.db.link $@
@@ -235,7 +241,7 @@ $1: $$(if $$(call same,$$(file <$1),$$(CMD_$2)),,FORCE)
 	@printf '%s\n' '$$(CMD_$2)' >$$@.tmp && mv -f $$@.tmp $$@
 endef
 STAGES := items train test popular matrix naive_matrix als naive_als recs \
-          naive_recs store report
+          naive_recs store report replay
 $(foreach s,$(STAGES),$(eval $(call stamp,$(P)/$s,$s)))
 ifeq ($(USING_SYNTH),yes)
 $(eval $(call stamp,$(SYNTH)/.params/synth,synth))

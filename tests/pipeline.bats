@@ -10,7 +10,7 @@ CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
 als.model naive-als.model als-recs.tsv naive-als-recs.tsv recs-staged.db
-report.tsv recs.db"
+report.tsv replay.tsv recs.db"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
@@ -53,7 +53,7 @@ ctr_check() {
 	# shellcheck disable=SC2086
 	assert_dir_only "$o" .params $ARTIFACTS
 	assert_dir_only "$o/.params" items train test popular matrix \
-	    naive_matrix als naive_als recs naive_recs store report
+	    naive_matrix als naive_als recs naive_recs store report replay
 	assert_equal "$(head -n 1 "$o/train.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
 	assert_equal "$(head -n 1 "$o/test.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
 	assert_equal "$(head -n 1 "$o/items.tsv")" "$(printf 'item\tcategory\troot\tavailable\tts')"
@@ -83,20 +83,23 @@ ctr_check() {
 	run als-recommend -n 10 -o "$BATS_TEST_TMPDIR/r.tsv" "$o/als.model"
 	assert_success
 	cmp "$o/als-recs.tsv" "$BATS_TEST_TMPDIR/r.tsv"
-	# The report: the original's four rows and the served blend.
+	# The report: the original's four rows; then the served blend replayed.
 	run cut -f 1,2 "$o/report.tsv"
-	assert_line --index 1 "$(printf 'top_popular\tall_test_users')"
-	assert_line --index 2 "$(printf 'top_popular\twith_history')"
-	assert_output --partial "naive_als"
-	assert_output --partial "weighted_als"
-	assert_output --regexp "replay|served|blend"
+	assert_output "$(printf '%s\t%s\n' model group top_popular all_test_users \
+	    top_popular with_history naive_als with_history weighted_als with_history)"
+	run awk -F'\t' 'NR > 1 && !($3 > 0) { print "no users: " $0 }' "$o/report.tsv"
+	assert_output ""
+	run head -n 2 "$o/replay.tsv"
+	assert_line --index 0 "$(printf 'model\tgroup\tcarts\thits\thit_at_5\tcoverage_at_5')"
+	assert_line --index 1 --regexp "$(printf '^[a-z_]+\tall_test_carts\t[1-9][0-9]*\t')"
 }
 
 @test "pipeline: report prints the table; a second run runs nothing" {
 	run pl "$REF" report
 	assert_success
-	assert_output --partial "$REF/$CUT/report.tsv"
+	assert_output --partial "pipeline: $REF/$CUT/report.tsv and replay.tsv"
 	assert_output --partial weighted_als
+	assert_output --partial all_test_carts
 	refute_output --partial "$(printf '\t')"
 	run would_run "$REF" all
 	assert_success
@@ -118,7 +121,7 @@ ctr_check() {
 		echo "$before" | grep -qx "$(cd "$B/$CUT" && stat -c '%n %y' $f)" ||
 		    fail "$f was rebuilt"
 	done
-	for f in als.model naive-als.model als-recs.tsv recs-staged.db report.tsv recs.db; do
+	for f in als.model naive-als.model als-recs.tsv recs-staged.db report.tsv replay.tsv recs.db; do
 		! echo "$before" | grep -qx "$(cd "$B/$CUT" && stat -c '%n %y' $f)" ||
 		    fail "$f was not rebuilt"
 	done
