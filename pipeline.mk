@@ -105,8 +105,10 @@ endif
 endif
 
 # ---- stage commands ------------------------------------------------------
-# Each is written without the program directory; it is both what runs and
-# the stage's parameter stamp.
+# $(call CMD_STAGE,DIR/) is the command of a stage whose outputs are in
+# DIR, without the program directory.  With DIR the build directory it is
+# what runs; with DIR empty it is the stage's parameter stamp, which so
+# does not change when the build directory is moved or copied.
 V := $(if $(VERBOSE),-v)
 T := $(if $(THREADS),-t $(THREADS))
 WEIGHTS       := view=$(VIEW_WEIGHT),addtocart=$(CART_WEIGHT),transaction=0
@@ -114,25 +116,25 @@ NAIVE_WEIGHTS := view=1,addtocart=1,transaction=0
 ALS_PARAMS     = -f $(FACTORS) -r $(REG) -i $(ITERATIONS) -a $(ALPHA) -s $(SEED)
 
 CMD_synth        = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(SYNTH)
-CMD_items        = catalog-snapshot --at $(CUTOFF) --tree $(TREE) -o $(OUT)/items.tsv $(PROPS)
-CMD_train        = ev-filter --until $(CUTOFF) --items $(OUT)/items.tsv -o $(OUT)/train.tsv $(EVENTS)
-CMD_test         = ev-filter --from $(CUTOFF) -o $(OUT)/test.tsv $(EVENTS)
-CMD_popular      = pop-rank --items $(OUT)/items.tsv -o $(OUT)/popular.tsv $(OUT)/train.tsv
-CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $(OUT)/matrix.bin $(OUT)/train.tsv
-CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $(OUT)/naive-matrix.bin $(OUT)/train.tsv
-CMD_als          = als-fit $(ALS_PARAMS) -o $(OUT)/als.model $(OUT)/matrix.bin
-CMD_naive_als    = als-fit $(ALS_PARAMS) -o $(OUT)/naive-als.model $(OUT)/naive-matrix.bin
-CMD_recs         = als-recommend -n $(N_RECS) -o $(OUT)/als-recs.tsv $(OUT)/als.model
-CMD_naive_recs   = als-recommend -n $(N_RECS) -o $(OUT)/naive-als-recs.tsv $(OUT)/naive-als.model
-CMD_store        = rec-blend --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
-                   --personal $(OUT)/als-recs.tsv -o $(OUT)/recs-staged.db
-CMD_report       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
-                   --items $(OUT)/items.tsv --popular $(OUT)/popular.tsv \
-                   --recs naive_als=$(OUT)/naive-als-recs.tsv \
-                   --recs weighted_als=$(OUT)/als-recs.tsv -o $(OUT)/report.tsv
-CMD_replay       = rec-eval --train $(OUT)/train.tsv --test $(OUT)/test.tsv \
-                   --items $(OUT)/items.tsv --replay $(OUT)/recs-staged.db \
-                   -o $(OUT)/replay.tsv
+CMD_items        = catalog-snapshot --at $(CUTOFF) --tree $(TREE) -o $1items.tsv $(PROPS)
+CMD_train        = ev-filter --until $(CUTOFF) --items $1items.tsv -o $1train.tsv $(EVENTS)
+CMD_test         = ev-filter --from $(CUTOFF) -o $1test.tsv $(EVENTS)
+CMD_popular      = pop-rank --items $1items.tsv -o $1popular.tsv $1train.tsv
+CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $1matrix.bin $1train.tsv
+CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $1naive-matrix.bin $1train.tsv
+CMD_als          = als-fit $(ALS_PARAMS) -o $1als.model $1matrix.bin
+CMD_naive_als    = als-fit $(ALS_PARAMS) -o $1naive-als.model $1naive-matrix.bin
+CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $1als.model
+CMD_naive_recs   = als-recommend -n $(N_RECS) -o $1naive-als-recs.tsv $1naive-als.model
+CMD_store        = rec-blend --items $1items.tsv --popular $1popular.tsv \
+                   --personal $1als-recs.tsv -c $(CUTOFF) -o $1recs-staged.db
+CMD_report       = rec-eval --train $1train.tsv --test $1test.tsv \
+                   --items $1items.tsv --popular $1popular.tsv \
+                   --recs naive_als=$1naive-als-recs.tsv \
+                   --recs weighted_als=$1als-recs.tsv -o $1report.tsv
+CMD_replay       = rec-eval --train $1train.tsv --test $1test.tsv \
+                   --items $1items.tsv --replay $1recs-staged.db \
+                   -o $1replay.tsv
 
 PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
             als-fit als-recommend rec-blend rec-eval
@@ -175,8 +177,8 @@ clean:
 # from a killed run, then runs the stage's command with the programs'
 # directory, the RUN prefix, -v and EXTRA (flags that are not parameters).
 run = @rm -f $(@D)/.$(@F).??????; \
-      echo '$(CMD_$1)'; \
-      $(RUN) $(BIN)/$(CMD_$1) $(V) $2
+      echo '$(call CMD_$1,$(OUT)/)'; \
+      $(RUN) $(BIN)/$(call CMD_$1,$(OUT)/) $(V) $2
 
 ifeq ($(USING_SYNTH),yes)
 $(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
@@ -233,12 +235,12 @@ $(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv $(OUT)/replay.tsv
 # same(A,B) is non-empty when the strings A and B are equal.
 same = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
 
-# $(call stamp,FILE,STAGE): FILE holds CMD_STAGE; it is out of date (FORCE)
-# only when its stored content differs.
+# $(call stamp,FILE,STAGE): FILE holds the stamp of STAGE; it is out of
+# date (FORCE) only when its stored content differs.
 define stamp
-$1: $$(if $$(call same,$$(file <$1),$$(CMD_$2)),,FORCE)
+$1: $$(if $$(call same,$$(file <$1),$$(call CMD_$2,)),,FORCE)
 	@mkdir -p $$(@D)
-	@printf '%s\n' '$$(CMD_$2)' >$$@.tmp && mv -f $$@.tmp $$@
+	@printf '%s\n' '$$(call CMD_$2,)' >$$@.tmp && mv -f $$@.tmp $$@
 endef
 STAGES := items train test popular matrix naive_matrix als naive_als recs \
           naive_recs store report replay

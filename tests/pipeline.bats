@@ -48,6 +48,32 @@ ctr_check() {
 	[ "$size" = "$(stat -c %s "$1")" ] || fail "$1: recorded size $size"
 }
 
+# ctr_sections FILE: each section's name, size and CRC-32: the content of a
+# container without its header, whose parameters hold the build time.
+ctr_sections() {
+	local n i e
+	n=$(dd if="$1" bs=1 skip=20 count=4 2>/dev/null | od -An -tu4 | tr -d ' ')
+	for ((i = 0; i < n; i++)); do
+		e=$((64 + 48 * i))
+		printf '%s %s\n' \
+		    "$(dd if="$1" bs=1 skip=$e count=24 2>/dev/null | tr -d '\0')" \
+		    "$(dd if="$1" bs=1 skip=$((e + 32)) count=12 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	done
+}
+
+# same_build DIR1 DIR2: every artifact identical; the stores (which record
+# when they were built) section by section.
+same_build() {
+	local f
+	for f in $ARTIFACTS; do
+		case $f in
+		*.db) [ "$(ctr_sections "$1/$f")" = "$(ctr_sections "$2/$f")" ] ||
+		    fail "$2/$f: other sections than $1/$f" ;;
+		*) cmp "$1/$f" "$2/$f" ;;
+		esac
+	done
+}
+
 @test "pipeline: builds every artifact, valid, and nothing else" {
 	local o=$REF/$CUT
 	# shellcheck disable=SC2086
@@ -60,9 +86,9 @@ ctr_check() {
 	assert_equal "$(head -n 1 "$o/popular.tsv")" "$(printf 'item\tcategory\tcount\tscore')"
 	assert_equal "$(head -n 1 "$o/als-recs.tsv")" "$(printf 'user\trank\titem\tscore')"
 	# The split is at the cutoff, and both sides hold events.
-	run awk -F'\t' -v c=$CUT_MS 'NR > 1 { n++; if ($1 >= c) bad++ } END { print n > 0 && !bad }' "$o/train.tsv"
+	run awk -F'\t' -v c=$CUT_MS 'NR > 1 { n++; if ($1 >= c) bad++ } END { print (n > 0 && !bad) }' "$o/train.tsv"
 	assert_output 1
-	run awk -F'\t' -v c=$CUT_MS 'NR > 1 { n++; if ($1 < c) bad++ } END { print n > 0 && !bad }' "$o/test.tsv"
+	run awk -F'\t' -v c=$CUT_MS 'NR > 1 { n++; if ($1 < c) bad++ } END { print (n > 0 && !bad) }' "$o/test.tsv"
 	assert_output 1
 	# Training events are limited to the catalogue.
 	run awk -F'\t' 'FNR == 1 { f++; next } f == 1 { cat[$1] = 1; next }
@@ -70,7 +96,7 @@ ctr_check() {
 	assert_output 0
 	# N_RECS=10 personal recommendations per user, ranks 1..10.
 	run awk -F'\t' 'NR > 1 { n[$1]++; if ($2 < 1 || $2 > 10) bad++ }
-	    END { for (u in n) if (n[u] != 10) bad++; print length(n) > 0, bad + 0 }' "$o/als-recs.tsv"
+	    END { for (u in n) if (n[u] != 10) bad++; print (length(n) > 0), bad + 0 }' "$o/als-recs.tsv"
 	assert_output "1 0"
 	ctr_check "$o/matrix.bin" matrix
 	ctr_check "$o/naive-matrix.bin" matrix
@@ -171,19 +197,17 @@ shim() {
 	# A shim starts the real program, lets it work for a moment and then
 	# kills make's whole process group (setsid) with SIGKILL.  First in the
 	# catalogue stage, then in the ALS fit of the rerun.
-	local b=$BATS_TEST_TMPDIR/k p f
+	local b=$BATS_TEST_TMPDIR/k p
 	for p in catalog-snapshot als-fit; do
 		run setsid -w make --no-print-directory -f "$TOP/pipeline.mk" DATA="$D" \
 		    BUILD="$b" BIN="$(shim $p '"$REAL" "$@" & sleep 0.1; kill -KILL 0')" \
 		    FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 all
-		assert_failure 137
+		assert_failure
 		[ ! -e "$b/$CUT/report.tsv" ] || fail "the run killed in $p finished"
 	done
 	run pl "$b" all
 	assert_success
-	for f in $ARTIFACTS; do
-		cmp "$REF/$CUT/$f" "$b/$CUT/$f"
-	done
+	same_build "$REF/$CUT" "$b/$CUT"
 	# shellcheck disable=SC2086
 	assert_dir_only "$b/$CUT" .params $ARTIFACTS
 }
@@ -192,9 +216,7 @@ shim() {
 	local b=$BATS_TEST_TMPDIR/j
 	run pl "$b" -j2 all
 	assert_success
-	for f in $ARTIFACTS; do
-		cmp "$REF/$CUT/$f" "$b/$CUT/$f"
-	done
+	same_build "$REF/$CUT" "$b/$CUT"
 }
 
 @test "pipeline: publish switches build/current under a running rec-serve with no failed request" {
