@@ -107,15 +107,16 @@ endif
 # ---- stage commands ------------------------------------------------------
 # $(call CMD_STAGE,DIR/) is the command of a stage whose outputs are in
 # DIR, without the program directory.  With DIR the build directory it is
-# what runs; with DIR empty it is the stage's parameter stamp, which so
-# does not change when the build directory is moved or copied.
+# what runs; with DIR empty it is the stage's parameter stamp (stamp_text
+# below), which so does not change when the build directory is moved or
+# copied.
 V := $(if $(VERBOSE),-v)
 T := $(if $(THREADS),-t $(THREADS))
 WEIGHTS       := view=$(VIEW_WEIGHT),addtocart=$(CART_WEIGHT),transaction=0
 NAIVE_WEIGHTS := view=1,addtocart=1,transaction=0
 ALS_PARAMS     = -f $(FACTORS) -r $(REG) -i $(ITERATIONS) -a $(ALPHA) -s $(SEED)
 
-CMD_synth        = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(SYNTH)
+CMD_synth        = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(or $(1:/=),.)
 CMD_items        = catalog-snapshot --at $(CUTOFF) --tree $(TREE) -o $1items.tsv $(PROPS)
 CMD_train        = ev-filter --until $(CUTOFF) --items $1items.tsv -o $1train.tsv $(EVENTS)
 CMD_test         = ev-filter --from $(CUTOFF) -o $1test.tsv $(EVENTS)
@@ -147,9 +148,9 @@ ARTIFACTS := items.tsv train.tsv test.tsv popular.tsv matrix.bin \
 all: $(OUT)/recs.db $(OUT)/report.tsv $(OUT)/replay.tsv
 
 # The two reports as aligned tables.
-report: $(OUT)/report.tsv $(OUT)/replay.tsv
+report: all
 	@echo "pipeline: $(OUT)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
-	@for f in $^; do echo; awk -F'\t' '{ for (i = 1; i <= NF; i++) { \
+	@for f in $(OUT)/report.tsv $(OUT)/replay.tsv; do echo; awk -F'\t' '{ for (i = 1; i <= NF; i++) { \
 	    c[NR, i] = $$i; if (length($$i) > w[i]) w[i] = length($$i) } \
 	    if (NF > n) n = NF } END { for (r = 1; r <= NR; r++) { s = ""; \
 	    for (i = 1; i < n; i++) s = s sprintf("%-*s  ", w[i], c[r, i]); \
@@ -185,8 +186,8 @@ $(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
 	@mkdir -p $(SYNTH)
 	@for f in $(EVENTS) $(PROPS) $(TREE); do \
 	    rm -f $$(dirname $$f)/.$$(basename $$f).??????; done
-	@echo '$(CMD_synth)'
-	@$(RUN) $(BIN)/$(CMD_synth) $(V)
+	@echo '$(call CMD_synth,$(SYNTH)/)'
+	@$(RUN) $(BIN)/$(call CMD_synth,$(SYNTH)/) $(V)
 	@touch $(EVENTS) $(PROPS) $(TREE)
 endif
 
@@ -235,12 +236,16 @@ $(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv $(OUT)/replay.tsv
 # same(A,B) is non-empty when the strings A and B are equal.
 same = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
 
+# The stamp of a stage: its command for outputs in "", with the embedded
+# dataset's directory named SYNTH, so that moving $(BUILD) changes none.
+stamp_text = $(patsubst $(SYNTH)/%,SYNTH/%,$(call CMD_$1,))
+
 # $(call stamp,FILE,STAGE): FILE holds the stamp of STAGE; it is out of
 # date (FORCE) only when its stored content differs.
 define stamp
-$1: $$(if $$(call same,$$(file <$1),$$(call CMD_$2,)),,FORCE)
+$1: $$(if $$(call same,$$(file <$1),$$(call stamp_text,$2)),,FORCE)
 	@mkdir -p $$(@D)
-	@printf '%s\n' '$$(call CMD_$2,)' >$$@.tmp && mv -f $$@.tmp $$@
+	@printf '%s\n' '$$(call stamp_text,$2)' >$$@.tmp && mv -f $$@.tmp $$@
 endef
 STAGES := items train test popular matrix naive_matrix als naive_als recs \
           naive_recs store report replay
