@@ -44,6 +44,10 @@ REG         ?= 0.05
 ALPHA       ?= 1
 N_RECS      ?= 50
 SEED        ?= 123
+# COUNT_DUPLICATES=1 makes report.tsv count every cart row, as the
+# original notebook did (rec-eval --count-duplicates), for figures that
+# compare exactly with its table; the default counts distinct items.
+COUNT_DUPLICATES ?=
 # Threads for als-fit and als-recommend; empty means all cores.  Not a
 # parameter of the result (the model is identical for any thread count),
 # so changing it reruns nothing.
@@ -129,7 +133,7 @@ CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $1als.model
 CMD_naive_recs   = als-recommend -n $(N_RECS) -o $1naive-als-recs.tsv $1naive-als.model
 CMD_store        = rec-blend --items $1items.tsv --popular $1popular.tsv \
                    --personal $1als-recs.tsv -c $(CUTOFF) -o $1recs-staged.db
-CMD_report       = rec-eval --train $1train.tsv --test $1test.tsv \
+CMD_report       = rec-eval $(if $(COUNT_DUPLICATES),--count-duplicates )--train $1train.tsv --test $1test.tsv \
                    --items $1items.tsv --popular $1popular.tsv \
                    --recs naive_als=$1naive-als-recs.tsv \
                    --recs weighted_als=$1als-recs.tsv -o $1report.tsv
