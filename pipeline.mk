@@ -13,8 +13,9 @@
 #
 # How it keeps DVC's promise ("a stage reruns when an input or one of its
 # own parameters changes, and not otherwise"): each stage's command line,
-# with the program directory and the thread count left out, is its
-# parameter stamp, $(OUT)/.params/STAGE.  The stamp is compared with the
+# with the program directory and the thread count left out and the paths
+# under $(BUILD) made relative, is its parameter stamp,
+# $(OUT)/.params/STAGE.  The stamp is compared with the
 # stored one while this file is read, and is rewritten (atomically, by the
 # stamp's recipe) only when it differs, so its mtime moves only when the
 # stage's parameters do; the stage's output depends on it like on any input
@@ -83,12 +84,10 @@ have = $(firstword $(wildcard $(DATA)/$1 $(DATA)/$1.gz))
 EVENTS := $(call have,events.csv)
 ifeq ($(EVENTS),)
 USING_SYNTH := yes
-DATA_USED   := $(SYNTH)
 EVENTS      := $(SYNTH)/events.csv
 PROPS       := $(SYNTH)/item_properties_part1.csv $(SYNTH)/item_properties_part2.csv
 TREE        := $(SYNTH)/category_tree.csv
 else
-DATA_USED := $(DATA)
 PROPS := $(sort $(wildcard $(DATA)/item_properties_part*.csv $(DATA)/item_properties_part*.csv.gz))
 TREE  := $(call have,category_tree.csv)
 ifneq ($(words $(wildcard $(DATA)/events.csv $(DATA)/events.csv.gz $(DATA)/category_tree.csv $(DATA)/category_tree.csv.gz)),2)
@@ -133,7 +132,8 @@ CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $1als.model
 CMD_naive_recs   = als-recommend -n $(N_RECS) -o $1naive-als-recs.tsv $1naive-als.model
 CMD_store        = rec-blend --items $1items.tsv --popular $1popular.tsv \
                    --personal $1als-recs.tsv -c $(CUTOFF) -o $1recs-staged.db
-CMD_report       = rec-eval $(if $(COUNT_DUPLICATES),--count-duplicates )--train $1train.tsv --test $1test.tsv \
+CMD_report       = rec-eval $(if $(COUNT_DUPLICATES),--count-duplicates) \
+                   --train $1train.tsv --test $1test.tsv \
                    --items $1items.tsv --popular $1popular.tsv \
                    --recs naive_als=$1naive-als-recs.tsv \
                    --recs weighted_als=$1als-recs.tsv -o $1report.tsv
@@ -144,18 +144,15 @@ CMD_replay       = rec-eval --train $1train.tsv --test $1test.tsv \
 PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
             als-fit als-recommend rec-blend rec-eval
 
-ARTIFACTS := items.tsv train.tsv test.tsv popular.tsv matrix.bin \
-             naive-matrix.bin als.model naive-als.model als-recs.tsv \
-             naive-als-recs.tsv recs-staged.db report.tsv replay.tsv recs.db
-
 # ---- targets -------------------------------------------------------------
 all: $(OUT)/recs.db $(OUT)/report.tsv $(OUT)/replay.tsv
 
 # The two reports as aligned tables.
 report: all
 	@echo "pipeline: $(OUT)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
-	@for f in $(OUT)/report.tsv $(OUT)/replay.tsv; do echo; awk -F'\t' '{ for (i = 1; i <= NF; i++) { \
-	    c[NR, i] = $$i; if (length($$i) > w[i]) w[i] = length($$i) } \
+	@for f in $(OUT)/report.tsv $(OUT)/replay.tsv; do echo; \
+	    awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $$i; \
+	    if (length($$i) > w[i]) w[i] = length($$i) } \
 	    if (NF > n) n = NF } END { for (r = 1; r <= NR; r++) { s = ""; \
 	    for (i = 1; i < n; i++) s = s sprintf("%-*s  ", w[i], c[r, i]); \
 	    print s c[r, n] } }' $$f; done
@@ -225,8 +222,9 @@ $(OUT)/replay.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
     $(OUT)/recs-staged.db $(P)/replay $(BIN)/rec-eval
 	$(call run,replay)
 # The store becomes recs.db, the name servers read, only once its report
-# and its replay have been built: rebuilding the published build in place (another
-# FACTORS, the same cutoff) never serves a store whose evaluation failed.
+# and its replay have been built: rebuilding the published build in place
+# (another FACTORS, the same cutoff) never serves a store whose evaluation
+# failed.
 # A hard link renamed into place: no copy, and the old recs.db stays intact
 # for the servers that have it open.  The reports are order-only: a new
 # report of the same store changes nothing here.
