@@ -129,14 +129,15 @@ CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $1naive-matrix.bin
 CMD_als          = als-fit $(ALS_PARAMS) -o $1als.model $1matrix.bin
 CMD_naive_als    = als-fit $(ALS_PARAMS) -o $1naive-als.model $1naive-matrix.bin
 CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $1als.model
-CMD_naive_recs   = als-recommend -n $(N_RECS) -o $1naive-als-recs.tsv $1naive-als.model
+CMD_naive_recs   = als-recommend -n $(N_RECS) --users $1eval-users.tsv \
+                   -o $1naive-als-recs.tsv $1naive-als.model
 CMD_store        = rec-blend --items $1items.tsv --popular $1popular.tsv \
                    --personal $1als-recs.tsv -c $(CUTOFF) -o $1recs-staged.db
-CMD_report       = rec-eval $(if $(COUNT_DUPLICATES),--count-duplicates) \
-                   --train $1train.tsv --test $1test.tsv \
+CMD_report       = rec-eval --train $1train.tsv --test $1test.tsv \
                    --items $1items.tsv --popular $1popular.tsv \
                    --recs naive_als=$1naive-als-recs.tsv \
-                   --recs weighted_als=$1als-recs.tsv -o $1report.tsv
+                   --recs weighted_als=$1als-recs.tsv \
+                   $(if $(COUNT_DUPLICATES),--count-duplicates )-o $1report.tsv
 CMD_replay       = rec-eval --train $1train.tsv --test $1test.tsv \
                    --items $1items.tsv --replay $1recs-staged.db \
                    -o $1replay.tsv
@@ -210,7 +211,19 @@ $(OUT)/naive-als.model: $(OUT)/naive-matrix.bin $(P)/naive_als $(BIN)/als-fit
 	$(call run,naive_als,$(T))
 $(OUT)/als-recs.tsv: $(OUT)/als.model $(P)/recs $(BIN)/als-recommend
 	$(call run,recs,$(T))
-$(OUT)/naive-als-recs.tsv: $(OUT)/naive-als.model $(P)/naive_recs $(BIN)/als-recommend
+# The naive baseline serves only the report, so it recommends only for the
+# users the report evaluates it on: test users (an add-to-cart in the test
+# period) with history (a view or add-to-cart in training), who are all in
+# the naive model.  A few thousand users instead of all of them.
+$(OUT)/eval-users.tsv: $(OUT)/train.tsv $(OUT)/test.tsv
+	@echo 'test users with history -> $@'
+	@{ echo user; awk -F'\t' 'FNR == 1 { next } NR == FNR { \
+	    if ($$3 == "view" || $$3 == "addtocart") h[$$2] = 1; next } \
+	    $$3 == "addtocart" && ($$2 in h) && !s[$$2]++ { print $$2 }' \
+	    $^ | sort -n; } >$(@D)/.eval-users.tsv.tmp
+	@mv -f $(@D)/.eval-users.tsv.tmp $@
+$(OUT)/naive-als-recs.tsv: $(OUT)/naive-als.model $(OUT)/eval-users.tsv \
+    $(P)/naive_recs $(BIN)/als-recommend
 	$(call run,naive_recs,$(T))
 $(OUT)/recs-staged.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $(P)/store $(BIN)/rec-blend
 	$(call run,store)

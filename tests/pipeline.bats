@@ -9,8 +9,8 @@ load test_helper
 CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
-als.model naive-als.model als-recs.tsv naive-als-recs.tsv recs-staged.db
-report.tsv replay.tsv recs.db"
+als.model naive-als.model als-recs.tsv eval-users.tsv naive-als-recs.tsv
+recs-staged.db report.tsv replay.tsv recs.db"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
@@ -98,6 +98,13 @@ same_build() {
 	run awk -F'\t' 'NR > 1 { n[$1]++; if ($2 < 1 || $2 > 10) bad++ }
 	    END { for (u in n) if (n[u] != 10) bad++; print (length(n) > 0), bad + 0 }' "$o/als-recs.tsv"
 	assert_output "1 0"
+	# The naive baseline only for the users the report evaluates it on.
+	run awk -F'\t' 'FNR == 1 { next } NR == FNR { u[$1] = 1; next }
+	    !($1 in u) { bad++ } END { print bad + 0 }' "$o/eval-users.tsv" "$o/naive-als-recs.tsv"
+	assert_output 0
+	[ "$(wc -l <"$o/eval-users.tsv")" -gt 1 ]
+	[ "$(cut -f 1 "$o/naive-als-recs.tsv" | sort -u | wc -l)" -lt \
+	    "$(cut -f 1 "$o/als-recs.tsv" | sort -u | wc -l)" ]
 	ctr_check "$o/matrix.bin" matrix
 	ctr_check "$o/naive-matrix.bin" matrix
 	ctr_check "$o/als.model" alsmodel
