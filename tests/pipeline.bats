@@ -53,6 +53,7 @@ ctr_check() {
 ctr_sections() {
 	local n i e
 	n=$(dd if="$1" bs=1 skip=20 count=4 2>/dev/null | od -An -tu4 | tr -d ' ')
+	[ "${n:-0}" -ge 1 ] || fail "$1: no sections"
 	for ((i = 0; i < n; i++)); do
 		e=$((64 + 48 * i))
 		printf '%s %s\n' \
