@@ -148,6 +148,7 @@ same_build() {
 	run would_run "$B"
 	assert_output ""
 	local before f
+	# shellcheck disable=SC2086
 	before=$(cd "$B/$CUT" && stat -c '%n %y' $ARTIFACTS)
 	run pl "$B" FACTORS=9 all
 	assert_success
@@ -207,6 +208,7 @@ shim() {
 	# catalogue stage, then in the ALS fit of the rerun.
 	local b=$BATS_TEST_TMPDIR/k p
 	for p in catalog-snapshot als-fit; do
+		# shellcheck disable=SC2016
 		run setsid -w make --no-print-directory -f "$TOP/pipeline.mk" DATA="$D" \
 		    BUILD="$b" BIN="$(shim $p '"$REAL" "$@" & sleep 0.1; kill -KILL 0')" \
 		    FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 all
