@@ -2,6 +2,9 @@
 #include "csvr.h"
 
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +24,31 @@ struct csvr {
 	int oom;
 };
 
+/* libcsv trims spaces and tabs around unquoted fields by default; the fast
+ * path keeps them, so the slow path must too (and then strict mode refuses
+ * a space between a closing quote and the comma, as RFC 4180 does). */
+static int
+no_space(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static int
+parser_init(csvr *c)
+{
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return -1;
+	csv_set_space_func(&c->p, no_space);
+	return 0;
+}
+
 csvr *
 csvr_from_rd(rd *r, rs_err *e)
 {
 	csvr *c = calloc(1, sizeof *c);
 
-	if (c == NULL || csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+	if (c == NULL || parser_init(c) != 0) {
 		free(c);
 		rd_close(r);
 		rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -76,17 +98,23 @@ csvr_rd(csvr *c)
 }
 
 static int
+grow_fields(csvr *c)
+{
+	size_t ncap = c->fcap ? c->fcap * 2 : 16;
+	char **nf = realloc(c->fields, ncap * sizeof *nf);
+
+	if (nf == NULL)
+		return -1;
+	c->fields = nf;
+	c->fcap = ncap;
+	return 0;
+}
+
+static inline int
 push_field(csvr *c, char *f)
 {
-	if (c->nfields == c->fcap) {
-		size_t ncap = c->fcap ? c->fcap * 2 : 16;
-		char **nf = realloc(c->fields, ncap * sizeof *nf);
-
-		if (nf == NULL)
-			return -1;
-		c->fields = nf;
-		c->fcap = ncap;
-	}
+	if (c->nfields == c->fcap && grow_fields(c) < 0)
+		return -1;
 	c->fields[c->nfields++] = f;
 	return 0;
 }
@@ -134,6 +162,19 @@ cb_record(int term, void *data)
 	((csvr *)data)->record_done = 1;
 }
 
+/*
+ * After a malformed record libcsv is left mid-field; a fresh parser lets a
+ * caller that skips bad rows go on with the next line.  Returns e's code.
+ */
+static int
+reset_parser(csvr *c, rs_err *e)
+{
+	csv_free(&c->p);
+	if (parser_init(c) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	return e != NULL ? e->code : EX_DATAERR;
+}
+
 /* Parses a record that starts with line (which holds a quote) via libcsv,
  * reading further lines while a quoted field stays open. */
 static int
@@ -147,20 +188,23 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 	c->record_done = 0;
 	for (;;) {
 		if (csv_parse(&c->p, line, len, cb_field, cb_record, c) != len ||
-		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1)
-			return rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
+		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1) {
+			rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
 			    "quoting: %s", rd_name(c->r),
 			    (unsigned long long)rd_lineno(c->r),
 			    csv_strerror(csv_error(&c->p)));
+			return reset_parser(c, e);
+		}
 		if (c->oom)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
 		if (c->record_done)
 			break;
 		rc = rd_line(c->r, &line, &len, e);
 		if (rc == 0) {
-			return rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
+			rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
 			    "quoted field at end of input", rd_name(c->r),
 			    (unsigned long long)c->lineno);
+			return reset_parser(c, e);
 		}
 		if (rc != 1)
 			return rc;
@@ -180,11 +224,84 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 	return 1;
 }
 
+enum { SPLIT_OK, SPLIT_QUOTE, SPLIT_NUL, SPLIT_NOMEM };
+
+/* Takes the special byte at q: a comma ends a field. */
+static inline int
+split_at(csvr *c, char *q)
+{
+	if (*q == ',') {
+		*q = '\0';
+		return push_field(c, q + 1) < 0 ? SPLIT_NOMEM : SPLIT_OK;
+	}
+	return *q == '"' ? SPLIT_QUOTE : SPLIT_NUL;
+}
+
+#ifdef __SSE2__
+/* Bit i set when byte i of the 16 at p is a comma, double quote or NUL. */
+static inline unsigned
+specials16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+	    _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * Splits a line at its commas.  With SSE2 it looks at 16 bytes a step
+ * (the special bytes of a block found at once, then taken lowest first;
+ * the last partial block is read as the 16 bytes that end the line, the
+ * bytes already seen masked off), else at one byte a step.  SPLIT_QUOTE
+ * when the line holds a double quote (its commas then put back, for
+ * libcsv), SPLIT_NUL for a NUL byte.
+ */
+static int
+split_fast(csvr *c, char *line, size_t len)
+{
+	char *p = line, *end = line + len;
+	int rc = SPLIT_OK;
+	size_t i;
+
+	c->nfields = 0;
+	if (push_field(c, line) < 0)
+		return SPLIT_NOMEM;
+#ifdef __SSE2__
+	{
+		unsigned m;
+
+		for (; end - p >= 16 && rc == SPLIT_OK; p += 16)
+			for (m = specials16(p); m != 0 && rc == SPLIT_OK;
+			    m &= m - 1)
+				rc = split_at(c, p + __builtin_ctz(m));
+		if (rc == SPLIT_OK && p < end && len >= 16) {
+			char *q = end - 16;
+
+			m = specials16(q) & (~0u << (p - q));
+			for (; m != 0 && rc == SPLIT_OK; m &= m - 1)
+				rc = split_at(c, q + __builtin_ctz(m));
+			p = end;
+		}
+	}
+#endif
+	for (; p < end && rc == SPLIT_OK; p++)
+		if (*p == ',' || *p == '"' || *p == '\0')
+			rc = split_at(c, p);
+	if (rc == SPLIT_QUOTE)
+		for (i = 1; i < c->nfields; i++)
+			c->fields[i][-1] = ',';
+	return rc;
+}
+
 /* Reads one record into c->fields / c->nfields. */
 static int
 read_record(csvr *c, rs_err *e)
 {
-	char *line, *p, *comma;
+	char *line;
 	size_t len;
 	int rc;
 
@@ -198,20 +315,18 @@ read_record(csvr *c, rs_err *e)
 		line += 3;
 		len -= 3;
 	}
-	if (memchr(line, '"', len) != NULL)
+	switch (split_fast(c, line, len)) {
+	case SPLIT_OK:
+		return 1;
+	case SPLIT_QUOTE:
 		return slow_record(c, line, len, e);
-	c->nfields = 0;
-	p = line;
-	for (;;) {
-		if (push_field(c, p) < 0)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
-		comma = memchr(p, ',', (size_t)(line + len - p));
-		if (comma == NULL)
-			break;
-		*comma = '\0';
-		p = comma + 1;
+	case SPLIT_NUL:
+		return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not "
+		    "a text file?)", rd_name(c->r),
+		    (unsigned long long)c->lineno);
+	default:
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	}
-	return 1;
 }
 
 static void

@@ -5,9 +5,10 @@
  * libcsv, so quoted fields (with commas, doubled quotes or line breaks
  * inside) are read as RFC 4180 says; lines without one are split directly,
  * which is the common case and the fast path.  CRLF line ends and a UTF-8
- * byte order mark before the header are accepted.  Every record must have
- * as many fields as the header; a record that does not is an error naming
- * the file and line.
+ * byte order mark before the header are accepted; a NUL byte is an error (a
+ * binary file, or a field that C strings would cut short).  Every record
+ * must have as many fields as the header; a record that does not is an
+ * error naming the file and line.
  */
 #ifndef RS_CSVR_H
 #define RS_CSVR_H

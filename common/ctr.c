@@ -124,7 +124,7 @@ ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
 		w->bad = 1;
 		return -1;
 	}
-	need = strlen(key) + strlen(val) + 2;
+	need = strlen(key) + strlen(val) + 3;   /* "=", "\n", sprintf's NUL */
 	if (w->plen + need > w->pcap) {
 		size_t ncap = (w->plen + need) * 2;
 		char *np = realloc(w->params, ncap);

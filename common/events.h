@@ -56,4 +56,12 @@ void evr_close(evr *r);
 #include <stdio.h>
 void ev_write_tsv(FILE *fp, const event *ev);
 
+/*
+ * Formats one events TSV row, LF included, into buf (at least
+ * EV_TSV_ROW_MAX bytes, no NUL added) and returns its length: for writers
+ * that gather many rows before one write.
+ */
+#define EV_TSV_ROW_MAX (4 * 20 + 11 + 5)
+size_t ev_fmt_tsv(char *buf, const event *ev);
+
 #endif

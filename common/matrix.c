@@ -59,6 +59,12 @@ csr_load(csr *m, const char *path, rs_err *e)
 	m->nnz = nnz;
 	if (cols > UINT32_MAX)
 		return structure_err(m, e, "too many columns", cols);
+	/* SIZE_MAX would mean "any length" to ctr_array, and rows + 1
+	 * must not wrap: no real file comes near these bounds. */
+	if (rows >= SIZE_MAX / 8)
+		return structure_err(m, e, "too many rows", rows);
+	if (nnz >= SIZE_MAX / 8)
+		return structure_err(m, e, "too many values", nnz);
 	if ((rc = ctr_array(&m->file, "user_ids", 8, rows, &p, &n, e)) != 0)
 		goto fail;
 	m->row_ids = p;
@@ -88,6 +94,11 @@ csr_load(csr *m, const char *path, rs_err *e)
 
 		if (m->indptr[i + 1] < m->indptr[i])
 			return structure_err(m, e, "row offsets decrease", i);
+		/* Checked before the row is walked: an offset past nnz
+		 * would read beyond the indices and data sections. */
+		if (m->indptr[i + 1] > nnz)
+			return structure_err(m, e, "row offset past the "
+			    "values", i + 1);
 		for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) {
 			if (m->indices[k] >= cols)
 				return structure_err(m, e, "column out of "

@@ -10,38 +10,52 @@
 const char *
 num_u64(const char *s, uint64_t *out)
 {
+	const unsigned char *q = (const unsigned char *)s;
 	uint64_t v = 0;
-	size_t i;
+	const char *p;
+	unsigned d;
 
+	/* The hot path of every reader: digits up to the first non-digit,
+	 * with no overflow test; up to 19 digits cannot overflow, so then
+	 * only the end needs checking.  Anything else takes the careful
+	 * loop below, from the start. */
+	for (;;) {          /* two digits a step: q[1] exists if q[0] is one */
+		unsigned d2;
+
+		if ((d = (unsigned)q[0] - '0') > 9)
+			break;
+		if ((d2 = (unsigned)q[1] - '0') > 9) {
+			v = v * 10 + d;
+			q++;
+			break;
+		}
+		v = v * 100 + d * 10 + d2;
+		q += 2;
+	}
+	if (*q == '\0' && q != (const unsigned char *)s &&
+	    q - (const unsigned char *)s <= 19) {
+		*out = v;
+		return NULL;
+	}
 	if (*s == '\0')
 		return "empty";
-	/* Up to 19 digits cannot overflow; only a 20th needs a check. */
-	for (i = 0; i < 19; i++) {
-		unsigned d = (unsigned)((unsigned char)s[i] - '0');
-
-		if (s[i] == '\0') {
-			*out = v;
-			return NULL;
-		}
+	v = 0;
+	p = s;
+	for (; *p != '\0'; p++) {
+		d = (unsigned char)*p - '0';
 		if (d > 9)
 			return *s == '-' ? "negative" : "not a number";
-		v = v * 10 + d;
-	}
-	for (; s[i] != '\0'; i++) {
-		unsigned d = (unsigned)((unsigned char)s[i] - '0');
-
-		if (d > 9)
-			return "not a number";
-		if (v > (UINT64_MAX - d) / 10) {
-			while (s[++i] != '\0')
-				if ((unsigned)((unsigned char)s[i] - '0') > 9)
-					return "not a number";
-			return "out of range";
-		}
+		if (v > (UINT64_MAX - d) / 10)
+			goto range;
 		v = v * 10 + d;
 	}
 	*out = v;
 	return NULL;
+range:
+	for (; *p != '\0'; p++)
+		if ((unsigned)((unsigned char)*p - '0') > 9)
+			return "not a number";
+	return "out of range";
 }
 
 const char *
@@ -172,8 +186,9 @@ num_time_ms(const char *s, int64_t *ms)
 char *
 num_fmt_time_ms(int64_t ms, char *buf, unsigned long bufsz)
 {
-	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-	int64_t rem = ms - days * 86400000;
+	/* Floor division, with no intermediate that overflows at INT64_MIN. */
+	int64_t days = ms / 86400000 - (ms % 86400000 < 0);
+	int64_t rem = ms % 86400000 + (ms % 86400000 < 0 ? 86400000 : 0);
 	/* civil_from_days, the inverse of num_days_from_civil. */
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -193,30 +208,70 @@ num_fmt_time_ms(int64_t ms, char *buf, unsigned long bufsz)
 	return buf;
 }
 
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
+/* The two digits of r < 100 at p. */
+static inline void
+put2(char *p, unsigned r)
+{
+	memcpy(p, digit_pairs + 2 * r, 2);
+}
+
+/* Exactly eight digits of v < 10^8 at p, leading zeros included. */
+static inline void
+put8(char *p, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	put2(p, hi / 100);
+	put2(p + 2, hi % 100);
+	put2(p + 4, lo / 100);
+	put2(p + 6, lo % 100);
+}
+
 int
 num_fmt_u64(char *buf, uint64_t v)
 {
-	static const char pairs[201] =
-	    "00010203040506070809101112131415161718192021222324252627282930"
-	    "31323334353637383940414243444546474849505152535455565758596061"
-	    "62636465666768697071727374757677787980818283848586878889909192"
-	    "93949596979899";
-	char tmp[20];
-	int n = 20;
+	static const uint64_t pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL
+	};
+	uint32_t w;
+	char *p;
+	int n;
 
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+	/*
+	 * Count the digits (from the bit length: log10(2) ~ 1233/4096, then
+	 * one comparison), then write them from the end: eight at a time
+	 * while more than eight remain (one 64-bit division, the rest in
+	 * 32 bits), then two at a time.  No copy, no library call.
+	 */
+	n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	n += v >= pow10[n];
+	n += n == 0;
+	p = buf + n;
+	while (v >= 100000000) {
+		uint64_t q = v / 100000000;
 
-		v /= 100;
-		tmp[--n] = pairs[2 * r + 1];
-		tmp[--n] = pairs[2 * r];
+		p -= 8;
+		put8(p, (uint32_t)(v - q * 100000000));
+		v = q;
 	}
-	if (v >= 10) {
-		tmp[--n] = pairs[2 * v + 1];
-		tmp[--n] = pairs[2 * v];
-	} else {
-		tmp[--n] = (char)('0' + v);
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		p -= 2;
+		put2(p, w % 100);
 	}
-	memcpy(buf, tmp + n, (size_t)(20 - n));
-	return 20 - n;
+	if (w >= 10)
+		put2(p - 2, w);
+	else
+		p[-1] = (char)('0' + w);
+	return n;
 }

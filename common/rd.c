@@ -31,6 +31,7 @@ struct rd {
 	size_t raw_len;          /* valid bytes in raw starting at zs.next_in */
 	int raw_eof;
 	int member_done;         /* inflate saw Z_STREAM_END of a member */
+	int failed;              /* a read or decode error happened */
 };
 
 static int
@@ -154,7 +155,7 @@ sniff(rd *r, rs_err *e)
 
 /* Appends decoded bytes after buf[end]; returns bytes added, 0 at end. */
 static long
-fill(rd *r, rs_err *e)
+fill_buf(rd *r, rs_err *e)
 {
 	size_t room;
 	int got;
@@ -255,6 +256,23 @@ fill(rd *r, rs_err *e)
 			    "input (unexpected end of compressed data)",
 			    r->name);
 	}
+}
+
+/* fill_buf, remembering a failure for rd_failed(). */
+static long
+fill(rd *r, rs_err *e)
+{
+	long got = fill_buf(r, e);
+
+	if (got < 0)
+		r->failed = 1;
+	return got;
+}
+
+int
+rd_failed(const rd *r)
+{
+	return r->failed;
 }
 
 int

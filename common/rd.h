@@ -49,4 +49,12 @@ uint64_t rd_lineno(const rd *r);
 uint64_t rd_raw_bytes(const rd *r);
 int rd_is_gzip(const rd *r);
 
+/*
+ * Nonzero once reading the input itself failed (I/O error, corrupt or
+ * truncated gzip, over-long line): nothing more can be read from it.  Lets
+ * a caller that skips bad rows tell a bad row, after which reading goes on,
+ * from a broken stream, after which it cannot.
+ */
+int rd_failed(const rd *r);
+
 #endif

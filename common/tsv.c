@@ -44,6 +44,19 @@ show_line(char *buf, size_t sz, const char *line)
 	buf[used] = '\0';
 }
 
+/*
+ * A NUL byte would end a field early as C strings see it, so "12<NUL>x"
+ * would read as 12: refuse the line (a binary file, or a damaged one).
+ */
+static int
+nul_err(const rd *r, const char *line, size_t len, rs_err *e)
+{
+	if (memchr(line, '\0', len) == NULL)
+		return 0;
+	return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not a text "
+	    "file?)", rd_name(r), (unsigned long long)rd_lineno(r));
+}
+
 tsvr *
 tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e)
 {
@@ -76,6 +89,8 @@ tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e)
 		    "convert with: tr -d '\\r')", rd_name(r));
 		goto fail;
 	}
+	if (nul_err(r, line, len, e) != 0)
+		goto fail;
 	{
 		char *p = line;
 
@@ -143,6 +158,8 @@ tsvr_next(tsvr *t, char ***fields, rs_err *e)
 		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
 		    "files use LF; convert with: tr -d '\\r')", rd_name(t->r),
 		    (unsigned long long)rd_lineno(t->r));
+	if (nul_err(t->r, line, len, e) != 0)
+		return EX_DATAERR;
 	p = line;
 	for (i = 0; i < t->n; i++) {
 		t->fields[i] = p;

@@ -23,7 +23,7 @@ assert_dir_only() {
 	local dir=$1; shift
 	local found
 	found=$(cd "$dir" && ls -A | sort | tr '\n' ' ')
-	local want
-	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+	local want=""
+	[ $# -eq 0 ] || want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
 	[ "$found" = "$want" ] || fail "directory $dir holds '$found', expected '$want'"
 }

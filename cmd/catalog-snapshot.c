@@ -1,0 +1,153 @@
+/*
+ * catalog-snapshot: the catalogue as it was at a time.  Streams the raw
+ * Retailrocket item property files and writes, per item, the latest
+ * category and availability recorded before --at, with the category's top
+ * ancestor in the category tree, as the items TSV sorted by item id.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "aout.h"
+#include "badrows.h"
+#include "catalog.h"
+#include "cli.h"
+#include "err.h"
+
+static const char usage_text[] =
+    "usage: catalog-snapshot [-v] --at TIME --tree category_tree.csv "
+    "[--skip-bad]\n"
+    "                        [-o FILE] [PROPS.csv ...]\n";
+
+static const char help_text[] =
+    "\n"
+    "Reads item_properties CSV files (plain or gzip; none or - is stdin) and\n"
+    "writes the items TSV (item category root available ts) as of TIME.\n"
+    "\n"
+    "  --at TIME          use the records strictly before TIME\n"
+    "  --tree FILE        category_tree.csv, to find each category's root\n"
+    "  --skip-bad         skip and count bad property rows instead of stopping\n"
+    "  -o FILE            write to FILE atomically (default stdout)\n"
+    "  -v                 print progress and counts on stderr\n"
+    "  -h, --help         print this help\n"
+    "\n"
+    "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] (UTC) or @MILLIS.\n";
+
+enum { OPT_AT = 256, OPT_TREE, OPT_SKIP_BAD };
+
+static const struct option longopts[] = {
+	{"at", required_argument, NULL, OPT_AT},
+	{"tree", required_argument, NULL, OPT_TREE},
+	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}
+};
+
+static catsnap_progress progress;
+static void report(const cattree *tree, const catsnap *snap,
+    const catsnap_stats *st);
+
+int
+main(int argc, char **argv)
+{
+	static char *stdin_only[] = {"-"};
+	const char *out_path = NULL, *tree_path = NULL;
+	char **files;
+	size_t nfiles, i;
+	int64_t at_ms = 0;
+	int has_at = 0, verbose = 0, ch;
+	badrows bad = {0};
+	catsnap_stats st;
+	catsnap snap;
+	cattree tree;
+	rs_err e = {0};
+	aout out;
+
+	cli_init(argc, argv);
+	while ((ch = getopt_long(argc, argv, "ho:v", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_AT:
+			at_ms = cli_time_ms("--at", optarg);
+			has_at = 1;
+			break;
+		case OPT_TREE:
+			tree_path = optarg;
+			break;
+		case OPT_SKIP_BAD:
+			bad.skip = 1;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			cli_help(help_text);
+		default:            /* getopt has said what is wrong */
+			fputs(usage_text, stderr);
+			return EX_USAGE;
+		}
+	}
+	if (!has_at)
+		cli_usage_error(usage_text, "--at TIME is required");
+	if (tree_path == NULL)
+		cli_usage_error(usage_text, "--tree FILE is required");
+	files = optind < argc ? argv + optind : stdin_only;
+	nfiles = optind < argc ? (size_t)(argc - optind) : 1;
+
+	if (cattree_load(&tree, tree_path, &e) != 0)
+		rs_die_err(&e);
+	if (catsnap_init(&snap, at_ms, &e) != 0)
+		rs_die_err(&e);
+	if (aout_open(&out, out_path, &e) != 0)
+		rs_die_err(&e);
+	for (i = 0; i < nfiles; i++)
+		if (catsnap_read(&snap, files[i], &bad, verbose ? progress :
+		    NULL, NULL, &e) != 0)
+			rs_die_err(&e);
+	if (catsnap_finish(&snap, &tree, &st, &e) != 0)
+		rs_die_err(&e);
+	catsnap_write(&snap, out.fp);
+	if (aout_commit(&out, &e) != 0)
+		rs_die_err(&e);
+
+	if (verbose)
+		report(&tree, &snap, &st);
+	if (bad.n > 0) {
+		char line[RS_ERR_MSG + 64];
+
+		badrows_summary(&bad, line, sizeof line);
+		rs_warnx("%s", line);
+	}
+	catsnap_free(&snap);
+	cattree_free(&tree);
+	cli_exit_ok();
+}
+
+static void
+progress(void *arg, const char *file, uint64_t rows, uint64_t bytes)
+{
+	(void)arg;
+	rs_warnx("%s: %llu rows read, %.0f MB", file,
+	    (unsigned long long)rows, (double)bytes / 1e6);
+}
+
+/* The -v counts. */
+static void
+report(const cattree *tree, const catsnap *snap, const catsnap_stats *st)
+{
+	rs_warnx("tree: %zu categories, %zu roots", tree->n, tree->nroots);
+	rs_warnx("%llu rows read; before --at: %llu categoryid, %llu "
+	    "available; %llu categoryid/available rows at or after --at",
+	    (unsigned long long)snap->rows,
+	    (unsigned long long)snap->rows_category,
+	    (unsigned long long)snap->rows_available,
+	    (unsigned long long)snap->rows_late);
+	rs_warnx("%zu items written", st->items);
+	rs_warnx("dropped %zu items in %zu categories not in the tree",
+	    st->not_in_tree, st->missing_categories);
+	rs_warnx("dropped %zu items without a categoryid record before --at",
+	    st->no_category);
+}

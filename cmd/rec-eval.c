@@ -1,0 +1,494 @@
+/*
+ * rec-eval: the original system's offline metrics (precision@k, recall@k
+ * over the test carts, coverage@k2 of the catalogue) for the global
+ * popular list and for per-user recommendation lists, as one report; or,
+ * with --replay, hit@k of what the served blend would have answered at
+ * every test cart.  The definitions are in common/evalm.h,
+ * common/replay.h and rec-eval(1).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aout.h"
+#include "cli.h"
+#include "err.h"
+#include "evalm.h"
+#include "items.h"
+#include "poptsv.h"
+#include "replay.h"
+#include "store.h"
+#include "tabout.h"
+
+#define USAGE \
+	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
+	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
+	"                --test TEST.tsv --items ITEMS.tsv\n" \
+	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
+	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
+	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
+	"                --replay RECS.db\n"
+
+#define MAX_K 10000
+#define MAX_RECS 64
+
+static const char help[] = USAGE
+	"\n"
+	"  -k K                precision and recall at K (default 5)\n"
+	"  --coverage-k K2     coverage of the top-K2 lists (default 50)\n"
+	"  --count-duplicates  count every cart row, as the seed notebook did\n"
+	"  --format tsv|table  report as TSV (default) or aligned for people\n"
+	"  --train FILE        training events TSV (who has history)\n"
+	"  --test FILE         test events TSV (the carts are the relevant set)\n"
+	"  --items FILE        catalogue snapshot (items TSV), for coverage\n"
+	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
+	"                      and top_popular/with_history\n"
+	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
+	"  --replay FILE       replay every test cart against the store FILE\n"
+	"                      (rec-blend) through the served blend: hit@K\n"
+	"  -o FILE             write the report to FILE atomically\n"
+	"  -v                  counts on standard error\n"
+	"  -h, --help          this help\n";
+
+struct recs_arg {
+	const char *name;
+	const char *path;
+};
+
+struct opts {
+	size_t k, coverage_k;
+	int count_dups, table, verbose;
+	const char *train, *test, *items, *popular, *replay, *out;
+	int coverage_k_set;
+	struct recs_arg recs[MAX_RECS];
+	size_t nrecs;
+};
+
+enum {
+	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
+};
+
+static void parse_args(int, char **, struct opts *);
+static void report_metrics(const struct opts *, const evalm_truth *,
+    const items *, tabout *);
+static void report_replay(const struct opts *, const evalm_truth *,
+    const items *, tabout *);
+static void fmt_pct(char *, size_t, double);
+static void add_row(tabout *, const char *, const char *, const evalm_acc *,
+    const items *, const char *);
+static void eval_popular(const struct opts *, const evalm_truth *,
+    const items *, tabout *);
+static void eval_recs(const struct opts *, const struct recs_arg *,
+    const evalm_truth *, const items *, tabout *);
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	evalm_truth truth;
+	items catalogue;
+	rs_err e = {0};
+	tabout tab;
+	aout out;
+
+	cli_init(argc, argv);
+	parse_args(argc, argv, &o);
+	/* Opened first, so an output that cannot be created fails at once;
+	 * any later failure removes the temporary file. */
+	if (aout_open(&out, o.out, &e) != 0)
+		rs_die_err(&e);
+
+	if (items_load(&catalogue, o.items, &e) != 0)
+		rs_die_err(&e);
+	if (catalogue.n == 0)
+		rs_die(EX_DATAERR, "%s: no items in the catalogue snapshot "
+		    "(coverage would divide by zero)", o.items);
+	if (evalm_truth_load(&truth, o.test, o.train, &e) != 0)
+		rs_die_err(&e);
+	if (o.verbose)
+		rs_warnx("%llu test carts, %zu test users, %zu with history, "
+		    "%zu catalogue items", (unsigned long long)truth.ncarts,
+		    truth.nusers, truth.nhistory, catalogue.n);
+	if (truth.nusers == 0)
+		rs_warnx("%s: no addtocart event in the test period: every "
+		    "group is empty", o.test);
+
+	if (o.replay != NULL)
+		report_replay(&o, &truth, &catalogue, &tab);
+	else
+		report_metrics(&o, &truth, &catalogue, &tab);
+
+	tabout_write(&tab, out.fp, o.table);
+	if (aout_commit(&out, &e) != 0)
+		rs_die_err(&e);
+	tabout_free(&tab);
+	evalm_truth_free(&truth);
+	items_free(&catalogue);
+	cli_exit_ok();
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"coverage-k", required_argument, NULL, OPT_COVERAGE_K},
+		{"count-duplicates", no_argument, NULL, OPT_COUNT_DUPS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"train", required_argument, NULL, OPT_TRAIN},
+		{"test", required_argument, NULL, OPT_TEST},
+		{"items", required_argument, NULL, OPT_ITEMS},
+		{"popular", required_argument, NULL, OPT_POPULAR},
+		{"recs", required_argument, NULL, OPT_RECS},
+		{"replay", required_argument, NULL, OPT_REPLAY},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	int c;
+	size_t i;
+
+	memset(o, 0, sizeof *o);
+	o->k = 5;
+	o->coverage_k = 50;
+	while ((c = getopt_long(argc, argv, "hk:o:v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cli_help(help);
+		case 'k':
+			o->k = (size_t)cli_u64("-k", optarg, 1, MAX_K);
+			break;
+		case OPT_COVERAGE_K:
+			o->coverage_k = (size_t)cli_u64("--coverage-k", optarg,
+			    1, MAX_K);
+			o->coverage_k_set = 1;
+			break;
+		case OPT_COUNT_DUPS:
+			o->count_dups = 1;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "tsv") == 0)
+				o->table = 0;
+			else if (strcmp(optarg, "table") == 0)
+				o->table = 1;
+			else
+				cli_usage_error(USAGE, "--format: \"%s\": "
+				    "expected tsv or table", optarg);
+			break;
+		case OPT_TRAIN:
+			o->train = optarg;
+			break;
+		case OPT_TEST:
+			o->test = optarg;
+			break;
+		case OPT_ITEMS:
+			o->items = optarg;
+			break;
+		case OPT_POPULAR:
+			if (o->popular != NULL)
+				cli_usage_error(USAGE, "--popular given twice");
+			o->popular = optarg;
+			break;
+		case OPT_RECS: {
+			char *eq = strchr(optarg, '=');
+			const char *p;
+
+			if (eq == NULL || eq == optarg || eq[1] == '\0')
+				cli_usage_error(USAGE, "--recs: \"%s\": expected "
+				    "NAME=FILE", optarg);
+			for (p = optarg; p < eq; p++)
+				if (strchr("abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+				    *p) == NULL)
+					cli_usage_error(USAGE, "--recs: \"%s\": "
+					    "NAME may hold letters, digits, "
+					    "'_', '.' and '-' only", optarg);
+			if (o->nrecs == MAX_RECS)
+				cli_usage_error(USAGE, "--recs: at most %d "
+				    "lists", MAX_RECS);
+			*eq = '\0';
+			for (i = 0; i < o->nrecs; i++)
+				if (strcmp(o->recs[i].name, optarg) == 0)
+					cli_usage_error(USAGE, "--recs: name "
+					    "\"%s\" given twice", optarg);
+			if (strcmp(optarg, "top_popular") == 0)
+				cli_usage_error(USAGE, "--recs: the name "
+				    "top_popular is --popular's");
+			o->recs[o->nrecs].name = optarg;
+			o->recs[o->nrecs].path = eq + 1;
+			o->nrecs++;
+			break;
+		}
+		case OPT_REPLAY:
+			if (o->replay != NULL)
+				cli_usage_error(USAGE, "--replay given twice");
+			o->replay = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		default:
+			fputs(USAGE, stderr);
+			exit(EX_USAGE);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(USAGE, "unexpected operand \"%s\"",
+		    argv[optind]);
+	if (o->train == NULL || o->test == NULL || o->items == NULL)
+		cli_usage_error(USAGE, "--train, --test and --items are "
+		    "required");
+	{
+		/* Standard input can be read once, by one input. */
+		const char *in[MAX_RECS + 5];
+		size_t n = 0, stdin_uses = 0;
+
+		in[n++] = o->train;
+		in[n++] = o->test;
+		in[n++] = o->items;
+		if (o->popular != NULL)
+			in[n++] = o->popular;
+		for (i = 0; i < o->nrecs; i++)
+			in[n++] = o->recs[i].path;
+		for (i = 0; i < n; i++)
+			stdin_uses += strcmp(in[i], "-") == 0;
+		if (stdin_uses > 1)
+			cli_usage_error(USAGE, "only one input can be standard "
+			    "input (-)");
+		if (o->replay != NULL && strcmp(o->test, "-") == 0)
+			cli_usage_error(USAGE, "--test cannot be standard input "
+			    "with --replay (it is read twice)");
+	}
+	if (o->replay != NULL) {
+		if (o->popular != NULL || o->nrecs > 0)
+			cli_usage_error(USAGE, "--replay makes a report of its "
+			    "own: it does not mix with --popular or --recs");
+		if (o->count_dups)
+			cli_usage_error(USAGE, "--count-duplicates does not "
+			    "apply to --replay (every cart is one request)");
+		if (o->coverage_k_set)
+			cli_usage_error(USAGE, "--coverage-k does not apply to "
+			    "--replay (coverage is of the served -k lists)");
+	} else if (o->popular == NULL && o->nrecs == 0) {
+		cli_usage_error(USAGE, "nothing to evaluate: give --popular "
+		    "and/or --recs, or --replay");
+	}
+}
+
+/* The seed's table: top popular for everyone and for users with history,
+ * then every --recs list for users with history. */
+static void
+report_metrics(const struct opts *o, const evalm_truth *t,
+    const items *catalogue, tabout *tab)
+{
+	char prec[32], rec[32], cov[32];
+	const char *header[6];
+	size_t i;
+
+	snprintf(prec, sizeof prec, "precision_at_%zu", o->k);
+	snprintf(rec, sizeof rec, "recall_at_%zu", o->k);
+	snprintf(cov, sizeof cov, "coverage_at_%zu", o->coverage_k);
+	header[0] = "model";
+	header[1] = "group";
+	header[2] = "users";
+	header[3] = prec;
+	header[4] = rec;
+	header[5] = cov;
+	if (tabout_init(tab, header, 6, 2) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	if (o->popular != NULL)
+		eval_popular(o, t, catalogue, tab);
+	for (i = 0; i < o->nrecs; i++)
+		eval_recs(o, &o->recs[i], t, catalogue, tab);
+}
+
+/* The served blend, replayed at every test cart. */
+static void
+report_replay(const struct opts *o, const evalm_truth *t,
+    const items *catalogue, tabout *tab)
+{
+	static const char *const why_empty[REPLAY_NGROUPS] = {
+		"no addtocart event in the test period",
+		"no test user has history in the training events",
+		"no cart of a user with a personal list",
+		"no cart of a user served from viewed categories only",
+		"no cart of a user served the global list only"
+	};
+	char hit[32], cov[32], carts[24], hits[24], hp[32], cp[32];
+	const char *header[6], *cells[6];
+	replay_events ev;
+	replay_result res;
+	rs_err e = {0};
+	store st;
+	size_t g;
+
+	if (store_open(&st, o->replay, STORE_VERIFY, &e) != 0)
+		rs_die_err(&e);
+	if (o->k > st.list_len)
+		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
+		    "items at most", o->k, o->replay, st.list_len);
+	if (replay_events_load(&ev, t, o->test, &e) != 0)
+		rs_die_err(&e);
+	if (replay_run(&res, &ev, &st, o->k, t, catalogue, &e) != 0)
+		rs_die_err(&e);
+	if (o->verbose)
+		rs_warnx("%s: %zu test views and carts of test users "
+		    "replayed", o->replay, ev.n);
+
+	snprintf(hit, sizeof hit, "hit_at_%zu", o->k);
+	snprintf(cov, sizeof cov, "coverage_at_%zu", o->k);
+	header[0] = "model";
+	header[1] = "group";
+	header[2] = "carts";
+	header[3] = "hits";
+	header[4] = hit;
+	header[5] = cov;
+	if (tabout_init(tab, header, 6, 2) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (g = 0; g < REPLAY_NGROUPS; g++) {
+		const replay_tally *r = &res.g[g];
+		double h, c;
+
+		snprintf(carts, sizeof carts, "%llu",
+		    (unsigned long long)r->carts);
+		snprintf(hits, sizeof hits, "%llu",
+		    (unsigned long long)r->hits);
+		if (replay_figures(r, catalogue->n, &h, &c)) {
+			fmt_pct(hp, sizeof hp, h);
+			fmt_pct(cp, sizeof cp, c);
+		} else {
+			rs_warnx("blend/%s: no cart to replay (%s)",
+			    replay_group_name[g], why_empty[g]);
+			hp[0] = cp[0] = '\0';
+		}
+		cells[0] = "blend";
+		cells[1] = replay_group_name[g];
+		cells[2] = carts;
+		cells[3] = hits;
+		cells[4] = hp;
+		cells[5] = cp;
+		if (tabout_add(tab, cells) != 0)
+			rs_die(EX_SOFTWARE, "out of memory");
+	}
+	replay_result_free(&res);
+	replay_events_free(&ev);
+	store_close(&st);
+}
+
+/* Formats a percentage with the report's fixed precision. */
+static void
+fmt_pct(char *buf, size_t sz, double pct)
+{
+	snprintf(buf, sz, "%.4f", pct);
+}
+
+/*
+ * Adds one report row.  An empty group has no figures: its row keeps the
+ * user count 0 with empty fields ("-" in the table) and a warning says
+ * why, so no NaN ever reaches a report.
+ */
+static void
+add_row(tabout *tab, const char *model, const char *group,
+    const evalm_acc *acc, const items *catalogue, const char *why_empty)
+{
+	char users[24], p[32], r[32], c[32];
+	const char *cells[6];
+	evalm_row row;
+
+	snprintf(users, sizeof users, "%llu",
+	    (unsigned long long)acc->users);
+	if (evalm_acc_row(acc, catalogue->n, &row)) {
+		fmt_pct(p, sizeof p, row.precision_pct);
+		fmt_pct(r, sizeof r, row.recall_pct);
+		fmt_pct(c, sizeof c, row.coverage_pct);
+		if (row.outside > 0)
+			rs_warnx("%s/%s: items recommended but not in the "
+			    "catalogue snapshot: %llu (not counted in "
+			    "coverage)", model, group,
+			    (unsigned long long)row.outside);
+	} else {
+		rs_warnx("%s/%s: no user to evaluate (%s)", model, group,
+		    why_empty);
+		p[0] = r[0] = c[0] = '\0';
+	}
+	cells[0] = model;
+	cells[1] = group;
+	cells[2] = users;
+	cells[3] = p;
+	cells[4] = r;
+	cells[5] = c;
+	if (tabout_add(tab, cells) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+}
+
+/* The global popular list given to every test user, then to those with
+ * history. */
+static void
+eval_popular(const struct opts *o, const evalm_truth *t,
+    const items *catalogue, tabout *tab)
+{
+	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	evalm_acc all, hist;
+	poptsv pop;
+	const uint64_t *list;
+	size_t n, u;
+	rs_err e = {0};
+
+	if (poptsv_load(&pop, o->popular, &e) != 0)
+		rs_die_err(&e);
+	list = pop.item;
+	n = pop.n < K ? pop.n : K;
+	if (n == 0)
+		rs_warnx("%s: the popular list is empty", o->popular);
+	if (evalm_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
+	    evalm_acc_init(&hist, o->k, o->coverage_k, o->count_dups) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (u = 0; n > 0 && u < t->nusers; u++) {
+		if (evalm_acc_add(&all, t, u, list, n, catalogue) != 0 ||
+		    (t->history[u] &&
+		    evalm_acc_add(&hist, t, u, list, n, catalogue) != 0))
+			rs_die(EX_SOFTWARE, "out of memory");
+	}
+	add_row(tab, "top_popular", "all_test_users", &all, catalogue,
+	    n == 0 ? "the popular list is empty" : "no test user");
+	add_row(tab, "top_popular", "with_history", &hist, catalogue,
+	    n == 0 ? "the popular list is empty" :
+	    "no test user has history in the training events");
+	evalm_acc_free(&all);
+	evalm_acc_free(&hist);
+	poptsv_free(&pop);
+}
+
+/* One per-user list file, for the test users with history. */
+static void
+eval_recs(const struct opts *o, const struct recs_arg *ra,
+    const evalm_truth *t, const items *catalogue, tabout *tab)
+{
+	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	evalm_lists l;
+	evalm_acc acc;
+	rs_err e = {0};
+	size_t u;
+
+	if (evalm_lists_read(&l, t, ra->path, K, 1, &e) != 0)
+		rs_die_err(&e);
+	if (o->verbose)
+		rs_warnx("%s: %llu rows, %llu of %zu test users with history "
+		    "have a list", ra->path, (unsigned long long)l.rows,
+		    (unsigned long long)l.users_listed, t->nhistory);
+	if (evalm_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (u = 0; u < t->nusers; u++)
+		if (l.len[u] > 0 && evalm_acc_add(&acc, t, u, l.item + u * K,
+		    l.len[u], catalogue) != 0)
+			rs_die(EX_SOFTWARE, "out of memory");
+	add_row(tab, ra->name, "with_history", &acc, catalogue,
+	    t->nhistory == 0 ? "no test user has history in the training "
+	    "events" : "no test user with history has recommendations in "
+	    "the file");
+	evalm_acc_free(&acc);
+	evalm_lists_free(&l);
+}

@@ -1,0 +1,358 @@
+/*
+ * rec-serve: the recommendation service, inetd-style.
+ *
+ * Talks on standard input and output, so inetd, xinetd, systemd socket
+ * activation (Accept=yes) and tcpserver can run it one process per
+ * connection; with --listen it is its own superserver (pre-forked epoll
+ * workers, or a fork per connection with -w 0).  HTTP/1.1 with keep-alive,
+ * or the TSV line protocol when the first byte is a digit.  The protocol
+ * engine is common/serve.c; see rec-serve(8).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "serve.h"
+
+static const char usage_text[] =
+    "usage: rec-serve [-v] [-m FILE] [-t SECONDS] [-i SECONDS]\n"
+    "                 [-l ADDR:PORT [-w N] [-c N]] RECS.db\n";
+
+static const char help_text[] =
+    "  -l, --listen ADDR:PORT  serve on a TCP socket (else stdin/stdout)\n"
+    "  -w, --workers N         pre-forked workers (default: CPUs;\n"
+    "                          0: a process per connection)\n"
+    "  -c, --max-conns N       connections per worker (default 1024)\n"
+    "  -m, --metrics FILE      counters shared by every process\n"
+    "  -t, --timeout SECONDS   to receive a whole request (default 10)\n"
+    "  -i, --idle SECONDS      keep-alive idle time (default 5)\n"
+    "  -v, --verbose           log store reloads and bad requests\n"
+    "  -h, --help              this help\n";
+
+static const struct option longopts[] = {
+	{"listen", required_argument, NULL, 'l'},
+	{"workers", required_argument, NULL, 'w'},
+	{"max-conns", required_argument, NULL, 'c'},
+	{"metrics", required_argument, NULL, 'm'},
+	{"timeout", required_argument, NULL, 't'},
+	{"idle", required_argument, NULL, 'i'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}
+};
+
+static const char ready_line[] =
+    "RecSysHandler data loaded, ready to serve requests.";
+
+static volatile sig_atomic_t stop;
+
+static int listen_on(const char *spec);
+static int run_listen(srv *s, int lfd, long workers, int max_conns);
+static void on_stop(int sig);
+static int is_socket(int fd);
+static void log_listening(int lfd, long workers);
+
+int
+main(int argc, char **argv)
+{
+	const char *listen_spec = NULL, *metrics_path = NULL;
+	long workers = -1;
+	int max_conns = 1024, c, lfd, rc;
+	rs_err e = {0}, se = {0};
+	srv s;
+
+	cli_init(argc, argv);
+	memset(&s, 0, sizeof s);
+	s.timeout_ms = 10000;
+	s.idle_ms = 5000;
+	while ((c = getopt_long(argc, argv, "l:w:c:m:t:i:vh", longopts,
+	    NULL)) != -1)
+		switch (c) {
+		case 'l':
+			listen_spec = optarg;
+			break;
+		case 'w':
+			workers = (long)cli_u64("-w", optarg, 0, 256);
+			break;
+		case 'c':
+			max_conns = (int)cli_u64("-c", optarg, 1, 65536);
+			break;
+		case 'm':
+			metrics_path = optarg;
+			break;
+		case 't':
+			s.timeout_ms = (int)(cli_double("-t", optarg, 0.001,
+			    3600) * 1000);
+			break;
+		case 'i':
+			s.idle_ms = (int)(cli_double("-i", optarg, 0.001,
+			    3600) * 1000);
+			break;
+		case 'v':
+			s.verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			cli_help(help_text);
+		default:
+			fputs(usage_text, stderr);
+			exit(EX_USAGE);
+		}
+	if (argc - optind != 1)
+		cli_usage_error(usage_text, argc == optind ?
+		    "the store RECS.db is required" : "one store only");
+	if (listen_spec == NULL && workers >= 0)
+		cli_usage_error(usage_text, "-w needs -l");
+	signal(SIGPIPE, SIG_IGN);
+
+	if (srv_init(&s, argv[optind], metrics_path, &se, &e) != 0)
+		rs_die_err(&e);
+	if (listen_spec != NULL) {
+		if (!s.have_store)
+			rs_die_err(&se);
+		lfd = listen_on(listen_spec);
+		if (workers < 0)
+			workers = cli_ncpu();
+		log_listening(lfd, workers);
+		rs_warnx("%s", ready_line);
+		rc = run_listen(&s, lfd, workers, max_conns);
+		srv_fini(&s);
+		return rc;
+	}
+	if (!is_socket(0)) {
+		/* A shell pipeline: no store is an error, as in any tool. */
+		if (!s.have_store)
+			rs_die_err(&se);
+		rc = srv_run_fd(&s, 0, 1, 0);
+		srv_fini(&s);
+		if (rc != 0)
+			rs_die(EX_DATAERR, "some requests were invalid (see the "
+			    "\"error\" lines)");
+		return 0;
+	}
+	/* Under a superserver: a missing store is answered with 503, and
+	 * logged, rather than a dropped connection. */
+	if (!s.have_store)
+		rs_warnx("%s", se.msg);
+	else if (s.verbose)
+		rs_warnx("%s", ready_line);
+	srv_run_fd(&s, 0, 1, 1);
+	srv_fini(&s);
+	return 0;
+}
+
+static int
+is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* "listening on ADDR:PORT": the port is the kernel's choice with :0. */
+static void
+log_listening(int lfd, long workers)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[NI_MAXHOST], port[NI_MAXSERV], what[64];
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port,
+	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return;
+	if (workers == 0)
+		snprintf(what, sizeof what, "a process per connection");
+	else
+		snprintf(what, sizeof what, "%ld worker%s", workers,
+		    workers == 1 ? "" : "s");
+	rs_warnx("listening on %s%s%s:%s, %s", ss.ss_family == AF_INET6 ?
+	    "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "", port, what);
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* ADDR:PORT, [V6ADDR]:PORT or :PORT (every address). */
+static int
+listen_on(const char *spec)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[256], *port;
+	const char *colon = strrchr(spec, ':');
+	int fd = -1, one = 1, err;
+
+	if (colon == NULL || colon[1] == '\0' ||
+	    (size_t)(colon - spec) >= sizeof host)
+		rs_die(EX_USAGE, "-l: \"%s\": expected ADDR:PORT", spec);
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	port = host + strlen(host) + 1;
+	if ((size_t)(port - host) + strlen(colon + 1) >= sizeof host)
+		rs_die(EX_USAGE, "-l: \"%s\": too long", spec);
+	strcpy(port, colon + 1);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((err = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0)
+		rs_die(EX_USAGE, "-l: \"%s\": %s", spec, gai_strerror(err));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 1024) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+		errno = err;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		rs_die(EX_OSERR, "-l: %s: %s", spec, strerror(errno));
+	return fd;
+}
+
+/* One pre-forked worker: the epoll loop until told to stop. */
+static noreturn void
+worker(srv *s, int lfd, int max_conns)
+{
+	rs_err e = {0};
+
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	if (srv_run_listener(s, lfd, max_conns, &stop, &e) != 0)
+		rs_warnx("worker: %s", e.msg);
+	srv_fini(s);
+	_exit(e.code != 0 ? EX_OSERR : 0);
+}
+
+/* -w 0: accept, and fork a process for each connection. */
+static int
+fork_per_connection(srv *s, int lfd)
+{
+	int fl = fcntl(lfd, F_GETFL);
+
+	fcntl(lfd, F_SETFL, fl & ~O_NONBLOCK);
+	signal(SIGCHLD, SIG_IGN);   /* children are reaped by the kernel */
+	while (!stop) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		pid_t pid;
+
+		if (fd < 0) {
+			if (errno != EINTR && errno != ECONNABORTED)
+				rs_warnx("accept: %s", strerror(errno));
+			continue;
+		}
+		/* Follow a swapped store here too, so that the children
+		 * start with the current one and an old file is not kept. */
+		srv_check_store(s);
+		if ((pid = fork()) == 0) {
+			close(lfd);
+			signal(SIGCHLD, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGINT, SIG_DFL);
+			srv_run_fd(s, fd, fd, 1);
+			srv_fini(s);
+			_exit(0);
+		}
+		if (pid < 0)
+			rs_warnx("fork: %s", strerror(errno));
+		close(fd);
+	}
+	return 0;
+}
+
+static int
+run_listen(srv *s, int lfd, long workers, int max_conns)
+{
+	pid_t *pid;
+	long i, alive = 0;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;   /* no SA_RESTART: accept/wait return */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (workers == 0)
+		return fork_per_connection(s, lfd);
+	if ((pid = calloc((size_t)workers, sizeof *pid)) == NULL)
+		rs_die(EX_OSERR, "out of memory");
+	while (!stop) {
+		int status;
+		pid_t dead;
+
+		for (i = 0; i < workers && !stop; i++) {
+			if (pid[i] > 0)
+				continue;
+			if ((pid[i] = fork()) == 0)
+				worker(s, lfd, max_conns);
+			if (pid[i] < 0) {
+				rs_warnx("fork: %s", strerror(errno));
+				pid[i] = 0;
+				sleep(1);
+			} else {
+				alive++;
+			}
+		}
+		/* The workers have their own mappings and follow swaps; the
+		 * master lets go of its store, so that a replaced file's space
+		 * is freed, and a restarted worker opens the current one. */
+		if (s->have_store) {
+			store_close(&s->st);
+			s->have_store = 0;
+		}
+		dead = wait(&status);
+		if (dead < 0)
+			continue;
+		for (i = 0; i < workers; i++)
+			if (pid[i] == dead) {
+				pid[i] = 0;
+				alive--;
+				if (!stop) {
+					if (WIFSIGNALED(status))
+						rs_warnx("worker %ld (pid %ld) "
+						    "killed by signal %d; "
+						    "restarting", i, (long)dead,
+						    WTERMSIG(status));
+					else
+						rs_warnx("worker %ld (pid %ld) "
+						    "exited with %d; restarting",
+						    i, (long)dead,
+						    WEXITSTATUS(status));
+					sleep(1);
+				}
+			}
+	}
+	for (i = 0; i < workers; i++)
+		if (pid[i] > 0)
+			kill(pid[i], SIGTERM);
+	while (alive > 0 && wait(NULL) > 0)
+		alive--;
+	free(pid);
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * als.h: weighted implicit-feedback ALS (the model of implicit 0.7) and
+ * top-N recommendation from its factors.
+ *
+ * The model.  For a stored value r of the user x item matrix the confidence
+ * is c = alpha*|r| and the preference is 1 when alpha*r > 0, else 0 (a
+ * negative r says "not liked, with confidence |r|"); a missing entry has
+ * confidence 1 and preference 0.  ALS minimises
+ *
+ *   sum over all (u,i) of c_ui (p_ui - x_u.y_i)^2 + reg (|X|^2 + |Y|^2)
+ *
+ * with a plain reg*I (not scaled by a row's count).  Each iteration solves
+ * every user given the items, then every item given the users.  A row with
+ * no entries gets a zero factor vector.
+ *
+ * Solvers: conjugate gradient with a fixed number of steps, warm-started
+ * from the previous factors, which never forms a per-row matrix (Y'Y + reg*I
+ * is computed once per half-sweep, then each step costs one dot and one
+ * axpy of length f per stored entry); or an exact Cholesky solve per row.
+ *
+ * Determinism: the factors depend only on the matrix and the parameters
+ * (the seed among them), never on the thread count: rows are independent
+ * within a half-sweep and every per-row computation runs in a fixed order.
+ * The SIMD kernels are chosen at run time (AVX2+FMA or portable C), so
+ * two machines of different kinds may differ in the last bits.
+ *
+ * The library never prints: progress goes through a callback, errors into
+ * an rs_err.  Model files: container kind "alsmodel", als-model(5).
+ */
+#ifndef RS_ALS_H
+#define RS_ALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctr.h"
+#include "err.h"
+#include "matrix.h"
+
+#define ALS_KIND "alsmodel"
+#define ALS_VERSION 1
+#define ALS_MAX_FACTORS 1024
+#define ALS_MAX_THREADS 256
+
+enum als_solver {
+	ALS_CG = 0,             /* conjugate gradient, cg_steps steps */
+	ALS_CHOLESKY = 1        /* exact solve per row */
+};
+
+typedef struct als_params {
+	unsigned factors;
+	double reg;
+	double alpha;
+	unsigned iterations;
+	enum als_solver solver;
+	unsigned cg_steps;      /* used by ALS_CG only */
+	uint64_t seed;
+	unsigned threads;       /* 0 is refused; not recorded in the model */
+	int loss;               /* compute the training loss each iteration */
+} als_params;
+
+/* The pipeline's defaults: 50 factors, reg 0.05, 50 iterations, alpha 1,
+ * CG with 3 steps, seed 123, one thread, no loss. */
+void als_params_default(als_params *p);
+
+/* NULL when p is usable, else a sentence saying what is wrong. */
+const char *als_check_params(const als_params *p);
+
+typedef struct als_progress {
+	unsigned iteration;     /* 1-based */
+	unsigned iterations;
+	double seconds;         /* wall time of this iteration */
+	double loss;            /* als_loss() after it; NaN unless p->loss */
+} als_progress;
+
+typedef void (*als_progress_fn)(const als_progress *pr, void *arg);
+
+/*
+ * A model.  Factors are row-major, users x factors and items x factors,
+ * float32, stride = factors.  After als_fit the arrays are owned; after
+ * als_model_load they point into the mapped file.
+ */
+typedef struct als_model {
+	size_t users, items, factors;
+	const uint64_t *user_ids;       /* ascending, as in the matrix */
+	const uint64_t *item_ids;
+	const float *user_factors;
+	const float *item_factors;
+	als_params params;              /* threads and loss are not recorded */
+	char source[16];                /* "crc32:xxxxxxxx" of the matrix */
+	uint64_t source_nnz;
+	char *path;                     /* when loaded */
+	void *own;                      /* one allocation holding all arrays */
+	ctr file;
+	int mapped;
+} als_model;
+
+/*
+ * Fits a model to m (users are rows, items are columns) with parameters p
+ * (checked with als_check_params first).  progress, when not NULL, is
+ * called once per iteration from the calling thread.  EX_USAGE for bad
+ * parameters, EX_DATAERR when the exact solver meets a matrix that is not
+ * positive definite (reg 0), EX_SOFTWARE when out of memory.
+ */
+int als_fit(const csr *m, const als_params *p, als_model *out,
+    als_progress_fn progress, void *arg, rs_err *e);
+
+/*
+ * The training loss of implicit 0.7: the objective above divided by the
+ * total confidence (sum of c over stored entries plus one per missing
+ * entry).  X is rows x f, Y is cols x f, both with stride f.
+ */
+double als_loss(const csr *m, const float *X, const float *Y, size_t f,
+    double reg, double alpha, unsigned threads);
+
+/* Writes the model atomically ("-" is stdout). */
+int als_model_save(const als_model *mod, const char *path, rs_err *e);
+
+/*
+ * Maps and validates a model: container checks with every section's CRC,
+ * parameters present and consistent with the section sizes, ids strictly
+ * ascending, factors finite.  EX_NOINPUT or EX_DATAERR with the reason.
+ */
+int als_model_load(als_model *mod, const char *path, rs_err *e);
+void als_model_free(als_model *mod);
+
+/*
+ * With on set, later calls use the portable kernels even where AVX2+FMA
+ * is available (tests use it to cover both builds).  Not thread-safe:
+ * call it before fitting or recommending.
+ */
+void als_portable_kernels(int on);
+
+/* Index of id in the ascending array ids[0..n-1], or -1. */
+int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
+
+/*
+ * Top-N recommendation.  For each user index in users[0..nusers-1] the
+ * items with the highest dot product x_u.y_i, ties broken by item id
+ * ascending.  With seen not NULL, the items the user has in that matrix
+ * (matched by user and item id) are never recommended.  Users whose
+ * factors are all zero (no entries at fit time) get no list at all, since
+ * every score would be 0: sink is not called for them.
+ *
+ * Lists are computed in parallel over blocks of users.  Scores come from
+ * a register-blocked kernel (6 users x 16 items per step, items in
+ * cache-sized chunks) that computes every dot product as the same chain of
+ * operations: unlike sgemm, whose rounding depends on where an item falls
+ * in its tiles, equal factors give equal scores, so the tie rule is exact
+ * and the output does not depend on the thread count.  Selection is fused
+ * with scoring: a bounded heap per user, which filtered items never enter.
+ * Items are scored in descending order of their norm, and a user stops as
+ * soon as |x_u| times the next norm (padded for rounding) is below the
+ * worst score it holds: no item left can enter its list, so the lists are
+ * exactly those of scoring every item.
+ * Lists are handed to sink in the order of users[], from the calling
+ * thread.  A list may be shorter than n when fewer items remain.  sink returning non-zero stops the run with that
+ * status (its message in e).
+ */
+typedef int (*als_rec_sink)(void *arg, size_t user, const uint32_t *items,
+    const float *scores, size_t count, rs_err *e);
+
+typedef struct als_rec_stats {
+	size_t lists;           /* users that got a list */
+	size_t zero_users;      /* users skipped: all-zero factors */
+	size_t filtered;        /* seen entries matched to model items */
+	size_t tiles;           /* tiles of 6 users x 16 items in all */
+	size_t scored;          /* tiles scored: the rest were pruned by the
+	                           norm bound */
+} als_rec_stats;
+
+int als_recommend(const als_model *mod, const uint32_t *users,
+    size_t nusers, size_t n, const csr *seen, unsigned threads,
+    als_rec_sink sink, void *arg, als_rec_stats *st, rs_err *e);
+
+#endif

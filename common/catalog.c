@@ -1,0 +1,424 @@
+/* catalog.c: see catalog.h. */
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvr.h"
+#include "items.h"
+#include "num.h"
+#include "tsv.h"
+
+const char *const cattree_cols[2] = {"categoryid", "parentid"};
+const char *const props_cols[4] = {
+	"timestamp", "itemid", "property", "value"
+};
+
+/* Longest chain shown in a cycle message before "...". */
+#define CYCLE_SHOW 8
+
+void
+cattree_free(cattree *t)
+{
+	free(t->id);
+	free(t->root);
+	idmap_free(&t->map);
+	memset(t, 0, sizeof *t);
+}
+
+/* "a -> b -> ... -> a" for the cycle through index start, cut after
+ * CYCLE_SHOW steps. */
+static void
+show_cycle(char *buf, size_t sz, const uint64_t *ids, const int64_t *par,
+    int64_t start)
+{
+	size_t used;
+	int64_t j = start;
+	int hops;
+
+	used = (size_t)snprintf(buf, sz, "%llu", (unsigned long long)ids[start]);
+	for (hops = 0; hops < CYCLE_SHOW && used < sz; hops++) {
+		j = par[j];
+		used += (size_t)snprintf(buf + used, sz - used, " -> %llu",
+		    (unsigned long long)ids[j]);
+		if (j == start)
+			return;
+	}
+	if (used < sz)
+		snprintf(buf + used, sz - used, " -> ...");
+}
+
+int
+cattree_build(cattree *t, const cattree_rec *rec, size_t n, const char *file,
+    rs_err *e)
+{
+	int64_t *par = NULL, *stack = NULL;
+	unsigned char *state = NULL;     /* 0 new, 1 on the walk, 2 done */
+	size_t i;
+	int rc = 0;
+
+	memset(t, 0, sizeof *t);
+	if (n == 0)
+		return rs_errf(e, EX_DATAERR, "%s: no categories", file);
+	t->id = malloc(n * sizeof *t->id);
+	t->root = malloc(n * sizeof *t->root);
+	par = malloc(n * sizeof *par);
+	stack = malloc(n * sizeof *stack);
+	state = calloc(n, 1);
+	if (t->id == NULL || t->root == NULL || par == NULL ||
+	    stack == NULL || state == NULL || idmap_init(&t->map, n) != 0) {
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int added;
+		int64_t k = idmap_put(&t->map, rec[i].id, &added);
+
+		if (k < 0) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			goto out;
+		}
+		if (!added) {
+			rc = rs_errf(e, EX_DATAERR, "%s:%llu: category %llu: "
+			    "duplicate (first at line %llu)", file,
+			    (unsigned long long)rec[i].line,
+			    (unsigned long long)rec[i].id,
+			    (unsigned long long)rec[k].line);
+			goto out;
+		}
+		t->id[i] = rec[i].id;
+	}
+	t->n = n;
+	for (i = 0; i < n; i++) {
+		par[i] = rec[i].has_parent ? idmap_get(&t->map,
+		    rec[i].parent) : -1;
+		if (rec[i].has_parent && par[i] < 0) {
+			rc = rs_errf(e, EX_DATAERR, "%s:%llu: category %llu: "
+			    "parent %llu is not in the tree", file,
+			    (unsigned long long)rec[i].line,
+			    (unsigned long long)rec[i].id,
+			    (unsigned long long)rec[i].parent);
+			goto out;
+		}
+		t->nroots += !rec[i].has_parent;
+	}
+	/*
+	 * Walk up from each unresolved category, marking the walk, until a
+	 * root or a resolved category gives the answer for the whole walk;
+	 * meeting a category of the walk itself is a cycle.  Each category
+	 * is walked once: O(n).
+	 */
+	for (i = 0; i < n; i++) {
+		size_t sp = 0;
+		int64_t j = (int64_t)i;
+		uint64_t root;
+
+		if (state[i] == 2)
+			continue;
+		for (;;) {
+			if (state[j] == 2) {
+				root = t->root[j];
+				break;
+			}
+			if (state[j] == 1) {
+				char chain[256];
+
+				show_cycle(chain, sizeof chain, t->id, par, j);
+				rc = rs_errf(e, EX_DATAERR, "%s:%llu: category "
+				    "%llu: cycle in the tree: %s", file,
+				    (unsigned long long)rec[j].line,
+				    (unsigned long long)t->id[j], chain);
+				goto out;
+			}
+			state[j] = 1;
+			stack[sp++] = j;
+			if (par[j] < 0) {
+				root = t->id[j];
+				break;
+			}
+			j = par[j];
+		}
+		while (sp > 0) {
+			j = stack[--sp];
+			t->root[j] = root;
+			state[j] = 2;
+		}
+	}
+out:
+	free(par);
+	free(stack);
+	free(state);
+	if (rc != 0)
+		cattree_free(t);
+	return rc;
+}
+
+int
+cattree_load(cattree *t, const char *path, rs_err *e)
+{
+	cattree_rec *rec = NULL;
+	size_t n = 0, cap = 0;
+	csvr *c;
+	char **f;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if ((c = csvr_open(path, e)) == NULL)
+		return e->code;
+	if ((rc = csvr_header(c, cattree_cols, 2, e)) != 0)
+		goto out;
+	while ((rc = csvr_next(c, &f, e)) == 1) {
+		cattree_rec *r;
+		const char *why;
+
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 2048;
+			cattree_rec *nr = realloc(rec, nc * sizeof *nr);
+
+			if (nr == NULL) {
+				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				goto out;
+			}
+			rec = nr;
+			cap = nc;
+		}
+		r = &rec[n];
+		r->line = csvr_lineno(c);
+		if ((why = num_u64(f[0], &r->id)) != NULL) {
+			rc = rs_field_err(e, csvr_name(c), r->line, 1,
+			    cattree_cols[0], why, f[0]);
+			goto out;
+		}
+		r->has_parent = f[1][0] != '\0';
+		r->parent = 0;
+		if (r->has_parent && (why = num_u64(f[1], &r->parent)) != NULL) {
+			rc = rs_field_err(e, csvr_name(c), r->line, 2,
+			    cattree_cols[1], why, f[1]);
+			goto out;
+		}
+		n++;
+	}
+	if (rc == 0)
+		rc = cattree_build(t, rec, n, csvr_name(c), e);
+out:
+	csvr_close(c);
+	free(rec);
+	return rc;
+}
+
+int
+cattree_root(const cattree *t, uint64_t cat, uint64_t *root)
+{
+	int64_t k = idmap_get(&t->map, cat);
+
+	if (k < 0)
+		return -1;
+	*root = t->root[k];
+	return 0;
+}
+
+int
+catsnap_init(catsnap *s, int64_t at_ms, rs_err *e)
+{
+	memset(s, 0, sizeof *s);
+	s->at_ms = at_ms;
+	if (idmap_init(&s->map, 1 << 16) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	return 0;
+}
+
+void
+catsnap_free(catsnap *s)
+{
+	idmap_free(&s->map);
+	free(s->it);
+	memset(s, 0, sizeof *s);
+}
+
+/* The record of item, created empty on first sight; NULL when out of
+ * memory. */
+static catsnap_item *
+slot(catsnap *s, uint64_t item)
+{
+	int added;
+	int64_t k = idmap_put(&s->map, item, &added);
+
+	if (k < 0)
+		return NULL;
+	if (added) {
+		if (s->n == s->cap) {
+			size_t nc = s->cap ? s->cap * 2 : 1 << 16;
+			catsnap_item *ni = realloc(s->it, nc * sizeof *ni);
+
+			if (ni == NULL)
+				return NULL;
+			s->it = ni;
+			s->cap = nc;
+		}
+		memset(&s->it[k], 0, sizeof s->it[k]);
+		s->it[k].item = item;
+		s->it[k].avail = ITEM_AVAIL_UNKNOWN;
+		s->n++;
+	}
+	return &s->it[k];
+}
+
+int
+catsnap_add(catsnap *s, char *const *f, const char *file,
+    unsigned long long line, rs_err *e)
+{
+	catsnap_item *it;
+	uint64_t ts, item, cat = 0;
+	const char *why;
+	int is_cat, avail = 0;
+
+	if ((why = num_u64(f[0], &ts)) != NULL || ts > INT64_MAX)
+		return rs_field_err(e, file, line, 1, props_cols[0],
+		    why == NULL ? "bad timestamp (out of range)" :
+		    strcmp(why, "negative") == 0 ? "bad timestamp (negative)" :
+		    "bad timestamp", f[0]);
+	if ((why = num_u64(f[1], &item)) != NULL)
+		return rs_field_err(e, file, line, 2, props_cols[1], why, f[1]);
+	/* Most rows hold other properties, whose names are numbers: the
+	 * first byte settles them. */
+	if (f[2][0] == 'c' && strcmp(f[2], "categoryid") == 0)
+		is_cat = 1;
+	else if (f[2][0] == 'a' && strcmp(f[2], "available") == 0)
+		is_cat = 0;
+	else
+		return 0;
+	if (is_cat && (why = num_u64(f[3], &cat)) != NULL)
+		return rs_field_err(e, file, line, 4, props_cols[3],
+		    strcmp(why, "empty") == 0 ? "empty category id" : why, f[3]);
+	if (!is_cat) {
+		if ((f[3][0] != '0' && f[3][0] != '1') || f[3][1] != '\0')
+			return rs_field_err(e, file, line, 4, props_cols[3],
+			    "available must be 0 or 1", f[3]);
+		avail = f[3][0] - '0';
+	}
+	if ((int64_t)ts >= s->at_ms) {
+		s->rows_late++;
+		return 0;
+	}
+	if ((it = slot(s, item)) == NULL)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	/* ">=": of two records at the same time the later row wins. */
+	if (is_cat) {
+		s->rows_category++;
+		if (!it->has_cat || (int64_t)ts >= it->cat_ts) {
+			it->has_cat = 1;
+			it->category = cat;
+			it->cat_ts = (int64_t)ts;
+		}
+	} else {
+		s->rows_available++;
+		if (it->avail == ITEM_AVAIL_UNKNOWN ||
+		    (int64_t)ts >= it->avail_ts) {
+			it->avail = (int8_t)avail;
+			it->avail_ts = (int64_t)ts;
+		}
+	}
+	return 0;
+}
+
+int
+catsnap_read(catsnap *s, const char *path, badrows *bad,
+    catsnap_progress *progress, void *arg, rs_err *e)
+{
+	csvr *c;
+	char **f;
+	int rc;
+
+	if ((c = csvr_open(path, e)) == NULL)
+		return e->code;
+	if ((rc = csvr_header(c, props_cols, 4, e)) != 0)
+		goto out;
+	for (;;) {
+		rc = csvr_next(c, &f, e);
+		if (rc == 0)
+			break;
+		if (rc != 1 && rd_failed(csvr_rd(c)))
+			goto out;
+		s->rows++;
+		if (progress != NULL && s->rows % CATSNAP_PROGRESS_ROWS == 0)
+			progress(arg, csvr_name(c), s->rows,
+			    rd_raw_bytes(csvr_rd(c)));
+		if (rc == 1)
+			rc = catsnap_add(s, f, csvr_name(c),
+			    (unsigned long long)csvr_lineno(c), e);
+		if (rc != 0 && (rc = badrows_take(bad, e)) != 0)
+			goto out;
+	}
+out:
+	csvr_close(c);
+	return rc;
+}
+
+static int
+by_item(const void *a, const void *b)
+{
+	const catsnap_item *x = a, *y = b;
+
+	return (x->item > y->item) - (x->item < y->item);
+}
+
+int
+catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
+{
+	idmap missing;
+	size_t i, out = 0;
+
+	memset(st, 0, sizeof *st);
+	if (idmap_init(&missing, 0) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	for (i = 0; i < s->n; i++) {
+		catsnap_item *it = &s->it[i];
+		int added;
+
+		if (!it->has_cat) {
+			st->no_category++;
+			continue;
+		}
+		if (cattree_root(t, it->category, &it->root) != 0) {
+			st->not_in_tree++;
+			if (idmap_put(&missing, it->category, &added) < 0) {
+				idmap_free(&missing);
+				return rs_errf(e, EX_SOFTWARE, "out of memory");
+			}
+			continue;
+		}
+		s->it[out++] = *it;
+	}
+	st->missing_categories = missing.len;
+	idmap_free(&missing);
+	s->n = out;
+	st->items = out;
+	/* The item ids are unique, so the order is total. */
+	if (s->n > 1)
+		qsort(s->it, s->n, sizeof *s->it, by_item);
+	idmap_free(&s->map);
+	return 0;
+}
+
+void
+catsnap_write(const catsnap *s, FILE *fp)
+{
+	size_t i;
+
+	tsv_write_header(fp, items_cols, 5);
+	for (i = 0; i < s->n; i++) {
+		const catsnap_item *it = &s->it[i];
+
+		tsv_put_u64(fp, it->item);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, it->category);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, it->root);
+		tsv_put_ch(fp, '\t');
+		if (it->avail != ITEM_AVAIL_UNKNOWN)
+			tsv_put_ch(fp, '0' + it->avail);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, (uint64_t)it->cat_ts);
+		tsv_put_ch(fp, '\n');
+	}
+}

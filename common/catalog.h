@@ -1,0 +1,133 @@
+/*
+ * catalog.h: the catalogue as of a time, from the raw Retailrocket files.
+ *
+ * The category tree (category_tree.csv, "categoryid,parentid", an empty
+ * parent marks a root) is loaded whole and every category resolved to its
+ * top ancestor.  The item properties (item_properties_part*.csv,
+ * "timestamp,itemid,property,value") are streamed: only "categoryid" and
+ * "available" rows older than the snapshot time matter, and per item only
+ * the latest of each is kept, so memory grows with the number of items, not
+ * with the ~20M rows.  The result is the items TSV of items.h.
+ */
+#ifndef RS_CATALOG_H
+#define RS_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "badrows.h"
+#include "err.h"
+#include "idmap.h"
+
+extern const char *const cattree_cols[2];   /* categoryid,parentid */
+extern const char *const props_cols[4];     /* timestamp,itemid,... */
+
+typedef struct cattree {
+	size_t n;            /* categories */
+	size_t nroots;
+	uint64_t *id;        /* in file order */
+	uint64_t *root;      /* top ancestor of id[i]; id[i] for a root */
+	idmap map;           /* category id -> index into id[] and root[] */
+} cattree;
+
+/* One record of the tree file. */
+typedef struct cattree_rec {
+	uint64_t id;
+	uint64_t parent;     /* when has_parent */
+	uint64_t line;       /* where it was read, for messages */
+	int has_parent;      /* 0: a root */
+} cattree_rec;
+
+/*
+ * Builds the tree from the n records of file rec[].  EX_DATAERR naming the
+ * file, line and category for a duplicate category, a parent that is not
+ * in the tree, or a cycle (the message shows it: "7 -> 9 -> 7").  No
+ * record at all is an error too.
+ */
+int cattree_build(cattree *t, const cattree_rec *rec, size_t n,
+    const char *file, rs_err *e);
+
+/*
+ * Reads category_tree.csv (plain or gzip) and builds the tree.  Bad rows
+ * are errors naming file and line: the tree is small, and a tree with a
+ * hole would silently drop or misfile items.
+ */
+int cattree_load(cattree *t, const char *path, rs_err *e);
+
+/* Sets *root to the top ancestor of cat and returns 0, or -1 when cat is
+ * not in the tree. */
+int cattree_root(const cattree *t, uint64_t cat, uint64_t *root);
+
+void cattree_free(cattree *t);
+
+/* What the snapshot keeps of one item. */
+typedef struct catsnap_item {
+	uint64_t item;
+	uint64_t category;   /* of the latest categoryid record, if has_cat */
+	uint64_t root;       /* set by catsnap_finish */
+	int64_t cat_ts;      /* its time */
+	int64_t avail_ts;    /* time of the latest available record */
+	int8_t avail;        /* its value, or ITEM_AVAIL_UNKNOWN (items.h) */
+	uint8_t has_cat;
+} catsnap_item;
+
+typedef struct catsnap {
+	int64_t at_ms;       /* records with ts < at_ms count */
+	idmap map;           /* item id -> index into it[] */
+	catsnap_item *it;
+	size_t n, cap;
+	/* counts of data rows */
+	uint64_t rows;             /* read, every property, good or bad */
+	uint64_t rows_category;    /* categoryid rows before at_ms */
+	uint64_t rows_available;   /* available rows before at_ms */
+	uint64_t rows_late;        /* categoryid/available rows at or after */
+} catsnap;
+
+/* What catsnap_finish did with the items seen. */
+typedef struct catsnap_stats {
+	size_t items;              /* written */
+	size_t no_category;        /* only available records before at_ms */
+	size_t not_in_tree;        /* category missing from the tree */
+	size_t missing_categories; /* distinct such categories */
+} catsnap_stats;
+
+/* 0, or EX_SOFTWARE when out of memory. */
+int catsnap_init(catsnap *s, int64_t at_ms, rs_err *e);
+void catsnap_free(catsnap *s);
+
+/*
+ * Takes one property record (the four fields of a row, as read from line
+ * of file): validates timestamp and item id of every row, the value of
+ * categoryid ("unsigned id") and available ("0" or "1") rows, and keeps
+ * the record if it is the item's latest before at_ms.  Equal times: the
+ * later record wins.  EX_DATAERR "file:line: field N (name): why".
+ */
+int catsnap_add(catsnap *s, char *const *f, const char *file,
+    unsigned long long line, rs_err *e);
+
+/* Called every CATSNAP_PROGRESS_ROWS rows when given to catsnap_read. */
+#define CATSNAP_PROGRESS_ROWS (1u << 22)
+typedef void catsnap_progress(void *arg, const char *file, uint64_t rows,
+    uint64_t bytes);
+
+/*
+ * Streams one property file (path, "-" for stdin; plain or gzip) into s:
+ * checks its header, then catsnap_add for each row.  Bad rows go through
+ * bad (may be NULL; see badrows.h).  progress may be NULL.
+ */
+int catsnap_read(catsnap *s, const char *path, badrows *bad,
+    catsnap_progress *progress, void *arg, rs_err *e);
+
+/*
+ * Ends the snapshot: drops items without a category record and items whose
+ * category is not in t (counted in st), sets each root, and sorts the rest
+ * by item id.  After it only catsnap_write and catsnap_free may be called.
+ */
+int catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st,
+    rs_err *e);
+
+/* Writes the items TSV (header and rows) of a finished snapshot. */
+void catsnap_write(const catsnap *s, FILE *fp);
+
+#endif

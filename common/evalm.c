@@ -1,0 +1,503 @@
+/* evalm.c: see evalm.h. */
+#include "evalm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "num.h"
+#include "recs.h"
+#include "tsv.h"
+
+int
+evalm_truth_init(evalm_truth *t)
+{
+	memset(t, 0, sizeof *t);
+	return idmap_init(&t->map, 0);
+}
+
+void
+evalm_truth_free(evalm_truth *t)
+{
+	free(t->user);
+	free(t->off);
+	free(t->item);
+	free(t->rows);
+	free(t->history);
+	free(t->pairs);
+	idmap_free(&t->map);
+	memset(t, 0, sizeof *t);
+}
+
+int
+evalm_truth_add_cart(evalm_truth *t, uint64_t user, uint64_t item)
+{
+	if (t->npairs == t->cappairs) {
+		size_t cap = t->cappairs ? t->cappairs * 2 : 1024;
+		uint64_t *p = realloc(t->pairs, cap * 2 * sizeof *p);
+
+		if (p == NULL)
+			return -1;
+		t->pairs = p;
+		t->cappairs = cap;
+	}
+	t->pairs[2 * t->npairs] = user;
+	t->pairs[2 * t->npairs + 1] = item;
+	t->npairs++;
+	t->ncarts++;
+	return 0;
+}
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Sorts the pairs by (user, item) and packs them into one run of distinct
+ * items per user with their row counts.
+ */
+int
+evalm_truth_finish(evalm_truth *t)
+{
+	size_t i, nu = 0, ni = 0;
+
+	if (t->npairs > 0)
+		qsort(t->pairs, t->npairs, 2 * sizeof *t->pairs, cmp_pair);
+	for (i = 0; i < t->npairs; i++) {
+		if (i == 0 || t->pairs[2 * i] != t->pairs[2 * i - 2])
+			nu++;
+		if (i == 0 || cmp_pair(t->pairs + 2 * i,
+		    t->pairs + 2 * i - 2) != 0)
+			ni++;
+	}
+	t->user = malloc((nu ? nu : 1) * sizeof *t->user);
+	t->off = malloc((nu + 1) * sizeof *t->off);
+	t->item = malloc((ni ? ni : 1) * sizeof *t->item);
+	t->rows = malloc((ni ? ni : 1) * sizeof *t->rows);
+	t->history = calloc(nu ? nu : 1, 1);
+	if (t->user == NULL || t->off == NULL || t->item == NULL ||
+	    t->rows == NULL || t->history == NULL)
+		return -1;
+	idmap_free(&t->map);
+	if (idmap_init(&t->map, nu) != 0)
+		return -1;
+	nu = ni = 0;
+	for (i = 0; i < t->npairs; i++) {
+		uint64_t u = t->pairs[2 * i], it = t->pairs[2 * i + 1];
+
+		if (nu == 0 || t->user[nu - 1] != u) {
+			t->off[nu] = ni;
+			t->user[nu] = u;
+			if (idmap_put(&t->map, u, NULL) < 0)
+				return -1;
+			nu++;
+		} else if (t->item[ni - 1] == it) {
+			t->rows[ni - 1]++;
+			continue;
+		}
+		t->item[ni] = it;
+		t->rows[ni] = 1;
+		ni++;
+	}
+	t->off[nu] = ni;
+	t->nusers = nu;
+	free(t->pairs);
+	t->pairs = NULL;
+	t->npairs = t->cappairs = 0;
+	return 0;
+}
+
+int64_t
+evalm_truth_find(const evalm_truth *t, uint64_t user)
+{
+	return idmap_get(&t->map, user);
+}
+
+void
+evalm_truth_mark_history(evalm_truth *t, uint64_t user)
+{
+	int64_t u = idmap_get(&t->map, user);
+
+	if (u >= 0 && !t->history[u]) {
+		t->history[u] = 1;
+		t->nhistory++;
+	}
+}
+
+int
+evalm_truth_load(evalm_truth *t, const char *test, const char *train,
+    rs_err *e)
+{
+	char *path[1];
+	evr *r;
+	event ev;
+	int rc;
+
+	if (evalm_truth_init(t) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	path[0] = (char *)test;
+	if ((r = evr_open(path, 1, e)) == NULL)
+		goto fail;
+	while ((rc = evr_next(r, &ev, e)) == 1)
+		if (ev.type == EV_ADDTOCART &&
+		    evalm_truth_add_cart(t, ev.user, ev.item) != 0) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			break;
+		}
+	evr_close(r);
+	if (rc != 0)
+		goto fail;
+	if (evalm_truth_finish(t) != 0) {
+		rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto fail;
+	}
+	path[0] = (char *)train;
+	if ((r = evr_open(path, 1, e)) == NULL)
+		goto fail;
+	while ((rc = evr_next(r, &ev, e)) == 1)
+		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
+			evalm_truth_mark_history(t, ev.user);
+	evr_close(r);
+	if (rc != 0)
+		goto fail;
+	return 0;
+fail:
+	evalm_truth_free(t);
+	return e != NULL && e->code ? e->code : EX_SOFTWARE;
+}
+
+/* The index of item among user u's carted items, or -1. */
+static int64_t
+find_cart(const evalm_truth *t, size_t u, uint64_t item)
+{
+	size_t lo = t->off[u], hi = t->off[u + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->item[mid] == item)
+			return (int64_t)mid;
+		if (t->item[mid] < item)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void
+evalm_match(const evalm_truth *t, size_t u, const uint64_t *list, size_t n,
+    evalm_hits *h)
+{
+	size_t i;
+
+	memset(h, 0, sizeof *h);
+	h->listed = (uint32_t)n;
+	h->relevant = (uint32_t)(t->off[u + 1] - t->off[u]);
+	for (i = t->off[u]; i < t->off[u + 1]; i++)
+		h->relevant_rows += t->rows[i];
+	for (i = 0; i < n; i++) {
+		int64_t j = find_cart(t, u, list[i]);
+
+		if (j >= 0) {
+			h->distinct++;
+			h->rows += t->rows[j];
+		}
+	}
+}
+
+double
+evalm_precision(const evalm_hits *h, int count_dups)
+{
+	if (count_dups)
+		return (double)h->rows /
+		    ((double)h->listed + h->rows - h->distinct);
+	return (double)h->distinct / h->listed;
+}
+
+double
+evalm_recall(const evalm_hits *h, int count_dups)
+{
+	if (count_dups)
+		return (double)h->rows / (double)h->relevant_rows;
+	return (double)h->distinct / h->relevant;
+}
+
+int
+evalm_cover_init(evalm_cover *c)
+{
+	c->covered = 0;
+	return idmap_init(&c->seen, 0);
+}
+
+int
+evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
+    const items *catalogue)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int added;
+
+		if (idmap_put(&c->seen, list[i], &added) < 0)
+			return -1;
+		if (added && items_find(catalogue, list[i]) >= 0)
+			c->covered++;
+	}
+	return 0;
+}
+
+void
+evalm_cover_free(evalm_cover *c)
+{
+	idmap_free(&c->seen);
+}
+
+int
+evalm_acc_init(evalm_acc *a, size_t k, size_t coverage_k, int count_dups)
+{
+	memset(a, 0, sizeof *a);
+	a->k = k;
+	a->coverage_k = coverage_k;
+	a->count_dups = count_dups;
+	return evalm_cover_init(&a->cover);
+}
+
+void
+evalm_acc_free(evalm_acc *a)
+{
+	evalm_cover_free(&a->cover);
+}
+
+int
+evalm_acc_add(evalm_acc *a, const evalm_truth *t, size_t u,
+    const uint64_t *list, size_t n, const items *catalogue)
+{
+	evalm_hits h;
+
+	evalm_match(t, u, list, n < a->k ? n : a->k, &h);
+	a->users++;
+	a->sum_precision += evalm_precision(&h, a->count_dups);
+	a->sum_recall += evalm_recall(&h, a->count_dups);
+	return evalm_cover_add(&a->cover, list,
+	    n < a->coverage_k ? n : a->coverage_k, catalogue);
+}
+
+int
+evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->users = a->users;
+	if (a->users == 0)
+		return 0;
+	r->precision_pct = 100.0 * a->sum_precision / (double)a->users;
+	r->recall_pct = 100.0 * a->sum_recall / (double)a->users;
+	r->coverage_pct = 100.0 * (double)a->cover.covered /
+	    (double)ncatalogue;
+	r->outside = a->cover.seen.len - a->cover.covered;
+	return 1;
+}
+
+/*
+ * Parsing a recs row is the hot loop of rec-eval: a recs file holds tens
+ * of millions of rows, of which only the test users' are kept.  The fast
+ * path reads the four fields in one pass over the line: three unsigned
+ * decimals of at most 19 digits (so no overflow check is needed) and a
+ * plain decimal score ("0.25", "-1", "3."), which is checked but never
+ * converted since it is not used.  Anything else (an exponent, a long
+ * number, a wrong field count, a CR, garbage) takes the slow path, which
+ * splits the line as tsvr_next does and checks each field with num_u64 and
+ * num_double, so messages and verdicts are exactly the TSV reader's.
+ */
+static int
+fast_u64(const char **pp, char end, uint64_t *v)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned d, n = 0;
+
+	while ((d = (unsigned)((unsigned char)*p - '0')) < 10) {
+		x = x * 10 + d;
+		p++;
+		n++;
+	}
+	if (n == 0 || n > 19 || *p != end)
+		return -1;
+	*v = x;
+	*pp = p + 1;
+	return 0;
+}
+
+static int
+fast_row(const char *line, size_t len, uint64_t *user, uint64_t *rank,
+    uint64_t *item)
+{
+	const char *p = line;
+	unsigned digits = 0;
+
+	if (fast_u64(&p, '\t', user) != 0 || fast_u64(&p, '\t', rank) != 0 ||
+	    fast_u64(&p, '\t', item) != 0)
+		return -1;
+	p += *p == '-' || *p == '+';
+	for (; (unsigned)((unsigned char)*p - '0') < 10; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; (unsigned)((unsigned char)*p - '0') < 10; p++)
+			digits++;
+	return digits > 0 && digits < 300 && p == line + len ? 0 : -1;
+}
+
+static int
+slow_row(rd *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
+    uint64_t *item, rs_err *e)
+{
+	unsigned long long lineno = (unsigned long long)rd_lineno(in);
+	char *f[4], *p = line, *tab;
+	size_t n = 0;
+	uint64_t *v[3] = {user, rank, item};
+	const char *why;
+	double score;
+
+	if (len > 0 && line[len - 1] == '\r')
+		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
+		    "files use LF; convert with: tr -d '\\r')", rd_name(in),
+		    lineno);
+	for (;;) {
+		tab = memchr(p, '\t', (size_t)(line + len - p));
+		if (n < 4)
+			f[n] = p;
+		n++;
+		if (tab == NULL)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	if (n != 4)
+		return rs_errf(e, EX_DATAERR, "%s:%llu: expected 4 fields, "
+		    "found %zu", rd_name(in), lineno, n);
+	for (n = 0; n < 3; n++)
+		if ((why = num_u64(f[n], v[n])) != NULL)
+			return rs_field_err(e, rd_name(in), lineno,
+			    (unsigned)n + 1, recs_cols[n], why, f[n]);
+	if ((why = num_double(f[3], &score)) != NULL)
+		return rs_field_err(e, rd_name(in), lineno, 4, recs_cols[3],
+		    why, f[3]);
+	return 0;
+}
+
+/* A bad field (i 0-based) of the row just read from in. */
+static int
+row_err(rd *in, rs_err *e, unsigned i, const char *why, const char *value)
+{
+	return rs_field_err(e, rd_name(in), (unsigned long long)rd_lineno(in),
+	    i + 1, recs_cols[i], why, value);
+}
+
+void
+evalm_lists_free(evalm_lists *l)
+{
+	free(l->item);
+	free(l->len);
+	memset(l, 0, sizeof *l);
+}
+
+int
+evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
+    size_t K, int only_history, rs_err *e)
+{
+	uint64_t prev_user = 0, prev_rank = 0;
+	int64_t u = -1;         /* the current user's index, -1: skipped */
+	char *line;
+	size_t len;
+	rd *in;
+	tsvr *r;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	l->K = K;
+	l->nusers = t->nusers;
+	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
+	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
+	if (l->item == NULL || l->len == NULL) {
+		evalm_lists_free(l);
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	}
+	/* The tsvr checks the header and owns in; the rows are read from
+	 * in directly by the fast path above. */
+	if ((in = rd_open(path, e)) == NULL ||
+	    (r = tsvr_from_rd(in, recs_cols, 4, e)) == NULL) {
+		evalm_lists_free(l);
+		return e != NULL ? e->code : EX_NOINPUT;
+	}
+	while ((rc = rd_line(in, &line, &len, e)) == 1) {
+		uint64_t user, rank, item, expect, *list;
+		size_t i;
+
+		if (fast_row(line, len, &user, &rank, &item) != 0 &&
+		    (rc = slow_row(in, line, len, &user, &rank, &item,
+		    e)) != 0)
+			break;
+		expect = l->rows > 0 && user == prev_user ? prev_rank + 1 : 1;
+		if (rank != expect) {
+			char msg[64], val[24];
+
+			snprintf(msg, sizeof msg, "expected rank %llu%s",
+			    (unsigned long long)expect, expect == 1 ?
+			    " (the user's first row)" : "");
+			snprintf(val, sizeof val, "%llu",
+			    (unsigned long long)rank);
+			rc = row_err(in, e, 1, msg, val);
+			break;
+		}
+		l->rows++;
+		prev_user = user;
+		prev_rank = rank;
+		/* A user's rows are contiguous: look the user up once, at
+		 * rank 1. */
+		if (rank == 1) {
+			u = idmap_get(&t->map, user);
+			if (u >= 0 && only_history && !t->history[u])
+				u = -1;
+			if (u >= 0 && l->len[u] > 0) {
+				char val[24];
+
+				snprintf(val, sizeof val, "%llu",
+				    (unsigned long long)user);
+				rc = row_err(in, e, 0, "the user's rows are "
+				    "not contiguous", val);
+				break;
+			}
+		}
+		if (u < 0 || rank > K)
+			continue;
+		list = l->item + (size_t)u * K;
+		for (i = 0; i < l->len[u]; i++)
+			if (list[i] == item)
+				break;
+		if (i < l->len[u]) {
+			char val[24];
+
+			snprintf(val, sizeof val, "%llu",
+			    (unsigned long long)item);
+			rc = row_err(in, e, 2, "item listed twice for the user",
+			    val);
+			break;
+		}
+		if (rank == 1)
+			l->users_listed++;
+		list[l->len[u]++] = item;
+	}
+	tsvr_close(r);
+	if (rc != 0)
+		evalm_lists_free(l);
+	return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * metrics.h: rec-serve's counters, shared by every server process.
+ *
+ * Under inetd every connection is a new process, so counters cannot live
+ * in one process's memory: they live in a small file (-m FILE) that every
+ * process maps shared and updates with relaxed atomic adds, so nothing is
+ * lost and nothing locks.  Without a file the block is an anonymous shared
+ * mapping, shared by the workers forked after it (rec-serve --listen).
+ *
+ * The file (native byte order and alignment; it never leaves the machine)
+ * starts with the 8 bytes METRICS_MAGIC, which names the layout version:
+ * a file of another version or size is refused, not misread.  Creating it
+ * is race-free: a process takes an exclusive flock, sizes a new file and
+ * writes the magic last.
+ *
+ * metrics_render writes the Prometheus text exposition format (0.0.4):
+ * the counters, the latency histogram, the store's description and the
+ * process_* metrics of the rendering process.
+ */
+#ifndef RS_METRICS_H
+#define RS_METRICS_H
+
+#include <stdint.h>
+
+#include "blend.h"
+#include "err.h"
+#include "obuf.h"
+#include "store.h"
+
+#define METRICS_MAGIC "RSMETR01"
+
+/* Label values; the *_OTHER entries catch the rest. */
+enum { MH_ROOT, MH_RECS, MH_METRICS, MH_NONE, M_HANDLERS };
+enum { MM_GET, MM_POST, MM_HEAD, MM_PUT, MM_DELETE, MM_PATCH, MM_OPTIONS,
+	MM_OTHER, M_METHODS };
+#define M_STATUSES 14
+#define M_BUCKETS 14     /* 13 bounds and +Inf */
+
+typedef struct metrics_shm {
+	char magic[8];
+	int64_t created_ms;
+	uint64_t requests[M_HANDLERS][M_METHODS][M_STATUSES];
+	uint64_t bucket[M_HANDLERS][M_METHODS][M_BUCKETS];  /* not cumulative */
+	uint64_t sum_ns[M_HANDLERS][M_METHODS];
+	uint64_t exceptions;
+	uint64_t recs[BLEND_NSOURCES];
+	uint64_t line_requests;
+	uint64_t line_errors;
+	uint64_t connections;
+	uint64_t store_reloads;
+	uint64_t cpu_ns;          /* CPU time of every server process */
+} metrics_shm;
+
+typedef struct metrics {
+	metrics_shm *m;
+	int shared_file;          /* backed by a file (-m) */
+} metrics;
+
+/* Maps path (created when missing), or an anonymous block if NULL.
+ * EX_CANTCREAT / EX_DATAERR with a message on failure. */
+int metrics_open(metrics *mt, const char *path, rs_err *e);
+void metrics_close(metrics *mt);
+
+int metrics_method(const char *p, size_t n);
+/* The index of status in the label table (500 for unknown ones). */
+int metrics_status(int status);
+
+static inline void
+metrics_add(uint64_t *c, uint64_t v)
+{
+	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+}
+
+/* Counts one HTTP request and its duration. */
+void metrics_request(metrics *mt, int handler, int method, int status,
+    uint64_t ns);
+
+/*
+ * Renders everything.  s (may be NULL) and store_path describe the store
+ * in use; the process_* figures are this process's, and own_cpu_ns is
+ * this process's CPU time not yet added to the shared total.
+ */
+void metrics_render(const metrics *mt, const store *s,
+    const char *store_path, uint64_t own_cpu_ns, obuf *out);
+
+/* This process's CPU time (user + system) in nanoseconds. */
+uint64_t metrics_self_cpu_ns(void);
+
+#endif

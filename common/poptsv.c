@@ -1,0 +1,111 @@
+/* poptsv.c: see poptsv.h. */
+#include "poptsv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "num.h"
+#include "popular.h"
+#include "tsv.h"
+
+static int
+grow(poptsv *p, size_t cap)
+{
+#define GROW(f) do { \
+		void *q = realloc(p->f, cap * sizeof *p->f); \
+		if (q == NULL) \
+			return -1; \
+		p->f = q; \
+	} while (0)
+	GROW(item);
+	GROW(category);
+	GROW(count);
+	GROW(score);
+#undef GROW
+	return 0;
+}
+
+int
+poptsv_load(poptsv *p, const char *path, rs_err *e)
+{
+	size_t cap = 0;
+	idmap seen;
+	tsvr *t;
+	char **f;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (idmap_init(&seen, 0) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	if ((t = tsvr_open(path, pop_cols, 4, e)) == NULL) {
+		idmap_free(&seen);
+		return e != NULL ? e->code : EX_NOINPUT;
+	}
+	while ((rc = tsvr_next(t, &f, e)) == 1) {
+		uint64_t id, cat;
+		double count, score;
+		const char *why;
+		int added;
+
+		if ((why = num_u64(f[0], &id)) != NULL) {
+			rc = tsvr_field_err(t, e, 0, why);
+			break;
+		}
+		if (f[1][0] == '\0')
+			cat = POPTSV_NO_CATEGORY;
+		else if ((why = num_u64(f[1], &cat)) != NULL ||
+		    cat == POPTSV_NO_CATEGORY) {
+			if (why == NULL)
+				why = "out of range";
+			rc = tsvr_field_err(t, e, 1, why);
+			break;
+		}
+		if ((why = num_double(f[2], &count)) != NULL || count < 0) {
+			rc = tsvr_field_err(t, e, 2, why != NULL ? why :
+			    "negative count");
+			break;
+		}
+		if ((why = num_double(f[3], &score)) != NULL) {
+			rc = tsvr_field_err(t, e, 3, why);
+			break;
+		}
+		if (idmap_put(&seen, id, &added) < 0) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			break;
+		}
+		if (!added) {
+			rc = tsvr_field_err(t, e, 0, "duplicate item");
+			break;
+		}
+		if (p->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if (grow(p, cap) != 0) {
+				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				break;
+			}
+		}
+		p->item[p->n] = id;
+		p->category[p->n] = cat;
+		p->count[p->n] = count;
+		p->score[p->n] = score;
+		p->n++;
+	}
+	tsvr_close(t);
+	idmap_free(&seen);
+	if (rc != 0) {
+		poptsv_free(p);
+		return rc;
+	}
+	return 0;
+}
+
+void
+poptsv_free(poptsv *p)
+{
+	free(p->item);
+	free(p->category);
+	free(p->count);
+	free(p->score);
+	memset(p, 0, sizeof *p);
+}

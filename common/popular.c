@@ -1,0 +1,178 @@
+/* popular.c: see popular.h. */
+#include "popular.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "radix.h"
+#include "tsv.h"
+
+const char *const pop_cols[4] = {"item", "category", "count", "score"};
+
+static int
+oom(rs_err *e)
+{
+	return rs_errf(e, EX_SOFTWARE, "out of memory");
+}
+
+int
+pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
+    int64_t since_ms, rs_err *e)
+{
+	memset(p, 0, sizeof *p);
+	p->w = *w;
+	p->distinct_users = distinct_users;
+	p->since_ms = since_ms;
+	if (distinct_users)
+		return ia_init(&p->set, e);
+	return 0;
+}
+
+void
+pop_free(pop_counter *p)
+{
+	if (p->distinct_users)
+		ia_free(&p->set);
+	free(p->ev_items);
+	free(p->ev_types);
+	memset(p, 0, sizeof *p);
+}
+
+int
+pop_add(pop_counter *p, const event *ev, rs_err *e)
+{
+	if (p->w.w[ev->type] == 0 || ev->ts_ms < p->since_ms)
+		return 0;
+	if (p->distinct_users) {
+		p->counted++;
+		return ia_add(&p->set, ev->user, ev->item, ev->type, e);
+	}
+	if (p->counted == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 4096;
+		uint64_t *it;
+		uint32_t *ty;
+
+		if (ncap > (size_t)UINT32_MAX + 1)
+			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
+			    p->cap);
+		if ((it = realloc(p->ev_items, ncap * sizeof *it)) == NULL)
+			return oom(e);
+		p->ev_items = it;
+		if ((ty = realloc(p->ev_types, ncap * sizeof *ty)) == NULL)
+			return oom(e);
+		p->ev_types = ty;
+		p->cap = ncap;
+	}
+	p->ev_items[p->counted] = ev->item;
+	p->ev_types[p->counted] = (uint32_t)ev->type;
+	p->counted++;
+	return 0;
+}
+
+static int
+by_count_then_item(const void *a, const void *b)
+{
+	const pop_entry *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return (x->item > y->item) - (x->item < y->item);
+}
+
+/* sum over t of w[t] * n[t], in type order (see popular.h). */
+static double
+weighted(const ev_weights *w, const uint64_t *n)
+{
+	double sum = 0;
+	int t;
+
+	for (t = 0; t < EV_NTYPES; t++)
+		sum += w->w[t] * (double)n[t];
+	return sum;
+}
+
+int
+pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e)
+{
+	pop_entry *v;
+	size_t i, len;
+
+	*list = NULL;
+	*n = 0;
+	if (p->distinct_users) {
+		uint64_t (*cnt)[EV_NTYPES];
+		size_t k, u, it;
+		int t;
+
+		if (ia_finish(&p->set, e) != 0)
+			return e != NULL ? e->code : EX_SOFTWARE;
+		len = p->set.nitems;
+		if ((cnt = calloc(len ? len : 1, sizeof *cnt)) == NULL)
+			return oom(e);
+		/* Triples are distinct, so each is one user. */
+		for (k = 0; k < p->set.n; k++) {
+			ia_triple(&p->set, k, &u, &it, &t);
+			cnt[it][t]++;
+		}
+		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL) {
+			free(cnt);
+			return oom(e);
+		}
+		for (i = 0; i < len; i++) {
+			v[i].item = p->set.item_ids[i];
+			v[i].count = weighted(&p->w, cnt[i]);
+		}
+		free(cnt);
+	} else {
+		uint64_t n_t[EV_NTYPES];
+		size_t k, j;
+
+		/* Sorted by item, each item's events are one run. */
+		if (radix_sort_u64(p->ev_items, p->ev_types, p->counted) != 0)
+			return oom(e);
+		for (k = 0, len = 0; k < p->counted; k++)
+			len += k == 0 || p->ev_items[k] != p->ev_items[k - 1];
+		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL)
+			return oom(e);
+		for (k = 0, i = 0; k < p->counted; k = j, i++) {
+			memset(n_t, 0, sizeof n_t);
+			for (j = k; j < p->counted &&
+			    p->ev_items[j] == p->ev_items[k]; j++)
+				n_t[p->ev_types[j]]++;
+			v[i].item = p->ev_items[k];
+			v[i].count = weighted(&p->w, n_t);
+		}
+	}
+	qsort(v, len, sizeof *v, by_count_then_item);
+	*list = v;
+	*n = len;
+	return 0;
+}
+
+void
+pop_write_tsv(FILE *fp, const pop_entry *list, size_t n, size_t limit,
+    const items *it)
+{
+	size_t i;
+
+	tsv_write_header(fp, pop_cols, 4);
+	if (limit != 0 && limit < n)
+		n = limit;
+	for (i = 0; i < n; i++) {
+		char num[40];
+		int64_t at = it != NULL ? items_find(it, list[i].item) : -1;
+
+		tsv_put_u64(fp, list[i].item);
+		tsv_put_ch(fp, '\t');
+		if (at >= 0)
+			tsv_put_u64(fp, it->category[at]);
+		tsv_put_ch(fp, '\t');
+		weights_fmt_double(list[i].count, num, sizeof num);
+		tsv_put_str(fp, num);
+		tsv_put_ch(fp, '\t');
+		snprintf(num, sizeof num, "%.*f", POP_SCORE_DIGITS,
+		    list[i].count / list[0].count);
+		tsv_put_str(fp, num);
+		tsv_put_ch(fp, '\n');
+	}
+}

@@ -1,0 +1,79 @@
+/*
+ * popular.h: top-popular lists, as pop-rank writes them (popular TSV,
+ * columns item category count score; see recsys-tsv(5)).
+ *
+ * The count of an item is sum over event types t of w[t] * n[t], where n[t]
+ * is the number of events of type t on the item (or, counting distinct
+ * users, the number of users with at least one such event).  It is computed
+ * from the integer n[t] in event type order, so it does not depend on the
+ * order of the input, and ties are exact.  The list holds every item with
+ * a count above 0, sorted by count descending then item id ascending.  The
+ * per-category lists the blend uses are this list filtered by category, in
+ * the same order.
+ */
+#ifndef RS_POPULAR_H
+#define RS_POPULAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "events.h"
+#include "interactions.h"
+#include "items.h"
+#include "weights.h"
+
+extern const char *const pop_cols[4];  /* item category count score */
+
+/* Digits after the point of the score column (count / max count). */
+#define POP_SCORE_DIGITS 6
+
+typedef struct pop_entry {
+	uint64_t item;
+	double count;
+} pop_entry;
+
+typedef struct pop_counter {
+	ev_weights w;
+	int distinct_users;
+	int64_t since_ms;
+	size_t counted;            /* events that counted */
+	/*
+	 * Counting rows: the item id and type of every counted event, ranked
+	 * by a radix sort in pop_rank (no hashing: at millions of events a
+	 * hash table misses the cache on every probe).
+	 */
+	uint64_t *ev_items;
+	uint32_t *ev_types;
+	size_t cap;
+	/* Counting distinct users: the distinct (user, type, item). */
+	ia_set set;
+} pop_counter;
+
+/*
+ * Prepares a counter.  Events with a type of weight 0 or a timestamp before
+ * since_ms (INT64_MIN: no limit) do not count.  EX_SOFTWARE when out of
+ * memory, as every function here.
+ */
+int pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
+    int64_t since_ms, rs_err *e);
+void pop_free(pop_counter *p);
+
+int pop_add(pop_counter *p, const event *ev, rs_err *e);
+
+/* The sorted list (allocated, free() it) into *list and *n.  Ends the
+ * counting: no pop_add after it. */
+int pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e);
+
+/*
+ * Writes the popular TSV (header, then the first limit entries of list, all
+ * when limit is 0): category from it (empty when the item is not in the
+ * snapshot), count as weights_fmt_double prints it, score = count / the
+ * first entry's count with POP_SCORE_DIGITS decimals.  Errors are the
+ * stream's (check with ferror or at commit).
+ */
+void pop_write_tsv(FILE *fp, const pop_entry *list, size_t n, size_t limit,
+    const items *it);
+
+#endif

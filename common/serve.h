@@ -1,0 +1,136 @@
+/*
+ * serve.h: the rec-serve protocol engine, apart from how bytes arrive.
+ *
+ * A srv holds what every connection shares in one process: the store
+ * (reopened when the file at its path changes), the shared metrics and the
+ * limits.  A conn is one client: bytes read are appended to its input,
+ * conn_process answers every whole request found there into its output,
+ * and the caller writes that out.  The first byte of a connection picks
+ * the protocol: a digit or the header "user_id\t..." is the TSV line
+ * protocol, anything else HTTP/1.x.  Two drivers move the bytes: one
+ * connection over a pair of descriptors (inetd, pipes, forked workers) and
+ * an epoll loop over a listening socket (pre-forked --listen workers).
+ */
+#ifndef RS_SERVE_H
+#define RS_SERVE_H
+
+#include <stddef.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "err.h"
+#include "metrics.h"
+#include "obuf.h"
+#include "store.h"
+
+#define SRV_DEFAULT_N_RECS 10
+#define SRV_MAX_LINE 65536      /* a line of the line protocol, bytes */
+#define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
+#define SRV_CHECK_MS 1          /* least time between two looks at the store */
+
+typedef struct srv {
+	const char *store_path;
+	store st;
+	int have_store;
+	dev_t dev;                /* identity of the open store file */
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+	char store_err[RS_ERR_MSG];   /* why no store, when have_store == 0 */
+	int64_t checked_ms;           /* last look at the store path */
+	metrics mt;
+	uint64_t cpu_reported_ns;     /* own CPU already added to metrics */
+	int timeout_ms;           /* to receive a whole request */
+	int idle_ms;              /* between requests on a connection */
+	int verbose;
+} srv;
+
+/*
+ * Opens the metrics (file or anonymous) and the store.  A store that cannot
+ * be opened is not fatal here: requests get 503 until it can (e says why;
+ * the caller decides whether to go on).  Returns 0, or EX_* for metrics.
+ */
+int srv_init(srv *s, const char *store_path, const char *metrics_path,
+    rs_err *store_e, rs_err *e);
+void srv_fini(srv *s);
+
+/*
+ * Reopens the store when the file its path names now has another identity
+ * (rename over it, a switched symlink).  Called before every request; it
+ * looks (one stat(2)) when SRV_CHECK_MS have passed since the last look,
+ * so a swap is seen within a millisecond while a stream of pipelined
+ * requests does not pay a system call each.  On failure the old store
+ * stays in use.  Returns have_store.
+ */
+int srv_check_store(srv *s);
+
+/* Adds this process's CPU time not yet counted to the shared metric. */
+void srv_account_cpu(srv *s);
+
+enum conn_mode { CONN_NEW, CONN_HTTP, CONN_LINE };
+
+typedef struct conn {
+	srv *s;
+	enum conn_mode mode;
+	char *in;
+	size_t in_len, in_cap;
+	obuf out;
+	int closing;              /* close once out is written */
+	int eof;                  /* no more input will come */
+	int paused;               /* stopped answering until out is written */
+	int sent_continue;        /* "100 Continue" sent for this request */
+	int ka10;                 /* HTTP/1.0 request asked for keep-alive */
+	int served;               /* requests answered so far */
+	int64_t start_ms;         /* connection accepted */
+	int64_t req_ms;           /* first byte of the pending request */
+	int64_t last_ms;          /* last request answered */
+	uint64_t lineno;          /* line protocol: lines read */
+	uint64_t line_errors;
+} conn;
+
+void conn_init(conn *c, srv *s);
+void conn_free(conn *c);
+
+/* Room to read into (0 only while paused). */
+char *conn_rbuf(conn *c, size_t *room);
+
+/*
+ * Answers every whole request in the input (the n bytes just read
+ * were appended at conn_rbuf), appends responses to c->out, sets
+ * c->closing when the connection must end.  eof: no more input will come.
+ * When the output grows past SRV_MAX_OUT it stops with c->paused set:
+ * the driver writes the output out and calls it again with n = 0.
+ */
+void conn_process(conn *c, size_t n, int eof);
+
+/* When the connection times out if nothing more arrives (monotonic ms):
+ * the pending request's timeout, or the idle timeout between requests. */
+int64_t conn_deadline(const conn *c);
+
+/*
+ * The client was too slow or idle: with a request partly received (or
+ * nothing at all on a new connection) answers 408; then closing.
+ */
+void conn_timeout(conn *c);
+
+/* Monotonic milliseconds. */
+int64_t srv_now_ms(void);
+
+/*
+ * Serves one connection on rfd/wfd until it ends; timeouts apply when
+ * timeouts is set (sockets), not to pipes and files.  Returns 0, or 1 if
+ * some line-protocol request was invalid (the line protocol's exit 65).
+ */
+int srv_run_fd(srv *s, int rfd, int wfd, int timeouts);
+
+/*
+ * A worker of --listen: accepts on the non-blocking listening socket lfd
+ * and serves up to max_conns connections at once with epoll, until
+ * *stop becomes non-zero.  Returns 0, or EX_OSERR if epoll fails.
+ */
+int srv_run_listener(srv *s, int lfd, int max_conns,
+    volatile sig_atomic_t *stop, rs_err *e);
+
+#endif

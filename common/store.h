@@ -1,0 +1,185 @@
+/*
+ * store.h: recs.db, the serving store (container kind "recsdb", version 1,
+ * specified byte by byte in recsys-recsdb(5)).
+ *
+ * One file holds everything the blend needs, laid out so that it is used in
+ * place from a read-only mmap: opening costs O(1) whatever the size (only
+ * the header and section table are checked, not the sections' CRCs, unless
+ * STORE_VERIFY), so rec-serve can reopen it on every connection, and many
+ * processes share one copy in the page cache.
+ *
+ *   item -> category      sorted item ids with a bucket index, and per item
+ *                         the index of its category
+ *   category -> popular   per category its popular items, best first, at
+ *                         most list_len (zero or one item is a short list)
+ *   global popular        the first list_len rows of the popular table
+ *   user -> personal      sorted user ids with a bucket index, and per user
+ *                         the first list_len items of the personal list
+ *
+ * Ids are found by a 65,536-bucket index on their high bits followed by a
+ * binary search inside one bucket: a handful of probes among millions, a
+ * few tens of nanoseconds when warm.
+ */
+#ifndef RS_STORE_H
+#define RS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctr.h"
+#include "err.h"
+
+#define STORE_KIND "recsdb"
+#define STORE_VERSION 1
+
+/* Upper bound of rec-blend --list-len, hence of any n_recs ever served. */
+#define STORE_MAX_LIST 1000
+/* Upper bound of rec-blend --last-items. */
+#define STORE_MAX_LAST 16
+/* Buckets of the id indexes (entries: STORE_BUCKETS + 1). */
+#define STORE_BUCKETS 65536
+
+/* A sorted id array with its bucket index (see store_idx_find). */
+typedef struct store_idx {
+	const uint64_t *id;       /* ascending, unique */
+	size_t n;
+	const uint32_t *bucket;   /* STORE_BUCKETS + 1 positions into id */
+	unsigned shift;           /* bucket of x is x >> shift */
+} store_idx;
+
+typedef struct store {
+	ctr c;
+	/* Blend parameters recorded by rec-blend. */
+	size_t list_len;          /* longest list kept: the largest n_recs */
+	size_t last_items;        /* newest last_items the blend looks at */
+	/* item -> category index (into cat_id) */
+	store_idx items;
+	const uint32_t *item_cat;
+	/* category index -> its popular list */
+	const uint64_t *cat_id;   /* ascending */
+	size_t n_cats;
+	const uint32_t *cat_off;  /* n_cats + 1 offsets into cat_pop */
+	const uint64_t *cat_pop;
+	size_t n_cat_pop;
+	/* global popular list */
+	const uint64_t *global;
+	size_t n_global;
+	/* user -> personal list */
+	store_idx users;
+	const uint64_t *user_off; /* n_users + 1 offsets into user_rec */
+	const uint64_t *user_rec;
+	size_t n_user_rec;
+	/* Provenance, for logs and metrics ("" when not recorded). */
+	int64_t built_ms;         /* build time, epoch ms */
+	char cutoff[40];          /* the training cutoff, as given */
+} store;
+
+enum {
+	STORE_VERIFY = 1          /* also check every section's CRC-32 */
+};
+
+/*
+ * Maps path and checks the container (see ctr_open), the parameters and
+ * every section's presence and size, in time that does not depend on the
+ * store's size.  The lookups below bounds-check what they read, so even a
+ * store corrupted in a way the header does not reveal never makes them
+ * read outside the file.  STORE_VERIFY also checks every section's CRC
+ * and that ids are sorted and offsets monotone (time linear in the size).
+ * EX_NOINPUT when path cannot be opened, EX_DATAERR saying what is wrong
+ * otherwise.
+ */
+int store_open(store *s, const char *path, int flags, rs_err *e);
+void store_close(store *s);
+
+/* Position of id in ix, or -1. */
+static inline int64_t
+store_idx_find(const store_idx *ix, uint64_t id)
+{
+	uint64_t b = id >> ix->shift;
+	size_t lo, hi;
+
+	if (b >= STORE_BUCKETS)
+		return -1;
+	lo = ix->bucket[b];
+	hi = ix->bucket[b + 1];
+	if (hi > ix->n || lo > hi)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && ix->id[lo] == id ? (int64_t)lo : -1;
+}
+
+/* The category index of item (into s->cat_id), or -1 when unknown. */
+static inline int64_t
+store_item_category(const store *s, uint64_t item)
+{
+	int64_t i = store_idx_find(&s->items, item);
+
+	if (i < 0 || s->item_cat[i] >= s->n_cats)
+		return -1;
+	return (int64_t)s->item_cat[i];
+}
+
+/* The popular list of category index c (< n_cats); returns its length. */
+static inline size_t
+store_category_list(const store *s, size_t c, const uint64_t **list)
+{
+	size_t a = s->cat_off[c], b = s->cat_off[c + 1];
+
+	*list = s->cat_pop + a;
+	return b < a || b > s->n_cat_pop || b - a > s->list_len ? 0 : b - a;
+}
+
+/* The global popular list; returns its length. */
+static inline size_t
+store_global_list(const store *s, const uint64_t **list)
+{
+	*list = s->global;
+	return s->n_global;
+}
+
+/* The personal list of user; returns its length, 0 when it has none. */
+static inline size_t
+store_personal_list(const store *s, uint64_t user, const uint64_t **list)
+{
+	int64_t i = store_idx_find(&s->users, user);
+	uint64_t a, b;
+
+	*list = NULL;
+	if (i < 0)
+		return 0;
+	a = s->user_off[i];
+	b = s->user_off[i + 1];
+	if (b < a || b > s->n_user_rec || b - a > s->list_len)
+		return 0;
+	*list = s->user_rec + a;
+	return (size_t)(b - a);
+}
+
+/*
+ * Building (rec-blend).  Inputs are the items TSV (items.h), the popular
+ * TSV "item category count score" (popular.h) and optionally the recs TSV
+ * "user rank item score" (rows grouped by user, ranks 1, 2, ... per user).
+ */
+typedef struct store_build_opts {
+	const char *items_path;
+	const char *popular_path;
+	const char *personal_path;   /* NULL: no personal lists */
+	size_t list_len;             /* 1..STORE_MAX_LIST */
+	size_t last_items;           /* 1..STORE_MAX_LAST */
+	const char *cutoff;          /* recorded as given; NULL: none */
+	int64_t built_ms;            /* recorded build time */
+	/* Filled by store_build: counts for -v. */
+	size_t n_items, n_cats, n_popular, n_users, n_personal;
+} store_build_opts;
+
+/* Reads the inputs and writes the store atomically to out ("-": stdout). */
+int store_build(store_build_opts *o, const char *out, rs_err *e);
+
+#endif

@@ -1,0 +1,201 @@
+#!/bin/sh
+# bench-serve.sh: rec-serve under wrk on 127.0.0.1, bounded, printed as
+# figures and as ratios against (a) the original FastAPI service's figures
+# (../shared/bench/README.md) and (b) an anchor measured in this same run:
+# GET / (the health endpoint, HTTP machinery only) of the same server.
+#
+# A synthetic store of production shape is built first: BENCH_USERS users
+# with 50 personal items (default 200,000; the original had 1.2M, which
+# only deepens a binary search by 3 steps), 417,000 items in 1,100
+# categories, 12,000 popular items.  Then, each for BENCH_SECONDS (5):
+#   --listen, keep-alive, POST /recs at 1, 8 and 64 connections;
+#   the per-connection (inetd-style) path: tcpserver, a rec-serve process
+#   per connection, Connection: close, 8 connections;
+#   the line protocol on a pipe.
+# Server CPU per request is read from /proc (the workers' utime+stime; for
+# tcpserver its reaped children's cutime+cstime).  Everything runs under
+# nice; nothing leaves 127.0.0.1; the temporary directory is removed.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="${RS_BIN:-$top/bin}"
+secs=${BENCH_SECONDS:-5}
+users=${BENCH_USERS:-200000}
+ncpu=$(nproc)
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-serve.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+for t in wrk tcpserver python3; do
+	command -v "$t" >/dev/null || { echo "bench-serve: $t missing" >&2; exit 1; }
+done
+
+# ---- the store ----
+t0=$(date +%s.%N)
+awk -v n=417000 'BEGIN {
+	srand(7); print "item\tcategory\troot\tavailable\tts"
+	for (i = 1; i <= n; i++)
+		printf "%d\t%d\t%d\t1\t1433000000000\n", i, 1 + (i * 7919) % 1100, 1 + (i % 25)
+}' > "$work/items.tsv"
+awk 'BEGIN {
+	srand(11); print "item\tcategory\tcount\tscore"
+	for (r = 1; r <= 12000; r++) {
+		i = 1 + (r * 104729) % 417000
+		c = int(1000 / r) + 1
+		printf "%d\t%d\t%d\t%.6f\n", i, 1 + (i * 7919) % 1100, c, c / 1001
+	}
+}' > "$work/popular.tsv"
+awk -v u="$users" 'BEGIN {
+	srand(13); print "user\trank\titem\tscore"
+	for (k = 1; k <= u; k++) {
+		user = k * 7
+		for (r = 1; r <= 50; r++)
+			printf "%d\t%d\t%d\t%.4f\n", user, r, 1 + int(rand() * 417000), 1 - r / 100
+	}
+}' > "$work/recs.tsv"
+t1=$(date +%s.%N)
+nice "$bin/rec-blend" -i "$work/items.tsv" -p "$work/popular.tsv" \
+    -r "$work/recs.tsv" -o "$work/recs.db"
+t2=$(date +%s.%N)
+rm -f "$work/recs.tsv"
+printf 'store: %d users x 50, 417000 items, 12000 popular: %s MB, rec-blend %.1f s (data generated in %.1f s)\n' \
+    "$users" "$(( $(stat -c %s "$work/recs.db") / 1048576 ))" \
+    "$(echo "$t2 - $t1" | bc)" "$(echo "$t1 - $t0" | bc)"
+
+# Request bodies: a third with personal lists, a third cold, a third with
+# 1 to 3 last items; wrk cycles through 1000 of them.
+awk -v u="$users" 'BEGIN {
+	srand(17); printf "local bodies = {\n"
+	for (k = 0; k < 1000; k++) {
+		kind = k % 3
+		user = kind == 0 ? 7 * (1 + int(rand() * u)) : 7 * u + 1 + k
+		last = ""
+		if (kind == 2)
+			for (j = 0; j <= k % 3; j++)
+				last = last (j ? ", " : "") (1 + int(rand() * 417000))
+		printf "  [[{\"user_id\": %d, \"n_recs\": 10, \"last_items\": [%s]}]],\n", user, last
+	}
+	printf "}\nlocal i = 0\nwrk.method = \"POST\"\n"
+	printf "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+	printf "request = function()\n  i = i %% #bodies + 1\n"
+	printf "  return wrk.format(nil, \"/recs\", nil, bodies[i])\nend\n"
+}' > "$work/post.lua"
+
+# ---- helpers ----
+# CPU ticks (utime+stime, and with "c" the reaped children's) of pids.
+ticks() {
+	mode=$1; shift
+	for p in "$@"; do
+		awk -v m="$mode" '{ print (m == "c" ? $16 + $17 : $14 + $15) }' "/proc/$p/stat" 2>/dev/null || echo 0
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+hz=$(getconf CLK_TCK)
+# Latency field of wrk --latency ("50%" or "99%") in milliseconds.
+lat_ms() {
+	awk -v q="$1" '$1 == q {
+		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+		f = u == "us" ? 0.001 : u == "ms" ? 1 : u == "s" ? 1000 : 60000
+		printf "%.3f", v * f }' "$2"
+}
+rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
+reqs() { awk '/requests in/ { print $1 }' "$1"; }
+errs() { grep -E 'Non-2xx|Socket errors' "$1" | tr -s ' ' | tr '\n' ';' || true; }
+
+# run NAME CONNS CPU_MODE PIDS... -- wrk args: prints one result line.
+run() {
+	name=$1 conns=$2 mode=$3; shift 3
+	pl=""
+	while [ "$1" != -- ]; do pl="$pl $1"; shift; done
+	shift
+	thr=$(( conns < ncpu ? conns : ncpu ))
+	# shellcheck disable=SC2086
+	a=$(ticks "$mode" $pl)
+	nice wrk -t "$thr" -c "$conns" -d "${secs}s" --latency "$@" > "$work/wrk.out"
+	# shellcheck disable=SC2086
+	b=$(ticks "$mode" $pl)
+	n=$(reqs "$work/wrk.out")
+	cpu_us=$(echo "($b - $a) * 1000000 / $hz / $n" | bc -l)
+	printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\n' "$name" "$conns" \
+	    "$(rps "$work/wrk.out")" "$(lat_ms 50% "$work/wrk.out")" \
+	    "$(lat_ms 99% "$work/wrk.out")" "$cpu_us" "$(errs "$work/wrk.out")"
+}
+
+# ---- --listen, keep-alive ----
+nice "$bin/rec-serve" -l 127.0.0.1:0 -w "$ncpu" -m "$work/metrics" \
+    "$work/recs.db" 2> "$work/serve.log" &
+master=$!
+pids="$pids $master"
+for _ in $(seq 50); do grep -qs 'ready to serve' "$work/serve.log" && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/serve.log")
+workers=$(pgrep -P "$master" | tr '\n' ' ')
+url="http://127.0.0.1:$port"
+curl -s -o /dev/null -d '{"user_id": 7}' "$url/recs"
+
+res="$work/results"
+: > "$res"
+# shellcheck disable=SC2086
+run "GET / (same-run anchor)" 8 s $workers -- "$url/" >> "$res"
+for c in 1 8 64; do
+	# shellcheck disable=SC2086
+	run "POST /recs keep-alive" "$c" s $workers -- -s "$work/post.lua" "$url" >> "$res"
+done
+rss=""
+for p in $master $workers; do
+	rss="$rss $(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } /^RssShmem/ { s = $2 }
+	    END { printf "%.1f+%.1f", a / 1024, (f + s) / 1024 }' "/proc/$p/status")"
+done
+
+# ---- per connection, inetd-style, under tcpserver ----
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nice tcpserver -q -R -H -l 0 -c 256 -b 256 127.0.0.1 "$tport" \
+    "$bin/rec-serve" -m "$work/metrics2" "$work/recs.db" &
+tcps=$!
+pids="$pids $tcps"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$tport/" && break; sleep 0.1; done
+run "POST /recs, a process per connection (tcpserver)" 8 c $tcps -- \
+    -H 'Connection: close' -s "$work/post.lua" "http://127.0.0.1:$tport" >> "$res"
+inetd_rss=$(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "%.1f+%.1f", a / 1024, f / 1024 }' \
+    "/proc/$tcps/status")
+
+# ---- the line protocol on a pipe ----
+awk -v u="$users" 'BEGIN { srand(19)
+	for (k = 0; k < 500000; k++)
+		printf "%d\t10\t%d,%d\n", 7 * (1 + int(rand() * 2 * u)), 1 + int(rand() * 417000), 1 + int(rand() * 417000)
+}' > "$work/lines.tsv"
+l0=$(date +%s.%N)
+nice "$bin/rec-serve" "$work/recs.db" < "$work/lines.tsv" > "$work/lines.out"
+l1=$(date +%s.%N)
+lines_s=$(echo "500000 / ($l1 - $l0)" | bc)
+
+# ---- report ----
+anchor_rps=$(awk -F'\t' 'NR == 1 { print $3 }' "$res")
+echo
+echo "rec-serve, $ncpu CPUs shared with wrk, load average $(cut -d' ' -f1-3 /proc/loadavg), ${secs}s per run"
+printf '%-50s %5s %9s %9s %9s %10s\n' test conns req/s p50_ms p99_ms cpu_us/req
+while IFS="$(printf '\t')" read -r name c r p50 p99 cpu e; do
+	printf '%-50s %5s %9s %9s %9s %10s %s\n' "$name" "$c" "$r" "$p50" "$p99" "$cpu" "$e"
+done < "$res"
+echo
+echo "ratios against the original FastAPI service (its README figures: req/s, p99, server CPU per request):"
+awk -F'\t' -v a="$anchor_rps" '
+	BEGIN { frps[1] = 398; frps[8] = 370; frps[64] = 326
+		fp99[1] = 7.0; fp99[8] = 49; fp99[64] = 426
+		fcpu[1] = 3100; fcpu[8] = 4000; fcpu[64] = 4000 }
+	NR > 1 && ($2 in frps) {
+		printf "  %-48s c=%-3s %7.0fx req/s  p99 %6.1fx lower  CPU/req %6.0fx lower  (%.0f%% of same-run GET /)\n",
+		    $1, $2, $3 / frps[$2], fp99[$2] / ($5 > 0 ? $5 : 0.001), fcpu[$2] / ($6 > 0 ? $6 : 0.1), 100 * $3 / a }
+	NR == 1 { printf "  %-48s c=%-3s %7.0fx req/s of the original GET / (1411)\n", $1, $2, $3 / 1411 }' "$res"
+echo
+echo "targets at 8 connections keep-alive: >= 50000 req/s and p99 < 1 ms:"
+awk -F'\t' '$1 == "POST /recs keep-alive" && $2 == 8 {
+	printf "  %s req/s (%s), p99 %s ms (%s)\n", $3, ($3 >= 50000 ? "met" : "NOT met"), $5, ($5 < 1 ? "met" : "NOT met") }' "$res"
+echo "RSS per process, MB private+file-backed (the store mapping is file-backed, shared):"
+echo "  --listen master and workers:$rss"
+echo "  tcpserver:$inetd_rss (each rec-serve it forks is as small as a --listen worker)"
+echo "line protocol on a pipe: 500000 requests at $lines_s lines/s"
+echo "store: open + first request of a fresh process (inetd path) is included in the tcpserver row"

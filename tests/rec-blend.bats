@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# rec-blend: the recs.db store, checked through what rec-serve serves from
+# it (the lists are worked out by hand in tests/unit/test_blend.c and
+# rec-serve.bats) and through its recorded parameters; and every error.
+
+load test_helper
+
+FX="$BATS_TEST_DIRNAME/fixtures/rec-blend"
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	cp "$FX"/*.tsv "$T"/
+	cd "$T"
+}
+
+blend() {
+	rec-blend -i items.tsv -p popular.tsv -r recs.tsv "$@"
+}
+
+@test "rec-blend: builds a store rec-serve serves the hand-computed lists from" {
+	run blend -n 6 -c 2015-06-01 -o recs.db
+	assert_success
+	assert_output ''
+	assert_dir_only . items.tsv popular.tsv recs.tsv recs.db
+	run rec-serve recs.db <<-'IN'
+	999	5
+	999	5	101
+	999	6	301,201,101
+	7	5
+	3	6
+	IN
+	assert_success
+	assert_output "$(printf '%s\n' '999	501,502,503,504,505' \
+	    '999	101,501,102,502,103' '999	101,201,301,501,102,202' \
+	    '7	501,104,502,503,301' '3	501,202,502,203,503,504')"
+}
+
+@test "rec-blend: records the blend parameters, counts and the sources' checksums" {
+	SOURCE_DATE_EPOCH=1433116800 blend -k 2 -n 7 -c 2015-06-01 -o recs.db
+	run grep -a -o -E '(list_len|last_items|built|cutoff|items|categories|popular|users|items_src)=.*' recs.db
+	assert_output "$(printf '%s\n' list_len=7 last_items=2 \
+	    built=2015-06-01T00:00:00.000Z cutoff=2015-06-01 items=13 \
+	    categories=5 popular=13 users=2 \
+	    "items_src=crc32:$(gzip -c items.tsv | tail -c 8 | od -An -tx4 | head -c 9 | tr -d ' ') size=357")"
+}
+
+@test "rec-blend: the same inputs and SOURCE_DATE_EPOCH give the same bytes" {
+	SOURCE_DATE_EPOCH=1433116800 blend -o a.db
+	SOURCE_DATE_EPOCH=1433116800 blend -o b.db
+	cmp a.db b.db
+	SOURCE_DATE_EPOCH=1433116801 blend -o c.db
+	! cmp -s a.db c.db
+}
+
+@test "rec-blend: -k limits the last items the blend looks at" {
+	blend -k 1 -n 6 -o recs.db
+	run rec-serve recs.db <<< $'999\t4\t101,201'
+	assert_output $'999\t201,501,202,502'
+}
+
+@test "rec-blend: without --personal every user is served online" {
+	rec-blend -i items.tsv -p popular.tsv -n 6 -o recs.db
+	run rec-serve recs.db <<< $'7\t5'
+	assert_output $'7\t501,502,503,504,505'
+	grep -a -q '^users=0$' recs.db
+}
+
+@test "rec-blend: reads gzip and stdin" {
+	gzip -k popular.tsv
+	blend -n 6 -o a.db
+	rec-blend -i items.tsv -p popular.tsv.gz -r - -n 6 -o b.db < recs.tsv
+	run rec-serve b.db <<< $'7\t5'
+	assert_output $'7\t501,104,502,503,301'
+	grep -a -q '^personal_src=stdin$' b.db
+}
+
+@test "rec-blend: users in any group order, lists cut at --list-len" {
+	printf 'user\trank\titem\tscore\n9\t1\t1\t1\n9\t2\t2\t1\n9\t3\t3\t1\n2\t1\t4\t1\n' > r.tsv
+	rec-blend -i items.tsv -p popular.tsv -r r.tsv -n 2 -o recs.db
+	run rec-serve recs.db <<< $'9\t2\n2\t2'
+	assert_output "$(printf '9\t501,1\n2\t501,4')"
+}
+
+@test "rec-blend: --help prints the usage and options" {
+	run rec-blend --help
+	assert_success
+	assert_line --index 0 --partial 'usage: rec-blend [-v] -i ITEMS.tsv'
+	assert_output --partial '--list-len'
+}
+
+@test "rec-blend: -v reports the counts" {
+	run blend -v -o recs.db
+	assert_success
+	assert_output 'rec-blend: 13 items in 5 categories, 13 popular items, 2 users with 5 personal rows; lists of at most 50, last 3 items'
+}
+
+@test "rec-blend: usage errors exit 64" {
+	run rec-blend -p popular.tsv -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: -i ITEMS.tsv is required'
+	run rec-blend -i items.tsv -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: -p POPULAR.tsv is required'
+	run rec-blend -i items.tsv -p popular.tsv
+	assert_failure 64
+	assert_line --index 0 'rec-blend: -o FILE is required'
+	run blend -n 0 -o x.db
+	assert_failure 64
+	assert_output 'rec-blend: -n: "0": out of range (1 to 1000)'
+	run blend -n 1001 -o x.db
+	assert_failure 64
+	run blend -k 17 -o x.db
+	assert_failure 64
+	assert_output 'rec-blend: -k: "17": out of range (1 to 16)'
+	run blend -o x.db extra
+	assert_failure 64
+	assert_line --index 0 'rec-blend: unexpected operand "extra"'
+	SOURCE_DATE_EPOCH=x run blend -o x.db
+	assert_failure 64
+	assert_dir_only . items.tsv popular.tsv recs.tsv
+}
+
+@test "rec-blend: a missing input exits 66 and leaves nothing" {
+	run rec-blend -i nope.tsv -p popular.tsv -o x.db
+	assert_failure 66
+	assert_output --partial 'nope.tsv'
+	run rec-blend -i items.tsv -p popular.tsv -r nope.tsv -o x.db
+	assert_failure 66
+	assert_dir_only . items.tsv popular.tsv recs.tsv
+}
+
+@test "rec-blend: a wrong header names the expected one" {
+	run rec-blend -i items.tsv -p recs.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: recs.tsv:1: expected header "item\tcategory\tcount\tscore", found "user\trank\titem\tscore"'
+	assert_dir_only . items.tsv popular.tsv recs.tsv
+}
+
+@test "rec-blend: bad popular rows exit 65 with file, line and field" {
+	printf 'item\tcategory\tcount\tscore\n1\t2\t3\t1\n1\t2\t2\t1\n' > p.tsv
+	run rec-blend -i items.tsv -p p.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: p.tsv:3: field 1 (item): duplicate item: "1"'
+	printf 'item\tcategory\tcount\tscore\n1\t2\t-3\t1\n' > p.tsv
+	run rec-blend -i items.tsv -p p.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: p.tsv:2: field 3 (count): negative count: "-3"'
+	printf 'item\tcategory\tcount\tscore\n1\tx\t3\t1\n' > p.tsv
+	run rec-blend -i items.tsv -p p.tsv -o x.db
+	assert_failure 65
+	assert_output --partial 'p.tsv:2: field 2 (category)'
+	printf 'item\tcategory\tcount\tscore\n1\t2\t3\n' > p.tsv
+	run rec-blend -i items.tsv -p p.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: p.tsv:2: expected 4 fields, found 3'
+	assert_dir_only . items.tsv popular.tsv recs.tsv p.tsv
+}
+
+@test "rec-blend: bad recs rows exit 65: ranks, grouping, numbers" {
+	printf 'user\trank\titem\tscore\n1\t2\t5\t1\n' > r.tsv
+	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
+	assert_failure 65
+	assert_output "rec-blend: r.tsv:2: field 2 (rank): a user's first rank must be 1: \"2\""
+	printf 'user\trank\titem\tscore\n1\t1\t5\t1\n1\t3\t5\t1\n' > r.tsv
+	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: r.tsv:3: field 2 (rank): rank does not follow the previous rank: "3"'
+	printf 'user\trank\titem\tscore\n1\t1\t5\t1\n2\t1\t5\t1\n1\t1\t6\t1\n' > r.tsv
+	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: r.tsv:4: user 1: rows not grouped by user (first seen at line 2)'
+	printf 'user\trank\titem\tscore\n1\t1\t5\tx\n' > r.tsv
+	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: r.tsv:2: field 4 (score): not a number: "x"'
+	assert_dir_only . items.tsv popular.tsv recs.tsv r.tsv
+}
+
+@test "rec-blend: bad items rows exit 65" {
+	printf 'item\tcategory\troot\tavailable\tts\n2\t1\t1\t1\t0\n1\t1\t1\t1\t0\n' > i.tsv
+	run rec-blend -i i.tsv -p popular.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: i.tsv:3: field 1 (item): items not sorted by id: "1"'
+	assert_dir_only . items.tsv popular.tsv recs.tsv i.tsv
+}
+
+@test "rec-blend: an output that cannot be created exits 73" {
+	run blend -o nodir/recs.db
+	assert_failure 73
+	assert_output --partial 'nodir/recs.db'
+}
+
+@test "rec-blend: a store rec-serve refuses: truncated, wrong kind" {
+	blend -o recs.db
+	head -c 1000 recs.db > cut.db
+	run rec-serve cut.db <<< $'1\t1'
+	assert_failure 65
+	assert_output --partial 'cut.db: size 1000 bytes, header says'
+	run rec-serve items.tsv <<< $'1\t1'
+	assert_failure 65
+	assert_output 'rec-serve: items.tsv: not a recsys-ecom container (bad magic)'
+}

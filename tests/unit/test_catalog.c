@@ -1,0 +1,164 @@
+/* test_catalog.c: the category tree (roots, duplicate, missing parent,
+ * cycles) and the snapshot rules (latest before at, ties to the later
+ * record, drops) of common/catalog.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "items.h"
+#include "t.h"
+
+static cattree_rec
+rec(uint64_t id, int has_parent, uint64_t parent, uint64_t line)
+{
+	cattree_rec r = {id, parent, line, has_parent};
+
+	return r;
+}
+
+static void
+test_tree(void)
+{
+	/* Children before parents, two roots, a chain of three. */
+	cattree_rec r[] = {
+		rec(6, 1, 3, 2), rec(1, 0, 0, 3), rec(2, 1, 1, 4),
+		rec(3, 1, 2, 5), rec(4, 0, 0, 6), rec(5, 1, 4, 7)
+	};
+	cattree t;
+	rs_err e = {0};
+	uint64_t root = 0;
+
+	CHECK(cattree_build(&t, r, 6, "t.csv", &e) == 0);
+	CHECK(t.n == 6 && t.nroots == 2);
+	CHECK(cattree_root(&t, 6, &root) == 0 && root == 1);
+	CHECK(cattree_root(&t, 3, &root) == 0 && root == 1);
+	CHECK(cattree_root(&t, 1, &root) == 0 && root == 1);
+	CHECK(cattree_root(&t, 5, &root) == 0 && root == 4);
+	CHECK(cattree_root(&t, 7, &root) == -1);
+	cattree_free(&t);
+}
+
+static void
+test_tree_errors(void)
+{
+	cattree_rec dup[] = {rec(1, 0, 0, 2), rec(2, 1, 1, 3), rec(2, 0, 0, 4)};
+	cattree_rec orphan[] = {rec(1, 0, 0, 2), rec(3, 1, 42, 3)};
+	cattree_rec cyc[] = {rec(1, 0, 0, 2), rec(7, 1, 9, 3), rec(8, 1, 7, 4),
+	    rec(9, 1, 8, 5), rec(10, 1, 7, 6)};
+	cattree_rec self[] = {rec(5, 1, 5, 2)};
+	cattree_rec ring[12];
+	cattree t;
+	rs_err e = {0};
+	int i;
+
+	CHECK(cattree_build(&t, dup, 3, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv:4: category 2: duplicate (first at line 3)");
+	CHECK(cattree_build(&t, orphan, 2, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv:3: category 3: parent 42 is not in the tree");
+	CHECK(cattree_build(&t, cyc, 5, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv:3: category 7: cycle in the tree: "
+	    "7 -> 9 -> 8 -> 7");
+	CHECK(cattree_build(&t, self, 1, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv:2: category 5: cycle in the tree: 5 -> 5");
+	/* A long cycle is cut in the message. */
+	for (i = 0; i < 12; i++)
+		ring[i] = rec(100 + i, 1, 100 + (i + 1) % 12, 2 + i);
+	CHECK(cattree_build(&t, ring, 12, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv:2: category 100: cycle in the tree: 100 -> "
+	    "101 -> 102 -> 103 -> 104 -> 105 -> 106 -> 107 -> 108 -> ...");
+	CHECK(cattree_build(&t, ring, 0, "t.csv", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "t.csv: no categories");
+}
+
+/* Feeds one property row to s. */
+static int
+add(catsnap *s, const char *ts, const char *item, const char *prop,
+    const char *value, rs_err *e)
+{
+	char a[32], b[32], c[32], d[64];
+	char *f[4] = {a, b, c, d};
+
+	snprintf(a, sizeof a, "%s", ts);
+	snprintf(b, sizeof b, "%s", item);
+	snprintf(c, sizeof c, "%s", prop);
+	snprintf(d, sizeof d, "%s", value);
+	return catsnap_add(s, f, "p.csv", 9, e);
+}
+
+static void
+test_snapshot(void)
+{
+	cattree_rec r[] = {rec(1, 0, 0, 2), rec(2, 1, 1, 3), rec(3, 1, 2, 4)};
+	cattree t;
+	catsnap s;
+	catsnap_stats st;
+	rs_err e = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	CHECK(cattree_build(&t, r, 3, "t.csv", &e) == 0);
+	CHECK(catsnap_init(&s, 1000, &e) == 0);
+	CHECK(add(&s, "100", "7", "categoryid", "2", &e) == 0);
+	CHECK(add(&s, "500", "7", "categoryid", "3", &e) == 0);
+	CHECK(add(&s, "400", "7", "categoryid", "1", &e) == 0);  /* older */
+	CHECK(add(&s, "1000", "7", "categoryid", "1", &e) == 0); /* at: out */
+	CHECK(add(&s, "200", "7", "available", "1", &e) == 0);
+	CHECK(add(&s, "200", "7", "available", "0", &e) == 0);   /* tie */
+	CHECK(add(&s, "300", "5", "categoryid", "1", &e) == 0);
+	CHECK(add(&s, "300", "5", "categoryid", "2", &e) == 0);  /* tie */
+	CHECK(add(&s, "300", "6", "categoryid", "99", &e) == 0); /* no tree */
+	CHECK(add(&s, "300", "8", "available", "1", &e) == 0);   /* no cat */
+	CHECK(add(&s, "300", "9", "888", "n1.000 x", &e) == 0);  /* ignored */
+	CHECK(s.rows_category == 6 && s.rows_available == 3);
+	CHECK(s.rows_late == 1);
+	CHECK(catsnap_finish(&s, &t, &st, &e) == 0);
+	CHECK(st.items == 2 && st.not_in_tree == 1 && st.no_category == 1);
+	CHECK(st.missing_categories == 1);
+	fp = open_memstream(&buf, &len);
+	catsnap_write(&s, fp);
+	fclose(fp);
+	CHECK_STR(buf, "item\tcategory\troot\tavailable\tts\n"
+	    "5\t2\t1\t\t300\n"
+	    "7\t3\t1\t0\t500\n");
+	free(buf);
+	catsnap_free(&s);
+	cattree_free(&t);
+}
+
+static void
+test_snapshot_errors(void)
+{
+	catsnap s;
+	rs_err e = {0};
+
+	CHECK(catsnap_init(&s, 1000, &e) == 0);
+	CHECK(add(&s, "1x", "7", "888", "v", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "p.csv:9: field 1 (timestamp): bad timestamp: \"1x\"");
+	CHECK(add(&s, "9223372036854775808", "7", "888", "v", &e) ==
+	    EX_DATAERR);
+	CHECK_HAS(e.msg, "bad timestamp (out of range)");
+	CHECK(add(&s, "1", "", "888", "v", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "p.csv:9: field 2 (itemid): empty: \"\"");
+	CHECK(add(&s, "1", "7", "categoryid", "-2", &e) == EX_DATAERR);
+	CHECK_STR(e.msg, "p.csv:9: field 4 (value): negative: \"-2\"");
+	CHECK(add(&s, "1", "7", "available", "01", &e) == EX_DATAERR);
+	CHECK_HAS(e.msg, "available must be 0 or 1: \"01\"");
+	CHECK(add(&s, "1", "7", "available", "", &e) == EX_DATAERR);
+	/* Names are compared whole. */
+	CHECK(add(&s, "1", "7", "categoryidx", "junk", &e) == 0);
+	CHECK(add(&s, "1", "7", "availabl", "junk", &e) == 0);
+	CHECK(s.n == 0);
+	catsnap_free(&s);
+}
+
+int
+main(void)
+{
+	test_tree();
+	test_tree_errors();
+	test_snapshot();
+	test_snapshot_errors();
+	return t_done();
+}
