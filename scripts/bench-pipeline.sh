@@ -80,5 +80,6 @@ for iters in ${BENCH_ITERATIONS:-15 50}; do
 	if [ "$iters" = 50 ]; then
 		python3 -c "t = $total; print('target: original parameters under 180 s: %s (%.0f s)' % ('met' if t < 180 else 'MISSED', t))"
 	fi
-	make --no-print-directory -s -f "$top/pipeline.mk" DATA="$data" BUILD="$b" report
+	make --no-print-directory -s -f "$top/pipeline.mk" DATA="$data" BUILD="$b" \
+	    ITERATIONS="$iters" report
 done
