@@ -7,7 +7,6 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
-SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
@@ -90,14 +89,11 @@ lint-man:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
-	mkdir -p $(DESTDIR)$(SBINDIR)
-	install -m 755 scripts/rec-rebuild $(DESTDIR)$(SBINDIR)/
 	for m in $(MANS); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
-	rm -f $(DESTDIR)$(SBINDIR)/rec-rebuild
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
