@@ -100,11 +100,9 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			cli_help(help_text);
+			cli_help(usage_text, help_text);
 		default:
-			fputs(usage_text, stderr);
-			exit(EX_USAGE);
+			cli_bad_option(usage_text);
 		}
 	if (argc - optind != 1)
 		cli_usage_error(usage_text, "expected one MODEL operand");

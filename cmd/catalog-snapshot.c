@@ -83,11 +83,9 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			cli_help(help_text);
+			cli_help(usage_text, help_text);
 		default:            /* getopt has said what is wrong */
-			fputs(usage_text, stderr);
-			return EX_USAGE;
+			cli_bad_option(usage_text);
 		}
 	}
 	if (!has_at)

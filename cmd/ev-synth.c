@@ -21,7 +21,6 @@ static const char usage_text[] =
     "usage: ev-synth [-v] [-s SEED] [--events N] [--no-props] -o DIR\n";
 
 static const char help_text[] =
-    "usage: ev-synth [-v] [-s SEED] [--events N] [--no-props] -o DIR\n"
     "Write a synthetic Retailrocket dataset into DIR.\n"
     "  -o, --output DIR   directory to write the four CSV files into\n"
     "                     (created if missing)\n"
@@ -83,9 +82,9 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			cli_help(help_text);
+			cli_help(usage_text, help_text);
 		default:
-			cli_usage_error(usage_text, "unknown option");
+			cli_bad_option(usage_text);
 		}
 	}
 	if (optind < argc)

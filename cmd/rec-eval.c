@@ -33,7 +33,7 @@
 #define MAX_K 10000
 #define MAX_RECS 64
 
-static const char help[] = USAGE
+static const char help[] =
 	"\n"
 	"  -k K                precision and recall at K (default 5)\n"
 	"  --coverage-k K2     coverage of the top-K2 lists (default 50)\n"
@@ -154,7 +154,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "hk:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			cli_help(help);
+			cli_help(USAGE, help);
 		case 'k':
 			o->k = (size_t)cli_u64("-k", optarg, 1, MAX_K);
 			break;
@@ -231,8 +231,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->verbose = 1;
 			break;
 		default:
-			fputs(USAGE, stderr);
-			exit(EX_USAGE);
+			cli_bad_option(USAGE);
 		}
 	}
 	if (optind < argc)

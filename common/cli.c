@@ -70,10 +70,18 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 }
 
 noreturn void
-cli_help(const char *text)
+cli_help(const char *usage, const char *help)
 {
-	fputs(text, stdout);
+	fputs(usage, stdout);
+	fputs(help, stdout);
 	cli_exit_ok();
+}
+
+noreturn void
+cli_bad_option(const char *usage)
+{
+	fputs(usage, stderr);
+	exit(EX_USAGE);
 }
 
 noreturn void

@@ -23,8 +23,11 @@ int64_t cli_time_ms(const char *opt, const char *arg);
 noreturn void cli_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Prints text on stdout and exits 0 (after checking stdout). */
-noreturn void cli_help(const char *text);
+/* Prints usage then help on stdout and exits 0 (after checking stdout). */
+noreturn void cli_help(const char *usage, const char *help);
+
+/* After getopt has reported a bad option: usage on stderr, exit 64. */
+noreturn void cli_bad_option(const char *usage);
 
 /* Checks stdout (EX_IOERR on failure, with cleanup) and exits with 0. */
 noreturn void cli_exit_ok(void);

@@ -57,7 +57,15 @@ run_help(void *unused)
 	(void)unused;
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		_exit(99);
-	cli_help("usage: x\n");
+	cli_help("usage: x\n", "  -h  this help\n");
+}
+
+static void
+run_bad_option(void *unused)
+{
+	(void)unused;
+	rs_setprog("x");
+	cli_bad_option("usage: x [-v]\n");
 }
 
 static void
@@ -67,7 +75,7 @@ run_help_full(void *unused)
 	if (freopen("/dev/full", "w", stdout) == NULL)
 		_exit(99);
 	rs_setprog("x");
-	cli_help("usage: x\n");
+	cli_help("usage: x\n", "  -h  this help\n");
 }
 
 /* Runs fn with OPT VALUE; returns the status, *err the stderr text. */
@@ -130,6 +138,9 @@ main(int argc, char **argv)
 	CHECK(t_child(run_help, NULL, &err) == 0);
 	CHECK(t_child(run_help_full, NULL, &err) == EX_IOERR);
 	CHECK_STR(err, "x: stdout: write error: No space left on device\n");
+	/* After getopt's own message: only the usage, status 64. */
+	CHECK(t_child(run_bad_option, NULL, &err) == EX_USAGE);
+	CHECK_STR(err, "usage: x [-v]\n");
 
 	cli_init(1, &av0);
 	CHECK_STR(rs_prog(), "ev-synth");
