@@ -26,8 +26,13 @@ typedef float v8f __attribute__((vector_size(32)));
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+#if defined(__clang__)   /* clang ignores GCC's target pragma */
+#pragma clang attribute push (__attribute__((target("avx2,fma"))), \
+	apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 #define KSUF avx2
 #define KFMA(a, b, c) ((v8f)_mm256_fmadd_ps((__m256)(a), (__m256)(b), \
 	(__m256)(c)))
@@ -37,20 +42,22 @@ typedef float v8f __attribute__((vector_size(32)));
 #undef KSUF
 #undef KFMA
 #undef KANYGE
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #define HAVE_AVX2_KERNELS 1
 #endif
 
-static inline int
-any_ge(v8f a, v8f t)
-{
-	int j;
-
-	for (j = 0; j < 8; j++)
-		if (a[j] >= t[j])
-			return 1;
-	return 0;
-}
+/* A macro, not a function: passing a 32-byte vector by value to a
+ * function built without AVX changes the ABI (clang warns, -Wpsabi). */
+#define any_ge(a, t) __extension__ ({ \
+	v8f a_ = (a), t_ = (t); \
+	int r_ = 0, j_; \
+	for (j_ = 0; j_ < 8; j_++) \
+		r_ |= a_[j_] >= t_[j_]; \
+	r_; })
 
 #define KSUF generic
 #define KFMA(a, b, c) ((a) * (b) + (c))
