@@ -1,12 +1,16 @@
 /* catalog.c: see catalog.h. */
 #include "catalog.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "csvr.h"
 #include "items.h"
 #include "num.h"
+#include "rd.h"
 #include "tsv.h"
 
 const char *const cattree_cols[2] = {"categoryid", "parentid"};
@@ -263,11 +267,44 @@ slot(catsnap *s, uint64_t item)
 	return &s->it[k];
 }
 
+/*
+ * Takes a valid categoryid (is_cat, value the category) or available
+ * (value 0 or 1) record of item at ts.
+ */
+static int
+keep(catsnap *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
+    rs_err *e)
+{
+	catsnap_item *it;
+
+	if (ts >= s->at_ms) {
+		s->rows_late++;
+		return 0;
+	}
+	if ((it = slot(s, item)) == NULL)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	/* ">=": of two records at the same time the later row wins. */
+	if (is_cat) {
+		s->rows_category++;
+		if (!it->has_cat || ts >= it->cat_ts) {
+			it->has_cat = 1;
+			it->category = value;
+			it->cat_ts = ts;
+		}
+	} else {
+		s->rows_available++;
+		if (it->avail == ITEM_AVAIL_UNKNOWN || ts >= it->avail_ts) {
+			it->avail = (int8_t)value;
+			it->avail_ts = ts;
+		}
+	}
+	return 0;
+}
+
 int
 catsnap_add(catsnap *s, char *const *f, const char *file,
     unsigned long long line, rs_err *e)
 {
-	catsnap_item *it;
 	uint64_t ts, item, cat = 0;
 	const char *why;
 	int is_cat, avail = 0;
@@ -296,29 +333,117 @@ catsnap_add(catsnap *s, char *const *f, const char *file,
 			    "available must be 0 or 1", f[3]);
 		avail = f[3][0] - '0';
 	}
-	if ((int64_t)ts >= s->at_ms) {
-		s->rows_late++;
-		return 0;
-	}
-	if ((it = slot(s, item)) == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	/* ">=": of two records at the same time the later row wins. */
-	if (is_cat) {
-		s->rows_category++;
-		if (!it->has_cat || (int64_t)ts >= it->cat_ts) {
-			it->has_cat = 1;
-			it->category = cat;
-			it->cat_ts = (int64_t)ts;
+	return keep(s, (int64_t)ts, item, is_cat, is_cat ? cat : (uint64_t)avail,
+	    e);
+}
+
+#ifdef __SSE2__
+/* Bit i set when byte i of the 16 at p is a comma, double quote, NUL or
+ * LF. */
+static inline unsigned
+specials16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * The end of the line whose last two fields start at p, when they are
+ * plain: exactly one comma, no double quote, no NUL before the LF (what
+ * csvr would split into two fields without libcsv).  Returns the LF, or
+ * NULL when the line is for csvr.
+ */
+static inline const char *
+plain_tail(const char *p)
+{
+	int commas = 0;
+
+#ifdef __SSE2__
+	for (;; p += 16) {
+		unsigned m = specials16(p);
+
+		for (; m != 0; m &= m - 1) {
+			const char *q = p + __builtin_ctz(m);
+
+			if (*q == '\n')
+				return commas == 1 ? q : NULL;
+			if (*q != ',' || ++commas > 1)
+				return NULL;
 		}
+	}
+#else
+	for (;; p++) {
+		if (*p == '\n')
+			return commas == 1 ? p : NULL;
+		if (*p == '"' || *p == '\0' || (*p == ',' && ++commas > 1))
+			return NULL;
+	}
+#endif
+}
+
+/*
+ * The row at p (a whole line ending in LF, RD_PAD readable after it) in
+ * its plain form: the byte after its LF, the record taken if it is one
+ * that counts; NULL when the line is for the general path (csvr, then
+ * catsnap_add), which then reads it as it reads any line.  Plain: a
+ * timestamp of up to 18 digits and an item id of up to 19 (no overflow
+ * possible), then a categoryid with a category id of up to 19 digits, or
+ * available with 0 or 1, or any other property with a value csvr splits
+ * as one field; CRLF allowed as csvr allows it.
+ */
+static const char *
+fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
+{
+	uint64_t ts, item, value;
+	size_t n;
+	int is_cat;
+
+	if ((n = num_scan_u64(p, &ts)) - 1 >= 18 || p[n] != ',')
+		return NULL;
+	p += n + 1;
+	if ((n = num_scan_u64(p, &item)) - 1 >= 19 || p[n] != ',')
+		return NULL;
+	p += n + 1;
+	if (memcmp(p, "categoryid,", 11) == 0) {
+		p += 11;
+		if ((n = num_scan_u64(p, &value)) - 1 >= 19)
+			return NULL;
+		p += n;
+		is_cat = 1;
+	} else if (memcmp(p, "available,", 10) == 0) {
+		p += 10;
+		if (*p != '0' && *p != '1')
+			return NULL;
+		value = (uint64_t)(*p++ - '0');
+		is_cat = 0;
 	} else {
-		s->rows_available++;
-		if (it->avail == ITEM_AVAIL_UNKNOWN ||
-		    (int64_t)ts >= it->avail_ts) {
-			it->avail = (int8_t)avail;
-			it->avail_ts = (int64_t)ts;
-		}
+		const char *nl = plain_tail(p);
+
+		return nl != NULL ? nl + 1 : NULL;
 	}
-	return 0;
+	if (*p == '\r')
+		p++;
+	if (*p != '\n')
+		return NULL;
+	*rc = keep(s, (int64_t)ts, item, is_cat, value, e);
+	return p + 1;
+}
+
+/* Counts a row read, telling progress every CATSNAP_PROGRESS_ROWS. */
+static inline void
+count_row(catsnap *s, csvr *c, catsnap_progress *progress, void *arg)
+{
+	s->rows++;
+	if (progress != NULL && s->rows % CATSNAP_PROGRESS_ROWS == 0)
+		progress(arg, csvr_name(c), s->rows,
+		    rd_raw_bytes(csvr_rd(c)));
 }
 
 int
@@ -326,6 +451,7 @@ catsnap_read(catsnap *s, const char *path, badrows *bad,
     catsnap_progress *progress, void *arg, rs_err *e)
 {
 	csvr *c;
+	rd *r;
 	char **f;
 	int rc;
 
@@ -333,16 +459,39 @@ catsnap_read(catsnap *s, const char *path, badrows *bad,
 		return e->code;
 	if ((rc = csvr_header(c, props_cols, 4, e)) != 0)
 		goto out;
+	r = csvr_rd(c);
 	for (;;) {
+		/* The fast path over a block of whole lines, up to a line it
+		 * leaves to csvr. */
+		const char *blk, *p, *end;
+		long n = rd_lines(r, &blk, e);
+		uint64_t lines = 0;
+
+		rc = 0;
+		if (n < 0) {
+			rc = e->code;
+			goto out;
+		}
+		for (p = blk, end = blk + n; p < end; lines++) {
+			const char *next = fast_row(s, p, &rc, e);
+
+			if (next == NULL)
+				break;
+			count_row(s, c, progress, arg);
+			p = next;
+			if (rc != 0)    /* out of memory */
+				goto out;
+		}
+		rd_skip(r, (size_t)(p - blk), lines);
+		if (n > 0 && p == end)
+			continue;
+		/* One line or record (or the end) by csvr. */
 		rc = csvr_next(c, &f, e);
 		if (rc == 0)
 			break;
-		if (rc != 1 && rd_failed(csvr_rd(c)))
+		if (rc != 1 && rd_failed(r))
 			goto out;
-		s->rows++;
-		if (progress != NULL && s->rows % CATSNAP_PROGRESS_ROWS == 0)
-			progress(arg, csvr_name(c), s->rows,
-			    rd_raw_bytes(csvr_rd(c)));
+		count_row(s, c, progress, arg);
 		if (rc == 1)
 			rc = catsnap_add(s, f, csvr_name(c),
 			    (unsigned long long)csvr_lineno(c), e);
