@@ -4,6 +4,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -537,6 +538,116 @@ catsnap_read(catsnap *s, const char *path, badrows *bad,
 	}
 out:
 	csvr_close(c);
+	return rc;
+}
+
+/* One thread's share of catsnap_read_all: files paths[0..n-1] into snap. */
+typedef struct catsnap_job {
+	catsnap *snap;
+	char *const *paths;
+	size_t n;
+	badrows *bad;
+	rs_err e;
+	int rc;
+} catsnap_job;
+
+static void *
+run_job(void *arg)
+{
+	catsnap_job *j = arg;
+	size_t i;
+
+	for (i = 0; i < j->n && j->rc == 0; i++)
+		j->rc = catsnap_read(j->snap, j->paths[i], j->bad, NULL, NULL,
+		    &j->e);
+	return NULL;
+}
+
+/* Takes into s what a later reading of the same at_ms found: on equal
+ * times the later wins, as for rows of one file. */
+static int
+merge_later(catsnap *s, const catsnap *later, rs_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < later->n; i++) {
+		const catsnap_item *b = &later->it[i];
+		catsnap_item *it = slot(s, b->item);
+
+		if (it == NULL)
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+		if (b->has_cat && (!it->has_cat || b->cat_ts >= it->cat_ts)) {
+			it->has_cat = 1;
+			it->category = b->category;
+			it->cat_ts = b->cat_ts;
+		}
+		if (b->avail != ITEM_AVAIL_UNKNOWN &&
+		    (it->avail == ITEM_AVAIL_UNKNOWN ||
+		    b->avail_ts >= it->avail_ts)) {
+			it->avail = b->avail;
+			it->avail_ts = b->avail_ts;
+		}
+	}
+	s->rows += later->rows;
+	s->rows_category += later->rows_category;
+	s->rows_available += later->rows_available;
+	s->rows_late += later->rows_late;
+	return 0;
+}
+
+int
+catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
+    catsnap_progress *progress, void *arg, rs_err *e)
+{
+	catsnap_job first, second;
+	catsnap later;
+	badrows bad2 = {0};
+	pthread_t th;
+	size_t i, stdin_uses = 0, k = (n + 1) / 2;
+	int rc, threaded;
+
+	for (i = 0; i < n; i++)
+		stdin_uses += strcmp(paths[i], "-") == 0;
+	/* Progress is told in file order, and stdin can be read once. */
+	if (n < 2 || progress != NULL || stdin_uses > 1) {
+		for (i = 0; i < n; i++)
+			if ((rc = catsnap_read(s, paths[i], bad, progress, arg,
+			    e)) != 0)
+				return rc;
+		return 0;
+	}
+	if (catsnap_init(&later, s->at_ms, e) != 0)
+		return e->code;
+	bad2.skip = bad != NULL && bad->skip;
+	first = (catsnap_job){s, paths, k, bad, {0}, 0};
+	second = (catsnap_job){&later, paths + k, n - k, bad != NULL ? &bad2 :
+	    NULL, {0}, 0};
+	threaded = pthread_create(&th, NULL, run_job, &second) == 0;
+	run_job(&first);
+	if (threaded)
+		pthread_join(th, NULL);
+	/* What reading the files one after the other would have said: the
+	 * first half's error stops before the second half begins. */
+	if (first.rc != 0) {
+		*e = first.e;
+		rc = first.rc;
+		goto out;
+	}
+	if (!threaded)
+		run_job(&second);
+	if (bad != NULL) {
+		if (bad->n == 0 && bad2.n > 0)
+			bad->first = bad2.first;
+		bad->n += bad2.n;
+	}
+	if (second.rc != 0) {
+		*e = second.e;
+		rc = second.rc;
+		goto out;
+	}
+	rc = merge_later(s, &later, e);
+out:
+	catsnap_free(&later);
 	return rc;
 }
 

@@ -120,6 +120,17 @@ int catsnap_read(catsnap *s, const char *path, badrows *bad,
     catsnap_progress *progress, void *arg, rs_err *e);
 
 /*
+ * catsnap_read of each of paths[0..n-1] in turn, with the same snapshot,
+ * counts, bad rows and first error, but the files split between two
+ * threads when there are several: the second half is read into a snapshot
+ * of its own and merged in after the first, so a later file still wins on
+ * equal times.  With progress, or with "-" given twice, the files are read
+ * one after the other.
+ */
+int catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
+    catsnap_progress *progress, void *arg, rs_err *e);
+
+/*
  * Ends the snapshot: drops items without a category record and items whose
  * category is not in t (counted in st), sets each root, and sorts the rest
  * by item id.  After it only catsnap_write and catsnap_free may be called.
