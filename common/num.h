@@ -65,15 +65,11 @@ num_scan_u64(const char *s, uint64_t *v)
 		uint64_t x, bad, k, d;
 
 		memcpy(&x, s + n, 8);
-		/* A byte is a digit when its high nibble is 3, and still 3
-		 * after adding 6; a carry out of a non-digit byte only
-		 * disturbs the bytes after it, which do not count.  Bit 7 of
-		 * each byte of bad is set for a non-digit. */
-		bad = ((x & hi) ^ threes) | (((x + 0x0606060606060606ull) & hi) ^
-		    threes);
-		bad |= bad << 1;
-		bad |= bad << 2;
-		bad &= 0x8080808080808080ull;
+		/* A byte is a digit when its high nibble is 3 and its low
+		 * nibble plus 6 stays below 16 (no carry can cross bytes);
+		 * the lowest bit set in bad is in the first non-digit. */
+		bad = ((x & hi) ^ threes) | (((x & lo) + 0x0606060606060606ull) &
+		    0x1010101010101010ull);
 		k = bad != 0 ? (uint64_t)__builtin_ctzll(bad) >> 3 : 8;
 		if (k > 0) {
 			/* The k digits to the top bytes (leading zeros below),
