@@ -354,6 +354,14 @@ specials16(const char *p)
 	return (unsigned)_mm_movemask_epi8(m);
 }
 
+/* Bit i set when byte i of the 16 at p is a comma. */
+static inline unsigned
+commas16(const char *p)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(
+	    (const __m128i *)(const void *)p), _mm_set1_epi8(',')));
+}
+
 /* Bit i set when byte i of the 16 at p is not a decimal digit. */
 static inline unsigned
 nondigits16(const char *p)
@@ -422,19 +430,18 @@ fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
 	/*
 	 * Most rows hold other properties, whose timestamp and item id need
 	 * checking but not converting: with the first 32 bytes classified
-	 * at once, the first two specials must be commas after 1..18 and
-	 * 1..19 digits.  Rows whose commas lie further go the long way.
+	 * at once, the first two commas must follow 1..18 and 1..19 digits.  Rows whose commas lie further go the long way.
 	 */
 	{
-		uint64_t sp = specials16(p) | (uint64_t)specials16(p + 16) << 16;
+		uint64_t cm = commas16(p) | (uint64_t)commas16(p + 16) << 16;
 		uint64_t nd = nondigits16(p) |
 		    (uint64_t)nondigits16(p + 16) << 16;
-		unsigned c1 = (unsigned)__builtin_ctzll(sp | 1ull << 32), c2;
+		unsigned c1 = (unsigned)__builtin_ctzll(cm | 1ull << 32), c2;
 
-		sp &= sp - 1;
-		c2 = (unsigned)__builtin_ctzll(sp | 1ull << 33);
-		if (c2 < 32 && p[c1] == ',' && p[c2] == ',' && c1 - 1 < 18 &&
-		    c2 - c1 - 2 < 19 &&
+		/* A quote, NUL or LF is a non-digit: any before c2 fails. */
+		cm &= cm - 1;
+		c2 = (unsigned)__builtin_ctzll(cm | 1ull << 33);
+		if (c2 < 32 && c1 - 1 < 18 && c2 - c1 - 2 < 19 &&
 		    (nd & ((2ull << c2) - 1)) == (1ull << c1 | 1ull << c2) &&
 		    p[c2 + 1] != 'c' && p[c2 + 1] != 'a') {
 			const char *nl = plain_tail(p + c2 + 1);
