@@ -1,13 +1,11 @@
 /* catalog.c: see catalog.h. */
 #include "catalog.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "csvr.h"
 #include "items.h"
 #include "num.h"
@@ -344,34 +342,7 @@ catsnap_add(catsnap *s, char *const *f, const char *file,
 static inline unsigned
 specials16(const char *p)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i m = _mm_or_si128(_mm_or_si128(
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
-
-	return (unsigned)_mm_movemask_epi8(m);
-}
-
-/* Bit i set when byte i of the 16 at p is a comma. */
-static inline unsigned
-commas16(const char *p)
-{
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(
-	    (const __m128i *)(const void *)p), _mm_set1_epi8(',')));
-}
-
-/* Bit i set when byte i of the 16 at p is not a decimal digit. */
-static inline unsigned
-nondigits16(const char *p)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-
-	/* signed: bytes from 0x80 up are below '0' */
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_cmplt_epi8(v, _mm_set1_epi8('0')),
-	    _mm_cmpgt_epi8(v, _mm_set1_epi8('9'))));
+	return bm_csv16(p) | bm_eq16(p, '\n');
 }
 #endif
 
@@ -433,9 +404,9 @@ fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
 	 * at once, the first two commas must follow 1..18 and 1..19 digits.  Rows whose commas lie further go the long way.
 	 */
 	{
-		uint64_t cm = commas16(p) | (uint64_t)commas16(p + 16) << 16;
-		uint64_t nd = nondigits16(p) |
-		    (uint64_t)nondigits16(p + 16) << 16;
+		uint64_t cm = bm_eq16(p, ',') | (uint64_t)bm_eq16(p + 16, ',') << 16;
+		uint64_t nd = bm_nondigit16(p) |
+		    (uint64_t)bm_nondigit16(p + 16) << 16;
 		unsigned c1 = (unsigned)__builtin_ctzll(cm | 1ull << 32), c2;
 
 		/* A quote, NUL or LF is a non-digit: any before c2 fails. */

@@ -1,12 +1,10 @@
 /* evin.c: see evin.h. */
 #include "evin.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "csvr.h"
 #include "num.h"
 #include "rd.h"
@@ -297,8 +295,7 @@ evin_fmt_tsv(const evin *r, const event *ev, char *buf)
 
 			if (i + 16 > n)
 				i = n - 16;
-			v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (s + i));
+			v = bm_load16(s + i);
 			v = _mm_xor_si128(v, _mm_and_si128(flip,
 			    _mm_cmpeq_epi8(v, comma)));
 			_mm_storeu_si128((__m128i *)(void *)(buf + i), v);
