@@ -43,6 +43,22 @@ int64_t num_days_from_civil(int64_t y, unsigned m, unsigned d);
 int num_fmt_u64(char *buf, uint64_t v);
 
 /*
+ * The value of the k (1..8) decimal digits in the low bytes of x (x as
+ * loaded from memory on a little-endian machine, first digit lowest):
+ * moved to the top bytes (leading zeros below), then pairs, quads and the
+ * eight combined.  Bytes above the k-th are ignored.
+ */
+static inline uint64_t
+num_swar8(uint64_t x, unsigned k)
+{
+	uint64_t d = (x & 0x0f0f0f0f0f0f0f0full) << (8 * (8 - k));
+
+	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
+	return (d * 10000 + (d >> 32)) & 0xffffffffull;
+}
+
+/*
  * The fast path of the bulk readers: the decimal digits at s up to the
  * first non-digit, eight at a time.  Returns their count and sets *v to
  * their value when the count is 1..19 (which cannot overflow); with no
@@ -56,36 +72,32 @@ num_scan_u64(const char *s, uint64_t *v)
 	static const uint64_t pow10[9] = {
 		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
 	};
-	const uint64_t lo = 0x0f0f0f0f0f0f0f0full, hi = 0xf0f0f0f0f0f0f0f0ull;
-	const uint64_t threes = 0x3030303030303030ull;
 	uint64_t acc = 0;
 	size_t n = 0;
 
 	for (;;) {
-		uint64_t x, bad, k, d;
+		uint64_t x, bad, k;
 
 		memcpy(&x, s + n, 8);
 		/* A byte is a digit when its high nibble is 3 and its low
 		 * nibble plus 6 stays below 16 (no carry can cross bytes);
 		 * the lowest bit set in bad is in the first non-digit. */
-		bad = ((x & hi) ^ threes) | (((x & lo) + 0x0606060606060606ull) &
+		bad = ((x & 0xf0f0f0f0f0f0f0f0ull) ^ 0x3030303030303030ull) |
+		    (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) &
 		    0x1010101010101010ull);
 		k = bad != 0 ? (uint64_t)__builtin_ctzll(bad) >> 3 : 8;
-		if (k > 0) {
-			/* The k digits to the top bytes (leading zeros below),
-			 * then pairs, quads and the eight combined. */
-			d = (x & lo) << (8 * (8 - k));
-			d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
-			d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
-			d = (d * 10000 + (d >> 32)) & 0xffffffffull;
-			acc = acc * pow10[k] + d;
-			n += k;
+		if (k < 8) {
+			/* The usual end: an id of a few digits ends in the
+			 * first word, with nothing before it to scale. */
+			if (k > 0)
+				acc = n == 0 ? num_swar8(x, (unsigned)k) :
+				    acc * pow10[k] + num_swar8(x, (unsigned)k);
+			*v = acc;
+			return n + k;
 		}
-		if (k < 8)
-			break;
+		acc = acc * 100000000 + num_swar8(x, 8);
+		n += 8;
 	}
-	*v = acc;
-	return n;
 }
 
 #endif
