@@ -285,24 +285,19 @@ evin_fmt_tsv(const evin *r, const event *ev, char *buf)
 	}
 #ifdef __SSE2__
 	/* 16 bytes a step, commas turned to TABs by xor where a byte equals
-	 * ','; the last step ends at n, overlapping the one before. */
-	if (i < n && n >= 16) {
+	 * ','.  A plain row is at most 91 bytes, so the last step ends within
+	 * EV_TSV_ROW_MAX (96) of buf, and reads within RD_PAD of the line. */
+	if (i < n) {
 		const __m128i comma = _mm_set1_epi8(','),
 		    flip = _mm_set1_epi8(',' ^ '\t');
 
-		for (;; i += 16) {
-			__m128i v;
+		for (; i < n; i += 16) {
+			__m128i v = bm_load16(s + i);
 
-			if (i + 16 > n)
-				i = n - 16;
-			v = bm_load16(s + i);
 			v = _mm_xor_si128(v, _mm_and_si128(flip,
 			    _mm_cmpeq_epi8(v, comma)));
 			_mm_storeu_si128((__m128i *)(void *)(buf + i), v);
-			if (i + 16 == n)
-				break;
 		}
-		i = n;
 	}
 #endif
 	for (; i < n; i++)
