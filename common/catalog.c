@@ -9,6 +9,7 @@
 #include "csvr.h"
 #include "items.h"
 #include "num.h"
+#include "radix.h"
 #include "rd.h"
 #include "tsv.h"
 
@@ -629,12 +630,45 @@ out:
 	return rc;
 }
 
+/*
+ * Sorts the items by id (unique, so the order is total): a radix sort of
+ * the ids carrying their places, then the records gathered in that order,
+ * which beats qsort on the ~400k records of the real catalogue.
+ */
 static int
-by_item(const void *a, const void *b)
+sort_by_item(catsnap *s, rs_err *e)
 {
-	const catsnap_item *x = a, *y = b;
+	uint64_t *keys = malloc(s->n * sizeof *keys);
+	uint32_t *at = malloc(s->n * sizeof *at);
+	catsnap_item *sorted = malloc(s->n * sizeof *sorted);
+	size_t i;
+	int rc = 0;
 
-	return (x->item > y->item) - (x->item < y->item);
+	if (s->n < 2)
+		goto out;
+	if (keys == NULL || at == NULL || sorted == NULL) {
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < s->n; i++) {
+		keys[i] = s->it[i].item;
+		at[i] = (uint32_t)i;
+	}
+	if (radix_sort_u64(keys, at, s->n) != 0) {
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < s->n; i++)
+		sorted[i] = s->it[at[i]];
+	free(s->it);
+	s->it = sorted;
+	s->cap = s->n;
+	sorted = NULL;
+out:
+	free(keys);
+	free(at);
+	free(sorted);
+	return rc;
 }
 
 int
@@ -668,11 +702,8 @@ catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
 	idmap_free(&missing);
 	s->n = out;
 	st->items = out;
-	/* The item ids are unique, so the order is total. */
-	if (s->n > 1)
-		qsort(s->it, s->n, sizeof *s->it, by_item);
 	idmap_free(&s->map);
-	return 0;
+	return sort_by_item(s, e);
 }
 
 void
