@@ -245,9 +245,13 @@ static catsnap_item *
 slot(catsnap *s, uint64_t item)
 {
 	int added;
-	int64_t k = idmap_put(&s->map, item, &added);
+	int64_t k;
 
-	if (k < 0)
+	/* The files list an item's records together: most records are for
+	 * the item of the record before. */
+	if (s->n > 0 && s->it[s->last].item == item)
+		return &s->it[s->last];
+	if ((k = idmap_put(&s->map, item, &added)) < 0)
 		return NULL;
 	if (added) {
 		if (s->n == s->cap) {
@@ -264,6 +268,7 @@ slot(catsnap *s, uint64_t item)
 		s->it[k].avail = ITEM_AVAIL_UNKNOWN;
 		s->n++;
 	}
+	s->last = (size_t)k;
 	return &s->it[k];
 }
 

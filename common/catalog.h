@@ -77,6 +77,7 @@ typedef struct catsnap {
 	idmap map;           /* item id -> index into it[] */
 	catsnap_item *it;
 	size_t n, cap;
+	size_t last;         /* index of the item last looked up */
 	/* counts of data rows */
 	uint64_t rows;             /* read, every property, good or bad */
 	uint64_t rows_category;    /* categoryid rows before at_ms */
