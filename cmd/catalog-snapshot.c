@@ -53,7 +53,7 @@ main(int argc, char **argv)
 	static char *stdin_only[] = {"-"};
 	const char *out_path = NULL, *tree_path = NULL;
 	char **files;
-	size_t nfiles, i;
+	size_t nfiles;
 	int64_t at_ms = 0;
 	int has_at = 0, verbose = 0, ch;
 	badrows bad = {0};
@@ -101,10 +101,9 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (aout_open(&out, out_path, &e) != 0)
 		rs_die_err(&e);
-	for (i = 0; i < nfiles; i++)
-		if (catsnap_read(&snap, files[i], &bad, verbose ? progress :
-		    NULL, NULL, &e) != 0)
-			rs_die_err(&e);
+	if (catsnap_read_all(&snap, files, nfiles, &bad, verbose ? progress :
+	    NULL, NULL, &e) != 0)
+		rs_die_err(&e);
 	if (catsnap_finish(&snap, &tree, &st, &e) != 0)
 		rs_die_err(&e);
 	catsnap_write(&snap, out.fp);

@@ -127,7 +127,7 @@ main(int argc, char **argv)
 		count[v]++;
 		if (v != EVF_KEEP)
 			continue;
-		used += ev_fmt_tsv(buf + used, &ev);
+		used += evin_fmt_tsv(in, &ev, buf + used);
 		if (used > sizeof buf - EV_TSV_ROW_MAX) {
 			fwrite(buf, 1, used, out.fp);
 			used = 0;

@@ -77,6 +77,7 @@ typedef struct catsnap {
 	idmap map;           /* item id -> index into it[] */
 	catsnap_item *it;
 	size_t n, cap;
+	size_t last;         /* index of the item last looked up */
 	/* counts of data rows */
 	uint64_t rows;             /* read, every property, good or bad */
 	uint64_t rows_category;    /* categoryid rows before at_ms */
@@ -117,6 +118,17 @@ typedef void catsnap_progress(void *arg, const char *file, uint64_t rows,
  * bad (may be NULL; see badrows.h).  progress may be NULL.
  */
 int catsnap_read(catsnap *s, const char *path, badrows *bad,
+    catsnap_progress *progress, void *arg, rs_err *e);
+
+/*
+ * catsnap_read of each of paths[0..n-1] in turn, with the same snapshot,
+ * counts, bad rows and first error, but the files split between two
+ * threads when there are several: the second half is read into a snapshot
+ * of its own and merged in after the first, so a later file still wins on
+ * equal times.  With progress, or with "-" given twice, the files are read
+ * one after the other.
+ */
+int catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
     catsnap_progress *progress, void *arg, rs_err *e);
 
 /*

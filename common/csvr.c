@@ -2,11 +2,10 @@
 #include "csvr.h"
 
 #include <csv.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
+
+#include "bytemask.h"
 
 struct csvr {
 	rd *r;
@@ -237,20 +236,6 @@ split_at(csvr *c, char *q)
 	return *q == '"' ? SPLIT_QUOTE : SPLIT_NUL;
 }
 
-#ifdef __SSE2__
-/* Bit i set when byte i of the 16 at p is a comma, double quote or NUL. */
-static inline unsigned
-specials16(const char *p)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i m = _mm_or_si128(_mm_or_si128(
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-	    _mm_cmpeq_epi8(v, _mm_setzero_si128()));
-
-	return (unsigned)_mm_movemask_epi8(m);
-}
-#endif
 
 /*
  * Splits a line at its commas.  With SSE2 it looks at 16 bytes a step
@@ -275,13 +260,13 @@ split_fast(csvr *c, char *line, size_t len)
 		unsigned m;
 
 		for (; end - p >= 16 && rc == SPLIT_OK; p += 16)
-			for (m = specials16(p); m != 0 && rc == SPLIT_OK;
+			for (m = bm_csv16(p); m != 0 && rc == SPLIT_OK;
 			    m &= m - 1)
 				rc = split_at(c, p + __builtin_ctz(m));
 		if (rc == SPLIT_OK && p < end && len >= 16) {
 			char *q = end - 16;
 
-			m = specials16(q) & (~0u << (p - q));
+			m = bm_csv16(q) & (~0u << (p - q));
 			for (; m != 0 && rc == SPLIT_OK; m &= m - 1)
 				rc = split_at(c, q + __builtin_ctz(m));
 			p = end;

@@ -39,6 +39,15 @@ evin *evin_open(char *const *paths, size_t npaths, badrows *bad, rs_err *e);
  */
 int evin_next(evin *r, event *ev, rs_err *e);
 
+/*
+ * Formats the event evin_next last returned (ev) as an events TSV row, LF
+ * included, into buf (EV_TSV_ROW_MAX bytes, which it may all write) and
+ * returns its length: the bytes of ev_fmt_tsv(buf, ev), copied from the
+ * input line when it was in plain form (which is faster than formatting
+ * the numbers again).
+ */
+size_t evin_fmt_tsv(const evin *r, const event *ev, char *buf);
+
 /* Data rows read so far, good and bad (headers not counted). */
 uint64_t evin_rows(const evin *r);
 

@@ -9,7 +9,9 @@
 #ifndef RS_NUM_H
 #define RS_NUM_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Unsigned decimal, digits only, 0..UINT64_MAX. */
 const char *num_u64(const char *s, uint64_t *out);
@@ -39,5 +41,63 @@ int64_t num_days_from_civil(int64_t y, unsigned m, unsigned d);
  * returns the number of bytes: the fast path of every TSV writer.
  */
 int num_fmt_u64(char *buf, uint64_t v);
+
+/*
+ * The value of the k (1..8) decimal digits in the low bytes of x (x as
+ * loaded from memory on a little-endian machine, first digit lowest):
+ * moved to the top bytes (leading zeros below), then pairs, quads and the
+ * eight combined.  Bytes above the k-th are ignored.
+ */
+static inline uint64_t
+num_swar8(uint64_t x, unsigned k)
+{
+	uint64_t d = (x & 0x0f0f0f0f0f0f0f0full) << (8 * (8 - k));
+
+	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
+	return (d * 10000 + (d >> 32)) & 0xffffffffull;
+}
+
+/*
+ * The fast path of the bulk readers: the decimal digits at s up to the
+ * first non-digit, eight at a time.  Returns their count and sets *v to
+ * their value when the count is 1..19 (which cannot overflow); with no
+ * digit or more than 19, *v is meaningless and the field is for num_u64 to
+ * judge.  Reads whole 8-byte words: up to 7 bytes after the first
+ * non-digit must be readable (see RD_PAD).
+ */
+static inline size_t
+num_scan_u64(const char *s, uint64_t *v)
+{
+	static const uint64_t pow10[9] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
+	};
+	uint64_t acc = 0;
+	size_t n = 0;
+
+	for (;;) {
+		uint64_t x, bad, k;
+
+		memcpy(&x, s + n, 8);
+		/* A byte is a digit when its high nibble is 3 and its low
+		 * nibble plus 6 stays below 16 (no carry can cross bytes);
+		 * the lowest bit set in bad is in the first non-digit. */
+		bad = ((x & 0xf0f0f0f0f0f0f0f0ull) ^ 0x3030303030303030ull) |
+		    (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) &
+		    0x1010101010101010ull);
+		k = bad != 0 ? (uint64_t)__builtin_ctzll(bad) >> 3 : 8;
+		if (k < 8) {
+			/* The usual end: an id of a few digits ends in the
+			 * first word, with nothing before it to scale. */
+			if (k > 0)
+				acc = n == 0 ? num_swar8(x, (unsigned)k) :
+				    acc * pow10[k] + num_swar8(x, (unsigned)k);
+			*v = acc;
+			return n + k;
+		}
+		acc = acc * 100000000 + num_swar8(x, 8);
+		n += 8;
+	}
+}
 
 #endif

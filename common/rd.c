@@ -75,7 +75,7 @@ rd_open(const char *path, rs_err *e)
 		}
 	}
 	r->cap = RD_BUFSZ;
-	r->buf = malloc(r->cap + 1);
+	r->buf = malloc(r->cap + 1 + RD_PAD);
 	r->raw = malloc(RD_RAWSZ);
 	if (r->name == NULL || r->buf == NULL || r->raw == NULL) {
 		rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -177,7 +177,7 @@ fill_buf(rd *r, rs_err *e)
 			return -rs_errf(e, EX_DATAERR, "%s:%llu: line longer "
 			    "than %u bytes", r->name,
 			    (unsigned long long)r->lineno + 1, RD_MAXLINE);
-		nb = realloc(r->buf, r->cap * 2 + 1);
+		nb = realloc(r->buf, r->cap * 2 + 1 + RD_PAD);
 		if (nb == NULL)
 			return -rs_errf(e, EX_SOFTWARE, "out of memory");
 		r->buf = nb;
@@ -308,6 +308,34 @@ rd_line(rd *r, char **line, size_t *len, rs_err *e)
 			return 1;
 		}
 	}
+}
+
+long
+rd_lines(rd *r, const char **p, rs_err *e)
+{
+	size_t scan = r->pos;
+
+	for (;;) {
+		char *nl = memrchr(r->buf + scan, '\n', r->end - scan);
+		long got;
+
+		if (nl != NULL) {
+			*p = r->buf + r->pos;
+			return (long)(nl + 1 - *p);
+		}
+		scan = r->end - r->pos;   /* offset already scanned */
+		got = fill(r, e);
+		if (got <= 0)
+			return got;
+		scan += r->pos;
+	}
+}
+
+void
+rd_skip(rd *r, size_t n, uint64_t nlines)
+{
+	r->pos += n;
+	r->lineno += nlines;
 }
 
 long

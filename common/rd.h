@@ -36,6 +36,25 @@ int rd_line(rd *r, char **line, size_t *len, rs_err *e);
 long rd_peek(rd *r, size_t min, const char **p, rs_err *e);
 
 /*
+ * The complete lines buffered, for readers that scan many lines at once:
+ * sets *p to the start of the next line and returns the number of bytes
+ * up to and including the last LF buffered, reading more when not even one
+ * whole line is buffered.  0 when no LF is left (at the end of the input,
+ * where a last line without LF is left for rd_line), negative on error
+ * (as rd_line's, and rd_failed is then set).  Nothing is consumed: the
+ * caller says with rd_skip how much it took.  At least RD_PAD bytes after
+ * the block can be read (their values are unspecified), so word-at-a-time
+ * scans need no bounds check until the last LF.  The block is valid until
+ * the next call of any reading function.
+ */
+#define RD_PAD 64
+long rd_lines(rd *r, const char **p, rs_err *e);
+
+/* Consumes n bytes holding nlines lines from a block of rd_lines (n at
+ * the start of a line), counting them for rd_lineno. */
+void rd_skip(rd *r, size_t n, uint64_t nlines);
+
+/*
  * Raw read of decoded bytes (for binary inputs): returns the count read,
  * 0 at end, negative on error.
  */

@@ -3,9 +3,10 @@
 # (2,756,101 events; 20,275,902 item property rows, ~850 MB), each timed
 # next to `wc -l` on the same files in the same run (the I/O floor) and,
 # when python3 can import pandas, next to the pandas steps of the original
-# system.  Prints wall time (median of BENCH_RUNS runs), MB/s, peak RSS and
-# the ratios the issue sets as targets; a missed target is reported, not
-# fatal (the machines are shared and noisy), a failing program is.
+# system.  Prints wall time (median of BENCH_RUNS runs, each program taking
+# turns with its `wc -l`), MB/s, peak RSS and the ratios the issue sets as
+# targets; a missed target is reported, not fatal (the machines are shared
+# and noisy), a failing program is.
 #
 # The data is made once and kept in BENCH_INGEST_DATA (default
 # ${TMPDIR:-/tmp}/recsys-bench-ingest): by bin/ev-synth (its default scale,
@@ -14,7 +15,7 @@
 # when it is present).
 #
 # Usage: scripts/bench-ingest.sh     (run by `make bench`)
-# Environment: RS_BIN, BENCH_INGEST_DATA, BENCH_RUNS (3), BENCH_PANDAS (1;
+# Environment: RS_BIN, BENCH_INGEST_DATA, BENCH_RUNS (5), BENCH_PANDAS (1;
 # 0 skips the pandas runs), RS_REAL_DATA.
 set -eu
 
@@ -22,7 +23,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${RS_BIN:-$top/bin}
 data=${BENCH_INGEST_DATA:-${TMPDIR:-/tmp}/recsys-bench-ingest}
 real=${RS_REAL_DATA:-$top/../shared/data/retailrocket}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 cutoff=2015-09-01
 cutoff_ms=1441065600000
 nevents=2756101
@@ -131,54 +132,70 @@ props_bytes=$(($(wc -c < "$p1") + $(wc -c < "$p2")))
 
 # ---- timing -------------------------------------------------------------
 
-# measure NAME BYTES RUNS OUT CMD...: runs CMD (stdout to OUT, /dev/null
-# when OUT is -) RUNS times and appends "NAME wall_s MB/s rss_MB cpu_s" to
-# $work/results, wall the median; a failing run stops the bench.  CPU
-# time (user + system, median) is added: on a shared, loaded machine it is
-# steadier than wall time.  Peak RSS
-# comes from GNU time when it is installed: a child forked from python
-# would count python's own ~14 MB, which is then the floor shown ("<=").
+# measure RUNS -- NAME BYTES OUT CMD... [-- NAME BYTES OUT CMD...]:
+# runs each CMD (stdout to OUT, /dev/null when OUT is -) RUNS times, the
+# commands taking turns so that a change in the machine's load falls on
+# all of them alike, and appends "NAME wall_s MB/s rss_MB cpu_s" per
+# command to $work/results, wall the median; a failing run stops the
+# bench.  CPU time (user + system, median) is added: on a shared, loaded
+# machine it is steadier than wall time.  Peak RSS comes from GNU time
+# when it is installed: a child forked from python would count python's
+# own ~14 MB, which is then the floor shown ("<=").
 measure() {
 	python3 - "$work" "$@" >> "$work/results" <<'PY'
 import os, subprocess, sys, time
-work, name, nbytes, runs, out, *cmd = sys.argv[1:]
+work, runs, *rest = sys.argv[1:]
+groups, cur = [], None
+for a in rest:
+    if a == "--":
+        cur = []
+        groups.append(cur)
+    else:
+        cur.append(a)
 gnu_time = os.access("/usr/bin/time", os.X_OK)
 rss_file = os.path.join(work, "rss")
-if gnu_time:
-    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
-walls, cpus, rss = [], [], 0
+res = [([], [], 0) for _ in groups]
 for _ in range(int(runs)):
-    sink = open(os.devnull if out == "-" else out, "wb")
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=sink)
-    _, status, ru = os.wait4(p.pid, 0)
-    walls.append(time.perf_counter() - t)
-    cpus.append(ru.ru_utime + ru.ru_stime)
-    sink.close()
-    if status != 0:
-        sys.exit("bench-ingest: failed (%d): %s" % (status, " ".join(cmd)))
-    rss = max(rss, int(open(rss_file).read().split()[-1]) if gnu_time
-              else ru.ru_maxrss)
-walls.sort()
-cpus.sort()
-wall = walls[len(walls) // 2]
+    for i, (name, nbytes, out, *cmd) in enumerate(groups):
+        if gnu_time:
+            cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
+        sink = open(os.devnull if out == "-" else out, "wb")
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=sink)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        sink.close()
+        if status != 0:
+            sys.exit("bench-ingest: failed (%d): %s" % (status, " ".join(cmd)))
+        walls, cpus, rss = res[i]
+        walls.append(wall)
+        cpus.append(ru.ru_utime + ru.ru_stime)
+        rss = max(rss, int(open(rss_file).read().split()[-1]) if gnu_time
+                  else ru.ru_maxrss)
+        res[i] = (walls, cpus, rss)
 floor = "" if gnu_time else "<="
-print("%s\t%.3f\t%.0f\t%s%.1f\t%.3f" % (name, wall, int(nbytes) / 1e6 / wall,
-      floor if rss < 16384 else "", rss / 1024, cpus[len(cpus) // 2]))
+for (name, nbytes, *_), (walls, cpus, rss) in zip(groups, res):
+    walls.sort()
+    cpus.sort()
+    wall = walls[len(walls) // 2]
+    print("%s\t%.3f\t%.0f\t%s%.1f\t%.3f" % (name, wall,
+          int(nbytes) / 1e6 / wall, floor if rss < 16384 else "",
+          rss / 1024, cpus[len(cpus) // 2]))
 PY
 }
 
 # Warm the page cache so that every contender reads from memory.
 cat "$ev" "$p1" "$p2" > /dev/null
 
-measure "wc -l events.csv" "$ev_bytes" "$runs" - wc -l "$ev"
-measure "ev-filter --until $cutoff" "$ev_bytes" "$runs" - \
-    "$bin/ev-filter" --until "$cutoff" "$ev"
-measure "ev-filter (all rows out)" "$ev_bytes" "$runs" - "$bin/ev-filter" "$ev"
-measure "wc -l properties" "$props_bytes" "$runs" - wc -l "$p1" "$p2"
-measure "catalog-snapshot --at $cutoff" "$props_bytes" "$runs" \
-    "$work/items.tsv" "$bin/catalog-snapshot" --at "$cutoff" --tree "$tree" \
-    "$p1" "$p2"
+measure "$runs" \
+    -- "wc -l events.csv" "$ev_bytes" - wc -l "$ev" \
+    -- "ev-filter --until $cutoff" "$ev_bytes" - \
+	"$bin/ev-filter" --until "$cutoff" "$ev" \
+    -- "ev-filter (all rows out)" "$ev_bytes" - "$bin/ev-filter" "$ev"
+measure "$runs" \
+    -- "wc -l properties" "$props_bytes" - wc -l "$p1" "$p2" \
+    -- "catalog-snapshot --at $cutoff" "$props_bytes" "$work/items.tsv" \
+	"$bin/catalog-snapshot" --at "$cutoff" --tree "$tree" "$p1" "$p2"
 
 # A sanity check of what was timed: the split loses and duplicates nothing.
 n_train=$("$bin/ev-filter" --until "$cutoff" "$ev" | tail -n +2 | wc -l)
@@ -198,14 +215,14 @@ if [ "${BENCH_PANDAS:-1}" != 0 ]; then
 	done
 fi
 if [ -n "$py" ]; then
-	measure "pandas read_csv+filter (no write)" "$ev_bytes" 1 "$work/pd_ev" \
-	    nice "$py" -c '
+	measure 1 -- "pandas read_csv+filter (no write)" "$ev_bytes" \
+	    "$work/pd_ev" nice "$py" -c '
 import sys, pandas as pd
 ev = pd.read_csv(sys.argv[1])
 train = ev[ev.timestamp < int(sys.argv[2])]
 print(len(train))' "$ev" "$cutoff_ms"
-	measure "pandas read_csv+filter+sort+last" "$props_bytes" 1 "$work/pd_cat" \
-	    nice "$py" -c '
+	measure 1 -- "pandas read_csv+filter+sort+last" "$props_bytes" \
+	    "$work/pd_cat" nice "$py" -c '
 import sys, pandas as pd
 at = int(sys.argv[1])
 p = pd.concat([pd.read_csv(f) for f in sys.argv[2:]], ignore_index=True)

@@ -266,5 +266,33 @@ main(void)
 	CHECK(n == 20 && memcmp(b21, "18446744073709551615", 20) == 0);
 	n = num_fmt_u64(b21, 1407175);
 	CHECK(n == 7 && memcmp(b21, "1407175", 7) == 0);
+
+	/* num_scan_u64: the digits up to the first non-digit, whatever it
+	 * is (the bytes next to '0' and '9', high bytes that carry), with
+	 * padding after them as a bulk reader has. */
+	{
+		static const char ends[] = {',', '\n', '\0', '/', ':', '?',
+		    '\x80', '\xfa', '\xff', 'a'};
+		static const char *const nums[] = {"0", "7", "1407175",
+		    "12345678", "123456789", "1430622003304",
+		    "9999999999999999999", "0000000000000000001"};
+		size_t k, j, len;
+		uint64_t v, w;
+
+		for (k = 0; k < sizeof nums / sizeof nums[0]; k++)
+			for (j = 0; j < sizeof ends; j++) {
+				len = strlen(nums[k]);
+				memset(buf, '9', sizeof buf);
+				memcpy(buf, nums[k], len);
+				buf[len] = ends[j];
+				CHECK(num_scan_u64(buf, &v) == len);
+				buf[len] = '\0';
+				CHECK(num_u64(buf, &w) == NULL && v == w);
+			}
+		memset(buf, 'x', sizeof buf);
+		CHECK(num_scan_u64(buf, &v) == 0);
+		memcpy(buf, "18446744073709551615,", 21);
+		CHECK(num_scan_u64(buf, &v) == 20);   /* for num_u64 */
+	}
 	return t_done();
 }
