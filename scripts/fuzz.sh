@@ -9,12 +9,26 @@ secs=$1; shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/obj-fuzz"
 mkdir -p "$out"
-flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+# The library once, instrumented; then each harness links against it.
+mkdir -p "$out/common"
+objs=""
+for c in "$top"/common/*.c; do
+	o="$out/common/$(basename "$c" .c).o"
+	if [ ! -f "$o" ] || [ "$c" -nt "$o" ] ||
+	    [ -n "$(find "$top/common" -name '*.h' -newer "$o")" ]; then
+		clang $flags -c -o "$o" "$c"
+	fi
+	objs="$objs $o"
+done
+rm -f "$out/libcommon-fuzz.a"
+# shellcheck disable=SC2086
+ar rcs "$out/libcommon-fuzz.a" $objs
 for h in "$@"; do
 	name=$(basename "$h" .c)
 	name=${name#fuzz_}
-	clang $flags -o "$out/fuzz_$name" "$h" "$top"/common/*.c \
-	    -lcsv -lz -lopenblas -lm -lpthread
+	clang $flags -fsanitize=fuzzer -o "$out/fuzz_$name" "$h" \
+	    "$out/libcommon-fuzz.a" -lcsv -lz -lopenblas -lm -lpthread
 	work="$out/corpus-$name"
 	mkdir -p "$work"
 	seeds="$top/tests/fuzz/corpus/$name"
