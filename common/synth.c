@@ -523,35 +523,23 @@ vis_emit(vis *v, int type, uint32_t item, uint32_t txn)
 	v->n++;
 }
 
+/*
+ * Adds item to a ring of the cap items last remembered (n of them so far,
+ * the oldest at *pos once full), unless it is there already.
+ */
 static void
-vis_remember(vis *v, uint32_t item)
+remember(uint32_t *ring, int *n, int *pos, int cap, uint32_t item)
 {
 	int i;
 
-	for (i = 0; i < v->nhist; i++)
-		if (v->hist[i] == item)
+	for (i = 0; i < *n; i++)
+		if (ring[i] == item)
 			return;
-	if (v->nhist < HIST) {
-		v->hist[v->nhist++] = item;
+	if (*n < cap) {
+		ring[(*n)++] = item;
 	} else {
-		v->hist[v->hpos] = item;
-		v->hpos = (v->hpos + 1) % HIST;
-	}
-}
-
-static void
-vis_remember_cart(vis *v, uint32_t item)
-{
-	int i;
-
-	for (i = 0; i < v->nchist; i++)
-		if (v->chist[i] == item)
-			return;
-	if (v->nchist < CHIST) {
-		v->chist[v->nchist++] = item;
-	} else {
-		v->chist[v->cpos] = item;
-		v->cpos = (v->cpos + 1) % CHIST;
+		ring[*pos] = item;
+		*pos = (*pos + 1) % cap;
 	}
 }
 
@@ -648,9 +636,9 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 	}
 	/* Remembered after the session: revisits are of earlier ones. */
 	for (i = 0; i < nseen; i++)
-		vis_remember(v, seen[i]);
+		remember(v->hist, &v->nhist, &v->hpos, HIST, seen[i]);
 	for (i = 0; i < ncart; i++)
-		vis_remember_cart(v, carted[i]);
+		remember(v->chist, &v->nchist, &v->cpos, CHIST, carted[i]);
 }
 
 /*
