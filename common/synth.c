@@ -200,11 +200,33 @@ tree_build(tree *t, uint64_t seed)
 
 /* ------------------------------------------------------------- the items */
 
-/* Item popularity: weight (u + POP_SHIFT)^-POP_EXP, u uniform. */
+/*
+ * Item popularity: weight (u + shift)^-POP_EXP for u uniform, where the
+ * shift is POP_SHIFT or POP_HEAD / items if that is more: a flat head of
+ * at least POP_HEAD items, so that the best sellers take about the same
+ * share of the events at any --events up to the default, and top popular
+ * is no easier a baseline on a small dataset.  (On a small dataset more
+ * of the items are seen: 80% at 100k events, half at the default.)
+ */
 #define POP_EXP 1.3
 #define POP_SHIFT 0.0008
-#define P_BESTSELLER 0.25      /* a cart goes to one of the best sellers */
-#define BESTSELLER_DRAWS 30    /* ...the most popular of so many draws */
+#define POP_HEAD 373.0
+/*
+ * What makes a viewer cart: an item's cart appeal is its popularity times
+ * a log-normal factor of this deviation, so the items carted most are not
+ * simply the ones viewed most.
+ */
+#define CART_APPEAL_SIGMA 2.0
+/*
+ * A carting session is in the visitor's buy category with this
+ * probability at the default scale.  Smaller scales have as many
+ * categories but fewer items in each, which makes a category's carts
+ * easier to guess, so the pull of the buy category weakens with the
+ * fourth root of the item count: ALS finds about as much at 300k events
+ * as at the default scale.
+ */
+#define P_HOME_CART 0.6
+#define P_HOME_CART_MAX 0.9
 #define REAL_EVENTS 2756101.0
 #define REAL_ITEM_IDS 466867.0
 #define MIN_ITEM_IDS 2000
@@ -219,7 +241,9 @@ typedef struct world {
 	uint32_t *by_node;      /* items grouped by node */
 	uint32_t node_start[NTREE + 1];
 	double *cum;            /* cumulative weight along by_node */
+	double *ccum;           /* cumulative cart appeal along by_node */
 	double node_cum[NTREE]; /* cumulative node weight (end of each node) */
+	double p_home_cart;     /* P_HOME_CART at this scale */
 	uint8_t *seen;          /* item appears in the events */
 	uint8_t *in_catalogue;
 	/* events, sorted by time */
@@ -231,7 +255,7 @@ typedef struct world {
 static int
 items_build(world *w, rs_err *e)
 {
-	double catw[NTREE], tot = 0;
+	double catw[NTREE], tot = 0, shift;
 	uint32_t *fill;
 	uint32_t i;
 	int n;
@@ -241,15 +265,18 @@ items_build(world *w, rs_err *e)
 	    REAL_EVENTS);
 	if (w->nitems < MIN_ITEM_IDS)
 		w->nitems = MIN_ITEM_IDS;
+	w->p_home_cart = fmin(P_HOME_CART_MAX, P_HOME_CART *
+	    pow(w->nitems / REAL_ITEM_IDS, 0.25));
 	w->item_node = malloc(w->nitems * sizeof *w->item_node);
 	w->by_node = malloc(w->nitems * sizeof *w->by_node);
 	w->cum = malloc(w->nitems * sizeof *w->cum);
+	w->ccum = malloc(w->nitems * sizeof *w->ccum);
 	w->weight = malloc(w->nitems * sizeof *w->weight);
 	w->seen = calloc(w->nitems, 1);
 	w->in_catalogue = calloc(w->nitems, 1);
 	fill = calloc(NTREE + 1, sizeof *fill);
 	if (w->item_node == NULL || w->by_node == NULL || w->cum == NULL ||
-	    w->weight == NULL || w->seen == NULL || w->in_catalogue == NULL ||
+	    w->ccum == NULL || w->weight == NULL || w->seen == NULL || w->in_catalogue == NULL ||
 	    fill == NULL) {
 		free(fill);
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -285,15 +312,28 @@ items_build(world *w, rs_err *e)
 		w->by_node[fill[w->item_node[i]]++] = i;
 	free(fill);
 	/* Popularity, accumulated along by_node. */
+	shift = fmax(POP_SHIFT, POP_HEAD / w->nitems);
 	tot = 0;
 	for (i = 0; i < w->nitems; i++) {
 		uint32_t it = w->by_node[i];
 		rng ir = rng_at(w->seed, ST_ITEM, it, 1);
-		double x = pow(rng_unif(&ir) + POP_SHIFT, -POP_EXP);
+		double x = pow(rng_unif(&ir) + shift, -POP_EXP);
 
 		w->weight[it] = (float)x;
 		tot += x;
 		w->cum[i] = tot;
+	}
+	{
+		double ctot = 0;
+
+		for (i = 0; i < w->nitems; i++) {
+			uint32_t it = w->by_node[i];
+			rng ir = rng_at(w->seed, ST_ITEM, it, 2);
+
+			ctot += w->weight[it] * rng_lognormal(&ir, 1.0,
+			    CART_APPEAL_SIGMA);
+			w->ccum[i] = ctot;
+		}
 	}
 	for (n = 0; n < NTREE; n++)
 		w->node_cum[n] = w->node_start[n + 1] > 0 ?
@@ -336,15 +376,18 @@ sample_node(const world *w, rng *r)
 	return lo;
 }
 
-/* An item of node n (which has items) in proportion to popularity. */
+/*
+ * An item of node n (which has items) in proportion to its share of cum:
+ * w->cum (popularity, what is viewed) or w->ccum (cart appeal).
+ */
 static uint32_t
-sample_item_in(const world *w, int n, rng *r)
+sample_in(const world *w, const double *cum, int n, rng *r)
 {
 	uint32_t s = w->node_start[n], e = w->node_start[n + 1];
-	double base = s > 0 ? w->cum[s - 1] : 0;
-	double x = base + rng_unif(r) * (w->cum[e - 1] - base);
+	double base = s > 0 ? cum[s - 1] : 0;
+	double x = base + rng_unif(r) * (cum[e - 1] - base);
 
-	return w->by_node[cum_search(w->cum, s, e, x)];
+	return w->by_node[cum_search(cum, s, e, x)];
 }
 
 static uint32_t
@@ -353,25 +396,6 @@ sample_item(const world *w, rng *r)
 	double x = rng_unif(r) * w->cum[w->nitems - 1];
 
 	return w->by_node[cum_search(w->cum, 0, w->nitems, x)];
-}
-
-/*
- * The most popular of a few draws: carts gather on best sellers more than
- * views do, which is what makes popularity a fair baseline.
- */
-static uint32_t
-sample_bestseller(const world *w, rng *r)
-{
-	uint32_t best = sample_item(w, r);
-	int k;
-
-	for (k = 1; k < BESTSELLER_DRAWS; k++) {
-		uint32_t c = sample_item(w, r);
-
-		if (w->weight[c] > w->weight[best])
-			best = c;
-	}
-	return best;
 }
 
 /* ------------------------------------------------------------------ times */
@@ -434,12 +458,21 @@ sample_time(rng *r, int64_t lo, int64_t hi)
 #define P_CART_AGAIN_HEAVY 0.5
 #define P_MORE_CARTS 0.12      /* another cart in the same session */
 #define P_MORE_CARTS_HEAVY 0.65
-#define P_CART_UNSEEN 0.5      /* a revisited item is carted unviewed */
+#define P_CART_UNSEEN 0.5      /* a re-carted item is carted unviewed */
 #define P_BUY 0.35             /* a carting session ends in a purchase */
 #define P_BUY_MORE 0.6         /* each further carted item is bought too */
-#define P_HOME 0.85            /* a session stays in the visitor's taste */
-#define P_SECOND_HOME 0.35
-#define P_REVISIT 0.40         /* a returning session re-views a seen item */
+/*
+ * Taste: a visitor buys in one home category and browses more widely,
+ * mostly in a second one; returning shoppers sometimes cart again what
+ * they carted before, and otherwise explore new items.  So past carts
+ * predict future carts better than past views do, which is why weighting
+ * carts above views helps ALS, as on the real data.
+ */
+#define P_HOME_BROWSE 0.6      /* a browsing session stays in the taste */
+#define P_SECOND_HOME 0.85     /* ...in the browsing category */
+#define P_REVISIT 0.30         /* a returning session re-views a seen item */
+#define P_RECART 0.10          /* a carting session re-carts an old cart */
+#define CHIST 8                /* carted items a visitor remembers */
 #define P_REPEAT 0.08          /* a view repeats the previous item */
 #define P_MORE_VIEWS 0.28      /* browsing sessions: each further view */
 #define P_SHORT_GAP 0.35       /* next session the same day */
@@ -458,6 +491,8 @@ typedef struct vis {
 	int64_t t;
 	uint32_t hist[HIST];
 	int nhist, hpos;
+	uint32_t chist[CHIST];  /* items carted before */
+	int nchist, cpos;
 	int heavy;              /* one of the very active visitors */
 	struct sev *buf;        /* this visitor's events */
 	size_t n, cap;
@@ -488,19 +523,23 @@ vis_emit(vis *v, int type, uint32_t item, uint32_t txn)
 	v->n++;
 }
 
+/*
+ * Adds item to a ring of the cap items last remembered (n of them so far,
+ * the oldest at *pos once full), unless it is there already.
+ */
 static void
-vis_remember(vis *v, uint32_t item)
+remember(uint32_t *ring, int *n, int *pos, int cap, uint32_t item)
 {
 	int i;
 
-	for (i = 0; i < v->nhist; i++)
-		if (v->hist[i] == item)
+	for (i = 0; i < *n; i++)
+		if (ring[i] == item)
 			return;
-	if (v->nhist < HIST) {
-		v->hist[v->nhist++] = item;
+	if (*n < cap) {
+		ring[(*n)++] = item;
 	} else {
-		v->hist[v->hpos] = item;
-		v->hpos = (v->hpos + 1) % HIST;
+		ring[*pos] = item;
+		*pos = (*pos + 1) % cap;
 	}
 }
 
@@ -520,10 +559,13 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 {
 	rng *r = &v->r;
 	int node, nviews, revisit_at = -1, i, ncart = 0, nseen = 0;
-	int cart_unseen = 0, bestseller = 0;
-	uint32_t item = 0, carted[8], seen[MAX_VIEWS + 8];
+	int cart_unseen = 0;
+	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8];
 
-	if (rng_unif(r) < P_HOME)
+	if (carting)
+		node = rng_unif(r) < w->p_home_cart ? home1 :
+		    sample_node(w, r);
+	else if (rng_unif(r) < P_HOME_BROWSE)
 		node = rng_unif(r) < P_SECOND_HOME ? home2 : home1;
 	else
 		node = sample_node(w, r);
@@ -535,25 +577,31 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 		while (nviews < MAX_VIEWS && rng_unif(r) < P_MORE_VIEWS)
 			nviews++;
 	}
-	/* A returning visitor comes back to an item seen before: the item
-	 * to cart when the session carts, else any view. */
-	if (v->nhist > 0 && rng_unif(r) < P_REVISIT) {
-		revisit_at = carting ? nviews - 1 :
-		    (int)rng_below(r, (uint64_t)nviews);
-		/* Straight from the basket page: carted, not viewed. */
-		cart_unseen = carting && rng_unif(r) < P_CART_UNSEEN;
-	} else if (carting) {
-		bestseller = rng_unif(r) < P_BESTSELLER;
+	/*
+	 * A returning shopper may cart again an item carted before, often
+	 * straight from the basket page (unviewed); otherwise the carted
+	 * item is new, drawn by cart appeal.  A returning browser may view
+	 * again an item seen before.
+	 */
+	if (carting) {
+		if (rng_unif(r) < P_RECART && v->nchist > 0) {
+			revisit_at = nviews - 1;
+			reitem = v->chist[rng_below(r, (uint64_t)v->nchist)];
+			cart_unseen = rng_unif(r) < P_CART_UNSEEN;
+		}
+	} else if (v->nhist > 0 && rng_unif(r) < P_REVISIT) {
+		revisit_at = (int)rng_below(r, (uint64_t)nviews);
+		reitem = v->hist[rng_below(r, (uint64_t)v->nhist)];
 	}
 	for (i = 0; i < nviews; i++) {
 		if (i > 0)
 			vis_click_gap(v);
 		if (i == revisit_at)
-			item = v->hist[rng_below(r, (uint64_t)v->nhist)];
-		else if (bestseller && i == nviews - 1)
-			item = sample_bestseller(w, r);
+			item = reitem;
+		else if (carting && i == nviews - 1)
+			item = sample_in(w, w->ccum, node, r);
 		else if (i == 0 || rng_unif(r) >= P_REPEAT)
-			item = sample_item_in(w, node, r);
+			item = sample_in(w, w->cum, node, r);
 		if (i == revisit_at && cart_unseen)
 			break;
 		vis_emit(v, EV_VIEW, item, 0);
@@ -566,7 +614,7 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 		while (ncart < 8 && rng_unif(r) < (v->heavy ?
 		    P_MORE_CARTS_HEAVY : P_MORE_CARTS)) {
 			vis_click_gap(v);
-			item = sample_item_in(w, node, r);
+			item = sample_in(w, w->ccum, node, r);
 			vis_emit(v, EV_VIEW, item, 0);
 			seen[nseen++] = item;
 			v->t += 5000 + (int64_t)rng_below(r, 55000);
@@ -588,7 +636,9 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 	}
 	/* Remembered after the session: revisits are of earlier ones. */
 	for (i = 0; i < nseen; i++)
-		vis_remember(v, seen[i]);
+		remember(v->hist, &v->nhist, &v->hpos, HIST, seen[i]);
+	for (i = 0; i < ncart; i++)
+		remember(v->chist, &v->nchist, &v->cpos, CHIST, carted[i]);
 }
 
 /*
@@ -604,6 +654,7 @@ vis_generate(const world *w, vis *v, uint64_t k)
 	v->r = rng_at(w->seed, ST_VISITOR, k, 0);
 	v->n = 0;
 	v->nhist = v->hpos = 0;
+	v->nchist = v->cpos = 0;
 	if (rng_unif(r) < P_SINGLE) {
 		v->t = sample_time(r, SYNTH_EVENTS_FROM_MS,
 		    SYNTH_EVENTS_UNTIL_MS);
@@ -1304,6 +1355,7 @@ world_free(world *w)
 	free(w->item_node);
 	free(w->by_node);
 	free(w->cum);
+	free(w->ccum);
 	free(w->weight);
 	free(w->seen);
 	free(w->in_catalogue);

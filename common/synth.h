@@ -23,14 +23,20 @@
  *     30 ids of 0..1698 left over are categories missing from the tree,
  *     which a few items carry;
  *   - ~467k item ids, each in one category, with a Zipf-like popularity
- *     (weight (u + 0.0008)^-1.3 for u uniform), so about half of them are
- *     ever seen; ~80% of the items seen in events and ~99% of the others
- *     are in the catalogue (the property files);
+ *     (weight (u + 0.0008)^-1.3 for u uniform; below the default scale
+ *     the head stays ~373 items wide, so best sellers keep their share),
+ *     so about half of them are ever seen; ~80% of the items seen in
+ *     events and ~99% of the others are in the catalogue (the property
+ *     files);
  *   - ~1.4M visitors: most have a single view; the others have one or more
  *     sessions of views ~1 minute apart, over days or weeks, with a stable
- *     taste (one or two home categories, and the items they already saw),
- *     which is the structure ALS finds and popularity does not;
- *   - shoppers' sessions view 2-7 items and end by carting the last one,
+ *     taste: a home category they buy in, a second one they mostly browse,
+ *     the items they saw and carted before; carts are drawn by an appeal
+ *     to buyers (popularity times a log-normal factor), not by views, so
+ *     past carts predict future carts better than past views: the
+ *     structure weighted ALS finds and popularity does not;
+ *   - shoppers' sessions view 2-7 items and end by carting the last one
+ *     (sometimes an item carted before, straight from the basket),
  *     sometimes buying it a few minutes later (one transaction id per
  *     purchase, ~1.2 items each);
  *   - times over 2015-05-03 03:00 .. 2015-09-18 03:00 UTC with the real

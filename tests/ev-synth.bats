@@ -189,7 +189,10 @@ between() {
 	assert_success
 	read -r top median items <<<"$output"
 	[ "$top" -ge $((50 * median)) ] || fail "top item $top vs median $median"
-	between "$items" 7000 10000 "items seen in 100000 events"
+	# the head is at least 373 items wide at any scale, so a small run
+	# sees more of its ~16,900 item ids (about 80%) than the default
+	# scale does (about half)
+	between "$items" 12000 15000 "items seen in 100000 events"
 }
 
 @test "same seed and options give byte-identical files; another seed does not" {

@@ -3,8 +3,9 @@
  * readers the other programs use (csvr + ev_parse): the files parse, have
  * the promised size, are deterministic, and carry the planted taste (the
  * test carts of returning visitors fall on the items and categories of
- * their own history far more often than on another visitor's, and a
- * recommender of the visitor's own history beats popularity).
+ * their own history far more often than on another visitor's, the more so
+ * for the categories they carted in, and a recommender of the visitor's
+ * own history beats popularity).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -150,7 +151,8 @@ test_taste(const char *dir, const synth_stats *st)
 	csvr *c = csvr_open(file_in(dir, "events.csv"), &e);
 	int64_t cutoff, last_ts = 0;
 	pair *train_items = NULL, *train_cats = NULL, *test_carts = NULL;
-	size_t ntr = 0, ntc = 0, cap = 0, tcap = 0, i;
+	pair *cart_cats = NULL;
+	size_t ntr = 0, ntc = 0, ncc = 0, cap = 0, tcap = 0, ccap = 0, i;
 	uint64_t n = 0, ntypes[EV_NTYPES] = {0}, *cat, *cart_count;
 	int sorted = 1, in_span = 1, rc;
 	char **f;
@@ -193,8 +195,17 @@ test_taste(const char *dir, const synth_stats *st)
 			train_cats[ntr].a = ev.user;
 			train_cats[ntr].b = cat[ev.item];
 			ntr++;
-			if (ev.type == EV_ADDTOCART)
+			if (ev.type == EV_ADDTOCART) {
 				cart_count[ev.item]++;
+				if (ncc + 1 > ccap) {
+					ccap = ccap ? 2 * ccap : 1024;
+					cart_cats = realloc(cart_cats,
+					    ccap * sizeof *cart_cats);
+				}
+				cart_cats[ncc].a = ev.user;
+				cart_cats[ncc].b = cat[ev.item];
+				ncc++;
+			}
 		} else if (ev.ts_ms >= cutoff && ev.type == EV_ADDTOCART) {
 			if (ntc + 1 > tcap) {
 				tcap = tcap ? 2 * tcap : 1024;
@@ -217,6 +228,7 @@ test_taste(const char *dir, const synth_stats *st)
 	qsort(train_items, ntr, sizeof *train_items, pair_cmp);
 	qsort(train_cats, ntr, sizeof *train_cats, pair_cmp);
 	qsort(test_carts, ntc, sizeof *test_carts, pair_cmp);
+	qsort(cart_cats, ncc, sizeof *cart_cats, pair_cmp);
 	{
 		/*
 		 * Returning carters: test carts of users with a train
@@ -227,7 +239,7 @@ test_taste(const char *dir, const synth_stats *st)
 		uint64_t *users = malloc((ntc + 1) * sizeof *users);
 		size_t nu = 0, k, ncarts = 0;
 		size_t own_item = 0, own_cat = 0, other_item = 0,
-		    other_cat = 0;
+		    other_cat = 0, own_ccat = 0, other_ccat = 0;
 		uint64_t top[5] = {0};
 		double p_pop = 0, p_hist = 0;
 
@@ -268,6 +280,9 @@ test_taste(const char *dir, const synth_stats *st)
 				    cat[it]);
 				other_cat += has_pair(train_cats, ntr, o,
 				    cat[it]);
+				own_ccat += has_pair(cart_cats, ncc, u, cat[it]);
+				other_ccat += has_pair(cart_cats, ncc, o,
+				    cat[it]);
 				for (j = 0; j < 5; j++)
 					hits_pop += top[j] == it;
 				hits_hist += has_pair(train_items, ntr, u, it);
@@ -277,16 +292,26 @@ test_taste(const char *dir, const synth_stats *st)
 		}
 		fprintf(stderr, "test_synth: %zu returning carters, %zu "
 		    "carts: own items %zu / stranger's %zu, own categories "
-		    "%zu / stranger's %zu; hits of top-5 popular %.3f, of "
+		    "%zu / stranger's %zu, own cart categories %zu / "
+		    "stranger's %zu; hits of top-5 popular %.3f, of "
 		    "own history %.3f per user\n", nu, ncarts, own_item,
-		    other_item, own_cat, other_cat, p_pop / (double)nu,
+		    other_item, own_cat, other_cat, own_ccat, other_ccat,
+		    p_pop / (double)nu,
 		    p_hist / (double)nu);
 		CHECK(nu >= 30);
 		/* The planted structure, far above chance. */
 		CHECK(own_item * 10 >= ncarts);
 		CHECK(own_item >= 4 * other_item + 5);
 		CHECK(own_cat * 3 >= ncarts);
-		CHECK(own_cat >= 3 * other_cat + 5);
+		CHECK(own_cat >= 2 * other_cat);
+		/*
+		 * Buying is narrower than browsing: the categories a visitor
+		 * carted in lift the next carts above a stranger's more than
+		 * all the categories seen do (what makes weighting carts
+		 * above views pay).
+		 */
+		CHECK(own_ccat >= 2 * other_ccat + 5);
+		CHECK(own_ccat * other_cat > own_cat * other_ccat);
 		/* History beats popularity for users with history. */
 		CHECK(p_hist >= 2 * p_pop);
 		free(users);
@@ -294,6 +319,7 @@ test_taste(const char *dir, const synth_stats *st)
 	free(train_items);
 	free(train_cats);
 	free(test_carts);
+	free(cart_cats);
 	free(cat);
 	free(cart_count);
 }
