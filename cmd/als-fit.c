@@ -11,7 +11,7 @@
 
 #include "als.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "matrix.h"
 
 static const char usage_text[] =
@@ -127,7 +127,7 @@ main(int argc, char **argv)
 	if ((why = als_check_params(&p)) != NULL)
 		cli_usage_error(usage_text, "%s", why);
 
-	if (csr_load(&m, argv[optind], &e) != 0)
+	if (matrix_load(&m, argv[optind], &e) != 0)
 		rs_die_err(&e);
 	if (verbose)
 		rs_warnx("%s: %zu users x %zu items, %zu entries; %u factors, "
@@ -144,7 +144,7 @@ main(int argc, char **argv)
 		    p.iterations, total, p.iterations > 0 ?
 		    total / p.iterations : 0.0);
 	als_model_free(&mod);
-	csr_close(&m);
+	matrix_close(&m);
 	cli_exit_ok();
 }
 

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "als.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "matrix.h"
 #include "num.h"
 #include "tsv.h"
@@ -74,7 +74,7 @@ main(int argc, char **argv)
 	als_model mod;
 	rs_err e = {0};
 	sinkctx sk;
-	aout o;
+	outfile o;
 	csr seen;
 
 	cli_init(argc, argv);
@@ -113,7 +113,7 @@ main(int argc, char **argv)
 	if (als_model_load(&mod, argv[optind], &e) != 0)
 		rs_die_err(&e);
 	if (seen_path != NULL) {
-		if (csr_load(&seen, seen_path, &e) != 0)
+		if (matrix_load(&seen, seen_path, &e) != 0)
 			rs_die_err(&e);
 		have_seen = 1;
 	}
@@ -127,7 +127,7 @@ main(int argc, char **argv)
 			users[i] = (uint32_t)i;
 	}
 
-	if (aout_open(&o, out, &e) != 0)
+	if (outfile_open(&o, out, &e) != 0)
 		rs_die_err(&e);
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
@@ -135,7 +135,7 @@ main(int argc, char **argv)
 	if (als_recommend(&mod, users, nusers, n, have_seen ? &seen : NULL,
 	    threads, put_list, &sk, &st, &e) != 0)
 		rs_die_err(&e);
-	if (aout_commit(&o, &e) != 0)
+	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (verbose)
@@ -150,7 +150,7 @@ main(int argc, char **argv)
 		    (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	free(users);
 	if (have_seen)
-		csr_close(&seen);
+		matrix_close(&seen);
 	als_model_free(&mod);
 	cli_exit_ok();
 }
@@ -170,27 +170,27 @@ read_users(const char *path, const als_model *mod, size_t *n,
 	size_t len = 0, cap = 0;
 	rs_err e = {0};
 	char **fields;
-	tsvr *t;
+	tsv_reader *t;
 	int rc;
 
-	if ((t = tsvr_open(path, hdr, 1, &e)) == NULL)
+	if ((t = tsv_reader_open(path, hdr, 1, &e)) == NULL)
 		rs_die_err(&e);
 	if ((taken = calloc(mod->users + 1, 1)) == NULL)
 		rs_die(EX_SOFTWARE, "out of memory");
-	while ((rc = tsvr_next(t, &fields, &e)) == 1) {
+	while ((rc = tsv_reader_next(t, &fields, &e)) == 1) {
 		const char *why;
 		uint64_t id;
 		int64_t row;
 
 		if ((why = num_u64(fields[0], &id)) != NULL) {
-			tsvr_field_err(t, &e, 0, why);
+			tsv_reader_field_err(t, &e, 0, why);
 			rs_die_err(&e);
 		}
 		if ((row = als_find_id(mod->user_ids, mod->users, id)) < 0) {
 			if (++*unknown <= MAX_UNKNOWN_SHOWN)
 				rs_warnx("%s:%llu: user %llu is not in the "
-				    "model; skipped", tsvr_name(t),
-				    (unsigned long long)tsvr_lineno(t),
+				    "model; skipped", tsv_reader_name(t),
+				    (unsigned long long)tsv_reader_lineno(t),
 				    (unsigned long long)id);
 			continue;
 		}
@@ -211,8 +211,8 @@ read_users(const char *path, const als_model *mod, size_t *n,
 		rs_die_err(&e);
 	if (*unknown > MAX_UNKNOWN_SHOWN)
 		rs_warnx("%s: %zu users in all are not in the model; skipped",
-		    tsvr_name(t), *unknown);
-	tsvr_close(t);
+		    tsv_reader_name(t), *unknown);
+	tsv_reader_close(t);
 	free(taken);
 	*n = len;
 	return users;

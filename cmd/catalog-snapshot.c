@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aout.h"
-#include "badrows.h"
+#include "outfile.h"
+#include "skip_bad.h"
 #include "catalog.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 
 static const char usage_text[] =
     "usage: catalog-snapshot [-v] --at TIME --tree category_tree.csv "
@@ -43,9 +43,9 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0}
 };
 
-static catsnap_progress progress;
-static void report(const cattree *tree, const catsnap *snap,
-    const catsnap_stats *st);
+static catalog_progress progress;
+static void report(const cattree *tree, const catalog *snap,
+    const catalog_stats *st);
 
 int
 main(int argc, char **argv)
@@ -56,12 +56,12 @@ main(int argc, char **argv)
 	size_t nfiles;
 	int64_t at_ms = 0;
 	int has_at = 0, verbose = 0, ch;
-	badrows bad = {0};
-	catsnap_stats st;
-	catsnap snap;
+	skip_bad bad = {0};
+	catalog_stats st;
+	catalog snap;
 	cattree tree;
 	rs_err e = {0};
-	aout out;
+	outfile out;
 
 	cli_init(argc, argv);
 	while ((ch = getopt_long(argc, argv, "ho:v", longopts, NULL)) != -1) {
@@ -97,17 +97,17 @@ main(int argc, char **argv)
 
 	if (cattree_load(&tree, tree_path, &e) != 0)
 		rs_die_err(&e);
-	if (catsnap_init(&snap, at_ms, &e) != 0)
+	if (catalog_init(&snap, at_ms, &e) != 0)
 		rs_die_err(&e);
-	if (aout_open(&out, out_path, &e) != 0)
+	if (outfile_open(&out, out_path, &e) != 0)
 		rs_die_err(&e);
-	if (catsnap_read_all(&snap, files, nfiles, &bad, verbose ? progress :
+	if (catalog_read_all(&snap, files, nfiles, &bad, verbose ? progress :
 	    NULL, NULL, &e) != 0)
 		rs_die_err(&e);
-	if (catsnap_finish(&snap, &tree, &st, &e) != 0)
+	if (catalog_finish(&snap, &tree, &st, &e) != 0)
 		rs_die_err(&e);
-	catsnap_write(&snap, out.fp);
-	if (aout_commit(&out, &e) != 0)
+	catalog_write(&snap, out.fp);
+	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
 	if (verbose)
@@ -115,10 +115,10 @@ main(int argc, char **argv)
 	if (bad.n > 0) {
 		char line[RS_ERR_MSG + 64];
 
-		badrows_summary(&bad, line, sizeof line);
+		skip_bad_summary(&bad, line, sizeof line);
 		rs_warnx("%s", line);
 	}
-	catsnap_free(&snap);
+	catalog_free(&snap);
 	cattree_free(&tree);
 	cli_exit_ok();
 }
@@ -133,7 +133,7 @@ progress(void *arg, const char *file, uint64_t rows, uint64_t bytes)
 
 /* The -v counts. */
 static void
-report(const cattree *tree, const catsnap *snap, const catsnap_stats *st)
+report(const cattree *tree, const catalog *snap, const catalog_stats *st)
 {
 	rs_warnx("tree: %zu categories, %zu roots", tree->n, tree->nroots);
 	rs_warnx("%llu rows read; before --at: %llu categoryid, %llu "

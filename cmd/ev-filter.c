@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aout.h"
-#include "badrows.h"
+#include "outfile.h"
+#include "skip_bad.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 #include "evfilter.h"
 #include "evin.h"
@@ -50,7 +50,7 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0}
 };
 
-static void report(const uint64_t *count, uint64_t rows, const badrows *bad);
+static void report(const uint64_t *count, uint64_t rows, const skip_bad *bad);
 
 int
 main(int argc, char **argv)
@@ -58,18 +58,18 @@ main(int argc, char **argv)
 	static char buf[1 << 16];
 	size_t used = 0;
 	const char *out_path = NULL, *items_path = NULL;
-	uint64_t count[EVF_NVERDICTS] = {0};
-	badrows bad = {0};
+	uint64_t count[EVFILTER_NVERDICTS] = {0};
+	skip_bad bad = {0};
 	evfilter flt;
 	items cat;
 	rs_err e = {0};
-	aout out;
+	outfile out;
 	evin *in;
 	event ev;
 	int verbose = 0, ch, rc;
 
 	cli_init(argc, argv);
-	evf_init(&flt);
+	evfilter_init(&flt);
 	while ((ch = getopt_long(argc, argv, "ho:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FROM:
@@ -81,7 +81,7 @@ main(int argc, char **argv)
 			flt.until_ms = cli_time_ms("--until", optarg);
 			break;
 		case OPT_TYPES:
-			if (evf_parse_types(optarg, &flt.types, &e) != 0)
+			if (evfilter_parse_types(optarg, &flt.types, &e) != 0)
 				cli_usage_error(usage_text, "--types: %s",
 				    e.msg);
 			break;
@@ -115,17 +115,17 @@ main(int argc, char **argv)
 	if ((in = evin_open(argv + optind, (size_t)(argc - optind), &bad,
 	    &e)) == NULL)
 		rs_die_err(&e);
-	if (aout_open(&out, out_path, &e) != 0)
+	if (outfile_open(&out, out_path, &e) != 0)
 		rs_die_err(&e);
 
 	tsv_write_header(out.fp, ev_tsv_cols, 5);
 	/* Rows are gathered in buf and written a block at a time: a stdio
 	 * call per row costs as much as formatting it. */
 	while ((rc = evin_next(in, &ev, &e)) == 1) {
-		enum evf_verdict v = evf_judge(&flt, &ev);
+		enum evfilter_verdict v = evfilter_judge(&flt, &ev);
 
 		count[v]++;
-		if (v != EVF_KEEP)
+		if (v != EVFILTER_KEEP)
 			continue;
 		used += evin_fmt_tsv(in, &ev, buf + used);
 		if (used > sizeof buf - EV_TSV_ROW_MAX) {
@@ -136,7 +136,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		rs_die_err(&e);
 	fwrite(buf, 1, used, out.fp);
-	if (aout_commit(&out, &e) != 0)
+	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
 	if (verbose)
@@ -144,7 +144,7 @@ main(int argc, char **argv)
 	if (bad.n > 0) {
 		char line[RS_ERR_MSG + 64];
 
-		badrows_summary(&bad, line, sizeof line);
+		skip_bad_summary(&bad, line, sizeof line);
 		rs_warnx("%s", line);
 	}
 	evin_close(in);
@@ -155,16 +155,16 @@ main(int argc, char **argv)
 
 /* The -v counts: rows read and kept, then the dropped ones by reason. */
 static void
-report(const uint64_t *count, uint64_t rows, const badrows *bad)
+report(const uint64_t *count, uint64_t rows, const skip_bad *bad)
 {
 	int v;
 
 	rs_warnx("%llu rows read, %llu kept, %llu dropped",
-	    (unsigned long long)rows, (unsigned long long)count[EVF_KEEP],
-	    (unsigned long long)(rows - count[EVF_KEEP]));
-	for (v = EVF_KEEP + 1; v < EVF_NVERDICTS; v++)
+	    (unsigned long long)rows, (unsigned long long)count[EVFILTER_KEEP],
+	    (unsigned long long)(rows - count[EVFILTER_KEEP]));
+	for (v = EVFILTER_KEEP + 1; v < EVFILTER_NVERDICTS; v++)
 		rs_warnx("dropped %llu: %s", (unsigned long long)count[v],
-		    evf_verdict_names[v]);
+		    evfilter_verdict_names[v]);
 	rs_warnx("dropped %llu: bad row (--skip-bad)",
 	    (unsigned long long)bad->n);
 }

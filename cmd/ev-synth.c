@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "synth.h"
 
 static const char usage_text[] =

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 #include "interactions.h"
 #include "matrix.h"
@@ -50,7 +50,7 @@ main(int argc, char **argv)
 	unsigned long long nev = 0;
 	ev_weights w;
 	rs_err e = {0};
-	ia_set set;
+	interactions_set set;
 	event ev;
 	evr *r;
 	csr m;
@@ -82,33 +82,33 @@ main(int argc, char **argv)
 
 	if ((r = evr_open(argv + optind, (size_t)(argc - optind), &e)) == NULL)
 		rs_die_err(&e);
-	if (ia_init(&set, &e) != 0)
+	if (interactions_init(&set, &e) != 0)
 		rs_die_err(&e);
 	while ((rc = evr_next(r, &ev, &e)) == 1) {
 		nev++;
 		if (w.w[ev.type] > 0 &&
-		    ia_add(&set, ev.user, ev.item, ev.type, &e) != 0)
+		    interactions_add(&set, ev.user, ev.item, ev.type, &e) != 0)
 			rs_die_err(&e);
 	}
 	if (rc != 0)
 		rs_die_err(&e);
 	evr_close(r);
-	if (ia_finish(&set, &e) != 0 || ia_csr(&set, &w, &m, &e) != 0)
+	if (interactions_finish(&set, &e) != 0 || interactions_csr(&set, &w, &m, &e) != 0)
 		rs_die_err(&e);
 	if (verbose)
 		rs_warnx("%llu events, %zu weighted, %zu distinct "
 		    "(user, event, item); matrix %zu users x %zu items, "
 		    "%zu nonzeros", nev, set.added, set.n, m.rows, m.cols,
 		    m.nnz);
-	ia_free(&set);
+	interactions_free(&set);
 
 	if (tsv) {
-		aout o;
+		outfile o;
 
-		if (aout_open(&o, out, &e) != 0)
+		if (outfile_open(&o, out, &e) != 0)
 			rs_die_err(&e);
-		ia_csr_write_tsv(o.fp, &m);
-		if (aout_commit(&o, &e) != 0)
+		interactions_csr_write_tsv(o.fp, &m);
+		if (outfile_commit(&o, &e) != 0)
 			rs_die_err(&e);
 	} else {
 		char buf[256];
@@ -116,9 +116,9 @@ main(int argc, char **argv)
 
 		if (weights_fmt(&w, buf, sizeof buf) < 0)
 			rs_die(EX_SOFTWARE, "weights do not fit");
-		if (csr_save(&m, out, kv, 1, &e) != 0)
+		if (matrix_save(&m, out, kv, 1, &e) != 0)
 			rs_die_err(&e);
 	}
-	ia_csr_free(&m);
+	interactions_csr_free(&m);
 	cli_exit_ok();
 }

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 #include "items.h"
 #include "popular.h"
@@ -58,12 +58,12 @@ main(int argc, char **argv)
 	unsigned long long nev = 0;
 	size_t top = 0, n;
 	ev_weights w;
-	pop_counter pc;
-	pop_entry *list;
+	popular_counter pc;
+	popular_entry *list;
 	rs_err e = {0};
 	items it;
 	event ev;
-	aout o;
+	outfile o;
 	evr *r;
 
 	cli_init(argc, argv);
@@ -103,29 +103,29 @@ main(int argc, char **argv)
 
 	if (items_load(&it, items_path, &e) != 0)
 		rs_die_err(&e);
-	if (pop_init(&pc, &w, distinct, since_ms, &e) != 0)
+	if (popular_init(&pc, &w, distinct, since_ms, &e) != 0)
 		rs_die_err(&e);
 	if ((r = evr_open(argv + optind, (size_t)(argc - optind), &e)) == NULL)
 		rs_die_err(&e);
 	while ((rc = evr_next(r, &ev, &e)) == 1) {
 		nev++;
-		if (pop_add(&pc, &ev, &e) != 0)
+		if (popular_add(&pc, &ev, &e) != 0)
 			rs_die_err(&e);
 	}
 	if (rc != 0)
 		rs_die_err(&e);
 	evr_close(r);
-	if (pop_rank(&pc, &list, &n, &e) != 0)
+	if (popular_rank(&pc, &list, &n, &e) != 0)
 		rs_die_err(&e);
 	if (verbose)
 		rs_warnx("%llu events, %zu counted, %zu items ranked, "
 		    "%zu in the catalogue snapshot", nev, pc.counted, n, it.n);
-	pop_free(&pc);
+	popular_free(&pc);
 
-	if (aout_open(&o, out, &e) != 0)
+	if (outfile_open(&o, out, &e) != 0)
 		rs_die_err(&e);
-	pop_write_tsv(o.fp, list, n, top, &it);
-	if (aout_commit(&o, &e) != 0)
+	popular_write_tsv(o.fp, list, n, top, &it);
+	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
 	free(list);
 	items_free(&it);

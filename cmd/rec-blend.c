@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "num.h"
 #include "store.h"
 

@@ -3,7 +3,7 @@
  * over the test carts, coverage@k2 of the catalogue) for the global
  * popular list and for per-user recommendation lists, as one report; or,
  * with --replay, hit@k of what the served blend would have answered at
- * every test cart.  The definitions are in common/evalm.h,
+ * every test cart.  The definitions are in common/eval.h,
  * common/replay.h and rec-eval(1).
  */
 #include <getopt.h>
@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "cli.h"
-#include "err.h"
-#include "evalm.h"
+#include "rs_err.h"
+#include "eval.h"
 #include "items.h"
 #include "poptsv.h"
 #include "replay.h"
 #include "store.h"
-#include "tabout.h"
+#include "table.h"
 
 #define USAGE \
 	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
@@ -71,33 +71,33 @@ enum {
 };
 
 static void parse_args(int, char **, struct opts *);
-static void report_metrics(const struct opts *, const evalm_truth *,
-    const items *, tabout *);
-static void report_replay(const struct opts *, const evalm_truth *,
-    const items *, tabout *);
+static void report_metrics(const struct opts *, const eval_truth *,
+    const items *, table *);
+static void report_replay(const struct opts *, const eval_truth *,
+    const items *, table *);
 static void fmt_pct(char *, size_t, double);
-static void add_row(tabout *, const char *, const char *, const evalm_acc *,
+static void add_row(table *, const char *, const char *, const eval_acc *,
     const items *, const char *);
-static void eval_popular(const struct opts *, const evalm_truth *,
-    const items *, tabout *);
+static void eval_popular(const struct opts *, const eval_truth *,
+    const items *, table *);
 static void eval_recs(const struct opts *, const struct recs_arg *,
-    const evalm_truth *, const items *, tabout *);
+    const eval_truth *, const items *, table *);
 
 int
 main(int argc, char **argv)
 {
 	struct opts o;
-	evalm_truth truth;
+	eval_truth truth;
 	items catalogue;
 	rs_err e = {0};
-	tabout tab;
-	aout out;
+	table tab;
+	outfile out;
 
 	cli_init(argc, argv);
 	parse_args(argc, argv, &o);
 	/* Opened first, so an output that cannot be created fails at once;
 	 * any later failure removes the temporary file. */
-	if (aout_open(&out, o.out, &e) != 0)
+	if (outfile_open(&out, o.out, &e) != 0)
 		rs_die_err(&e);
 
 	if (items_load(&catalogue, o.items, &e) != 0)
@@ -105,7 +105,7 @@ main(int argc, char **argv)
 	if (catalogue.n == 0)
 		rs_die(EX_DATAERR, "%s: no items in the catalogue snapshot "
 		    "(coverage would divide by zero)", o.items);
-	if (evalm_truth_load(&truth, o.test, o.train, &e) != 0)
+	if (eval_truth_load(&truth, o.test, o.train, &e) != 0)
 		rs_die_err(&e);
 	if (o.verbose)
 		rs_warnx("%llu test carts, %zu test users, %zu with history, "
@@ -120,11 +120,11 @@ main(int argc, char **argv)
 	else
 		report_metrics(&o, &truth, &catalogue, &tab);
 
-	tabout_write(&tab, out.fp, o.table);
-	if (aout_commit(&out, &e) != 0)
+	table_write(&tab, out.fp, o.table);
+	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
-	tabout_free(&tab);
-	evalm_truth_free(&truth);
+	table_free(&tab);
+	eval_truth_free(&truth);
 	items_free(&catalogue);
 	cli_exit_ok();
 }
@@ -280,8 +280,8 @@ parse_args(int argc, char **argv, struct opts *o)
 /* The seed's table: top popular for everyone and for users with history,
  * then every --recs list for users with history. */
 static void
-report_metrics(const struct opts *o, const evalm_truth *t,
-    const items *catalogue, tabout *tab)
+report_metrics(const struct opts *o, const eval_truth *t,
+    const items *catalogue, table *tab)
 {
 	char prec[32], rec[32], cov[32];
 	const char *header[6];
@@ -296,7 +296,7 @@ report_metrics(const struct opts *o, const evalm_truth *t,
 	header[3] = prec;
 	header[4] = rec;
 	header[5] = cov;
-	if (tabout_init(tab, header, 6, 2) != 0)
+	if (table_init(tab, header, 6, 2) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 	if (o->popular != NULL)
 		eval_popular(o, t, catalogue, tab);
@@ -306,8 +306,8 @@ report_metrics(const struct opts *o, const evalm_truth *t,
 
 /* The served blend, replayed at every test cart. */
 static void
-report_replay(const struct opts *o, const evalm_truth *t,
-    const items *catalogue, tabout *tab)
+report_replay(const struct opts *o, const eval_truth *t,
+    const items *catalogue, table *tab)
 {
 	static const char *const why_empty[REPLAY_NGROUPS] = {
 		"no addtocart event in the test period",
@@ -345,7 +345,7 @@ report_replay(const struct opts *o, const evalm_truth *t,
 	header[3] = "hits";
 	header[4] = hit;
 	header[5] = cov;
-	if (tabout_init(tab, header, 6, 2) != 0)
+	if (table_init(tab, header, 6, 2) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 	for (g = 0; g < REPLAY_NGROUPS; g++) {
 		const replay_tally *r = &res.g[g];
@@ -369,7 +369,7 @@ report_replay(const struct opts *o, const evalm_truth *t,
 		cells[3] = hits;
 		cells[4] = hp;
 		cells[5] = cp;
-		if (tabout_add(tab, cells) != 0)
+		if (table_add(tab, cells) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
 	}
 	replay_result_free(&res);
@@ -390,16 +390,16 @@ fmt_pct(char *buf, size_t sz, double pct)
  * why, so no NaN ever reaches a report.
  */
 static void
-add_row(tabout *tab, const char *model, const char *group,
-    const evalm_acc *acc, const items *catalogue, const char *why_empty)
+add_row(table *tab, const char *model, const char *group,
+    const eval_acc *acc, const items *catalogue, const char *why_empty)
 {
 	char users[24], p[32], r[32], c[32];
 	const char *cells[6];
-	evalm_row row;
+	eval_row row;
 
 	snprintf(users, sizeof users, "%llu",
 	    (unsigned long long)acc->users);
-	if (evalm_acc_row(acc, catalogue->n, &row)) {
+	if (eval_acc_row(acc, catalogue->n, &row)) {
 		fmt_pct(p, sizeof p, row.precision_pct);
 		fmt_pct(r, sizeof r, row.recall_pct);
 		fmt_pct(c, sizeof c, row.coverage_pct);
@@ -419,18 +419,18 @@ add_row(tabout *tab, const char *model, const char *group,
 	cells[3] = p;
 	cells[4] = r;
 	cells[5] = c;
-	if (tabout_add(tab, cells) != 0)
+	if (table_add(tab, cells) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 }
 
 /* The global popular list given to every test user, then to those with
  * history. */
 static void
-eval_popular(const struct opts *o, const evalm_truth *t,
-    const items *catalogue, tabout *tab)
+eval_popular(const struct opts *o, const eval_truth *t,
+    const items *catalogue, table *tab)
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
-	evalm_acc all, hist;
+	eval_acc all, hist;
 	poptsv pop;
 	const uint64_t *list;
 	size_t n, u;
@@ -442,13 +442,13 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 	n = pop.n < K ? pop.n : K;
 	if (n == 0)
 		rs_warnx("%s: the popular list is empty", o->popular);
-	if (evalm_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
-	    evalm_acc_init(&hist, o->k, o->coverage_k, o->count_dups) != 0)
+	if (eval_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
+	    eval_acc_init(&hist, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 	for (u = 0; n > 0 && u < t->nusers; u++) {
-		if (evalm_acc_add(&all, t, u, list, n, catalogue) != 0 ||
+		if (eval_acc_add(&all, t, u, list, n, catalogue) != 0 ||
 		    (t->history[u] &&
-		    evalm_acc_add(&hist, t, u, list, n, catalogue) != 0))
+		    eval_acc_add(&hist, t, u, list, n, catalogue) != 0))
 			rs_die(EX_SOFTWARE, "out of memory");
 	}
 	add_row(tab, "top_popular", "all_test_users", &all, catalogue,
@@ -456,38 +456,38 @@ eval_popular(const struct opts *o, const evalm_truth *t,
 	add_row(tab, "top_popular", "with_history", &hist, catalogue,
 	    n == 0 ? "the popular list is empty" :
 	    "no test user has history in the training events");
-	evalm_acc_free(&all);
-	evalm_acc_free(&hist);
+	eval_acc_free(&all);
+	eval_acc_free(&hist);
 	poptsv_free(&pop);
 }
 
 /* One per-user list file, for the test users with history. */
 static void
 eval_recs(const struct opts *o, const struct recs_arg *ra,
-    const evalm_truth *t, const items *catalogue, tabout *tab)
+    const eval_truth *t, const items *catalogue, table *tab)
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
-	evalm_lists l;
-	evalm_acc acc;
+	eval_lists l;
+	eval_acc acc;
 	rs_err e = {0};
 	size_t u;
 
-	if (evalm_lists_read(&l, t, ra->path, K, 1, &e) != 0)
+	if (eval_lists_read(&l, t, ra->path, K, 1, &e) != 0)
 		rs_die_err(&e);
 	if (o->verbose)
 		rs_warnx("%s: %llu rows, %llu of %zu test users with history "
 		    "have a list", ra->path, (unsigned long long)l.rows,
 		    (unsigned long long)l.users_listed, t->nhistory);
-	if (evalm_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
+	if (eval_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 	for (u = 0; u < t->nusers; u++)
-		if (l.len[u] > 0 && evalm_acc_add(&acc, t, u, l.item + u * K,
+		if (l.len[u] > 0 && eval_acc_add(&acc, t, u, l.item + u * K,
 		    l.len[u], catalogue) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
 	add_row(tab, ra->name, "with_history", &acc, catalogue,
 	    t->nhistory == 0 ? "no test user has history in the training "
 	    "events" : "no test user with history has recommendations in "
 	    "the file");
-	evalm_acc_free(&acc);
-	evalm_lists_free(&l);
+	eval_acc_free(&acc);
+	eval_lists_free(&l);
 }

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "err.h"
+#include "rs_err.h"
 #include "serve.h"
 
 static const char usage_text[] =
@@ -59,7 +59,7 @@ static const char ready_line[] =
 static volatile sig_atomic_t stop;
 
 static int listen_on(const char *spec);
-static int run_listen(srv *s, int lfd, long workers, int max_conns);
+static int run_listen(server *s, int lfd, long workers, int max_conns);
 static void on_stop(int sig);
 static int is_socket(int fd);
 static void log_listening(int lfd, long workers);
@@ -71,7 +71,7 @@ main(int argc, char **argv)
 	long workers = -1;
 	int max_conns = 1024, c, lfd, rc;
 	rs_err e = {0}, se = {0};
-	srv s;
+	server s;
 
 	cli_init(argc, argv);
 	memset(&s, 0, sizeof s);
@@ -115,7 +115,7 @@ main(int argc, char **argv)
 		cli_usage_error(usage_text, "-w needs -l");
 	signal(SIGPIPE, SIG_IGN);
 
-	if (srv_init(&s, argv[optind], metrics_path, &se, &e) != 0)
+	if (serve_init(&s, argv[optind], metrics_path, &se, &e) != 0)
 		rs_die_err(&e);
 	if (listen_spec != NULL) {
 		if (!s.have_store)
@@ -126,15 +126,15 @@ main(int argc, char **argv)
 		log_listening(lfd, workers);
 		rs_warnx("%s", ready_line);
 		rc = run_listen(&s, lfd, workers, max_conns);
-		srv_fini(&s);
+		serve_fini(&s);
 		return rc;
 	}
 	if (!is_socket(0)) {
 		/* A shell pipeline: no store is an error, as in any tool. */
 		if (!s.have_store)
 			rs_die_err(&se);
-		rc = srv_run_fd(&s, 0, 1, 0);
-		srv_fini(&s);
+		rc = serve_run_fd(&s, 0, 1, 0);
+		serve_fini(&s);
 		if (rc != 0)
 			rs_die(EX_DATAERR, "some requests were invalid (see the "
 			    "\"error\" lines)");
@@ -146,8 +146,8 @@ main(int argc, char **argv)
 		rs_warnx("%s", se.msg);
 	else if (s.verbose)
 		rs_warnx("%s", ready_line);
-	srv_run_fd(&s, 0, 1, 1);
-	srv_fini(&s);
+	serve_run_fd(&s, 0, 1, 1);
+	serve_fini(&s);
 	return 0;
 }
 
@@ -237,21 +237,21 @@ listen_on(const char *spec)
 
 /* One pre-forked worker: the epoll loop until told to stop. */
 static noreturn void
-worker(srv *s, int lfd, int max_conns)
+worker(server *s, int lfd, int max_conns)
 {
 	rs_err e = {0};
 
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
-	if (srv_run_listener(s, lfd, max_conns, &stop, &e) != 0)
+	if (serve_run_listener(s, lfd, max_conns, &stop, &e) != 0)
 		rs_warnx("worker: %s", e.msg);
-	srv_fini(s);
+	serve_fini(s);
 	_exit(e.code != 0 ? EX_OSERR : 0);
 }
 
 /* -w 0: accept, and fork a process for each connection. */
 static int
-fork_per_connection(srv *s, int lfd)
+fork_per_connection(server *s, int lfd)
 {
 	int fl = fcntl(lfd, F_GETFL);
 
@@ -268,14 +268,14 @@ fork_per_connection(srv *s, int lfd)
 		}
 		/* Follow a swapped store here too, so that the children
 		 * start with the current one and an old file is not kept. */
-		srv_check_store(s);
+		serve_check_store(s);
 		if ((pid = fork()) == 0) {
 			close(lfd);
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
-			srv_run_fd(s, fd, fd, 1);
-			srv_fini(s);
+			serve_run_fd(s, fd, fd, 1);
+			serve_fini(s);
 			_exit(0);
 		}
 		if (pid < 0)
@@ -286,7 +286,7 @@ fork_per_connection(srv *s, int lfd)
 }
 
 static int
-run_listen(srv *s, int lfd, long workers, int max_conns)
+run_listen(server *s, int lfd, long workers, int max_conns)
 {
 	pid_t *pid;
 	long i, alive = 0;

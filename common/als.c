@@ -509,7 +509,7 @@ als_fit(const csr *m, const als_params *p, als_model *out,
 			((float *)(void *)buf)[i * f + k] = Y[i * fp + k];
 	out->item_factors = (const float *)(void *)buf;
 	out->params = *p;
-	ctr_id(&m->file, out->source);
+	container_id(&m->file, out->source);
 	out->source_nnz = m->nnz;
 done:
 	free(X);
@@ -634,36 +634,36 @@ int
 als_model_save(const als_model *mod, const char *path, rs_err *e)
 {
 	char reg[32], alpha[32];
-	ctrw *w = ctrw_new(ALS_KIND, ALS_VERSION);
+	container_writer *w = container_writer_new(ALS_KIND, ALS_VERSION);
 	const als_params *p = &mod->params;
 	int rc;
 
 	if (w == NULL)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	ctrw_param(w, "users", "%zu", mod->users);
-	ctrw_param(w, "items", "%zu", mod->items);
-	ctrw_param(w, "factors", "%zu", mod->factors);
+	container_writer_param(w, "users", "%zu", mod->users);
+	container_writer_param(w, "items", "%zu", mod->items);
+	container_writer_param(w, "factors", "%zu", mod->factors);
 	fmt_double(reg, sizeof reg, p->reg);
 	fmt_double(alpha, sizeof alpha, p->alpha);
-	ctrw_param(w, "regularization", "%s", reg);
-	ctrw_param(w, "alpha", "%s", alpha);
-	ctrw_param(w, "iterations", "%u", p->iterations);
-	ctrw_param(w, "solver", "%s", p->solver == ALS_CG ? "cg" : "cholesky");
-	ctrw_param(w, "cg_steps", "%u", p->solver == ALS_CG ? p->cg_steps : 0);
-	ctrw_param(w, "seed", "%llu", (unsigned long long)p->seed);
-	ctrw_param(w, "source", "%s", mod->source);
-	ctrw_param(w, "source_nnz", "%llu",
+	container_writer_param(w, "regularization", "%s", reg);
+	container_writer_param(w, "alpha", "%s", alpha);
+	container_writer_param(w, "iterations", "%u", p->iterations);
+	container_writer_param(w, "solver", "%s", p->solver == ALS_CG ? "cg" : "cholesky");
+	container_writer_param(w, "cg_steps", "%u", p->solver == ALS_CG ? p->cg_steps : 0);
+	container_writer_param(w, "seed", "%llu", (unsigned long long)p->seed);
+	container_writer_param(w, "source", "%s", mod->source);
+	container_writer_param(w, "source_nnz", "%llu",
 	    (unsigned long long)mod->source_nnz);
-	ctrw_section(w, "user_ids", mod->user_ids,
+	container_writer_section(w, "user_ids", mod->user_ids,
 	    mod->users * sizeof(uint64_t));
-	ctrw_section(w, "item_ids", mod->item_ids,
+	container_writer_section(w, "item_ids", mod->item_ids,
 	    mod->items * sizeof(uint64_t));
-	ctrw_section(w, "user_factors", mod->user_factors,
+	container_writer_section(w, "user_factors", mod->user_factors,
 	    mod->users * mod->factors * sizeof(float));
-	ctrw_section(w, "item_factors", mod->item_factors,
+	container_writer_section(w, "item_factors", mod->item_factors,
 	    mod->items * mod->factors * sizeof(float));
-	rc = ctrw_write(w, path, e);
-	ctrw_free(w);
+	rc = container_writer_write(w, path, e);
+	container_writer_free(w);
 	return rc;
 }
 
@@ -689,14 +689,14 @@ als_model_load(als_model *mod, const char *path, rs_err *e)
 	int rc;
 
 	memset(mod, 0, sizeof *mod);
-	if ((rc = ctr_open(&mod->file, path, ALS_KIND, ALS_VERSION,
-	    CTR_VERIFY, e)) != 0)
+	if ((rc = container_open(&mod->file, path, ALS_KIND, ALS_VERSION,
+	    CONTAINER_VERIFY, e)) != 0)
 		return rc;
 	mod->mapped = 1;
-	if ((rc = ctr_param_u64(&mod->file, "users", &users, e)) != 0 ||
-	    (rc = ctr_param_u64(&mod->file, "items", &items, e)) != 0 ||
-	    (rc = ctr_param_u64(&mod->file, "factors", &factors, e)) != 0 ||
-	    (rc = ctr_param_u64(&mod->file, "iterations", &v, e)) != 0)
+	if ((rc = container_param_u64(&mod->file, "users", &users, e)) != 0 ||
+	    (rc = container_param_u64(&mod->file, "items", &items, e)) != 0 ||
+	    (rc = container_param_u64(&mod->file, "factors", &factors, e)) != 0 ||
+	    (rc = container_param_u64(&mod->file, "iterations", &v, e)) != 0)
 		goto fail;
 	if (factors < 1 || factors > ALS_MAX_FACTORS)
 		return model_bad(mod, e, "%s: %zu", "bad number of factors",
@@ -705,16 +705,16 @@ als_model_load(als_model *mod, const char *path, rs_err *e)
 		return model_bad(mod, e, "%s (%zu)", "too many rows",
 		    (size_t)(items > users ? items : users));
 	mod->params.iterations = (unsigned)v;
-	if ((rc = ctr_param_u64(&mod->file, "seed", &mod->params.seed,
+	if ((rc = container_param_u64(&mod->file, "seed", &mod->params.seed,
 	    e)) != 0 ||
-	    (rc = ctr_param_double(&mod->file, "regularization",
+	    (rc = container_param_double(&mod->file, "regularization",
 	    &mod->params.reg, e)) != 0 ||
-	    (rc = ctr_param_double(&mod->file, "alpha", &mod->params.alpha,
+	    (rc = container_param_double(&mod->file, "alpha", &mod->params.alpha,
 	    e)) != 0 ||
-	    (rc = ctr_param_u64(&mod->file, "cg_steps", &v, e)) != 0)
+	    (rc = container_param_u64(&mod->file, "cg_steps", &v, e)) != 0)
 		goto fail;
 	mod->params.cg_steps = (unsigned)v;
-	if (ctr_param(&mod->file, "solver", solver, sizeof solver) != 0 ||
+	if (container_param(&mod->file, "solver", solver, sizeof solver) != 0 ||
 	    (strcmp(solver, "cg") != 0 && strcmp(solver, "cholesky") != 0))
 		return model_bad(mod, e, "%s%zu", "no valid solver parameter",
 		    0);
@@ -722,25 +722,25 @@ als_model_load(als_model *mod, const char *path, rs_err *e)
 	    ALS_CG : ALS_CHOLESKY;
 	mod->params.factors = (unsigned)factors;
 	mod->params.threads = 1;
-	if (ctr_param(&mod->file, "source", mod->source,
+	if (container_param(&mod->file, "source", mod->source,
 	    sizeof mod->source) != 0)
 		mod->source[0] = '\0';
 	mod->users = users;
 	mod->items = items;
 	mod->factors = factors;
-	if ((rc = ctr_array(&mod->file, "user_ids", 8, users, &q, &n,
+	if ((rc = container_array(&mod->file, "user_ids", 8, users, &q, &n,
 	    e)) != 0)
 		goto fail;
 	mod->user_ids = q;
-	if ((rc = ctr_array(&mod->file, "item_ids", 8, items, &q, &n,
+	if ((rc = container_array(&mod->file, "item_ids", 8, items, &q, &n,
 	    e)) != 0)
 		goto fail;
 	mod->item_ids = q;
-	if ((rc = ctr_array(&mod->file, "user_factors", 4, users * factors,
+	if ((rc = container_array(&mod->file, "user_factors", 4, users * factors,
 	    &q, &n, e)) != 0)
 		goto fail;
 	mod->user_factors = q;
-	if ((rc = ctr_array(&mod->file, "item_factors", 4, items * factors,
+	if ((rc = container_array(&mod->file, "item_factors", 4, items * factors,
 	    &q, &n, e)) != 0)
 		goto fail;
 	mod->item_factors = q;
@@ -770,7 +770,7 @@ void
 als_model_free(als_model *mod)
 {
 	if (mod->mapped)
-		ctr_close(&mod->file);
+		container_close(&mod->file);
 	free(mod->own);
 	memset(mod, 0, sizeof *mod);
 }

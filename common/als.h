@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctr.h"
-#include "err.h"
+#include "container.h"
+#include "rs_err.h"
 #include "matrix.h"
 
 #define ALS_KIND "alsmodel"
@@ -91,7 +91,7 @@ typedef struct als_model {
 	uint64_t source_nnz;
 	char *path;                     /* when loaded */
 	void *own;                      /* one allocation holding all arrays */
-	ctr file;
+	container file;
 	int mapped;
 } als_model;
 

@@ -3,7 +3,7 @@
  * (bit i for byte i at p), for the readers that scan lines a block at a
  * time.  SSE2 only (every x86-64): callers keep a byte-at-a-time path for
  * other machines, under the same #ifdef.  Each reads 16 bytes at p,
- * unaligned, which the caller guarantees readable (see RD_PAD).
+ * unaligned, which the caller guarantees readable (see INFILE_PAD).
  */
 #ifndef RS_BYTEMASK_H
 #define RS_BYTEMASK_H
@@ -12,25 +12,25 @@
 #include <emmintrin.h>
 
 static inline __m128i
-bm_load16(const char *p)
+bytemask_load16(const char *p)
 {
 	return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
 
 /* Bytes equal to c. */
 static inline unsigned
-bm_eq16(const char *p, char c)
+bytemask_eq16(const char *p, char c)
 {
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bm_load16(p),
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytemask_load16(p),
 	    _mm_set1_epi8(c)));
 }
 
 /* The bytes that end or break an unquoted CSV field: comma, double quote
  * and NUL. */
 static inline unsigned
-bm_csv16(const char *p)
+bytemask_csv16(const char *p)
 {
-	__m128i v = bm_load16(p);
+	__m128i v = bytemask_load16(p);
 
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
 	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
@@ -40,9 +40,9 @@ bm_csv16(const char *p)
 
 /* Bytes that are not decimal digits. */
 static inline unsigned
-bm_nondigit16(const char *p)
+bytemask_nondigit16(const char *p)
 {
-	__m128i v = bm_load16(p);
+	__m128i v = bytemask_load16(p);
 
 	/* signed: bytes from 0x80 up are below '0' */
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "bytemask.h"
-#include "csvr.h"
+#include "csv_reader.h"
 #include "items.h"
 #include "num.h"
 #include "radix.h"
-#include "rd.h"
+#include "infile.h"
 #include "tsv.h"
 
 const char *const cattree_cols[2] = {"categoryid", "parentid"};
@@ -162,16 +162,16 @@ cattree_load(cattree *t, const char *path, rs_err *e)
 {
 	cattree_rec *rec = NULL;
 	size_t n = 0, cap = 0;
-	csvr *c;
+	csv_reader *c;
 	char **f;
 	int rc;
 
 	memset(t, 0, sizeof *t);
-	if ((c = csvr_open(path, e)) == NULL)
+	if ((c = csv_reader_open(path, e)) == NULL)
 		return e->code;
-	if ((rc = csvr_header(c, cattree_cols, 2, e)) != 0)
+	if ((rc = csv_reader_header(c, cattree_cols, 2, e)) != 0)
 		goto out;
-	while ((rc = csvr_next(c, &f, e)) == 1) {
+	while ((rc = csv_reader_next(c, &f, e)) == 1) {
 		cattree_rec *r;
 		const char *why;
 
@@ -187,25 +187,25 @@ cattree_load(cattree *t, const char *path, rs_err *e)
 			cap = nc;
 		}
 		r = &rec[n];
-		r->line = csvr_lineno(c);
+		r->line = csv_reader_lineno(c);
 		if ((why = num_u64(f[0], &r->id)) != NULL) {
-			rc = rs_field_err(e, csvr_name(c), r->line, 1,
+			rc = rs_field_err(e, csv_reader_name(c), r->line, 1,
 			    cattree_cols[0], why, f[0]);
 			goto out;
 		}
 		r->has_parent = f[1][0] != '\0';
 		r->parent = 0;
 		if (r->has_parent && (why = num_u64(f[1], &r->parent)) != NULL) {
-			rc = rs_field_err(e, csvr_name(c), r->line, 2,
+			rc = rs_field_err(e, csv_reader_name(c), r->line, 2,
 			    cattree_cols[1], why, f[1]);
 			goto out;
 		}
 		n++;
 	}
 	if (rc == 0)
-		rc = cattree_build(t, rec, n, csvr_name(c), e);
+		rc = cattree_build(t, rec, n, csv_reader_name(c), e);
 out:
-	csvr_close(c);
+	csv_reader_close(c);
 	free(rec);
 	return rc;
 }
@@ -222,7 +222,7 @@ cattree_root(const cattree *t, uint64_t cat, uint64_t *root)
 }
 
 int
-catsnap_init(catsnap *s, int64_t at_ms, rs_err *e)
+catalog_init(catalog *s, int64_t at_ms, rs_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->at_ms = at_ms;
@@ -232,7 +232,7 @@ catsnap_init(catsnap *s, int64_t at_ms, rs_err *e)
 }
 
 void
-catsnap_free(catsnap *s)
+catalog_free(catalog *s)
 {
 	idmap_free(&s->map);
 	free(s->it);
@@ -241,8 +241,8 @@ catsnap_free(catsnap *s)
 
 /* The record of item, created empty on first sight; NULL when out of
  * memory. */
-static catsnap_item *
-slot(catsnap *s, uint64_t item)
+static catalog_item *
+slot(catalog *s, uint64_t item)
 {
 	int added;
 	int64_t k;
@@ -256,7 +256,7 @@ slot(catsnap *s, uint64_t item)
 	if (added) {
 		if (s->n == s->cap) {
 			size_t nc = s->cap ? s->cap * 2 : 1 << 16;
-			catsnap_item *ni = realloc(s->it, nc * sizeof *ni);
+			catalog_item *ni = realloc(s->it, nc * sizeof *ni);
 
 			if (ni == NULL)
 				return NULL;
@@ -277,10 +277,10 @@ slot(catsnap *s, uint64_t item)
  * (value 0 or 1) record of item at ts.
  */
 static int
-keep(catsnap *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
+keep(catalog *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
     rs_err *e)
 {
-	catsnap_item *it;
+	catalog_item *it;
 
 	if (ts >= s->at_ms) {
 		s->rows_late++;
@@ -307,7 +307,7 @@ keep(catsnap *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
 }
 
 int
-catsnap_add(catsnap *s, char *const *f, const char *file,
+catalog_add(catalog *s, char *const *f, const char *file,
     unsigned long long line, rs_err *e)
 {
 	uint64_t ts, item, cat = 0;
@@ -348,15 +348,15 @@ catsnap_add(catsnap *s, char *const *f, const char *file,
 static inline unsigned
 specials16(const char *p)
 {
-	return bm_csv16(p) | bm_eq16(p, '\n');
+	return bytemask_csv16(p) | bytemask_eq16(p, '\n');
 }
 #endif
 
 /*
  * The end of the line whose last two fields start at p, when they are
  * plain: exactly one comma, no double quote, no NUL before the LF (what
- * csvr would split into two fields without libcsv).  Returns the LF, or
- * NULL when the line is for csvr.
+ * csv_reader would split into two fields without libcsv).  Returns the LF, or
+ * NULL when the line is for csv_reader.
  */
 static inline const char *
 plain_tail(const char *p)
@@ -387,17 +387,17 @@ plain_tail(const char *p)
 }
 
 /*
- * The row at p (a whole line ending in LF, RD_PAD readable after it) in
+ * The row at p (a whole line ending in LF, INFILE_PAD readable after it) in
  * its plain form: the byte after its LF, the record taken if it is one
- * that counts; NULL when the line is for the general path (csvr, then
- * catsnap_add), which then reads it as it reads any line.  Plain: a
+ * that counts; NULL when the line is for the general path (csv_reader, then
+ * catalog_add), which then reads it as it reads any line.  Plain: a
  * timestamp of up to 18 digits and an item id of up to 19 (no overflow
  * possible), then a categoryid with a category id of up to 19 digits, or
- * available with 0 or 1, or any other property with a value csvr splits
- * as one field; CRLF allowed as csvr allows it.
+ * available with 0 or 1, or any other property with a value csv_reader splits
+ * as one field; CRLF allowed as csv_reader allows it.
  */
 static const char *
-fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
+fast_row(catalog *s, const char *p, int *rc, rs_err *e)
 {
 	uint64_t ts, item, value;
 	size_t n;
@@ -410,9 +410,9 @@ fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
 	 * at once, the first two commas must follow 1..18 and 1..19 digits.  Rows whose commas lie further go the long way.
 	 */
 	{
-		uint64_t cm = bm_eq16(p, ',') | (uint64_t)bm_eq16(p + 16, ',') << 16;
-		uint64_t nd = bm_nondigit16(p) |
-		    (uint64_t)bm_nondigit16(p + 16) << 16;
+		uint64_t cm = bytemask_eq16(p, ',') | (uint64_t)bytemask_eq16(p + 16, ',') << 16;
+		uint64_t nd = bytemask_nondigit16(p) |
+		    (uint64_t)bytemask_nondigit16(p + 16) << 16;
 		unsigned c1 = (unsigned)__builtin_ctzll(cm | 1ull << 32), c2;
 
 		/* A quote, NUL or LF is a non-digit: any before c2 fails. */
@@ -460,33 +460,33 @@ fast_row(catsnap *s, const char *p, int *rc, rs_err *e)
 
 /* Counts a row read, telling progress every CATSNAP_PROGRESS_ROWS. */
 static inline void
-count_row(catsnap *s, csvr *c, catsnap_progress *progress, void *arg)
+count_row(catalog *s, csv_reader *c, catalog_progress *progress, void *arg)
 {
 	s->rows++;
 	if (progress != NULL && s->rows % CATSNAP_PROGRESS_ROWS == 0)
-		progress(arg, csvr_name(c), s->rows,
-		    rd_raw_bytes(csvr_rd(c)));
+		progress(arg, csv_reader_name(c), s->rows,
+		    infile_raw_bytes(csv_reader_rd(c)));
 }
 
 int
-catsnap_read(catsnap *s, const char *path, badrows *bad,
-    catsnap_progress *progress, void *arg, rs_err *e)
+catalog_read(catalog *s, const char *path, skip_bad *bad,
+    catalog_progress *progress, void *arg, rs_err *e)
 {
-	csvr *c;
-	rd *r;
+	csv_reader *c;
+	infile *r;
 	char **f;
 	int rc;
 
-	if ((c = csvr_open(path, e)) == NULL)
+	if ((c = csv_reader_open(path, e)) == NULL)
 		return e->code;
-	if ((rc = csvr_header(c, props_cols, 4, e)) != 0)
+	if ((rc = csv_reader_header(c, props_cols, 4, e)) != 0)
 		goto out;
-	r = csvr_rd(c);
+	r = csv_reader_rd(c);
 	for (;;) {
 		/* The fast path over a block of whole lines, up to a line it
-		 * leaves to csvr. */
+		 * leaves to csv_reader. */
 		const char *blk, *p, *end;
-		long n = rd_lines(r, &blk, e);
+		long n = infile_lines(r, &blk, e);
 		uint64_t lines = 0;
 
 		rc = 0;
@@ -504,45 +504,45 @@ catsnap_read(catsnap *s, const char *path, badrows *bad,
 			if (rc != 0)    /* out of memory */
 				goto out;
 		}
-		rd_skip(r, (size_t)(p - blk), lines);
+		infile_skip(r, (size_t)(p - blk), lines);
 		if (n > 0 && p == end)
 			continue;
-		/* One line or record (or the end) by csvr. */
-		rc = csvr_next(c, &f, e);
+		/* One line or record (or the end) by csv_reader. */
+		rc = csv_reader_next(c, &f, e);
 		if (rc == 0)
 			break;
-		if (rc != 1 && rd_failed(r))
+		if (rc != 1 && infile_failed(r))
 			goto out;
 		count_row(s, c, progress, arg);
 		if (rc == 1)
-			rc = catsnap_add(s, f, csvr_name(c),
-			    (unsigned long long)csvr_lineno(c), e);
-		if (rc != 0 && (rc = badrows_take(bad, e)) != 0)
+			rc = catalog_add(s, f, csv_reader_name(c),
+			    (unsigned long long)csv_reader_lineno(c), e);
+		if (rc != 0 && (rc = skip_bad_take(bad, e)) != 0)
 			goto out;
 	}
 out:
-	csvr_close(c);
+	csv_reader_close(c);
 	return rc;
 }
 
-/* One thread's share of catsnap_read_all: files paths[0..n-1] into snap. */
-typedef struct catsnap_job {
-	catsnap *snap;
+/* One thread's share of catalog_read_all: files paths[0..n-1] into snap. */
+typedef struct catalog_job {
+	catalog *snap;
 	char *const *paths;
 	size_t n;
-	badrows *bad;
+	skip_bad *bad;
 	rs_err e;
 	int rc;
-} catsnap_job;
+} catalog_job;
 
 static void *
 run_job(void *arg)
 {
-	catsnap_job *j = arg;
+	catalog_job *j = arg;
 	size_t i;
 
 	for (i = 0; i < j->n && j->rc == 0; i++)
-		j->rc = catsnap_read(j->snap, j->paths[i], j->bad, NULL, NULL,
+		j->rc = catalog_read(j->snap, j->paths[i], j->bad, NULL, NULL,
 		    &j->e);
 	return NULL;
 }
@@ -550,13 +550,13 @@ run_job(void *arg)
 /* Takes into s what a later reading of the same at_ms found: on equal
  * times the later wins, as for rows of one file. */
 static int
-merge_later(catsnap *s, const catsnap *later, rs_err *e)
+merge_later(catalog *s, const catalog *later, rs_err *e)
 {
 	size_t i;
 
 	for (i = 0; i < later->n; i++) {
-		const catsnap_item *b = &later->it[i];
-		catsnap_item *it = slot(s, b->item);
+		const catalog_item *b = &later->it[i];
+		catalog_item *it = slot(s, b->item);
 
 		if (it == NULL)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -580,12 +580,12 @@ merge_later(catsnap *s, const catsnap *later, rs_err *e)
 }
 
 int
-catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
-    catsnap_progress *progress, void *arg, rs_err *e)
+catalog_read_all(catalog *s, char *const *paths, size_t n, skip_bad *bad,
+    catalog_progress *progress, void *arg, rs_err *e)
 {
-	catsnap_job first, second;
-	catsnap later;
-	badrows bad2 = {0};
+	catalog_job first, second;
+	catalog later;
+	skip_bad bad2 = {0};
 	pthread_t th;
 	size_t i, stdin_uses = 0, k = (n + 1) / 2;
 	int rc, threaded;
@@ -595,16 +595,16 @@ catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
 	/* Progress is told in file order, and stdin can be read once. */
 	if (n < 2 || progress != NULL || stdin_uses > 1) {
 		for (i = 0; i < n; i++)
-			if ((rc = catsnap_read(s, paths[i], bad, progress, arg,
+			if ((rc = catalog_read(s, paths[i], bad, progress, arg,
 			    e)) != 0)
 				return rc;
 		return 0;
 	}
-	if (catsnap_init(&later, s->at_ms, e) != 0)
+	if (catalog_init(&later, s->at_ms, e) != 0)
 		return e->code;
 	bad2.skip = bad != NULL && bad->skip;
-	first = (catsnap_job){s, paths, k, bad, {0}, 0};
-	second = (catsnap_job){&later, paths + k, n - k, bad != NULL ? &bad2 :
+	first = (catalog_job){s, paths, k, bad, {0}, 0};
+	second = (catalog_job){&later, paths + k, n - k, bad != NULL ? &bad2 :
 	    NULL, {0}, 0};
 	threaded = pthread_create(&th, NULL, run_job, &second) == 0;
 	run_job(&first);
@@ -631,7 +631,7 @@ catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
 	}
 	rc = merge_later(s, &later, e);
 out:
-	catsnap_free(&later);
+	catalog_free(&later);
 	return rc;
 }
 
@@ -641,11 +641,11 @@ out:
  * which beats qsort on the ~400k records of the real catalogue.
  */
 static int
-sort_by_item(catsnap *s, rs_err *e)
+sort_by_item(catalog *s, rs_err *e)
 {
 	uint64_t *keys = malloc(s->n * sizeof *keys);
 	uint32_t *at = malloc(s->n * sizeof *at);
-	catsnap_item *sorted = malloc(s->n * sizeof *sorted);
+	catalog_item *sorted = malloc(s->n * sizeof *sorted);
 	size_t i;
 	int rc = 0;
 
@@ -677,7 +677,7 @@ out:
 }
 
 int
-catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
+catalog_finish(catalog *s, const cattree *t, catalog_stats *st, rs_err *e)
 {
 	idmap missing;
 	size_t i, out = 0;
@@ -686,7 +686,7 @@ catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
 	if (idmap_init(&missing, 0) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	for (i = 0; i < s->n; i++) {
-		catsnap_item *it = &s->it[i];
+		catalog_item *it = &s->it[i];
 		int added;
 
 		if (!it->has_cat) {
@@ -712,7 +712,7 @@ catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st, rs_err *e)
 }
 
 void
-catsnap_write(const catsnap *s, FILE *fp)
+catalog_write(const catalog *s, FILE *fp)
 {
 	/* Rows are formatted into buf and written a block at a time: a
 	 * stdio call per field costs more than formatting it. */
@@ -721,7 +721,7 @@ catsnap_write(const catsnap *s, FILE *fp)
 
 	tsv_write_header(fp, items_cols, 5);
 	for (i = 0; i < s->n; i++) {
-		const catsnap_item *it = &s->it[i];
+		const catalog_item *it = &s->it[i];
 		char *p = buf + used;
 
 		p += num_fmt_u64(p, it->item);

@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "badrows.h"
-#include "err.h"
+#include "skip_bad.h"
+#include "rs_err.h"
 #include "idmap.h"
 
 extern const char *const cattree_cols[2];   /* categoryid,parentid */
@@ -62,20 +62,20 @@ int cattree_root(const cattree *t, uint64_t cat, uint64_t *root);
 void cattree_free(cattree *t);
 
 /* What the snapshot keeps of one item. */
-typedef struct catsnap_item {
+typedef struct catalog_item {
 	uint64_t item;
 	uint64_t category;   /* of the latest categoryid record, if has_cat */
-	uint64_t root;       /* set by catsnap_finish */
+	uint64_t root;       /* set by catalog_finish */
 	int64_t cat_ts;      /* its time */
 	int64_t avail_ts;    /* time of the latest available record */
 	int8_t avail;        /* its value, or ITEM_AVAIL_UNKNOWN (items.h) */
 	uint8_t has_cat;
-} catsnap_item;
+} catalog_item;
 
-typedef struct catsnap {
+typedef struct catalog {
 	int64_t at_ms;       /* records with ts < at_ms count */
 	idmap map;           /* item id -> index into it[] */
-	catsnap_item *it;
+	catalog_item *it;
 	size_t n, cap;
 	size_t last;         /* index of the item last looked up */
 	/* counts of data rows */
@@ -83,19 +83,19 @@ typedef struct catsnap {
 	uint64_t rows_category;    /* categoryid rows before at_ms */
 	uint64_t rows_available;   /* available rows before at_ms */
 	uint64_t rows_late;        /* categoryid/available rows at or after */
-} catsnap;
+} catalog;
 
-/* What catsnap_finish did with the items seen. */
-typedef struct catsnap_stats {
+/* What catalog_finish did with the items seen. */
+typedef struct catalog_stats {
 	size_t items;              /* written */
 	size_t no_category;        /* only available records before at_ms */
 	size_t not_in_tree;        /* category missing from the tree */
 	size_t missing_categories; /* distinct such categories */
-} catsnap_stats;
+} catalog_stats;
 
 /* 0, or EX_SOFTWARE when out of memory. */
-int catsnap_init(catsnap *s, int64_t at_ms, rs_err *e);
-void catsnap_free(catsnap *s);
+int catalog_init(catalog *s, int64_t at_ms, rs_err *e);
+void catalog_free(catalog *s);
 
 /*
  * Takes one property record (the four fields of a row, as read from line
@@ -104,42 +104,42 @@ void catsnap_free(catsnap *s);
  * the record if it is the item's latest before at_ms.  Equal times: the
  * later record wins.  EX_DATAERR "file:line: field N (name): why".
  */
-int catsnap_add(catsnap *s, char *const *f, const char *file,
+int catalog_add(catalog *s, char *const *f, const char *file,
     unsigned long long line, rs_err *e);
 
-/* Called every CATSNAP_PROGRESS_ROWS rows when given to catsnap_read. */
+/* Called every CATSNAP_PROGRESS_ROWS rows when given to catalog_read. */
 #define CATSNAP_PROGRESS_ROWS (1u << 22)
-typedef void catsnap_progress(void *arg, const char *file, uint64_t rows,
+typedef void catalog_progress(void *arg, const char *file, uint64_t rows,
     uint64_t bytes);
 
 /*
  * Streams one property file (path, "-" for stdin; plain or gzip) into s:
- * checks its header, then catsnap_add for each row.  Bad rows go through
- * bad (may be NULL; see badrows.h).  progress may be NULL.
+ * checks its header, then catalog_add for each row.  Bad rows go through
+ * bad (may be NULL; see skip_bad.h).  progress may be NULL.
  */
-int catsnap_read(catsnap *s, const char *path, badrows *bad,
-    catsnap_progress *progress, void *arg, rs_err *e);
+int catalog_read(catalog *s, const char *path, skip_bad *bad,
+    catalog_progress *progress, void *arg, rs_err *e);
 
 /*
- * catsnap_read of each of paths[0..n-1] in turn, with the same snapshot,
+ * catalog_read of each of paths[0..n-1] in turn, with the same snapshot,
  * counts, bad rows and first error, but the files split between two
  * threads when there are several: the second half is read into a snapshot
  * of its own and merged in after the first, so a later file still wins on
  * equal times.  With progress, or with "-" given twice, the files are read
  * one after the other.
  */
-int catsnap_read_all(catsnap *s, char *const *paths, size_t n, badrows *bad,
-    catsnap_progress *progress, void *arg, rs_err *e);
+int catalog_read_all(catalog *s, char *const *paths, size_t n, skip_bad *bad,
+    catalog_progress *progress, void *arg, rs_err *e);
 
 /*
  * Ends the snapshot: drops items without a category record and items whose
  * category is not in t (counted in st), sets each root, and sorts the rest
- * by item id.  After it only catsnap_write and catsnap_free may be called.
+ * by item id.  After it only catalog_write and catalog_free may be called.
  */
-int catsnap_finish(catsnap *s, const cattree *t, catsnap_stats *st,
+int catalog_finish(catalog *s, const cattree *t, catalog_stats *st,
     rs_err *e);
 
 /* Writes the items TSV (header and rows) of a finished snapshot. */
-void catsnap_write(const catsnap *s, FILE *fp);
+void catalog_write(const catalog *s, FILE *fp);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "num.h"
 
 void
@@ -89,7 +89,7 @@ cli_exit_ok(void)
 {
 	rs_err e = {0};
 
-	if (aout_close_stdout(&e) != 0)
+	if (outfile_close_stdout(&e) != 0)
 		rs_die_err(&e);
 	exit(0);
 }

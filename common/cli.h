@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
-#include "err.h"
+#include "rs_err.h"
 
 /* Sets the program name and makes "--help"/"--version" handling uniform. */
 void cli_init(int argc, char **argv);

@@ -70,7 +70,7 @@ ev_parse(char *const *f, const char *const *cols, const char *file,
 struct evr {
 	char *const *paths;
 	size_t npaths, next;
-	tsvr *cur;
+	tsv_reader *cur;
 };
 
 evr *
@@ -84,7 +84,7 @@ evr_open(char *const *paths, size_t npaths, rs_err *e)
 	}
 	r->paths = paths;
 	r->npaths = npaths;
-	r->cur = tsvr_open(npaths > 0 ? paths[0] : "-", ev_tsv_cols, 5, e);
+	r->cur = tsv_reader_open(npaths > 0 ? paths[0] : "-", ev_tsv_cols, 5, e);
 	if (r->cur == NULL) {
 		free(r);
 		return NULL;
@@ -107,17 +107,17 @@ evr_next(evr *r, event *ev, rs_err *e)
 		    "failing to open it (internal error)",
 		    r->paths[r->next - 1]);
 	for (;;) {
-		rc = tsvr_next(r->cur, &f, e);
+		rc = tsv_reader_next(r->cur, &f, e);
 		if (rc == 1)
-			return ev_parse(f, ev_tsv_cols, tsvr_name(r->cur),
-			    (unsigned long long)tsvr_lineno(r->cur), ev, e) == 0
+			return ev_parse(f, ev_tsv_cols, tsv_reader_name(r->cur),
+			    (unsigned long long)tsv_reader_lineno(r->cur), ev, e) == 0
 			    ? 1 : EX_DATAERR;
 		if (rc != 0)
 			return rc;
 		if (r->next >= r->npaths)
 			return 0;
-		tsvr_close(r->cur);
-		r->cur = tsvr_open(r->paths[r->next++], ev_tsv_cols, 5, e);
+		tsv_reader_close(r->cur);
+		r->cur = tsv_reader_open(r->paths[r->next++], ev_tsv_cols, 5, e);
 		if (r->cur == NULL)
 			return e != NULL ? e->code : EX_NOINPUT;
 	}
@@ -128,7 +128,7 @@ evr_close(evr *r)
 {
 	if (r == NULL)
 		return;
-	tsvr_close(r->cur);
+	tsv_reader_close(r->cur);
 	free(r);
 }
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 
 enum ev_type { EV_VIEW, EV_ADDTOCART, EV_TRANSACTION, EV_NTYPES };
 

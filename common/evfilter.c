@@ -3,20 +3,20 @@
 
 #include <string.h>
 
-const char *const evf_verdict_names[EVF_NVERDICTS] = {
+const char *const evfilter_verdict_names[EVFILTER_NVERDICTS] = {
 	"kept", "before --from", "not before --until", "type not chosen",
 	"item not in the catalogue"
 };
 
 void
-evf_init(evfilter *f)
+evfilter_init(evfilter *f)
 {
 	memset(f, 0, sizeof *f);
 	f->types = (1u << EV_NTYPES) - 1;
 }
 
 int
-evf_parse_types(const char *list, unsigned *mask, rs_err *e)
+evfilter_parse_types(const char *list, unsigned *mask, rs_err *e)
 {
 	const char *p = list;
 

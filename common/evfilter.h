@@ -4,7 +4,7 @@
  * An event is kept when its time is in [from, until), its type is one of
  * the chosen types and, when a catalogue snapshot is given, its item is in
  * the snapshot.  The first test that fails is the reason it is dropped, in
- * the order of enum evf_verdict, so the per-reason counts add up to the
+ * the order of enum evfilter_verdict, so the per-reason counts add up to the
  * rows dropped.
  */
 #ifndef RS_EVFILTER_H
@@ -12,21 +12,21 @@
 
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 #include "items.h"
 
-enum evf_verdict {
-	EVF_KEEP,
-	EVF_BEFORE_FROM,     /* ts < from */
-	EVF_NOT_BEFORE_UNTIL,/* ts >= until */
-	EVF_TYPE,            /* type not chosen */
-	EVF_ITEM,            /* item not in the snapshot */
-	EVF_NVERDICTS
+enum evfilter_verdict {
+	EVFILTER_KEEP,
+	EVFILTER_BEFORE_FROM,     /* ts < from */
+	EVFILTER_NOT_BEFORE_UNTIL,/* ts >= until */
+	EVFILTER_TYPE,            /* type not chosen */
+	EVFILTER_ITEM,            /* item not in the snapshot */
+	EVFILTER_NVERDICTS
 };
 
 /* Short names of the verdicts, for counts: "kept", "before --from", ... */
-extern const char *const evf_verdict_names[EVF_NVERDICTS];
+extern const char *const evfilter_verdict_names[EVFILTER_NVERDICTS];
 
 typedef struct evfilter {
 	int has_from, has_until;
@@ -37,27 +37,27 @@ typedef struct evfilter {
 } evfilter;
 
 /* Keeps everything: no time bounds, all types, any item. */
-void evf_init(evfilter *f);
+void evfilter_init(evfilter *f);
 
 /*
  * Parses a comma-separated list of event type names ("view,addtocart")
  * into a mask of 1 << type.  EX_USAGE naming the unknown or empty name.
  */
-int evf_parse_types(const char *list, unsigned *mask, rs_err *e);
+int evfilter_parse_types(const char *list, unsigned *mask, rs_err *e);
 
 /* The verdict on one event. */
-static inline enum evf_verdict
-evf_judge(const evfilter *f, const event *ev)
+static inline enum evfilter_verdict
+evfilter_judge(const evfilter *f, const event *ev)
 {
 	if (f->has_from && ev->ts_ms < f->from_ms)
-		return EVF_BEFORE_FROM;
+		return EVFILTER_BEFORE_FROM;
 	if (f->has_until && ev->ts_ms >= f->until_ms)
-		return EVF_NOT_BEFORE_UNTIL;
+		return EVFILTER_NOT_BEFORE_UNTIL;
 	if (!(f->types & 1u << ev->type))
-		return EVF_TYPE;
+		return EVFILTER_TYPE;
 	if (f->items != NULL && items_find(f->items, ev->item) < 0)
-		return EVF_ITEM;
-	return EVF_KEEP;
+		return EVFILTER_ITEM;
+	return EVFILTER_KEEP;
 }
 
 #endif

@@ -5,28 +5,28 @@
 #include <string.h>
 
 #include "bytemask.h"
-#include "csvr.h"
+#include "csv_reader.h"
 #include "num.h"
-#include "rd.h"
+#include "infile.h"
 #include "tsv.h"
 
 /*
  * Two paths read the rows.  The fast one takes a block of whole lines from
- * the reader's buffer (rd_lines) and parses each line in place, accepting
+ * the reader's buffer (infile_lines) and parses each line in place, accepting
  * only the plain form of a valid row: canonical numbers that fit, a known
  * type, the txn rule kept, no quote, nothing else.  A line it does not
- * accept is left to the general path (csvr or tsvr, then ev_parse), which
+ * accept is left to the general path (csv_reader or tsv_reader, then ev_parse), which
  * reads it the same way it reads every line of a file without a fast path:
  * so every message, line number and --skip-bad decision stays its own.
  */
 struct evin {
 	char *const *paths;
 	size_t npaths, next;       /* next: index of the file after cur */
-	badrows *bad;
+	skip_bad *bad;
 	uint64_t rows;
-	rd *r;                     /* the current file's reader, owned by */
-	csvr *csv;                 /* ... one of these two */
-	tsvr *tsv;
+	infile *r;                     /* the current file's reader, owned by */
+	csv_reader *csv;                 /* ... one of these two */
+	tsv_reader *tsv;
 	char sep;                  /* ',' (CSV) or '\t' (TSV) */
 	/* the fast path's block: lines [cur, end) still to parse; taken:
 	 * lines parsed since blk, not yet consumed from the reader */
@@ -39,10 +39,10 @@ struct evin {
 
 /* 1 when the first line of r holds a TAB (our TSV), 0 if not, -1 on error. */
 static int
-looks_tsv(rd *r, rs_err *e)
+looks_tsv(infile *r, rs_err *e)
 {
 	const char *p, *nl;
-	long n = rd_peek(r, 4096, &p, e);
+	long n = infile_peek(r, 4096, &p, e);
 
 	if (n < 0)
 		return -1;
@@ -54,8 +54,8 @@ looks_tsv(rd *r, rs_err *e)
 static void
 close_cur(evin *r)
 {
-	csvr_close(r->csv);
-	tsvr_close(r->tsv);
+	csv_reader_close(r->csv);
+	tsv_reader_close(r->tsv);
 	r->csv = NULL;
 	r->tsv = NULL;
 	r->r = NULL;
@@ -65,13 +65,13 @@ close_cur(evin *r)
 static int
 open_file(evin *r, const char *path, rs_err *e)
 {
-	rd *in = rd_open(path, e);
+	infile *in = infile_open(path, e);
 	int tsv;
 
 	if (in == NULL)
 		return e->code;
 	if ((tsv = looks_tsv(in, e)) < 0) {
-		rd_close(in);
+		infile_close(in);
 		return e->code;
 	}
 	r->r = in;
@@ -79,22 +79,22 @@ open_file(evin *r, const char *path, rs_err *e)
 	r->blk = r->cur = r->end = NULL;
 	r->taken = 0;
 	if (tsv) {
-		if ((r->tsv = tsvr_from_rd(in, ev_tsv_cols, 5, e)) == NULL)
+		if ((r->tsv = tsv_reader_from_rd(in, ev_tsv_cols, 5, e)) == NULL)
 			goto fail;
 	} else {
-		if ((r->csv = csvr_from_rd(in, e)) == NULL)
+		if ((r->csv = csv_reader_from_rd(in, e)) == NULL)
 			goto fail;
-		if (csvr_header(r->csv, ev_csv_cols, 5, e) != 0)
+		if (csv_reader_header(r->csv, ev_csv_cols, 5, e) != 0)
 			goto fail;
 	}
 	return 0;
 fail:
-	close_cur(r);          /* the csvr/tsvr has closed or owns in */
+	close_cur(r);          /* the csv_reader/tsv_reader has closed or owns in */
 	return e->code;
 }
 
 evin *
-evin_open(char *const *paths, size_t npaths, badrows *bad, rs_err *e)
+evin_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e)
 {
 	evin *r = calloc(1, sizeof *r);
 
@@ -131,7 +131,7 @@ canon_u64(const char **pp, char sep, size_t maxd, uint64_t *v)
 }
 
 /*
- * Parses the line at p (whole, ending in LF, RD_PAD readable after it) in
+ * Parses the line at p (whole, ending in LF, INFILE_PAD readable after it) in
  * its plain form; returns the byte after its LF and sets r->text, or NULL
  * when the line is for the general path.  CSV allows CRLF; TSV refuses it,
  * so there a CR is for the general path to report.
@@ -188,7 +188,7 @@ static void
 settle(evin *r)
 {
 	if (r->blk != NULL)
-		rd_skip(r->r, (size_t)(r->cur - r->blk), r->taken);
+		infile_skip(r->r, (size_t)(r->cur - r->blk), r->taken);
 	r->blk = r->cur = r->end = NULL;
 	r->taken = 0;
 }
@@ -196,7 +196,7 @@ settle(evin *r)
 /*
  * The next row by the fast path: 1 with ev filled, 0 when the next line is
  * for the general path (or there is none left), or an error of the input
- * itself (then rd_failed is set).
+ * itself (then infile_failed is set).
  */
 static int
 fast_next(evin *r, event *ev, rs_err *e)
@@ -207,7 +207,7 @@ fast_next(evin *r, event *ev, rs_err *e)
 		long n;
 
 		settle(r);
-		if ((n = rd_lines(r->r, &r->blk, e)) <= 0)
+		if ((n = infile_lines(r->r, &r->blk, e)) <= 0)
 			return n < 0 ? e->code : 0;
 		r->cur = r->blk;
 		r->end = r->blk + n;
@@ -236,20 +236,20 @@ evin_next(evin *r, event *ev, rs_err *e)
 			return rc;
 		r->text = NULL;
 		if (r->csv != NULL)
-			rc = csvr_next(r->csv, &f, e);
+			rc = csv_reader_next(r->csv, &f, e);
 		else
-			rc = tsvr_next(r->tsv, &f, e);
+			rc = tsv_reader_next(r->tsv, &f, e);
 		if (rc == 1) {
 			r->rows++;
 			if (r->csv != NULL)
 				rc = ev_parse(f, ev_csv_cols,
-				    csvr_name(r->csv),
-				    (unsigned long long)csvr_lineno(r->csv),
+				    csv_reader_name(r->csv),
+				    (unsigned long long)csv_reader_lineno(r->csv),
 				    ev, e);
 			else
 				rc = ev_parse(f, ev_tsv_cols,
-				    tsvr_name(r->tsv),
-				    (unsigned long long)tsvr_lineno(r->tsv),
+				    tsv_reader_name(r->tsv),
+				    (unsigned long long)tsv_reader_lineno(r->tsv),
 				    ev, e);
 			if (rc == 0)
 				return 1;
@@ -262,11 +262,11 @@ evin_next(evin *r, event *ev, rs_err *e)
 			continue;
 		} else {
 			/* A broken stream cannot be skipped past. */
-			if (rd_failed(r->r))
+			if (infile_failed(r->r))
 				return rc;
 			r->rows++;
 		}
-		if ((rc = badrows_take(r->bad, e)) != 0)
+		if ((rc = skip_bad_take(r->bad, e)) != 0)
 			return rc;
 	}
 }
@@ -286,13 +286,13 @@ evin_fmt_tsv(const evin *r, const event *ev, char *buf)
 #ifdef __SSE2__
 	/* 16 bytes a step, commas turned to TABs by xor where a byte equals
 	 * ','.  A plain row is at most 91 bytes, so the last step ends within
-	 * EV_TSV_ROW_MAX (96) of buf, and reads within RD_PAD of the line. */
+	 * EV_TSV_ROW_MAX (96) of buf, and reads within INFILE_PAD of the line. */
 	if (i < n) {
 		const __m128i comma = _mm_set1_epi8(','),
 		    flip = _mm_set1_epi8(',' ^ '\t');
 
 		for (; i < n; i += 16) {
-			__m128i v = bm_load16(s + i);
+			__m128i v = bytemask_load16(s + i);
 
 			v = _mm_xor_si128(v, _mm_and_si128(flip,
 			    _mm_cmpeq_epi8(v, comma)));

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "badrows.h"
-#include "err.h"
+#include "skip_bad.h"
+#include "rs_err.h"
 #include "events.h"
 
 typedef struct evin evin;
@@ -26,11 +26,11 @@ typedef struct evin evin;
 /*
  * Opens the first of paths[0..npaths-1] (npaths 0: standard input) and
  * checks its header; the later files are opened when reached.  bad (may be
- * NULL) decides what happens to bad rows (see badrows.h) and must outlive
+ * NULL) decides what happens to bad rows (see skip_bad.h) and must outlive
  * the reader.  EX_NOINPUT when a file cannot be opened, EX_DATAERR for a
  * missing or wrong header, naming the file.
  */
-evin *evin_open(char *const *paths, size_t npaths, badrows *bad, rs_err *e);
+evin *evin_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e);
 
 /*
  * Next valid event: 1 with *ev filled, 0 after the last file, or an error

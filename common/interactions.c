@@ -7,7 +7,7 @@
 #include "radix.h"
 #include "tsv.h"
 
-const char *const ia_triple_cols[3] = {"user", "item", "value"};
+const char *const interactions_triple_cols[3] = {"user", "item", "value"};
 
 static int
 oom(rs_err *e)
@@ -16,7 +16,7 @@ oom(rs_err *e)
 }
 
 int
-ia_init(ia_set *s, rs_err *e)
+interactions_init(interactions_set *s, rs_err *e)
 {
 	(void)e;
 	memset(s, 0, sizeof *s);
@@ -24,7 +24,7 @@ ia_init(ia_set *s, rs_err *e)
 }
 
 void
-ia_free(ia_set *s)
+interactions_free(interactions_set *s)
 {
 	free(s->user_ids);
 	free(s->item_ids);
@@ -35,16 +35,16 @@ ia_free(ia_set *s)
 }
 
 int
-ia_add(ia_set *s, uint64_t user, uint64_t item, int type, rs_err *e)
+interactions_add(interactions_set *s, uint64_t user, uint64_t item, int type, rs_err *e)
 {
 	if (s->finished || type < 0 || type >= EV_NTYPES)
-		return rs_errf(e, EX_SOFTWARE, "ia_add: bad call");
+		return rs_errf(e, EX_SOFTWARE, "interactions_add: bad call");
 	if (s->n == s->cap) {
 		size_t ncap = s->cap != 0 ? s->cap * 2 : 65536;
 		uint64_t *k, *it;
 		uint8_t *t;
 
-		/* Ranks are uint32 during ia_finish. */
+		/* Ranks are uint32 during interactions_finish. */
 		if (ncap > (size_t)UINT32_MAX + 1)
 			ncap = (size_t)UINT32_MAX + 1;
 		if (s->n == ncap)
@@ -108,12 +108,12 @@ fail:
 }
 
 int
-ia_finish(ia_set *s, rs_err *e)
+interactions_finish(interactions_set *s, rs_err *e)
 {
 	size_t k, out;
 
 	if (s->finished)
-		return rs_errf(e, EX_SOFTWARE, "ia_finish: called twice");
+		return rs_errf(e, EX_SOFTWARE, "interactions_finish: called twice");
 	if (rank_ids(s->keys, s->n, &s->user_ids, &s->nusers) != 0)
 		return oom(e);
 	if (rank_ids(s->ev_items, s->n, &s->item_ids, &s->nitems) != 0)
@@ -139,7 +139,7 @@ ia_finish(ia_set *s, rs_err *e)
 }
 
 int
-ia_csr(const ia_set *s, const ev_weights *w, csr *m, rs_err *e)
+interactions_csr(const interactions_set *s, const ev_weights *w, csr *m, rs_err *e)
 {
 	uint64_t *indptr = NULL, *row_ids = NULL, *col_ids = NULL;
 	uint32_t *indices = NULL, *colmap = NULL;
@@ -148,7 +148,7 @@ ia_csr(const ia_set *s, const ev_weights *w, csr *m, rs_err *e)
 
 	memset(m, 0, sizeof *m);
 	if (!s->finished)
-		return rs_errf(e, EX_SOFTWARE, "ia_csr: set not finished");
+		return rs_errf(e, EX_SOFTWARE, "interactions_csr: set not finished");
 	/* Sized for the worst case; at most one cell per triple. */
 	if ((indptr = calloc(s->nusers + 1, sizeof *indptr)) == NULL ||
 	    (colmap = calloc(s->nitems ? s->nitems : 1, sizeof *colmap)) ==
@@ -216,7 +216,7 @@ oom:
 }
 
 void
-ia_csr_free(csr *m)
+interactions_csr_free(csr *m)
 {
 	free((void *)m->row_ids);
 	free((void *)m->col_ids);
@@ -227,12 +227,12 @@ ia_csr_free(csr *m)
 }
 
 void
-ia_csr_write_tsv(FILE *fp, const csr *m)
+interactions_csr_write_tsv(FILE *fp, const csr *m)
 {
 	size_t i;
 	uint64_t k;
 
-	tsv_write_header(fp, ia_triple_cols, 3);
+	tsv_write_header(fp, interactions_triple_cols, 3);
 	for (i = 0; i < m->rows; i++)
 		for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) {
 			char num[32];

@@ -33,47 +33,47 @@ int
 items_load(items *it, const char *path, rs_err *e)
 {
 	size_t cap = 0;
-	tsvr *t;
+	tsv_reader *t;
 	char **f;
 	int rc;
 
 	memset(it, 0, sizeof *it);
 	if (idmap_init(&it->map, 0) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsvr_open(path, items_cols, 5, e)) == NULL) {
+	if ((t = tsv_reader_open(path, items_cols, 5, e)) == NULL) {
 		items_free(it);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
-	while ((rc = tsvr_next(t, &f, e)) == 1) {
+	while ((rc = tsv_reader_next(t, &f, e)) == 1) {
 		uint64_t id, cat, root;
 		int64_t ts;
 		const char *why;
 		size_t i = it->n;
 
 		if ((why = num_u64(f[0], &id)) != NULL) {
-			rc = tsvr_field_err(t, e, 0, why);
+			rc = tsv_reader_field_err(t, e, 0, why);
 			break;
 		}
 		if (i > 0 && id <= it->item[i - 1]) {
-			rc = tsvr_field_err(t, e, 0, id == it->item[i - 1] ?
+			rc = tsv_reader_field_err(t, e, 0, id == it->item[i - 1] ?
 			    "duplicate item" : "items not sorted by id");
 			break;
 		}
 		if ((why = num_u64(f[1], &cat)) != NULL) {
-			rc = tsvr_field_err(t, e, 1, why);
+			rc = tsv_reader_field_err(t, e, 1, why);
 			break;
 		}
 		if ((why = num_u64(f[2], &root)) != NULL) {
-			rc = tsvr_field_err(t, e, 2, why);
+			rc = tsv_reader_field_err(t, e, 2, why);
 			break;
 		}
 		if (strcmp(f[3], "0") != 0 && strcmp(f[3], "1") != 0 &&
 		    f[3][0] != '\0') {
-			rc = tsvr_field_err(t, e, 3, "expected 0, 1 or empty");
+			rc = tsv_reader_field_err(t, e, 3, "expected 0, 1 or empty");
 			break;
 		}
 		if ((why = num_i64(f[4], &ts)) != NULL) {
-			rc = tsvr_field_err(t, e, 4, why);
+			rc = tsv_reader_field_err(t, e, 4, why);
 			break;
 		}
 		if (i == cap) {
@@ -95,7 +95,7 @@ items_load(items *it, const char *path, rs_err *e)
 		}
 		it->n++;
 	}
-	tsvr_close(t);
+	tsv_reader_close(t);
 	if (rc != 0) {
 		items_free(it);
 		return rc;

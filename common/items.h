@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "idmap.h"
 
 extern const char *const items_cols[5];

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctr.h"
-#include "err.h"
+#include "container.h"
+#include "rs_err.h"
 
 #define MATRIX_KIND "matrix"
 #define MATRIX_VERSION 1
@@ -30,14 +30,14 @@ typedef struct csr {
 	const uint64_t *indptr;
 	const uint32_t *indices;
 	const float *data;
-	ctr file;            /* when loaded: the mapping the arrays point into */
+	container file;            /* when loaded: the mapping the arrays point into */
 } csr;
 
 /*
  * Writes m atomically to path; kv holds nkv key/value pairs
  * (kv[2i], kv[2i+1]) recorded as extra parameters.
  */
-int csr_save(const csr *m, const char *path, const char *const *kv,
+int matrix_save(const csr *m, const char *path, const char *const *kv,
     size_t nkv, rs_err *e);
 
 /*
@@ -45,7 +45,7 @@ int csr_save(const csr *m, const char *path, const char *const *kv,
  * CRC), then the structure (sizes agree, offsets monotone, columns in range
  * and ascending within each row, ids strictly ascending, values finite).
  */
-int csr_load(csr *m, const char *path, rs_err *e);
-void csr_close(csr *m);
+int matrix_load(csr *m, const char *path, rs_err *e);
+void matrix_close(csr *m);
 
 #endif

@@ -64,7 +64,7 @@ num_swar8(uint64_t x, unsigned k)
  * their value when the count is 1..19 (which cannot overflow); with no
  * digit or more than 19, *v is meaningless and the field is for num_u64 to
  * judge.  Reads whole 8-byte words: up to 7 bytes after the first
- * non-digit must be readable (see RD_PAD).
+ * non-digit must be readable (see INFILE_PAD).
  */
 static inline size_t
 num_scan_u64(const char *s, uint64_t *v)

@@ -31,25 +31,25 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 {
 	size_t cap = 0;
 	idmap seen;
-	tsvr *t;
+	tsv_reader *t;
 	char **f;
 	int rc;
 
 	memset(p, 0, sizeof *p);
 	if (idmap_init(&seen, 0) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsvr_open(path, pop_cols, 4, e)) == NULL) {
+	if ((t = tsv_reader_open(path, popular_cols, 4, e)) == NULL) {
 		idmap_free(&seen);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
-	while ((rc = tsvr_next(t, &f, e)) == 1) {
+	while ((rc = tsv_reader_next(t, &f, e)) == 1) {
 		uint64_t id, cat;
 		double count, score;
 		const char *why;
 		int added;
 
 		if ((why = num_u64(f[0], &id)) != NULL) {
-			rc = tsvr_field_err(t, e, 0, why);
+			rc = tsv_reader_field_err(t, e, 0, why);
 			break;
 		}
 		if (f[1][0] == '\0')
@@ -58,16 +58,16 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 		    cat == POPTSV_NO_CATEGORY) {
 			if (why == NULL)
 				why = "out of range";
-			rc = tsvr_field_err(t, e, 1, why);
+			rc = tsv_reader_field_err(t, e, 1, why);
 			break;
 		}
 		if ((why = num_double(f[2], &count)) != NULL || count < 0) {
-			rc = tsvr_field_err(t, e, 2, why != NULL ? why :
+			rc = tsv_reader_field_err(t, e, 2, why != NULL ? why :
 			    "negative count");
 			break;
 		}
 		if ((why = num_double(f[3], &score)) != NULL) {
-			rc = tsvr_field_err(t, e, 3, why);
+			rc = tsv_reader_field_err(t, e, 3, why);
 			break;
 		}
 		if (idmap_put(&seen, id, &added) < 0) {
@@ -75,7 +75,7 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 			break;
 		}
 		if (!added) {
-			rc = tsvr_field_err(t, e, 0, "duplicate item");
+			rc = tsv_reader_field_err(t, e, 0, "duplicate item");
 			break;
 		}
 		if (p->n == cap) {
@@ -91,7 +91,7 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 		p->score[p->n] = score;
 		p->n++;
 	}
-	tsvr_close(t);
+	tsv_reader_close(t);
 	idmap_free(&seen);
 	if (rc != 0) {
 		poptsv_free(p);

@@ -1,6 +1,6 @@
 /*
  * poptsv.h: reading the popular TSV "item category count score", which
- * pop-rank writes (popular.h; its pop_cols names the columns) and
+ * pop-rank writes (popular.h; its popular_cols names the columns) and
  * rec-blend reads.
  *
  * Rows are in rank order (best first); the order is the file's and is kept
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 
 #define POPTSV_NO_CATEGORY UINT64_MAX
 

@@ -7,7 +7,7 @@
 #include "radix.h"
 #include "tsv.h"
 
-const char *const pop_cols[4] = {"item", "category", "count", "score"};
+const char *const popular_cols[4] = {"item", "category", "count", "score"};
 
 static int
 oom(rs_err *e)
@@ -16,7 +16,7 @@ oom(rs_err *e)
 }
 
 int
-pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
+popular_init(popular_counter *p, const ev_weights *w, int distinct_users,
     int64_t since_ms, rs_err *e)
 {
 	memset(p, 0, sizeof *p);
@@ -24,28 +24,28 @@ pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
 	p->distinct_users = distinct_users;
 	p->since_ms = since_ms;
 	if (distinct_users)
-		return ia_init(&p->set, e);
+		return interactions_init(&p->set, e);
 	return 0;
 }
 
 void
-pop_free(pop_counter *p)
+popular_free(popular_counter *p)
 {
 	if (p->distinct_users)
-		ia_free(&p->set);
+		interactions_free(&p->set);
 	free(p->ev_items);
 	free(p->ev_types);
 	memset(p, 0, sizeof *p);
 }
 
 int
-pop_add(pop_counter *p, const event *ev, rs_err *e)
+popular_add(popular_counter *p, const event *ev, rs_err *e)
 {
 	if (p->w.w[ev->type] == 0 || ev->ts_ms < p->since_ms)
 		return 0;
 	if (p->distinct_users) {
 		p->counted++;
-		return ia_add(&p->set, ev->user, ev->item, ev->type, e);
+		return interactions_add(&p->set, ev->user, ev->item, ev->type, e);
 	}
 	if (p->counted == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 4096;
@@ -72,7 +72,7 @@ pop_add(pop_counter *p, const event *ev, rs_err *e)
 static int
 by_count_then_item(const void *a, const void *b)
 {
-	const pop_entry *x = a, *y = b;
+	const popular_entry *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
@@ -92,9 +92,9 @@ weighted(const ev_weights *w, const uint64_t *n)
 }
 
 int
-pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e)
+popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e)
 {
-	pop_entry *v;
+	popular_entry *v;
 	size_t i, len;
 
 	*list = NULL;
@@ -104,14 +104,14 @@ pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e)
 		size_t k, u, it;
 		int t;
 
-		if (ia_finish(&p->set, e) != 0)
+		if (interactions_finish(&p->set, e) != 0)
 			return e != NULL ? e->code : EX_SOFTWARE;
 		len = p->set.nitems;
 		if ((cnt = calloc(len ? len : 1, sizeof *cnt)) == NULL)
 			return oom(e);
 		/* Triples are distinct, so each is one user. */
 		for (k = 0; k < p->set.n; k++) {
-			ia_triple(&p->set, k, &u, &it, &t);
+			interactions_triple(&p->set, k, &u, &it, &t);
 			cnt[it][t]++;
 		}
 		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL) {
@@ -150,12 +150,12 @@ pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e)
 }
 
 void
-pop_write_tsv(FILE *fp, const pop_entry *list, size_t n, size_t limit,
+popular_write_tsv(FILE *fp, const popular_entry *list, size_t n, size_t limit,
     const items *it)
 {
 	size_t i;
 
-	tsv_write_header(fp, pop_cols, 4);
+	tsv_write_header(fp, popular_cols, 4);
 	if (limit != 0 && limit < n)
 		n = limit;
 	for (i = 0; i < n; i++) {

@@ -18,53 +18,53 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 #include "interactions.h"
 #include "items.h"
 #include "weights.h"
 
-extern const char *const pop_cols[4];  /* item category count score */
+extern const char *const popular_cols[4];  /* item category count score */
 
 /* Digits after the point of the score column (count / max count). */
 #define POP_SCORE_DIGITS 6
 
-typedef struct pop_entry {
+typedef struct popular_entry {
 	uint64_t item;
 	double count;
-} pop_entry;
+} popular_entry;
 
-typedef struct pop_counter {
+typedef struct popular_counter {
 	ev_weights w;
 	int distinct_users;
 	int64_t since_ms;
 	size_t counted;            /* events that counted */
 	/*
 	 * Counting rows: the item id and type of every counted event, ranked
-	 * by a radix sort in pop_rank (no hashing: at millions of events a
+	 * by a radix sort in popular_rank (no hashing: at millions of events a
 	 * hash table misses the cache on every probe).
 	 */
 	uint64_t *ev_items;
 	uint32_t *ev_types;
 	size_t cap;
 	/* Counting distinct users: the distinct (user, type, item). */
-	ia_set set;
-} pop_counter;
+	interactions_set set;
+} popular_counter;
 
 /*
  * Prepares a counter.  Events with a type of weight 0 or a timestamp before
  * since_ms (INT64_MIN: no limit) do not count.  EX_SOFTWARE when out of
  * memory, as every function here.
  */
-int pop_init(pop_counter *p, const ev_weights *w, int distinct_users,
+int popular_init(popular_counter *p, const ev_weights *w, int distinct_users,
     int64_t since_ms, rs_err *e);
-void pop_free(pop_counter *p);
+void popular_free(popular_counter *p);
 
-int pop_add(pop_counter *p, const event *ev, rs_err *e);
+int popular_add(popular_counter *p, const event *ev, rs_err *e);
 
 /* The sorted list (allocated, free() it) into *list and *n.  Ends the
- * counting: no pop_add after it. */
-int pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e);
+ * counting: no popular_add after it. */
+int popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e);
 
 /*
  * Writes the popular TSV (header, then the first limit entries of list, all
@@ -73,7 +73,7 @@ int pop_rank(pop_counter *p, pop_entry **list, size_t *n, rs_err *e);
  * first entry's count with POP_SCORE_DIGITS decimals.  Errors are the
  * stream's (check with ferror or at commit).
  */
-void pop_write_tsv(FILE *fp, const pop_entry *list, size_t n, size_t limit,
+void popular_write_tsv(FILE *fp, const popular_entry *list, size_t n, size_t limit,
     const items *it);
 
 #endif

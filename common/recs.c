@@ -54,33 +54,33 @@ recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 	size_t ng = 0, gcap = 0, icap = 0, i, sorted = 1;
 	uint64_t *items = NULL, ni = 0, prev_rank = 0;
 	const char *name;
-	tsvr *t;
+	tsv_reader *t;
 	char **f;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((t = tsvr_open(path, recs_cols, 4, e)) == NULL)
+	if ((t = tsv_reader_open(path, recs_cols, 4, e)) == NULL)
 		return e != NULL ? e->code : EX_NOINPUT;
-	while ((rc = tsvr_next(t, &f, e)) == 1) {
+	while ((rc = tsv_reader_next(t, &f, e)) == 1) {
 		uint64_t user, rank, item;
 		double score;
 		const char *why;
 
 		r->n_rows++;
 		if ((why = num_u64(f[0], &user)) != NULL) {
-			rc = tsvr_field_err(t, e, 0, why);
+			rc = tsv_reader_field_err(t, e, 0, why);
 			break;
 		}
 		if ((why = num_u64(f[1], &rank)) != NULL) {
-			rc = tsvr_field_err(t, e, 1, why);
+			rc = tsv_reader_field_err(t, e, 1, why);
 			break;
 		}
 		if ((why = num_u64(f[2], &item)) != NULL) {
-			rc = tsvr_field_err(t, e, 2, why);
+			rc = tsv_reader_field_err(t, e, 2, why);
 			break;
 		}
 		if ((why = num_double(f[3], &score)) != NULL) {
-			rc = tsvr_field_err(t, e, 3, why);
+			rc = tsv_reader_field_err(t, e, 3, why);
 			break;
 		}
 		if (ng == 0 || g[ng - 1].user != user) {
@@ -93,12 +93,12 @@ recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 			g[ng].user = user;
 			g[ng].start = ni;
 			g[ng].len = 0;
-			g[ng].line = tsvr_lineno(t);
+			g[ng].line = tsv_reader_lineno(t);
 			ng++;
 			prev_rank = 0;
 		}
 		if (rank != prev_rank + 1) {
-			rc = tsvr_field_err(t, e, 1, prev_rank == 0 ?
+			rc = tsv_reader_field_err(t, e, 1, prev_rank == 0 ?
 			    "a user's first rank must be 1" :
 			    "rank does not follow the previous rank");
 			break;
@@ -114,7 +114,7 @@ recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 		items[ni++] = item;
 		g[ng - 1].len++;
 	}
-	name = tsvr_name(t);
+	name = tsv_reader_name(t);
 	if (rc == 0 && !sorted)
 		qsort(g, ng, sizeof *g, by_user);
 	for (i = 1; rc == 0 && i < ng; i++)
@@ -148,7 +148,7 @@ recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 		r->off[ng] = o;
 		r->n_users = ng;
 	}
-	tsvr_close(t);
+	tsv_reader_close(t);
 	free(g);
 	if (rc != 0) {
 		if (r->item != items)

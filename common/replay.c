@@ -51,7 +51,7 @@ replay_events_add(replay_events *r, uint64_t user, int type, uint64_t item,
 }
 
 int
-replay_events_load(replay_events *r, const evalm_truth *t, const char *test,
+replay_events_load(replay_events *r, const eval_truth *t, const char *test,
     rs_err *e)
 {
 	char *path[1];
@@ -64,7 +64,7 @@ replay_events_load(replay_events *r, const evalm_truth *t, const char *test,
 	if ((in = evr_open(path, 1, e)) == NULL)
 		return e != NULL ? e->code : EX_NOINPUT;
 	while ((rc = evr_next(in, &ev, e)) == 1)
-		if (evalm_truth_find(t, ev.user) >= 0 &&
+		if (eval_truth_find(t, ev.user) >= 0 &&
 		    replay_events_add(r, ev.user, ev.type, ev.item,
 		    ev.ts_ms) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -95,7 +95,7 @@ replay_result_free(replay_result *res)
 	size_t g;
 
 	for (g = 0; g < REPLAY_NGROUPS; g++)
-		evalm_cover_free(&res->g[g].served);
+		eval_cover_free(&res->g[g].served);
 	memset(res, 0, sizeof *res);
 }
 
@@ -105,12 +105,12 @@ tally(replay_tally *g, const uint64_t *out, size_t n, int hit,
 {
 	g->carts++;
 	g->hits += hit != 0;
-	return evalm_cover_add(&g->served, out, n, catalogue);
+	return eval_cover_add(&g->served, out, n, catalogue);
 }
 
 int
 replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
-    const evalm_truth *t, const items *catalogue, rs_err *e)
+    const eval_truth *t, const items *catalogue, rs_err *e)
 {
 	uint64_t out[STORE_MAX_LIST], *views = NULL;
 	size_t i, nviews = 0, capviews = 0, g;
@@ -119,7 +119,7 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 	memset(res, 0, sizeof *res);
 	res->k = k;
 	for (g = 0; g < REPLAY_NGROUPS; g++)
-		if (evalm_cover_init(&res->g[g].served) != 0)
+		if (eval_cover_init(&res->g[g].served) != 0)
 			goto oom;
 	if (r->n > 0)
 		qsort(r->ev, r->n, sizeof *r->ev, cmp_ev);
@@ -154,7 +154,7 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 		    tally(&res->g[which], out, n, hit, catalogue) != 0)
 			goto oom;
 		{
-			int64_t u = evalm_truth_find(t, x->user);
+			int64_t u = eval_truth_find(t, x->user);
 
 			if (u >= 0 && t->history[u] &&
 			    tally(&res->g[REPLAY_HISTORY], out, n, hit,

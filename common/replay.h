@@ -20,15 +20,15 @@
 #include <stdint.h>
 
 #include "blend.h"
-#include "err.h"
-#include "evalm.h"
+#include "rs_err.h"
+#include "eval.h"
 #include "items.h"
 #include "store.h"
 
 /* One group's carts. */
 typedef struct replay_tally {
 	uint64_t carts, hits;
-	evalm_cover served;    /* the items served to the group */
+	eval_cover served;    /* the items served to the group */
 } replay_tally;
 
 enum {
@@ -61,7 +61,7 @@ void replay_events_free(replay_events *r);
  * Reads the test events TSV keeping the views and carts of the test users
  * in t (the users with a cart).
  */
-int replay_events_load(replay_events *r, const evalm_truth *t,
+int replay_events_load(replay_events *r, const eval_truth *t,
     const char *test, rs_err *e);
 
 typedef struct replay_result {
@@ -75,7 +75,7 @@ typedef struct replay_result {
  * counts.  0, or EX_SOFTWARE when out of memory.
  */
 int replay_run(replay_result *res, replay_events *r, const store *s,
-    size_t k, const evalm_truth *t, const items *catalogue, rs_err *e);
+    size_t k, const eval_truth *t, const items *catalogue, rs_err *e);
 void replay_result_free(replay_result *res);
 
 /* hit@k and coverage of one group in percent; 0 when it has no cart (the

@@ -25,7 +25,7 @@ static const char health_body[] = "\"Service appears to be up and running.\"";
 static const char line_header[] = "user_id\tn_recs\tlast_items";
 
 int64_t
-srv_now_ms(void)
+serve_now_ms(void)
 {
 	struct timespec ts;
 
@@ -45,7 +45,7 @@ now_ns(void)
 /* ---- the store ---- */
 
 static int
-same_file(const srv *s, const struct stat *st)
+same_file(const server *s, const struct stat *st)
 {
 	return st->st_dev == s->dev && st->st_ino == s->ino &&
 	    st->st_size == s->size && st->st_mtim.tv_sec == s->mtime.tv_sec &&
@@ -58,7 +58,7 @@ same_file(const srv *s, const struct stat *st)
  * only makes the next check reopen once more.
  */
 static int
-open_store(srv *s, const struct stat *st)
+open_store(server *s, const struct stat *st)
 {
 	rs_err e = {0};
 	store nst;
@@ -71,7 +71,7 @@ open_store(srv *s, const struct stat *st)
 	}
 	if (s->have_store) {
 		store_close(&s->st);
-		metrics_add(&s->mt.m->store_reloads, 1);
+		serve_metrics_add(&s->mt.m->store_reloads, 1);
 		if (s->verbose)
 			rs_warnx("%s: reopened (a new store)", s->store_path);
 	}
@@ -86,10 +86,10 @@ open_store(srv *s, const struct stat *st)
 }
 
 int
-srv_check_store(srv *s)
+serve_check_store(server *s)
 {
 	struct stat st;
-	int64_t now = srv_now_ms();
+	int64_t now = serve_now_ms();
 
 	if (s->have_store && now - s->checked_ms < SRV_CHECK_MS)
 		return 1;
@@ -106,7 +106,7 @@ srv_check_store(srv *s)
 }
 
 int
-srv_init(srv *s, const char *store_path, const char *metrics_path,
+serve_init(server *s, const char *store_path, const char *metrics_path,
     rs_err *store_e, rs_err *e)
 {
 	int rc;
@@ -115,7 +115,7 @@ srv_init(srv *s, const char *store_path, const char *metrics_path,
 	s->have_store = 0;
 	s->store_err[0] = '\0';
 	s->cpu_reported_ns = 0;
-	if ((rc = metrics_open(&s->mt, metrics_path, e)) != 0)
+	if ((rc = serve_metrics_open(&s->mt, metrics_path, e)) != 0)
 		return rc;
 	{
 		/* The first open reports its error to the caller, not the
@@ -143,22 +143,22 @@ srv_init(srv *s, const char *store_path, const char *metrics_path,
 }
 
 void
-srv_fini(srv *s)
+serve_fini(server *s)
 {
-	srv_account_cpu(s);
+	serve_account_cpu(s);
 	if (s->have_store)
 		store_close(&s->st);
 	s->have_store = 0;
-	metrics_close(&s->mt);
+	serve_metrics_close(&s->mt);
 }
 
 void
-srv_account_cpu(srv *s)
+serve_account_cpu(server *s)
 {
-	uint64_t now = metrics_self_cpu_ns();
+	uint64_t now = serve_metrics_self_cpu_ns();
 
 	if (now > s->cpu_reported_ns) {
-		metrics_add(&s->mt.m->cpu_ns, now - s->cpu_reported_ns);
+		serve_metrics_add(&s->mt.m->cpu_ns, now - s->cpu_reported_ns);
 		s->cpu_reported_ns = now;
 	}
 }
@@ -166,19 +166,19 @@ srv_account_cpu(srv *s)
 /* ---- connections ---- */
 
 void
-conn_init(conn *c, srv *s)
+conn_init(conn *c, server *s)
 {
 	memset(c, 0, sizeof *c);
 	c->s = s;
-	c->start_ms = srv_now_ms();
-	metrics_add(&s->mt.m->connections, 1);
+	c->start_ms = serve_now_ms();
+	serve_metrics_add(&s->mt.m->connections, 1);
 }
 
 void
 conn_free(conn *c)
 {
 	free(c->in);
-	obuf_free(&c->out);
+	outbuf_free(&c->out);
 	memset(c, 0, sizeof *c);
 }
 
@@ -207,25 +207,25 @@ static void
 respond(conn *c, int status, const char *ctype, const char *body,
     size_t blen, int head_only, const char *extra)
 {
-	obuf *o = &c->out;
+	outbuf *o = &c->out;
 
-	obuf_str(o, "HTTP/1.1 ");
-	obuf_u64(o, (uint64_t)status);
-	obuf_add(o, " ", 1);
-	obuf_str(o, http_reason(status));
-	obuf_str(o, "\r\nserver: rec-serve\r\ncontent-type: ");
-	obuf_str(o, ctype);
-	obuf_str(o, "\r\ncontent-length: ");
-	obuf_u64(o, blen);
+	outbuf_str(o, "HTTP/1.1 ");
+	outbuf_u64(o, (uint64_t)status);
+	outbuf_add(o, " ", 1);
+	outbuf_str(o, http_reason(status));
+	outbuf_str(o, "\r\nserver: rec-serve\r\ncontent-type: ");
+	outbuf_str(o, ctype);
+	outbuf_str(o, "\r\ncontent-length: ");
+	outbuf_u64(o, blen);
 	if (extra != NULL)
-		obuf_str(o, extra);
+		outbuf_str(o, extra);
 	if (c->closing)
-		obuf_str(o, "\r\nconnection: close");
+		outbuf_str(o, "\r\nconnection: close");
 	else if (c->ka10)
-		obuf_str(o, "\r\nconnection: keep-alive");
-	obuf_str(o, "\r\n\r\n");
+		outbuf_str(o, "\r\nconnection: keep-alive");
+	outbuf_str(o, "\r\n\r\n");
 	if (!head_only)
-		obuf_add(o, body, blen);
+		outbuf_add(o, body, blen);
 }
 
 static const char json_type[] = "application/json";
@@ -249,7 +249,7 @@ typedef struct recs_req {
 	uint64_t n_recs;
 	uint64_t last[STORE_MAX_LAST];  /* the newest, oldest first */
 	size_t n_last;                  /* kept (<= STORE_MAX_LAST) */
-	obuf err;                       /* detail entries, comma-separated */
+	outbuf err;                       /* detail entries, comma-separated */
 	int nerr;
 } recs_req;
 
@@ -258,19 +258,19 @@ static void
 verr(recs_req *q, const char *where, const char *field, long idx,
     const char *msg, const char *type, const char *ctx)
 {
-	obuf *o = &q->err;
+	outbuf *o = &q->err;
 
 	if (q->nerr++ > 0)
-		obuf_add(o, ",", 1);
-	obuf_printf(o, "{\"loc\":[\"%s\"", where);
+		outbuf_add(o, ",", 1);
+	outbuf_printf(o, "{\"loc\":[\"%s\"", where);
 	if (field != NULL)
-		obuf_printf(o, ",\"%s\"", field);
+		outbuf_printf(o, ",\"%s\"", field);
 	if (idx >= 0)
-		obuf_printf(o, ",%ld", idx);
-	obuf_printf(o, "],\"msg\":\"%s\",\"type\":\"%s\"", msg, type);
+		outbuf_printf(o, ",%ld", idx);
+	outbuf_printf(o, "],\"msg\":\"%s\",\"type\":\"%s\"", msg, type);
 	if (ctx != NULL)
-		obuf_printf(o, ",\"ctx\":%s", ctx);
-	obuf_add(o, "}", 1);
+		outbuf_printf(o, ",\"ctx\":%s", ctx);
+	outbuf_add(o, "}", 1);
 }
 
 static void
@@ -511,25 +511,25 @@ serve_recs(conn *c, const recs_req *q, int head_only)
 	uint64_t out[STORE_MAX_LIST];
 	enum blend_source src;
 	size_t n, i;
-	obuf *o;
+	outbuf *o;
 	char hdr[192];
 	size_t start, body;
 	int hl;
 
 	n = blend_recs(&c->s->st, q->user_id, (size_t)q->n_recs, q->last,
 	    q->n_last, out, &src);
-	metrics_add(&c->s->mt.m->recs[src], 1);
+	serve_metrics_add(&c->s->mt.m->recs[src], 1);
 	/* The body first, then the header that gives its length is
 	 * slipped in front of it. */
 	o = &c->out;
 	start = o->len;
-	obuf_str(o, "{\"recs\":[");
+	outbuf_str(o, "{\"recs\":[");
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			obuf_add(o, ",", 1);
-		obuf_u64(o, out[i]);
+			outbuf_add(o, ",", 1);
+		outbuf_u64(o, out[i]);
 	}
-	obuf_str(o, "]}");
+	outbuf_str(o, "]}");
 	if (o->failed) {
 		o->len = start;
 		return 500;
@@ -539,7 +539,7 @@ serve_recs(conn *c, const recs_req *q, int head_only)
 	    "\r\ncontent-type: application/json\r\ncontent-length: %zu%s"
 	    "\r\n\r\n", body, c->closing ? "\r\nconnection: close" :
 	    c->ka10 ? "\r\nconnection: keep-alive" : "");
-	if (obuf_reserve(o, (size_t)hl) != 0) {
+	if (outbuf_reserve(o, (size_t)hl) != 0) {
 		o->len = start;
 		return 500;
 	}
@@ -562,8 +562,8 @@ handle_recs(conn *c, const http_req *r, int method)
 
 	memset(&q, 0, sizeof q);
 	q.n_recs = SRV_DEFAULT_N_RECS;
-	if (!srv_check_store(c->s)) {
-		metrics_add(&c->s->mt.m->exceptions, 1);
+	if (!serve_check_store(c->s)) {
+		serve_metrics_add(&c->s->mt.m->exceptions, 1);
 		respond_detail(c, 503, "recommendation store unavailable",
 		    NULL);
 		return 503;
@@ -573,9 +573,9 @@ handle_recs(conn *c, const http_req *r, int method)
 		    &at)) != 0) {
 			char msg[96];
 
-			obuf_free(&q.err);
+			outbuf_free(&q.err);
 			if (st == 500) {
-				metrics_add(&c->s->mt.m->exceptions, 1);
+				serve_metrics_add(&c->s->mt.m->exceptions, 1);
 				respond_detail(c, 500, "Internal Server Error",
 				    NULL);
 				return 500;
@@ -589,20 +589,20 @@ handle_recs(conn *c, const http_req *r, int method)
 		parse_query(&q, r->query, c->s->st.list_len);
 	}
 	if (q.nerr > 0 || q.err.failed) {
-		obuf body = {0};
+		outbuf body = {0};
 
-		obuf_str(&body, "{\"detail\":[");
-		obuf_add(&body, q.err.p, q.err.len);
-		obuf_str(&body, "]}");
+		outbuf_str(&body, "{\"detail\":[");
+		outbuf_add(&body, q.err.p, q.err.len);
+		outbuf_str(&body, "]}");
 		respond(c, 422, json_type, body.p, body.len, method == MM_HEAD,
 		    NULL);
-		obuf_free(&body);
-		obuf_free(&q.err);
+		outbuf_free(&body);
+		outbuf_free(&q.err);
 		return 422;
 	}
-	obuf_free(&q.err);
+	outbuf_free(&q.err);
 	if ((st = serve_recs(c, &q, method == MM_HEAD)) != 0) {
-		metrics_add(&c->s->mt.m->exceptions, 1);
+		serve_metrics_add(&c->s->mt.m->exceptions, 1);
 		respond_detail(c, 500, "Internal Server Error", NULL);
 		return 500;
 	}
@@ -612,20 +612,20 @@ handle_recs(conn *c, const http_req *r, int method)
 static int
 handle_metrics(conn *c, int head_only)
 {
-	obuf body = {0};
-	srv *s = c->s;
+	outbuf body = {0};
+	server *s = c->s;
 
-	srv_check_store(s);
-	metrics_render(&s->mt, s->have_store ? &s->st : NULL, s->store_path,
-	    metrics_self_cpu_ns() - s->cpu_reported_ns, &body);
+	serve_check_store(s);
+	serve_metrics_render(&s->mt, s->have_store ? &s->st : NULL, s->store_path,
+	    serve_metrics_self_cpu_ns() - s->cpu_reported_ns, &body);
 	if (body.failed) {
-		obuf_free(&body);
+		outbuf_free(&body);
 		respond_detail(c, 500, "Internal Server Error", NULL);
 		return 500;
 	}
 	respond(c, 200, "text/plain; version=0.0.4; charset=utf-8", body.p,
 	    body.len, head_only, NULL);
-	obuf_free(&body);
+	outbuf_free(&body);
 	return 200;
 }
 
@@ -689,11 +689,11 @@ process_http(conn *c)
 				c->closing = 1;
 				respond_detail(c, 400, "incomplete request",
 				    NULL);
-				metrics_request(&c->s->mt, MH_NONE, MM_OTHER,
+				serve_metrics_request(&c->s->mt, MH_NONE, MM_OTHER,
 				    400, now_ns() - t0);
 			} else if (r.head_len > 0 && r.expect_continue &&
 			    !c->sent_continue) {
-				obuf_str(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
+				outbuf_str(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
 				c->sent_continue = 1;
 			}
 			break;
@@ -703,7 +703,7 @@ process_http(conn *c)
 			 * close. */
 			c->closing = 1;
 			respond_detail(c, (int)-n, why, NULL);
-			metrics_request(&c->s->mt, MH_NONE, MM_OTHER, (int)-n,
+			serve_metrics_request(&c->s->mt, MH_NONE, MM_OTHER, (int)-n,
 			    now_ns() - t0);
 			used = c->in_len;
 			break;
@@ -712,9 +712,9 @@ process_http(conn *c)
 		if (!r.keep_alive)
 			c->closing = 1;
 		c->ka10 = r.minor == 0 && r.keep_alive;
-		method = metrics_method(r.method.p, r.method.n);
+		method = serve_metrics_method(r.method.p, r.method.n);
 		status = route(c, &r, method, &handler);
-		metrics_request(&c->s->mt, handler, method, status,
+		serve_metrics_request(&c->s->mt, handler, method, status,
 		    now_ns() - t0);
 		c->served++;
 		used += (size_t)n;
@@ -742,8 +742,8 @@ line_error(conn *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	c->line_errors++;
-	metrics_add(&c->s->mt.m->line_errors, 1);
-	obuf_printf(&c->out, "error\tline %llu: %s\n",
+	serve_metrics_add(&c->s->mt.m->line_errors, 1);
+	outbuf_printf(&c->out, "error\tline %llu: %s\n",
 	    (unsigned long long)c->lineno, msg);
 	if (c->s->verbose)
 		rs_warnx("line %llu: %s", (unsigned long long)c->lineno, msg);
@@ -761,7 +761,7 @@ line_request(conn *c, char *line)
 	const char *why;
 	recs_req q;
 
-	metrics_add(&c->s->mt.m->line_requests, 1);
+	serve_metrics_add(&c->s->mt.m->line_requests, 1);
 	for (p = line; (p = strchr(p, '\t')) != NULL; ) {
 		*p++ = '\0';
 		if (nf == 3) {
@@ -774,8 +774,8 @@ line_request(conn *c, char *line)
 		line_error(c, "field 1 (user_id): %s: \"%.64s\"", why, f[0]);
 		return;
 	}
-	if (!srv_check_store(c->s)) {
-		metrics_add(&c->s->mt.m->exceptions, 1);
+	if (!serve_check_store(c->s)) {
+		serve_metrics_add(&c->s->mt.m->exceptions, 1);
 		line_error(c, "recommendation store unavailable");
 		return;
 	}
@@ -808,15 +808,15 @@ line_request(conn *c, char *line)
 	memcpy(last, q.last, q.n_last * sizeof *last);
 	n_last = q.n_last;
 	got = blend_recs(&c->s->st, user, (size_t)n, last, n_last, out, &src);
-	metrics_add(&c->s->mt.m->recs[src], 1);
-	obuf_u64(&c->out, user);
-	obuf_add(&c->out, "\t", 1);
+	serve_metrics_add(&c->s->mt.m->recs[src], 1);
+	outbuf_u64(&c->out, user);
+	outbuf_add(&c->out, "\t", 1);
 	for (i = 0; i < got; i++) {
 		if (i > 0)
-			obuf_add(&c->out, ",", 1);
-		obuf_u64(&c->out, out[i]);
+			outbuf_add(&c->out, ",", 1);
+		outbuf_u64(&c->out, out[i]);
 	}
-	obuf_add(&c->out, "\n", 1);
+	outbuf_add(&c->out, "\n", 1);
 }
 
 static size_t
@@ -850,7 +850,7 @@ process_lines(conn *c)
 			line[--len] = '\0';
 		c->lineno++;
 		if (c->lineno == 1 && strcmp(line, line_header) == 0) {
-			obuf_str(&c->out, "user_id\trecs\n");
+			outbuf_str(&c->out, "user_id\trecs\n");
 			continue;
 		}
 		if (len == 0)
@@ -893,11 +893,11 @@ conn_process(conn *c, size_t n, int eof)
 	if (used > 0) {
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
-		c->last_ms = srv_now_ms();
+		c->last_ms = serve_now_ms();
 		c->req_ms = 0;
 	}
 	if (c->in_len > 0 && c->req_ms == 0)
-		c->req_ms = srv_now_ms();
+		c->req_ms = serve_now_ms();
 	if (c->eof && !c->paused)
 		c->closing = 1;
 }
@@ -905,7 +905,7 @@ conn_process(conn *c, size_t n, int eof)
 int64_t
 conn_deadline(const conn *c)
 {
-	const srv *s = c->s;
+	const server *s = c->s;
 
 	if (c->in_len > 0)
 		return c->req_ms + s->timeout_ms;
@@ -920,7 +920,7 @@ conn_timeout(conn *c)
 	if (c->mode != CONN_LINE && (c->in_len > 0 || c->served == 0)) {
 		c->closing = 1;
 		respond_detail(c, 408, "Request Timeout", NULL);
-		metrics_request(&c->s->mt, MH_NONE, MM_OTHER, 408, 0);
+		serve_metrics_request(&c->s->mt, MH_NONE, MM_OTHER, 408, 0);
 	}
 	c->closing = 1;
 }
@@ -939,13 +939,13 @@ flush_some(conn *c, int fd)
 				return 0;
 			return -1;
 		}
-		obuf_consume(&c->out, (size_t)w);
+		outbuf_consume(&c->out, (size_t)w);
 	}
 	return 0;
 }
 
 int
-srv_run_fd(srv *s, int rfd, int wfd, int timeouts)
+serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 {
 	int bad;
 	conn c;
@@ -961,7 +961,7 @@ srv_run_fd(srv *s, int rfd, int wfd, int timeouts)
 		if (c.out.len > 0) {
 			/* Write everything out, within the timeout when the
 			 * peer is a socket. */
-			int64_t wdeadline = srv_now_ms() + s->timeout_ms;
+			int64_t wdeadline = serve_now_ms() + s->timeout_ms;
 
 			pf.fd = wfd;
 			pf.events = POLLOUT;
@@ -971,7 +971,7 @@ srv_run_fd(srv *s, int rfd, int wfd, int timeouts)
 				if (c.out.len == 0)
 					break;
 				if (timeouts && (t = (int)(wdeadline -
-				    srv_now_ms())) <= 0)
+				    serve_now_ms())) <= 0)
 					goto out;
 				if (poll(&pf, 1, timeouts ? t : -1) < 0 &&
 				    errno != EINTR)
@@ -987,7 +987,7 @@ srv_run_fd(srv *s, int rfd, int wfd, int timeouts)
 		pf.fd = rfd;
 		pf.events = POLLIN;
 		if (timeouts) {
-			int64_t left = conn_deadline(&c) - srv_now_ms();
+			int64_t left = conn_deadline(&c) - serve_now_ms();
 
 			t = left < 0 ? 0 : left > INT32_MAX ? INT32_MAX :
 			    (int)left;
@@ -1013,7 +1013,7 @@ srv_run_fd(srv *s, int rfd, int wfd, int timeouts)
 out:
 	bad = c.line_errors > 0;
 	conn_free(&c);
-	srv_account_cpu(s);
+	serve_account_cpu(s);
 	return bad;
 }
 
@@ -1028,7 +1028,7 @@ struct econn {
 };
 
 struct eloop {
-	srv *s;
+	server *s;
 	int ep;
 	struct econn *list;
 	int nconns;
@@ -1079,7 +1079,7 @@ econn_step(struct eloop *l, struct econn *e)
 		e->want_out = want_out;
 	}
 	if (want_out)
-		e->wdeadline = srv_now_ms() + l->s->timeout_ms;
+		e->wdeadline = serve_now_ms() + l->s->timeout_ms;
 }
 
 static void
@@ -1134,7 +1134,7 @@ eloop_read(struct eloop *l, struct econn *e)
 static void
 eloop_sweep(struct eloop *l)
 {
-	int64_t now = srv_now_ms();
+	int64_t now = serve_now_ms();
 	struct econn *x, *nx;
 
 	for (x = l->list; x != NULL; x = nx) {
@@ -1150,12 +1150,12 @@ eloop_sweep(struct eloop *l)
 }
 
 int
-srv_run_listener(srv *s, int lfd, int max_conns, volatile sig_atomic_t *stop,
+serve_run_listener(server *s, int lfd, int max_conns, volatile sig_atomic_t *stop,
     rs_err *e)
 {
 	struct epoll_event ev, evs[64];
 	struct eloop l = { s, -1, NULL, 0 };
-	int64_t next_sweep = srv_now_ms() + 100;
+	int64_t next_sweep = serve_now_ms() + 100;
 	int i, n, rc = 0;
 
 	if ((l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
@@ -1185,15 +1185,15 @@ srv_run_listener(srv *s, int lfd, int max_conns, volatile sig_atomic_t *stop,
 			else
 				eloop_read(&l, c);
 		}
-		if (srv_now_ms() >= next_sweep) {
-			next_sweep = srv_now_ms() + 100;
+		if (serve_now_ms() >= next_sweep) {
+			next_sweep = serve_now_ms() + 100;
 			eloop_sweep(&l);
-			srv_account_cpu(s);
+			serve_account_cpu(s);
 		}
 	}
 	while (l.list != NULL)
 		econn_close(&l, l.list);
 	close(l.ep);
-	srv_account_cpu(s);
+	serve_account_cpu(s);
 	return rc;
 }

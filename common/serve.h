@@ -1,7 +1,7 @@
 /*
  * serve.h: the rec-serve protocol engine, apart from how bytes arrive.
  *
- * A srv holds what every connection shares in one process: the store
+ * A server holds what every connection shares in one process: the store
  * (reopened when the file at its path changes), the shared metrics and the
  * limits.  A conn is one client: bytes read are appended to its input,
  * conn_process answers every whole request found there into its output,
@@ -20,9 +20,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "err.h"
-#include "metrics.h"
-#include "obuf.h"
+#include "rs_err.h"
+#include "serve_metrics.h"
+#include "outbuf.h"
 #include "store.h"
 
 #define SRV_DEFAULT_N_RECS 10
@@ -30,7 +30,7 @@
 #define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
 #define SRV_CHECK_MS 1          /* least time between two looks at the store */
 
-typedef struct srv {
+typedef struct server {
 	const char *store_path;
 	store st;
 	int have_store;
@@ -40,21 +40,21 @@ typedef struct srv {
 	off_t size;
 	char store_err[RS_ERR_MSG];   /* why no store, when have_store == 0 */
 	int64_t checked_ms;           /* last look at the store path */
-	metrics mt;
-	uint64_t cpu_reported_ns;     /* own CPU already added to metrics */
+	serve_metrics mt;
+	uint64_t cpu_reported_ns;     /* own CPU already added to serve_metrics */
 	int timeout_ms;           /* to receive a whole request */
 	int idle_ms;              /* between requests on a connection */
 	int verbose;
-} srv;
+} server;
 
 /*
  * Opens the metrics (file or anonymous) and the store.  A store that cannot
  * be opened is not fatal here: requests get 503 until it can (e says why;
  * the caller decides whether to go on).  Returns 0, or EX_* for metrics.
  */
-int srv_init(srv *s, const char *store_path, const char *metrics_path,
+int serve_init(server *s, const char *store_path, const char *metrics_path,
     rs_err *store_e, rs_err *e);
-void srv_fini(srv *s);
+void serve_fini(server *s);
 
 /*
  * Reopens the store when the file its path names now has another identity
@@ -64,19 +64,19 @@ void srv_fini(srv *s);
  * requests does not pay a system call each.  On failure the old store
  * stays in use.  Returns have_store.
  */
-int srv_check_store(srv *s);
+int serve_check_store(server *s);
 
 /* Adds this process's CPU time not yet counted to the shared metric. */
-void srv_account_cpu(srv *s);
+void serve_account_cpu(server *s);
 
 enum conn_mode { CONN_NEW, CONN_HTTP, CONN_LINE };
 
 typedef struct conn {
-	srv *s;
+	server *s;
 	enum conn_mode mode;
 	char *in;
 	size_t in_len, in_cap;
-	obuf out;
+	outbuf out;
 	int closing;              /* close once out is written */
 	int eof;                  /* no more input will come */
 	int paused;               /* stopped answering until out is written */
@@ -90,7 +90,7 @@ typedef struct conn {
 	uint64_t line_errors;
 } conn;
 
-void conn_init(conn *c, srv *s);
+void conn_init(conn *c, server *s);
 void conn_free(conn *c);
 
 /* Room to read into (0 only while paused). */
@@ -116,21 +116,21 @@ int64_t conn_deadline(const conn *c);
 void conn_timeout(conn *c);
 
 /* Monotonic milliseconds. */
-int64_t srv_now_ms(void);
+int64_t serve_now_ms(void);
 
 /*
  * Serves one connection on rfd/wfd until it ends; timeouts apply when
  * timeouts is set (sockets), not to pipes and files.  Returns 0, or 1 if
  * some line-protocol request was invalid (the line protocol's exit 65).
  */
-int srv_run_fd(srv *s, int rfd, int wfd, int timeouts);
+int serve_run_fd(server *s, int rfd, int wfd, int timeouts);
 
 /*
  * A worker of --listen: accepts on the non-blocking listening socket lfd
  * and serves up to max_conns connections at once with epoll, until
  * *stop becomes non-zero.  Returns 0, or EX_OSERR if epoll fails.
  */
-int srv_run_listener(srv *s, int lfd, int max_conns,
+int serve_run_listener(server *s, int lfd, int max_conns,
     volatile sig_atomic_t *stop, rs_err *e);
 
 #endif

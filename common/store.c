@@ -20,10 +20,10 @@ open_idx(const store *s, store_idx *ix, const char *ids, const char *bkt,
 {
 	const void *p;
 
-	if (ctr_array(&s->c, ids, 8, SIZE_MAX, &p, &ix->n, e) != 0)
+	if (container_array(&s->c, ids, 8, SIZE_MAX, &p, &ix->n, e) != 0)
 		return EX_DATAERR;
 	ix->id = p;
-	if (ctr_array(&s->c, bkt, 4, STORE_BUCKETS + 1, &p, NULL, e) != 0)
+	if (container_array(&s->c, bkt, 4, STORE_BUCKETS + 1, &p, NULL, e) != 0)
 		return EX_DATAERR;
 	ix->bucket = p;
 	ix->shift = shift;
@@ -37,7 +37,7 @@ static int
 param_range(const store *s, const char *key, uint64_t min, uint64_t max,
     uint64_t *v, rs_err *e)
 {
-	if (ctr_param_u64(&s->c, key, v, e) != 0)
+	if (container_param_u64(&s->c, key, v, e) != 0)
 		return EX_DATAERR;
 	if (*v < min || *v > max)
 		return rs_errf(e, EX_DATAERR, "%s: parameter %s=%llu out of "
@@ -95,8 +95,8 @@ store_open(store *s, const char *path, int flags, rs_err *e)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = ctr_open(&s->c, path, STORE_KIND, STORE_VERSION,
-	    (flags & STORE_VERIFY) ? CTR_VERIFY : 0, e)) != 0)
+	if ((rc = container_open(&s->c, path, STORE_KIND, STORE_VERSION,
+	    (flags & STORE_VERIFY) ? CONTAINER_VERIFY : 0, e)) != 0)
 		return rc;
 	if (param_range(s, "list_len", 1, STORE_MAX_LIST, &v, e) != 0)
 		goto bad;
@@ -110,41 +110,41 @@ store_open(store *s, const char *path, int flags, rs_err *e)
 	if (open_idx(s, &s->items, "item_id", "item_bkt", (unsigned)ishift,
 	    e) != 0)
 		goto bad;
-	if (ctr_array(&s->c, "item_cat", 4, s->items.n, &p, NULL, e) != 0)
+	if (container_array(&s->c, "item_cat", 4, s->items.n, &p, NULL, e) != 0)
 		goto bad;
 	s->item_cat = p;
-	if (ctr_array(&s->c, "cat_id", 8, SIZE_MAX, &p, &s->n_cats, e) != 0)
+	if (container_array(&s->c, "cat_id", 8, SIZE_MAX, &p, &s->n_cats, e) != 0)
 		goto bad;
 	s->cat_id = p;
-	if (ctr_array(&s->c, "cat_off", 4, s->n_cats + 1, &p, NULL, e) != 0)
+	if (container_array(&s->c, "cat_off", 4, s->n_cats + 1, &p, NULL, e) != 0)
 		goto bad;
 	s->cat_off = p;
-	if (ctr_array(&s->c, "cat_pop", 8, SIZE_MAX, &p, &s->n_cat_pop,
+	if (container_array(&s->c, "cat_pop", 8, SIZE_MAX, &p, &s->n_cat_pop,
 	    e) != 0)
 		goto bad;
 	s->cat_pop = p;
-	if (ctr_array(&s->c, "global", 8, SIZE_MAX, &p, &n, e) != 0)
+	if (container_array(&s->c, "global", 8, SIZE_MAX, &p, &n, e) != 0)
 		goto bad;
 	s->global = p;
 	s->n_global = n < s->list_len ? n : s->list_len;
 	if (open_idx(s, &s->users, "user_id", "user_bkt", (unsigned)ushift,
 	    e) != 0)
 		goto bad;
-	if (ctr_array(&s->c, "user_off", 8, s->users.n + 1, &p, NULL,
+	if (container_array(&s->c, "user_off", 8, s->users.n + 1, &p, NULL,
 	    e) != 0)
 		goto bad;
 	s->user_off = p;
-	if (ctr_array(&s->c, "user_rec", 8, SIZE_MAX, &p, &s->n_user_rec,
+	if (container_array(&s->c, "user_rec", 8, SIZE_MAX, &p, &s->n_user_rec,
 	    e) != 0)
 		goto bad;
 	s->user_rec = p;
-	if (ctr_param(&s->c, "built_ms", built, sizeof built) != 0 ||
+	if (container_param(&s->c, "built_ms", built, sizeof built) != 0 ||
 	    num_i64(built, &s->built_ms) != NULL) {
 		rs_errf(e, EX_DATAERR, "%s: parameter \"built_ms\" missing or "
 		    "bad", path);
 		goto bad;
 	}
-	if (ctr_param(&s->c, "cutoff", s->cutoff, sizeof s->cutoff) != 0)
+	if (container_param(&s->c, "cutoff", s->cutoff, sizeof s->cutoff) != 0)
 		s->cutoff[0] = '\0';
 	if ((flags & STORE_VERIFY) && verify_layout(s, e) != 0)
 		goto bad;
@@ -157,7 +157,7 @@ bad:
 void
 store_close(store *s)
 {
-	ctr_close(&s->c);
+	container_close(&s->c);
 	memset(s, 0, sizeof *s);
 }
 
@@ -216,7 +216,7 @@ find_u64(const uint64_t *a, size_t n, uint64_t v)
  * be read twice and is recorded as such.
  */
 static int
-file_crc(ctrw *w, const char *key, const char *path, rs_err *e)
+file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 {
 	unsigned char buf[1 << 16];
 	uLong crc = crc32(0, NULL, 0);
@@ -225,7 +225,7 @@ file_crc(ctrw *w, const char *key, const char *path, rs_err *e)
 	FILE *fp;
 
 	if (strcmp(path, "-") == 0)
-		return ctrw_param(w, key, "stdin");
+		return container_writer_param(w, key, "stdin");
 	if ((fp = fopen(path, "rb")) == NULL)
 		return rs_errf(e, EX_NOINPUT, "%s: %s", path, strerror(errno));
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
@@ -237,7 +237,7 @@ file_crc(ctrw *w, const char *key, const char *path, rs_err *e)
 		return rs_errf(e, EX_IOERR, "%s: read error", path);
 	}
 	fclose(fp);
-	ctrw_param(w, key, "crc32:%08lx size=%llu", crc, size);
+	container_writer_param(w, key, "crc32:%08lx size=%llu", crc, size);
 	return 0;
 }
 
@@ -252,7 +252,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	size_t ncat = 0, i, k, nglobal;
 	unsigned ishift, ushift;
 	char tbuf[40];
-	ctrw *w = NULL;
+	container_writer *w = NULL;
 	int rc;
 
 	if (o->list_len < 1 || o->list_len > STORE_MAX_LIST ||
@@ -323,44 +323,44 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	bucket_fill(it.item, it.n, ishift, ibkt);
 	bucket_fill(rc_.user, rc_.n_users, ushift, ubkt);
 
-	if ((w = ctrw_new(STORE_KIND, STORE_VERSION)) == NULL)
+	if ((w = container_writer_new(STORE_KIND, STORE_VERSION)) == NULL)
 		goto oom;
-	ctrw_param(w, "list_len", "%zu", o->list_len);
-	ctrw_param(w, "last_items", "%zu", o->last_items);
-	ctrw_param(w, "item_shift", "%u", ishift);
-	ctrw_param(w, "user_shift", "%u", ushift);
-	ctrw_param(w, "built_ms", "%lld", (long long)o->built_ms);
-	ctrw_param(w, "built", "%s", num_fmt_time_ms(o->built_ms, tbuf,
+	container_writer_param(w, "list_len", "%zu", o->list_len);
+	container_writer_param(w, "last_items", "%zu", o->last_items);
+	container_writer_param(w, "item_shift", "%u", ishift);
+	container_writer_param(w, "user_shift", "%u", ushift);
+	container_writer_param(w, "built_ms", "%lld", (long long)o->built_ms);
+	container_writer_param(w, "built", "%s", num_fmt_time_ms(o->built_ms, tbuf,
 	    sizeof tbuf));
 	if (o->cutoff != NULL)
-		ctrw_param(w, "cutoff", "%s", o->cutoff);
-	ctrw_param(w, "items", "%zu", it.n);
-	ctrw_param(w, "categories", "%zu", ncat);
-	ctrw_param(w, "popular", "%zu", pop.n);
-	ctrw_param(w, "users", "%zu", rc_.n_users);
-	ctrw_param(w, "items_path", "%s", o->items_path);
-	ctrw_param(w, "popular_path", "%s", o->popular_path);
+		container_writer_param(w, "cutoff", "%s", o->cutoff);
+	container_writer_param(w, "items", "%zu", it.n);
+	container_writer_param(w, "categories", "%zu", ncat);
+	container_writer_param(w, "popular", "%zu", pop.n);
+	container_writer_param(w, "users", "%zu", rc_.n_users);
+	container_writer_param(w, "items_path", "%s", o->items_path);
+	container_writer_param(w, "popular_path", "%s", o->popular_path);
 	if (o->personal_path != NULL)
-		ctrw_param(w, "personal_path", "%s", o->personal_path);
+		container_writer_param(w, "personal_path", "%s", o->personal_path);
 	if ((rc = file_crc(w, "items_src", o->items_path, e)) != 0 ||
 	    (rc = file_crc(w, "popular_src", o->popular_path, e)) != 0 ||
 	    (o->personal_path != NULL && (rc = file_crc(w, "personal_src",
 	    o->personal_path, e)) != 0))
 		goto done;
-	ctrw_section(w, "item_id", it.item, it.n * 8);
-	ctrw_section(w, "item_cat", item_cat, it.n * 4);
-	ctrw_section(w, "item_bkt", ibkt, (STORE_BUCKETS + 1) * 4);
-	ctrw_section(w, "cat_id", cats, ncat * 8);
-	ctrw_section(w, "cat_off", cat_off, (ncat + 1) * 4);
-	ctrw_section(w, "cat_pop", cat_pop, (size_t)cat_off[ncat] * 8);
-	ctrw_section(w, "global", pop.item, nglobal * 8);
-	ctrw_section(w, "user_id", rc_.user, rc_.n_users * 8);
-	ctrw_section(w, "user_bkt", ubkt, (STORE_BUCKETS + 1) * 4);
-	ctrw_section(w, "user_off", rc_.off != NULL ? rc_.off : &zero_off,
+	container_writer_section(w, "item_id", it.item, it.n * 8);
+	container_writer_section(w, "item_cat", item_cat, it.n * 4);
+	container_writer_section(w, "item_bkt", ibkt, (STORE_BUCKETS + 1) * 4);
+	container_writer_section(w, "cat_id", cats, ncat * 8);
+	container_writer_section(w, "cat_off", cat_off, (ncat + 1) * 4);
+	container_writer_section(w, "cat_pop", cat_pop, (size_t)cat_off[ncat] * 8);
+	container_writer_section(w, "global", pop.item, nglobal * 8);
+	container_writer_section(w, "user_id", rc_.user, rc_.n_users * 8);
+	container_writer_section(w, "user_bkt", ubkt, (STORE_BUCKETS + 1) * 4);
+	container_writer_section(w, "user_off", rc_.off != NULL ? rc_.off : &zero_off,
 	    (rc_.n_users + 1) * 8);
-	ctrw_section(w, "user_rec", rc_.item,
+	container_writer_section(w, "user_rec", rc_.item,
 	    rc_.n_users ? rc_.off[rc_.n_users] * 8 : 0);
-	rc = ctrw_write(w, out, e);
+	rc = container_writer_write(w, out, e);
 	o->n_items = it.n;
 	o->n_cats = ncat;
 	o->n_popular = pop.n;
@@ -370,7 +370,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 oom:
 	rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 done:
-	ctrw_free(w);
+	container_writer_free(w);
 	free(cats);
 	free(item_cat);
 	free(cat_off);

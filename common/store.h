@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctr.h"
-#include "err.h"
+#include "container.h"
+#include "rs_err.h"
 
 #define STORE_KIND "recsdb"
 #define STORE_VERSION 1
@@ -48,7 +48,7 @@ typedef struct store_idx {
 } store_idx;
 
 typedef struct store {
-	ctr c;
+	container c;
 	/* Blend parameters recorded by rec-blend. */
 	size_t list_len;          /* longest list kept: the largest n_recs */
 	size_t last_items;        /* newest last_items the blend looks at */
@@ -79,7 +79,7 @@ enum {
 };
 
 /*
- * Maps path and checks the container (see ctr_open), the parameters and
+ * Maps path and checks the container (see container_open), the parameters and
  * every section's presence and size, in time that does not depend on the
  * store's size.  The lookups below bounds-check what they read, so even a
  * store corrupted in a way the header does not reveal never makes them

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "num.h"
 
 const char *const synth_file_names[SYNTH_NFILES] = {
@@ -1171,7 +1171,7 @@ perm_at(const perm *pm, uint64_t x)
 typedef struct job {
 	const world *w;
 	const propset *ps;
-	aout *out[SYNTH_NFILES];
+	outfile *out[SYNTH_NFILES];
 	wbuf wb[SYNTH_NFILES];
 	int part;                   /* which property part this job writes */
 	int with_events;            /* also events and tree */
@@ -1409,7 +1409,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 	world *w;
 	propset *ps;
 	job *jobs;
-	aout out[SYNTH_NFILES];
+	outfile out[SYNTH_NFILES];
 	int nopen = 0, f, rc = 0;
 
 	if (o->events < 1 || o->events > SYNTH_MAX_EVENTS)
@@ -1453,7 +1453,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 			    dir);
 			goto out;
 		}
-		if ((rc = aout_open(&out[f], path, e)) != 0)
+		if ((rc = outfile_open(&out[f], path, e)) != 0)
 			goto out;
 	}
 	for (f = 0; f < 2; f++) {
@@ -1492,7 +1492,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 	}
 	/* Commit only when every file is complete; nothing half-done. */
 	for (f = 0; f < SYNTH_NFILES; f++) {
-		if ((rc = aout_commit(&out[f], e)) != 0) {
+		if ((rc = outfile_commit(&out[f], e)) != 0) {
 			int g;
 
 			for (g = 0; g < f; g++) {
@@ -1504,7 +1504,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 			}
 			nopen = 0;
 			for (g = f + 1; g < SYNTH_NFILES; g++)
-				aout_abort(&out[g]);
+				outfile_abort(&out[g]);
 			goto out;
 		}
 	}
@@ -1515,7 +1515,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 		*st = w->st;
 out:
 	for (f = 0; f < nopen; f++)
-		aout_abort(&out[f]);
+		outfile_abort(&out[f]);
 	if (jobs != NULL)
 		for (f = 0; f < 2; f++) {
 			int k;

@@ -50,7 +50,7 @@
 
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 
 #define SYNTH_DEFAULT_EVENTS 2756101ULL
@@ -103,7 +103,7 @@ void synth_opts_init(synth_opts *o);
 
 /*
  * Writes the four files into the existing directory dir, each atomically
- * (aout.h): on failure none of them is left, not even in part.  st may be
+ * (outfile.h): on failure none of them is left, not even in part.  st may be
  * NULL.  EX_USAGE for options out of range, EX_CANTCREAT when a file
  * cannot be created, EX_IOERR on a write error, EX_SOFTWARE when out of
  * memory.

@@ -6,8 +6,8 @@
 
 #include "num.h"
 
-struct tsvr {
-	rd *r;
+struct tsv_reader {
+	infile *r;
 	size_t n;
 	const char *const *cols;
 	char **fields;
@@ -49,26 +49,26 @@ show_line(char *buf, size_t sz, const char *line)
  * would read as 12: refuse the line (a binary file, or a damaged one).
  */
 static int
-nul_err(const rd *r, const char *line, size_t len, rs_err *e)
+nul_err(const infile *r, const char *line, size_t len, rs_err *e)
 {
 	if (memchr(line, '\0', len) == NULL)
 		return 0;
 	return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not a text "
-	    "file?)", rd_name(r), (unsigned long long)rd_lineno(r));
+	    "file?)", infile_name(r), (unsigned long long)infile_lineno(r));
 }
 
-tsvr *
-tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e)
+tsv_reader *
+tsv_reader_from_rd(infile *r, const char *const *expect, size_t n, rs_err *e)
 {
 	char want[256], got[256];
-	tsvr *t = calloc(1, sizeof *t);
+	tsv_reader *t = calloc(1, sizeof *t);
 	char *line;
 	size_t len, i;
 	int rc;
 
 	if (t == NULL || (t->fields = calloc(n, sizeof *t->fields)) == NULL) {
 		free(t);
-		rd_close(r);
+		infile_close(r);
 		rs_errf(e, EX_SOFTWARE, "out of memory");
 		return NULL;
 	}
@@ -76,17 +76,17 @@ tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e)
 	t->n = n;
 	t->cols = expect;
 	join_cols(want, sizeof want, expect, n);
-	rc = rd_line(r, &line, &len, e);
+	rc = infile_line(r, &line, &len, e);
 	if (rc == 0) {
 		rs_errf(e, EX_DATAERR, "%s: empty input (expected header "
-		    "\"%s\")", rd_name(r), want);
+		    "\"%s\")", infile_name(r), want);
 		goto fail;
 	}
 	if (rc != 1)
 		goto fail;
 	if (len > 0 && line[len - 1] == '\r') {
 		rs_errf(e, EX_DATAERR, "%s:1: CRLF line end (TSV files use LF; "
-		    "convert with: tr -d '\\r')", rd_name(r));
+		    "convert with: tr -d '\\r')", infile_name(r));
 		goto fail;
 	}
 	if (nul_err(r, line, len, e) != 0)
@@ -106,58 +106,58 @@ tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e)
 	if (i < n) {
 		show_line(got, sizeof got, line);
 		rs_errf(e, EX_DATAERR, "%s:1: expected header \"%s\", found "
-		    "\"%s\"", rd_name(r), want, got);
+		    "\"%s\"", infile_name(r), want, got);
 		goto fail;
 	}
 	return t;
 fail:
-	tsvr_close(t);
+	tsv_reader_close(t);
 	return NULL;
 }
 
-tsvr *
-tsvr_open(const char *path, const char *const *expect, size_t n, rs_err *e)
+tsv_reader *
+tsv_reader_open(const char *path, const char *const *expect, size_t n, rs_err *e)
 {
-	rd *r = rd_open(path, e);
+	infile *r = infile_open(path, e);
 
-	return r == NULL ? NULL : tsvr_from_rd(r, expect, n, e);
+	return r == NULL ? NULL : tsv_reader_from_rd(r, expect, n, e);
 }
 
 void
-tsvr_close(tsvr *t)
+tsv_reader_close(tsv_reader *t)
 {
 	if (t == NULL)
 		return;
-	rd_close(t->r);
+	infile_close(t->r);
 	free(t->fields);
 	free(t);
 }
 
 uint64_t
-tsvr_lineno(const tsvr *t)
+tsv_reader_lineno(const tsv_reader *t)
 {
-	return rd_lineno(t->r);
+	return infile_lineno(t->r);
 }
 
 const char *
-tsvr_name(const tsvr *t)
+tsv_reader_name(const tsv_reader *t)
 {
-	return rd_name(t->r);
+	return infile_name(t->r);
 }
 
 int
-tsvr_next(tsvr *t, char ***fields, rs_err *e)
+tsv_reader_next(tsv_reader *t, char ***fields, rs_err *e)
 {
 	char *line, *p, *tab = NULL;
 	size_t len, i;
-	int rc = rd_line(t->r, &line, &len, e);
+	int rc = infile_line(t->r, &line, &len, e);
 
 	if (rc != 1)
 		return rc;
 	if (len > 0 && line[len - 1] == '\r')
 		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
-		    "files use LF; convert with: tr -d '\\r')", rd_name(t->r),
-		    (unsigned long long)rd_lineno(t->r));
+		    "files use LF; convert with: tr -d '\\r')", infile_name(t->r),
+		    (unsigned long long)infile_lineno(t->r));
 	if (nul_err(t->r, line, len, e) != 0)
 		return EX_DATAERR;
 	p = line;
@@ -177,18 +177,18 @@ tsvr_next(tsvr *t, char ***fields, rs_err *e)
 			    (size_t)(line + len - p))) != NULL; found++)
 				p = tab + 1;
 		return rs_errf(e, EX_DATAERR, "%s:%llu: expected %zu fields, "
-		    "found %zu", rd_name(t->r),
-		    (unsigned long long)rd_lineno(t->r), t->n, found);
+		    "found %zu", infile_name(t->r),
+		    (unsigned long long)infile_lineno(t->r), t->n, found);
 	}
 	*fields = t->fields;
 	return 1;
 }
 
 int
-tsvr_field_err(const tsvr *t, rs_err *e, size_t i, const char *why)
+tsv_reader_field_err(const tsv_reader *t, rs_err *e, size_t i, const char *why)
 {
-	return rs_field_err(e, rd_name(t->r),
-	    (unsigned long long)rd_lineno(t->r), (unsigned)i + 1,
+	return rs_field_err(e, infile_name(t->r),
+	    (unsigned long long)infile_lineno(t->r), (unsigned)i + 1,
 	    i < t->n ? t->cols[i] : NULL, why,
 	    i < t->n ? t->fields[i] : "");
 }

@@ -14,34 +14,34 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "rd.h"
+#include "rs_err.h"
+#include "infile.h"
 
-typedef struct tsvr tsvr;
+typedef struct tsv_reader tsv_reader;
 
 /* Opens path ("-" is stdin), plain or gzip, and checks its header against
  * expect[0..n-1]; EX_DATAERR names the expected and the found header. */
-tsvr *tsvr_open(const char *path, const char *const *expect, size_t n,
+tsv_reader *tsv_reader_open(const char *path, const char *const *expect, size_t n,
     rs_err *e);
-/* The same over an open reader (the tsvr owns it from then on). */
-tsvr *tsvr_from_rd(rd *r, const char *const *expect, size_t n, rs_err *e);
-void tsvr_close(tsvr *t);
+/* The same over an open reader (the tsv_reader owns it from then on). */
+tsv_reader *tsv_reader_from_rd(infile *r, const char *const *expect, size_t n, rs_err *e);
+void tsv_reader_close(tsv_reader *t);
 
 /*
  * Next row: 1 with *fields set to n NUL-terminated strings (valid until the
  * next call), 0 at end, or an error status: a wrong field count, a CR, or
  * an I/O error, each naming file and line.
  */
-int tsvr_next(tsvr *t, char ***fields, rs_err *e);
+int tsv_reader_next(tsv_reader *t, char ***fields, rs_err *e);
 
-uint64_t tsvr_lineno(const tsvr *t);
-const char *tsvr_name(const tsvr *t);
+uint64_t tsv_reader_lineno(const tsv_reader *t);
+const char *tsv_reader_name(const tsv_reader *t);
 
 /*
  * Records a bad field of the current row (i is 0-based) as
  * "file:line: field N (name): why: \"value\"", status EX_DATAERR.
  */
-int tsvr_field_err(const tsvr *t, rs_err *e, size_t i, const char *why);
+int tsv_reader_field_err(const tsv_reader *t, rs_err *e, size_t i, const char *why);
 
 /* Writes the header line "a\tb\tc\n". */
 void tsv_write_header(FILE *fp, const char *const *cols, size_t n);

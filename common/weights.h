@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "events.h"
 
 #define WEIGHT_MIN 1e-6

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "matrix.h"
 #include "num.h"
 
@@ -89,7 +89,7 @@ import(const char *prefix, const char *out)
 	m.col_ids = cid;
 	m.indices = idx;
 	m.data = dv;
-	if (csr_save(&m, out, NULL, 0, &e) != 0)
+	if (matrix_save(&m, out, NULL, 0, &e) != 0)
 		rs_die_err(&e);
 	return 0;
 }

@@ -53,9 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t psize = sep != NULL ? size - tsize - 3 : size;
 	char tpath[64], ppath[64];
 	int tfd, pfd;
-	badrows bad = {1, 0, {0, ""}};
-	catsnap_stats st;
-	catsnap s;
+	skip_bad bad = {1, 0, {0, ""}};
+	catalog_stats st;
+	catalog s;
 	cattree t;
 	rs_err e = {0};
 	size_t i;
@@ -72,12 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	check_tree(&t);
-	if (catsnap_init(&s, INT64_MAX, &e) != 0)
+	if (catalog_init(&s, INT64_MAX, &e) != 0)
 		abort();
-	if (catsnap_read(&s, ppath, &bad, NULL, NULL, &e) != 0) {
+	if (catalog_read(&s, ppath, &bad, NULL, NULL, &e) != 0) {
 		if (e.code == 0 || e.msg[0] == '\0')
 			abort();
-	} else if (catsnap_finish(&s, &t, &st, &e) == 0) {
+	} else if (catalog_finish(&s, &t, &st, &e) == 0) {
 		for (i = 0; i < s.n; i++) {
 			uint64_t root;
 
@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	}
-	catsnap_free(&s);
+	catalog_free(&s);
 	cattree_free(&t);
 out:
 	close(tfd);

@@ -1,5 +1,5 @@
 /*
- * fuzz_csv.c: the raw CSV reader (rd + csvr, plain or gzip) and the event
+ * fuzz_csv.c: the raw CSV reader (infile + csv_reader, plain or gzip) and the event
  * validator.  The first byte picks the expected header (events, category
  * tree, or a generic two-column one); the rest is the file.  Bad records
  * are skipped as --skip-bad would, so the reader's recovery after an error
@@ -7,7 +7,7 @@
  */
 #include "fuzz_common.h"
 
-#include "csvr.h"
+#include "csv_reader.h"
 #include "events.h"
 
 static const char *const tree_cols[] = {"categoryid", "parentid"};
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t ncols;
 	char path[64], **f;
 	rs_err e = {0};
-	csvr *c;
+	csv_reader *c;
 	event ev;
 	int fd, rc;
 
@@ -41,20 +41,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	fd = fuzz_memfile(data + 1, size - 1, path, sizeof path);
-	c = csvr_open(path, &e);
+	c = csv_reader_open(path, &e);
 	if (c == NULL)
 		abort();
-	if (csvr_header(c, cols, ncols, &e) == 0) {
+	if (csv_reader_header(c, cols, ncols, &e) == 0) {
 		for (;;) {
-			uint64_t before = rd_lineno(csvr_rd(c));
+			uint64_t before = infile_lineno(csv_reader_rd(c));
 
-			rc = csvr_next(c, &f, &e);
+			rc = csv_reader_next(c, &f, &e);
 			if (rc == 0)
 				break;
 			if (rc == 1) {
 				if (ncols == 5)
-					(void)ev_parse(f, cols, csvr_name(c),
-					    csvr_lineno(c), &ev, &e);
+					(void)ev_parse(f, cols, csv_reader_name(c),
+					    csv_reader_lineno(c), &ev, &e);
 				continue;
 			}
 			if (rc != EX_DATAERR || e.msg[0] == '\0')
@@ -65,11 +65,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			/* A bad record is skipped, as --skip-bad does: the
 			 * reader must have moved on. */
-			if (rd_lineno(csvr_rd(c)) == before)
+			if (infile_lineno(csv_reader_rd(c)) == before)
 				abort();
 		}
 	}
-	csvr_close(c);
+	csv_reader_close(c);
 	close(fd);
 	return 0;
 }

@@ -17,7 +17,7 @@
 static void
 read_all(char *path, int skip)
 {
-	badrows bad = {0};
+	skip_bad bad = {0};
 	rs_err e = {0};
 	event ev, back;
 	evin *r;

@@ -19,7 +19,7 @@
 #include "serve.h"
 #include "store.h"
 
-static srv S;
+static server S;
 static int ready;
 
 static void
@@ -76,7 +76,7 @@ setup(void)
 	unlink(o.personal_path);
 	S.timeout_ms = 1000;
 	S.idle_ms = 1000;
-	if (srv_init(&S, path, NULL, &se, &e) != 0 || !S.have_store)
+	if (serve_init(&S, path, NULL, &se, &e) != 0 || !S.have_store)
 		abort();
 	ready = 1;
 }

@@ -1,5 +1,5 @@
 /*
- * fuzz_tsv.c: the TSV reader (rd + tsvr, plain or gzip) with the events
+ * fuzz_tsv.c: the TSV reader (infile + tsv_reader, plain or gzip) with the events
  * validator, and the items loader.  The first byte picks which; the rest
  * is the file.  Bad rows are skipped as --skip-bad would.
  */
@@ -36,20 +36,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();   /* an error must say what is wrong */
 		}
 	} else {
-		tsvr *t = tsvr_open(path, ev_tsv_cols, 5, &e);
+		tsv_reader *t = tsv_reader_open(path, ev_tsv_cols, 5, &e);
 
 		if (t != NULL) {
 			for (;;) {
-				uint64_t before = tsvr_lineno(t);
+				uint64_t before = tsv_reader_lineno(t);
 
-				rc = tsvr_next(t, &f, &e);
+				rc = tsv_reader_next(t, &f, &e);
 				if (rc == 0)
 					break;
 				if (rc == 1) {
 					if (ev_parse(f, ev_tsv_cols,
-					    tsvr_name(t), tsvr_lineno(t), &ev,
+					    tsv_reader_name(t), tsv_reader_lineno(t), &ev,
 					    &e) != 0)
-						(void)tsvr_field_err(t, &e, 4,
+						(void)tsv_reader_field_err(t, &e, 4,
 						    "x");
 					continue;
 				}
@@ -59,10 +59,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					break;
 				/* A bad row is skipped, as --skip-bad
 				 * does: the reader must have moved on. */
-				if (tsvr_lineno(t) == before)
+				if (tsv_reader_lineno(t) == before)
 					abort();
 			}
-			tsvr_close(t);
+			tsv_reader_close(t);
 		}
 	}
 	close(fd);

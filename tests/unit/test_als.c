@@ -351,15 +351,15 @@ test_model_files(void)
 	CHECK_HAS(e.msg, "size");
 	/* A matrix is not a model, and the other way round. */
 	snprintf(mpath, sizeof mpath, "%s.m", path);
-	CHECK(csr_save(&m, mpath, NULL, 0, &e) == 0);
+	CHECK(matrix_save(&m, mpath, NULL, 0, &e) == 0);
 	CHECK(als_model_load(&back, mpath, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "kind");
 	CHECK(als_model_save(&mod, path, &e) == 0);
-	CHECK(csr_load(&mm, path, &e) == EX_DATAERR);
+	CHECK(matrix_load(&mm, path, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "kind");
 	/* A truncated matrix. */
 	CHECK(truncate(mpath, 200) == 0);
-	CHECK(csr_load(&mm, mpath, &e) == EX_DATAERR);
+	CHECK(matrix_load(&mm, mpath, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, mpath);
 	CHECK(als_model_load(&back, "/nonexistent/model", &e) == EX_NOINPUT);
 	unlink(path);

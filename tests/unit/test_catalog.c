@@ -74,7 +74,7 @@ test_tree_errors(void)
 
 /* Feeds one property row to s. */
 static int
-add(catsnap *s, const char *ts, const char *item, const char *prop,
+add(catalog *s, const char *ts, const char *item, const char *prop,
     const char *value, rs_err *e)
 {
 	char a[32], b[32], c[32], d[64];
@@ -84,7 +84,7 @@ add(catsnap *s, const char *ts, const char *item, const char *prop,
 	snprintf(b, sizeof b, "%s", item);
 	snprintf(c, sizeof c, "%s", prop);
 	snprintf(d, sizeof d, "%s", value);
-	return catsnap_add(s, f, "p.csv", 9, e);
+	return catalog_add(s, f, "p.csv", 9, e);
 }
 
 static void
@@ -92,15 +92,15 @@ test_snapshot(void)
 {
 	cattree_rec r[] = {rec(1, 0, 0, 2), rec(2, 1, 1, 3), rec(3, 1, 2, 4)};
 	cattree t;
-	catsnap s;
-	catsnap_stats st;
+	catalog s;
+	catalog_stats st;
 	rs_err e = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
 
 	CHECK(cattree_build(&t, r, 3, "t.csv", &e) == 0);
-	CHECK(catsnap_init(&s, 1000, &e) == 0);
+	CHECK(catalog_init(&s, 1000, &e) == 0);
 	CHECK(add(&s, "100", "7", "categoryid", "2", &e) == 0);
 	CHECK(add(&s, "500", "7", "categoryid", "3", &e) == 0);
 	CHECK(add(&s, "400", "7", "categoryid", "1", &e) == 0);  /* older */
@@ -114,27 +114,27 @@ test_snapshot(void)
 	CHECK(add(&s, "300", "9", "888", "n1.000 x", &e) == 0);  /* ignored */
 	CHECK(s.rows_category == 6 && s.rows_available == 3);
 	CHECK(s.rows_late == 1);
-	CHECK(catsnap_finish(&s, &t, &st, &e) == 0);
+	CHECK(catalog_finish(&s, &t, &st, &e) == 0);
 	CHECK(st.items == 2 && st.not_in_tree == 1 && st.no_category == 1);
 	CHECK(st.missing_categories == 1);
 	fp = open_memstream(&buf, &len);
-	catsnap_write(&s, fp);
+	catalog_write(&s, fp);
 	fclose(fp);
 	CHECK_STR(buf, "item\tcategory\troot\tavailable\tts\n"
 	    "5\t2\t1\t\t300\n"
 	    "7\t3\t1\t0\t500\n");
 	free(buf);
-	catsnap_free(&s);
+	catalog_free(&s);
 	cattree_free(&t);
 }
 
 static void
 test_snapshot_errors(void)
 {
-	catsnap s;
+	catalog s;
 	rs_err e = {0};
 
-	CHECK(catsnap_init(&s, 1000, &e) == 0);
+	CHECK(catalog_init(&s, 1000, &e) == 0);
 	CHECK(add(&s, "1x", "7", "888", "v", &e) == EX_DATAERR);
 	CHECK_STR(e.msg, "p.csv:9: field 1 (timestamp): bad timestamp: \"1x\"");
 	CHECK(add(&s, "9223372036854775808", "7", "888", "v", &e) ==
@@ -151,7 +151,7 @@ test_snapshot_errors(void)
 	CHECK(add(&s, "1", "7", "categoryidx", "junk", &e) == 0);
 	CHECK(add(&s, "1", "7", "availabl", "junk", &e) == 0);
 	CHECK(s.n == 0);
-	catsnap_free(&s);
+	catalog_free(&s);
 }
 
 /* Writes text to dir/name and returns the path (static buffer per slot). */
@@ -169,29 +169,29 @@ put_file(const char *dir, const char *name, const char *text, int slot)
 }
 
 /* Reads files into a finished snapshot's TSV, one after the other
- * (all 0) or through catsnap_read_all; returns the status. */
+ * (all 0) or through catalog_read_all; returns the status. */
 static int
-snap_tsv(char *const *files, size_t n, int all, badrows *bad, char **out,
-    catsnap *s, rs_err *e)
+snap_tsv(char *const *files, size_t n, int all, skip_bad *bad, char **out,
+    catalog *s, rs_err *e)
 {
 	cattree_rec r[] = {rec(1, 0, 0, 2), rec(2, 1, 1, 3), rec(3, 1, 2, 4)};
 	cattree t;
-	catsnap_stats st;
+	catalog_stats st;
 	size_t i, len = 0;
 	FILE *fp;
 	int rc = 0;
 
 	*out = NULL;
 	CHECK(cattree_build(&t, r, 3, "t.csv", e) == 0);
-	CHECK(catsnap_init(s, 1000, e) == 0);
+	CHECK(catalog_init(s, 1000, e) == 0);
 	if (all)
-		rc = catsnap_read_all(s, files, n, bad, NULL, NULL, e);
+		rc = catalog_read_all(s, files, n, bad, NULL, NULL, e);
 	else
 		for (i = 0; i < n && rc == 0; i++)
-			rc = catsnap_read(s, files[i], bad, NULL, NULL, e);
-	if (rc == 0 && catsnap_finish(s, &t, &st, e) == 0) {
+			rc = catalog_read(s, files[i], bad, NULL, NULL, e);
+	if (rc == 0 && catalog_finish(s, &t, &st, e) == 0) {
 		fp = open_memstream(out, &len);
-		catsnap_write(s, fp);
+		catalog_write(s, fp);
 		fclose(fp);
 	}
 	cattree_free(&t);
@@ -205,8 +205,8 @@ test_read_all(void)
 	const char *hdr = "timestamp,itemid,property,value\n";
 	char text[3][512];
 	char *files[3], *seq, *par;
-	catsnap s1, s2;
-	badrows b1 = {1, 0, {0}}, b2 = {1, 0, {0}};
+	catalog s1, s2;
+	skip_bad b1 = {1, 0, {0}}, b2 = {1, 0, {0}};
 	rs_err e1 = {0}, e2 = {0};
 
 	CHECK(mkdtemp(dir) != NULL);
@@ -238,8 +238,8 @@ test_read_all(void)
 	CHECK_HAS(b2.first.msg, "a.csv:6: field 4 (value)");
 	free(seq);
 	free(par);
-	catsnap_free(&s1);
-	catsnap_free(&s2);
+	catalog_free(&s1);
+	catalog_free(&s2);
 
 	/* Without --skip-bad the first file's error wins, though the
 	 * second half fails too (here: cannot be opened). */
@@ -247,17 +247,17 @@ test_read_all(void)
 	CHECK(snap_tsv(files, 3, 1, NULL, &par, &s2, &e2) == EX_DATAERR);
 	CHECK_HAS(e2.msg, "a.csv:6: field 4 (value)");
 	free(par);
-	catsnap_free(&s2);
+	catalog_free(&s2);
 	files[0] = (char *)put_file(dir, "a.csv", hdr, 0);
 	CHECK(snap_tsv(files, 3, 1, NULL, &par, &s2, &e2) == EX_DATAERR);
 	CHECK_HAS(e2.msg, "b.csv:5: expected 4 fields, found 2");
 	free(par);
-	catsnap_free(&s2);
+	catalog_free(&s2);
 	files[1] = (char *)put_file(dir, "b.csv", hdr, 1);
 	CHECK(snap_tsv(files, 3, 1, NULL, &par, &s2, &e2) == EX_NOINPUT);
 	CHECK_HAS(e2.msg, "/nonexistent/c.csv");
 	free(par);
-	catsnap_free(&s2);
+	catalog_free(&s2);
 	remove(files[0]);
 	remove(files[1]);
 	remove(put_file(dir, "c.csv", "", 2));

@@ -1,14 +1,14 @@
 /* test_evin.c: the event input (CSV or TSV sniffed per file, --skip-bad
  * bookkeeping), the ev-filter predicate, and the fast paths it relies on:
- * csvr's block splitter and num's u64 parser and formatter. */
+ * csv_reader's block splitter and num's u64 parser and formatter. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "badrows.h"
-#include "csvr.h"
+#include "skip_bad.h"
+#include "csv_reader.h"
 #include "events.h"
 #include "evfilter.h"
 #include "evin.h"
@@ -62,7 +62,7 @@ static void
 test_evin_skip(void)
 {
 	char *path;
-	badrows bad = {0};
+	skip_bad bad = {0};
 	rs_err e = {0};
 	char line[RS_ERR_MSG + 64];
 	event ev;
@@ -83,7 +83,7 @@ test_evin_skip(void)
 	CHECK(evin_next(r, &ev, &e) == 1 && ev.ts_ms == 8);
 	CHECK(evin_next(r, &ev, &e) == 0);
 	CHECK(bad.n == 3 && evin_rows(r) == 5);
-	badrows_summary(&bad, line, sizeof line);
+	skip_bad_summary(&bad, line, sizeof line);
 	CHECK_HAS(line, "skipped 3 bad rows; first: ");
 	CHECK_HAS(line, "f0:3: field 1 (timestamp)");
 	evin_close(r);
@@ -92,8 +92,8 @@ test_evin_skip(void)
 	CHECK(evin_open(&path, 1, &bad, &e) == NULL && e.code == EX_DATAERR);
 	/* Non-data errors are not taken. */
 	e.code = EX_IOERR;
-	CHECK(badrows_take(&bad, &e) == EX_IOERR);
-	CHECK(badrows_take(NULL, &e) == EX_IOERR);
+	CHECK(skip_bad_take(&bad, &e) == EX_IOERR);
+	CHECK(skip_bad_take(NULL, &e) == EX_IOERR);
 }
 
 static void
@@ -105,7 +105,7 @@ test_evin_broken_gzip(void)
 		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
 		0x2b, 0x29, 0xcd, 0x4d
 	};
-	badrows bad = {1, 0, {0, ""}};
+	skip_bad bad = {1, 0, {0, ""}};
 	rs_err e = {0};
 	char *path = file(2, (const char *)gz, sizeof gz);
 	evin *r = evin_open(&path, 1, &bad, &e);
@@ -122,33 +122,33 @@ test_filter(void)
 	rs_err e = {0};
 	unsigned mask;
 
-	evf_init(&f);
-	CHECK(evf_judge(&f, &ev) == EVF_KEEP);
+	evfilter_init(&f);
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_KEEP);
 	f.has_from = 1;
 	f.from_ms = 100;
-	CHECK(evf_judge(&f, &ev) == EVF_KEEP);       /* inclusive */
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_KEEP);       /* inclusive */
 	f.from_ms = 101;
-	CHECK(evf_judge(&f, &ev) == EVF_BEFORE_FROM);
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_BEFORE_FROM);
 	f.from_ms = 0;
 	f.has_until = 1;
 	f.until_ms = 100;
-	CHECK(evf_judge(&f, &ev) == EVF_NOT_BEFORE_UNTIL); /* exclusive */
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_NOT_BEFORE_UNTIL); /* exclusive */
 	f.until_ms = 101;
-	CHECK(evf_judge(&f, &ev) == EVF_KEEP);
-	CHECK(evf_parse_types("addtocart,transaction", &mask, &e) == 0);
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_KEEP);
+	CHECK(evfilter_parse_types("addtocart,transaction", &mask, &e) == 0);
 	CHECK(mask == (1u << EV_ADDTOCART | 1u << EV_TRANSACTION));
 	f.types = mask;
-	CHECK(evf_judge(&f, &ev) == EVF_TYPE);
-	CHECK(evf_parse_types("view", &mask, &e) == 0 && mask == 1u);
-	CHECK(evf_parse_types("view,views", &mask, &e) == EX_USAGE);
+	CHECK(evfilter_judge(&f, &ev) == EVFILTER_TYPE);
+	CHECK(evfilter_parse_types("view", &mask, &e) == 0 && mask == 1u);
+	CHECK(evfilter_parse_types("view,views", &mask, &e) == EX_USAGE);
 	CHECK_STR(e.msg, "unknown event type \"views\" (expected view, "
 	    "addtocart or transaction)");
-	CHECK(evf_parse_types("", &mask, &e) == EX_USAGE);
+	CHECK(evfilter_parse_types("", &mask, &e) == EX_USAGE);
 	CHECK_STR(e.msg, "empty event type in \"\"");
-	CHECK(evf_parse_types("view,,addtocart", &mask, &e) == EX_USAGE);
+	CHECK(evfilter_parse_types("view,,addtocart", &mask, &e) == EX_USAGE);
 }
 
-/* csvr's block splitter against a plain split, on lines of every length
+/* csv_reader's block splitter against a plain split, on lines of every length
  * from 0 to 70 with commas, quotes-free, at random places. */
 static void
 test_csvr_split(void)
@@ -158,7 +158,7 @@ test_csvr_split(void)
 	char *text = malloc(NL * 80 + 16), *p = text, **want = calloc(NL, sizeof *want);
 	rs_err e = {0};
 	char **f;
-	csvr *c;
+	csv_reader *c;
 	int i, bad = 0, rc;
 
 	srand(7);
@@ -180,9 +180,9 @@ test_csvr_split(void)
 		want[i] = l;
 		p += sprintf(p, "%s%s", l, i % 3 == 0 ? "\r\n" : "\n");
 	}
-	c = csvr_open(file(3, text, (size_t)(p - text)), &e);
-	CHECK(csvr_header(c, cols, 5, &e) == 0);
-	for (i = 0; (rc = csvr_next(c, &f, &e)) == 1; i++) {
+	c = csv_reader_open(file(3, text, (size_t)(p - text)), &e);
+	CHECK(csv_reader_header(c, cols, 5, &e) == 0);
+	for (i = 0; (rc = csv_reader_next(c, &f, &e)) == 1; i++) {
 		char got[128];
 
 		snprintf(got, sizeof got, "%s,%s,%s,%s,%s", f[0], f[1], f[2],
@@ -190,7 +190,7 @@ test_csvr_split(void)
 		bad += i >= NL || strcmp(got, want[i]) != 0;
 	}
 	CHECK(rc == 0 && i == NL && bad == 0);
-	csvr_close(c);
+	csv_reader_close(c);
 	for (i = 0; i < NL; i++)
 		free(want[i]);
 	free(want);
@@ -204,18 +204,18 @@ test_csvr_quote_late(void)
 	static const char *cols[] = {"a", "b", "c"};
 	rs_err e = {0};
 	char **f;
-	csvr *c = csvr_open(FILE_S(0, "a,b,c\n"
+	csv_reader *c = csv_reader_open(FILE_S(0, "a,b,c\n"
 	    "0123456789012345678901234567890,x,\"q,\"\"r\"\"\"\n"
 	    "1,2,3\n"), &e);
 
-	CHECK(csvr_header(c, cols, 3, &e) == 0);
-	CHECK(csvr_next(c, &f, &e) == 1);
+	CHECK(csv_reader_header(c, cols, 3, &e) == 0);
+	CHECK(csv_reader_next(c, &f, &e) == 1);
 	CHECK_STR(f[0], "0123456789012345678901234567890");
 	CHECK_STR(f[1], "x");
 	CHECK_STR(f[2], "q,\"r\"");
-	CHECK(csvr_next(c, &f, &e) == 1);
+	CHECK(csv_reader_next(c, &f, &e) == 1);
 	CHECK_STR(f[2], "3");
-	csvr_close(c);
+	csv_reader_close(c);
 }
 
 static void

@@ -1,7 +1,7 @@
 /*
  * test_interactions.c: distinct triples, the weighted matrix (dedup, sums,
  * weights of 0, rows and columns in id order), and a matrix written with
- * csr_save read back with csr_load.
+ * matrix_save read back with matrix_load.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,16 +25,16 @@ static const struct { uint64_t user, item; int type; } evs[] = {
 #define NEVS (sizeof evs / sizeof evs[0])
 
 static void
-fill(ia_set *s)
+fill(interactions_set *s)
 {
 	rs_err e = {0};
 	size_t k;
 
-	CHECK(ia_init(s, &e) == 0);
+	CHECK(interactions_init(s, &e) == 0);
 	for (k = 0; k < NEVS; k++)
-		CHECK(ia_add(s, evs[k].user, evs[k].item, evs[k].type, &e) ==
+		CHECK(interactions_add(s, evs[k].user, evs[k].item, evs[k].type, &e) ==
 		    0);
-	CHECK(ia_finish(s, &e) == 0);
+	CHECK(interactions_finish(s, &e) == 0);
 }
 
 int
@@ -44,7 +44,7 @@ main(void)
 	char path[] = "/tmp/test_interactions.XXXXXX";
 	rs_err e = {0};
 	size_t u, i;
-	ia_set s;
+	interactions_set s;
 	csr m, l;
 	int t, fd;
 
@@ -57,21 +57,21 @@ main(void)
 	    s.item_ids[2] == 700);
 	/* Distinct triples, by user, item, type. */
 	CHECK(s.n == 7);
-	ia_triple(&s, 0, &u, &i, &t);
+	interactions_triple(&s, 0, &u, &i, &t);
 	CHECK(u == 0 && i == 0 && t == EV_VIEW);
-	ia_triple(&s, 1, &u, &i, &t);
+	interactions_triple(&s, 1, &u, &i, &t);
 	CHECK(u == 0 && i == 0 && t == EV_TRANSACTION);
-	ia_triple(&s, 2, &u, &i, &t);
+	interactions_triple(&s, 2, &u, &i, &t);
 	CHECK(u == 0 && i == 2 && t == EV_ADDTOCART);
-	ia_triple(&s, 3, &u, &i, &t);
+	interactions_triple(&s, 3, &u, &i, &t);
 	CHECK(u == 1 && i == 1 && t == EV_TRANSACTION);
-	ia_triple(&s, 6, &u, &i, &t);
+	interactions_triple(&s, 6, &u, &i, &t);
 	CHECK(u == 2 && i == 2 && t == EV_ADDTOCART);
-	CHECK(ia_add(&s, 1, 1, EV_VIEW, &e) == EX_SOFTWARE);
-	CHECK(ia_finish(&s, &e) == EX_SOFTWARE);
+	CHECK(interactions_add(&s, 1, 1, EV_VIEW, &e) == EX_SOFTWARE);
+	CHECK(interactions_finish(&s, &e) == EX_SOFTWARE);
 
 	/* User 20 and item 600 have only a 0-weight cell: both dropped. */
-	CHECK(ia_csr(&s, &w, &m, &e) == 0);
+	CHECK(interactions_csr(&s, &w, &m, &e) == 0);
 	CHECK(m.rows == 2 && m.cols == 2 && m.nnz == 4);
 	CHECK(m.row_ids[0] == 10 && m.row_ids[1] == 30);
 	CHECK(m.col_ids[0] == 500 && m.col_ids[1] == 700);
@@ -89,8 +89,8 @@ main(void)
 		    "view=0.25,addtocart=0.75,transaction=0"};
 		char buf[64];
 
-		CHECK(csr_save(&m, path, kv, 1, &e) == 0);
-		CHECK(csr_load(&l, path, &e) == 0);
+		CHECK(matrix_save(&m, path, kv, 1, &e) == 0);
+		CHECK(matrix_load(&l, path, &e) == 0);
 		CHECK(l.rows == 2 && l.cols == 2 && l.nnz == 4);
 		CHECK(l.row_ids[0] == 10 && l.row_ids[1] == 30);
 		CHECK(l.col_ids[0] == 500 && l.col_ids[1] == 700);
@@ -98,9 +98,9 @@ main(void)
 		CHECK(memcmp(l.indices, m.indices, 4 * sizeof *l.indices) ==
 		    0);
 		CHECK(memcmp(l.data, m.data, 4 * sizeof *l.data) == 0);
-		CHECK(ctr_param(&l.file, "weights", buf, sizeof buf) == 0);
+		CHECK(container_param(&l.file, "weights", buf, sizeof buf) == 0);
 		CHECK_STR(buf, kv[1]);
-		csr_close(&l);
+		matrix_close(&l);
 	}
 	{
 		char *buf = NULL;
@@ -108,55 +108,55 @@ main(void)
 		FILE *fp = open_memstream(&buf, &len);
 
 		CHECK(fp != NULL);
-		ia_csr_write_tsv(fp, &m);
+		interactions_csr_write_tsv(fp, &m);
 		fclose(fp);
 		CHECK_STR(buf, "user\titem\tvalue\n10\t500\t0.25\n"
 		    "10\t700\t0.75\n30\t500\t0.25\n30\t700\t1\n");
 		free(buf);
 	}
-	ia_csr_free(&m);
+	interactions_csr_free(&m);
 
 	/* Transactions weighed too: user 20 and item 600 come back. */
 	w.w[EV_TRANSACTION] = 2;
-	CHECK(ia_csr(&s, &w, &m, &e) == 0);
+	CHECK(interactions_csr(&s, &w, &m, &e) == 0);
 	CHECK(m.rows == 3 && m.cols == 3 && m.nnz == 5);
 	CHECK(m.data[0] == 2.25f && m.indptr[2] == 3 && m.indices[2] == 1 &&
 	    m.data[2] == 2.0f);
-	ia_csr_free(&m);
-	ia_free(&s);
+	interactions_csr_free(&m);
+	interactions_free(&s);
 
 	/* Nothing added: an empty matrix that saves and loads. */
-	CHECK(ia_init(&s, &e) == 0);
-	CHECK(ia_finish(&s, &e) == 0);
-	CHECK(ia_csr(&s, &w, &m, &e) == 0);
+	CHECK(interactions_init(&s, &e) == 0);
+	CHECK(interactions_finish(&s, &e) == 0);
+	CHECK(interactions_csr(&s, &w, &m, &e) == 0);
 	CHECK(m.rows == 0 && m.cols == 0 && m.nnz == 0 && m.indptr[0] == 0);
-	CHECK(csr_save(&m, path, NULL, 0, &e) == 0);
-	CHECK(csr_load(&l, path, &e) == 0);
+	CHECK(matrix_save(&m, path, NULL, 0, &e) == 0);
+	CHECK(matrix_load(&l, path, &e) == 0);
 	CHECK(l.rows == 0 && l.cols == 0 && l.nnz == 0);
-	csr_close(&l);
-	ia_csr_free(&m);
-	ia_free(&s);
+	matrix_close(&l);
+	interactions_csr_free(&m);
+	interactions_free(&s);
 
 	/* Many users and items, first seen in descending order. */
-	CHECK(ia_init(&s, &e) == 0);
+	CHECK(interactions_init(&s, &e) == 0);
 	t = 0;
 	for (u = 0; u < 20000; u++)
-		t |= ia_add(&s, 1000000 - u, 5000 - u % 4000, EV_VIEW, &e);
+		t |= interactions_add(&s, 1000000 - u, 5000 - u % 4000, EV_VIEW, &e);
 	CHECK(t == 0);
-	CHECK(ia_finish(&s, &e) == 0);
+	CHECK(interactions_finish(&s, &e) == 0);
 	CHECK(s.nusers == 20000 && s.nitems == 4000 && s.n == 20000);
-	CHECK(ia_csr(&s, &w, &m, &e) == 0);
+	CHECK(interactions_csr(&s, &w, &m, &e) == 0);
 	CHECK(m.rows == 20000 && m.row_ids[0] == 1000000 - 19999 &&
 	    m.col_ids[0] == 1001 && m.col_ids[3999] == 5000);
 	/* user 1000000 - u holds item 5000 - u % 4000. */
 	CHECK(m.indptr[20000] == 20000 &&
 	    m.col_ids[m.indices[19999]] == 5000);
-	CHECK(csr_save(&m, path, NULL, 0, &e) == 0);
-	CHECK(csr_load(&l, path, &e) == 0);
+	CHECK(matrix_save(&m, path, NULL, 0, &e) == 0);
+	CHECK(matrix_load(&l, path, &e) == 0);
 	CHECK(l.rows == 20000 && l.cols == 4000);
-	csr_close(&l);
-	ia_csr_free(&m);
-	ia_free(&s);
+	matrix_close(&l);
+	interactions_csr_free(&m);
+	interactions_free(&s);
 	unlink(path);
 	return t_done();
 }

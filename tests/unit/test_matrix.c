@@ -34,18 +34,18 @@ ref(void)
 	return m;
 }
 
-/* Saves m under name and loads it back; returns csr_load's status. */
+/* Saves m under name and loads it back; returns matrix_load's status. */
 static int
 save_load(csr *m, const char *name, rs_err *e)
 {
 	csr back;
 	int rc;
 
-	CHECK(csr_save(m, t_path(name), NULL, 0, e) == 0);
+	CHECK(matrix_save(m, t_path(name), NULL, 0, e) == 0);
 	memset(e, 0, sizeof *e);
-	rc = csr_load(&back, t_path(name), e);
+	rc = matrix_load(&back, t_path(name), e);
 	if (rc == 0)
-		csr_close(&back);
+		matrix_close(&back);
 	else
 		CHECK(back.file.base == NULL && back.indptr == NULL);
 	return rc;
@@ -70,7 +70,7 @@ forge(const char *name, const char *params, size_t ub, size_t ib, size_t pb,
     size_t xb, size_t db, const char *kind, rs_err *e)
 {
 	static unsigned char big[4096];
-	ctrw *w = ctrw_new(kind, MATRIX_VERSION);
+	container_writer *w = container_writer_new(kind, MATRIX_VERSION);
 	char buf[256], *tok, *save = NULL;
 	csr back;
 	int rc;
@@ -81,20 +81,20 @@ forge(const char *name, const char *params, size_t ub, size_t ib, size_t pb,
 		char *eq = strchr(tok, '=');
 
 		*eq = '\0';
-		ctrw_param(w, tok, "%s", eq + 1);
+		container_writer_param(w, tok, "%s", eq + 1);
 	}
 	memcpy(big, indptr, sizeof indptr);   /* a valid indptr prefix */
-	ctrw_section(w, "user_ids", big, ub);
-	ctrw_section(w, "item_ids", big, ib);
-	ctrw_section(w, "indptr", big, pb);
-	ctrw_section(w, "indices", big, xb);
-	ctrw_section(w, "data", big, db);
-	CHECK(ctrw_write(w, t_path(name), e) == 0);
-	ctrw_free(w);
+	container_writer_section(w, "user_ids", big, ub);
+	container_writer_section(w, "item_ids", big, ib);
+	container_writer_section(w, "indptr", big, pb);
+	container_writer_section(w, "indices", big, xb);
+	container_writer_section(w, "data", big, db);
+	CHECK(container_writer_write(w, t_path(name), e) == 0);
+	container_writer_free(w);
 	memset(e, 0, sizeof *e);
-	rc = csr_load(&back, t_path(name), e);
+	rc = matrix_load(&back, t_path(name), e);
 	if (rc == 0)
-		csr_close(&back);
+		matrix_close(&back);
 	return rc;
 }
 
@@ -112,8 +112,8 @@ main(void)
 		};
 		size_t i;
 
-		CHECK(csr_save(&m, t_path("m.bin"), kv, 2, &e) == 0);
-		CHECK(csr_load(&back, t_path("m.bin"), &e) == 0);
+		CHECK(matrix_save(&m, t_path("m.bin"), kv, 2, &e) == 0);
+		CHECK(matrix_load(&back, t_path("m.bin"), &e) == 0);
 		CHECK(back.rows == 3 && back.cols == 4 && back.nnz == 5);
 		CHECK(memcmp(back.row_ids, rows, sizeof rows) == 0);
 		CHECK(memcmp(back.col_ids, cols, sizeof cols) == 0);
@@ -123,14 +123,14 @@ main(void)
 			CHECK(back.data[i] == data[i]);
 		CHECK(((uintptr_t)back.indices & 63) == 0);
 		CHECK(((uintptr_t)back.data & 63) == 0);
-		CHECK(ctr_param(&back.file, "view_weight", buf, sizeof buf) ==
+		CHECK(container_param(&back.file, "view_weight", buf, sizeof buf) ==
 		    0);
 		CHECK_STR(buf, "0.25");
-		CHECK(ctr_param(&back.file, "nnz", buf, sizeof buf) == 0);
+		CHECK(container_param(&back.file, "nnz", buf, sizeof buf) == 0);
 		CHECK_STR(buf, "5");
 		CHECK_STR(back.file.kind, "matrix");
 		CHECK(back.file.version == 1);
-		csr_close(&back);
+		matrix_close(&back);
 		CHECK(back.file.base == NULL && back.data == NULL);
 	}
 	/* The empty matrix. */
@@ -245,11 +245,11 @@ main(void)
 		b[len - 1] ^= 0x40;        /* the last value */
 		t_file("flip.bin", b, len);
 		free(b);
-		CHECK(csr_load(&back, t_path("flip.bin"), &e) == EX_DATAERR);
+		CHECK(matrix_load(&back, t_path("flip.bin"), &e) == EX_DATAERR);
 		CHECK_STR(why(&e, "flip.bin"), "section \"data\": checksum "
 		    "mismatch (corrupt)");
 	}
-	CHECK(csr_load(&back, t_path("absent.bin"), &e) == EX_NOINPUT);
+	CHECK(matrix_load(&back, t_path("absent.bin"), &e) == EX_NOINPUT);
 	CHECK_STR(why(&e, "absent.bin"), "No such file or directory");
 	return t_done();
 }

@@ -21,26 +21,26 @@ static const event evs[] = {
 
 /* Ranks evs with the given settings into *list. */
 static size_t
-rank(const char *spec, int distinct, int64_t since, pop_entry **list)
+rank(const char *spec, int distinct, int64_t since, popular_entry **list)
 {
 	ev_weights w;
-	pop_counter p;
+	popular_counter p;
 	rs_err e = {0};
 	size_t k, n = 0;
 
 	CHECK(weights_parse(spec, &w, &e) == 0);
-	CHECK(pop_init(&p, &w, distinct, since, &e) == 0);
+	CHECK(popular_init(&p, &w, distinct, since, &e) == 0);
 	for (k = 0; k < NEVS; k++)
-		CHECK(pop_add(&p, &evs[k], &e) == 0);
-	CHECK(pop_rank(&p, list, &n, &e) == 0);
-	pop_free(&p);
+		CHECK(popular_add(&p, &evs[k], &e) == 0);
+	CHECK(popular_rank(&p, list, &n, &e) == 0);
+	popular_free(&p);
 	return n;
 }
 
 int
 main(void)
 {
-	pop_entry *v;
+	popular_entry *v;
 	size_t n;
 	char *buf = NULL;
 	size_t len = 0;
@@ -80,7 +80,7 @@ main(void)
 		it.category = (uint64_t[]){1234};
 		CHECK(idmap_put(&it.map, 60, NULL) == 0);
 		CHECK((fp = open_memstream(&buf, &len)) != NULL);
-		pop_write_tsv(fp, v, n, 0, &it);
+		popular_write_tsv(fp, v, n, 0, &it);
 		fclose(fp);
 		CHECK_STR(buf, "item\tcategory\tcount\tscore\n"
 		    "50\t\t3\t1.000000\n"
@@ -89,7 +89,7 @@ main(void)
 		    "70\t\t0.5\t0.166667\n");
 		free(buf);
 		CHECK((fp = open_memstream(&buf, &len)) != NULL);
-		pop_write_tsv(fp, v, n, 2, &it);
+		popular_write_tsv(fp, v, n, 2, &it);
 		fclose(fp);
 		CHECK_STR(buf, "item\tcategory\tcount\tscore\n"
 		    "50\t\t3\t1.000000\n"
@@ -110,7 +110,7 @@ main(void)
 	n = rank("addtocart=1", 1, 1000, &v);
 	CHECK(n == 0);
 	CHECK((fp = open_memstream(&buf, &len)) != NULL);
-	pop_write_tsv(fp, v, n, 0, NULL);
+	popular_write_tsv(fp, v, n, 0, NULL);
 	fclose(fp);
 	CHECK_STR(buf, "item\tcategory\tcount\tscore\n");
 	free(buf);

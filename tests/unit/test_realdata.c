@@ -1,5 +1,5 @@
 /*
- * test_realdata.c: the real Retailrocket slice read through csvr and
+ * test_realdata.c: the real Retailrocket slice read through csv_reader and
  * ev_parse, plain and gzip-compressed, with the figures its SOURCE.md
  * records.  The data lives in $RS_REAL_DATA, by default
  * ../shared/data/retailrocket relative to the repository top (where
@@ -8,7 +8,7 @@
  */
 #include <stdint.h>
 
-#include "csvr.h"
+#include "csv_reader.h"
 #include "events.h"
 #include "idmap.h"
 #include "num.h"
@@ -22,11 +22,11 @@ struct tally {
 	uint64_t user_min, user_max, item_min, item_max, txn_min, txn_max;
 };
 
-/* Reads an events CSV through csvr + ev_parse into t. */
+/* Reads an events CSV through csv_reader + ev_parse into t. */
 static int
 tally_events(const char *path, struct tally *t, rs_err *e)
 {
-	csvr *c = csvr_open(path, e);
+	csv_reader *c = csv_reader_open(path, e);
 	idmap users, items;
 	char **f;
 	event ev;
@@ -37,14 +37,14 @@ tally_events(const char *path, struct tally *t, rs_err *e)
 	t->user_min = t->item_min = t->txn_min = UINT64_MAX;
 	if (c == NULL)
 		return e->code;
-	if ((rc = csvr_header(c, ev_csv_cols, 5, e)) != 0) {
-		csvr_close(c);
+	if ((rc = csv_reader_header(c, ev_csv_cols, 5, e)) != 0) {
+		csv_reader_close(c);
 		return rc;
 	}
 	idmap_init(&users, 0);
 	idmap_init(&items, 0);
-	while ((rc = csvr_next(c, &f, e)) == 1) {
-		if (ev_parse(f, ev_csv_cols, csvr_name(c), csvr_lineno(c), &ev,
+	while ((rc = csv_reader_next(c, &f, e)) == 1) {
+		if (ev_parse(f, ev_csv_cols, csv_reader_name(c), csv_reader_lineno(c), &ev,
 		    e) != 0) {
 			fprintf(stderr, "%s\n", e->msg);
 			t->bad++;
@@ -66,7 +66,7 @@ tally_events(const char *path, struct tally *t, rs_err *e)
 	t->items = items.len;
 	idmap_free(&users);
 	idmap_free(&items);
-	csvr_close(c);
+	csv_reader_close(c);
 	return rc;
 }
 
@@ -107,7 +107,7 @@ main(void)
 	char evpath[1024], treepath[1024];
 	struct tally t;
 	rs_err e = {0};
-	csvr *c;
+	csv_reader *c;
 	char **f;
 	int rc;
 
@@ -150,15 +150,15 @@ main(void)
 	}
 
 	/* category_tree.csv: 1669 categories, 25 roots (empty parent). */
-	c = csvr_open(treepath, &e);
+	c = csv_reader_open(treepath, &e);
 	CHECK(c != NULL);
 	if (c != NULL) {
 		uint64_t rows = 0, roots = 0, bad = 0, id, parent;
 		idmap ids;
 
 		idmap_init(&ids, 0);
-		CHECK(csvr_header(c, tree_cols, 2, &e) == 0);
-		while ((rc = csvr_next(c, &f, &e)) == 1) {
+		CHECK(csv_reader_header(c, tree_cols, 2, &e) == 0);
+		while ((rc = csv_reader_next(c, &f, &e)) == 1) {
 			rows++;
 			if (num_u64(f[0], &id) != NULL)
 				bad++;
@@ -177,7 +177,7 @@ main(void)
 		printf("category_tree: %llu rows, %llu roots\n",
 		    (unsigned long long)rows, (unsigned long long)roots);
 		idmap_free(&ids);
-		csvr_close(c);
+		csv_reader_close(c);
 	}
 	return t_done();
 }

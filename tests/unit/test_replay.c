@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evalm.h"
+#include "eval.h"
 #include "replay.h"
 #include "store.h"
 #include "t.h"
@@ -24,7 +24,7 @@ main(void)
 		.last_items = 3, .cutoff = "test", .built_ms = 0
 	};
 	rs_err e = {0};
-	evalm_truth t;
+	eval_truth t;
 	replay_events ev;
 	replay_result res;
 	items cat;
@@ -37,7 +37,7 @@ main(void)
 	CHECK(store_build(&o, path, &e) == 0);
 	CHECK(store_open(&st, path, STORE_VERIFY, &e) == 0);
 	CHECK(items_load(&cat, FX "items.tsv", &e) == 0);
-	CHECK(evalm_truth_load(&t, FX "test.tsv", FX "train.tsv", &e) == 0);
+	CHECK(eval_truth_load(&t, FX "test.tsv", FX "train.tsv", &e) == 0);
 	CHECK(t.nusers == 5 && t.ncarts == 8 && t.nhistory == 2);
 
 	CHECK(replay_events_load(&ev, &t, FX "test.tsv", &e) == 0);
@@ -86,7 +86,7 @@ main(void)
 	}
 
 	replay_events_free(&ev);
-	evalm_truth_free(&t);
+	eval_truth_free(&t);
 	items_free(&cat);
 	store_close(&st);
 	unlink(path);

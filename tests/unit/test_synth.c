@@ -1,6 +1,6 @@
 /*
  * test_synth.c: the generator's contract, read back through the same
- * readers the other programs use (csvr + ev_parse): the files parse, have
+ * readers the other programs use (csv_reader + ev_parse): the files parse, have
  * the promised size, are deterministic, and carry the planted taste (the
  * test carts of returning visitors fall on the items and categories of
  * their own history far more often than on another visitor's, the more so
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csvr.h"
+#include "csv_reader.h"
 #include "events.h"
 #include "num.h"
 #include "synth.h"
@@ -119,7 +119,7 @@ load_categories(const char *dir, uint64_t nitems)
 	for (part = 1; part <= 2; part++) {
 		rs_err e = {0};
 		char **f;
-		csvr *c = csvr_open(file_in(dir, part == 1 ?
+		csv_reader *c = csv_reader_open(file_in(dir, part == 1 ?
 		    "item_properties_part1.csv" : "item_properties_part2.csv"),
 		    &e);
 		int rc;
@@ -127,8 +127,8 @@ load_categories(const char *dir, uint64_t nitems)
 		CHECK(c != NULL);
 		if (c == NULL)
 			continue;
-		CHECK(csvr_header(c, cols, 4, &e) == 0);
-		while ((rc = csvr_next(c, &f, &e)) == 1) {
+		CHECK(csv_reader_header(c, cols, 4, &e) == 0);
+		while ((rc = csv_reader_next(c, &f, &e)) == 1) {
 			uint64_t item, v;
 
 			if (num_u64(f[1], &item) != NULL || item >= nitems)
@@ -138,7 +138,7 @@ load_categories(const char *dir, uint64_t nitems)
 				cat[item] = v;
 		}
 		CHECK(rc == 0);
-		csvr_close(c);
+		csv_reader_close(c);
 	}
 	CHECK(!bad);
 	return cat;
@@ -148,7 +148,7 @@ static void
 test_taste(const char *dir, const synth_stats *st)
 {
 	rs_err e = {0};
-	csvr *c = csvr_open(file_in(dir, "events.csv"), &e);
+	csv_reader *c = csv_reader_open(file_in(dir, "events.csv"), &e);
 	int64_t cutoff, last_ts = 0;
 	pair *train_items = NULL, *train_cats = NULL, *test_carts = NULL;
 	pair *cart_cats = NULL;
@@ -161,13 +161,13 @@ test_taste(const char *dir, const synth_stats *st)
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	CHECK(csvr_header(c, ev_csv_cols, 5, &e) == 0);
+	CHECK(csv_reader_header(c, ev_csv_cols, 5, &e) == 0);
 	cat = load_categories(dir, st->item_ids);
 	cart_count = calloc(st->item_ids, sizeof *cart_count);
-	while ((rc = csvr_next(c, &f, &e)) == 1) {
+	while ((rc = csv_reader_next(c, &f, &e)) == 1) {
 		event ev;
 
-		if (ev_parse(f, ev_csv_cols, csvr_name(c), csvr_lineno(c),
+		if (ev_parse(f, ev_csv_cols, csv_reader_name(c), csv_reader_lineno(c),
 		    &ev, &e) != 0) {
 			CHECK_STR(e.msg, "");
 			break;
@@ -218,7 +218,7 @@ test_taste(const char *dir, const synth_stats *st)
 		}
 	}
 	CHECK(rc == 0);
-	csvr_close(c);
+	csv_reader_close(c);
 	CHECK(n == NEVENTS);
 	CHECK(sorted);
 	CHECK(in_span);

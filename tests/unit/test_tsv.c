@@ -7,10 +7,10 @@
 static const char *const COLS[] = {"ts", "user", "event", "item", "txn"};
 
 /* Opens text with the events header check; NULL and e filled on error. */
-static tsvr *
+static tsv_reader *
 open5(const char *name, const char *text, rs_err *e)
 {
-	return tsvr_open(t_text(name, text), COLS, 5, e);
+	return tsv_reader_open(t_text(name, text), COLS, 5, e);
 }
 
 /* The message after the scratch path, for exact comparisons. */
@@ -27,7 +27,7 @@ int
 main(void)
 {
 	rs_err e = {0};
-	tsvr *t;
+	tsv_reader *t;
 	char **f;
 
 	/* Good rows, an empty last field, last line without LF. */
@@ -35,23 +35,23 @@ main(void)
 	    "1\t2\tview\t4\t\n"
 	    "5\t6\ttransaction\t8\t9", &e);
 	CHECK(t != NULL);
-	CHECK(tsvr_next(t, &f, &e) == 1);
+	CHECK(tsv_reader_next(t, &f, &e) == 1);
 	CHECK_STR(f[0], "1");
 	CHECK_STR(f[2], "view");
 	CHECK_STR(f[4], "");
-	CHECK(tsvr_lineno(t) == 2);
-	CHECK(tsvr_next(t, &f, &e) == 1);
+	CHECK(tsv_reader_lineno(t) == 2);
+	CHECK(tsv_reader_next(t, &f, &e) == 1);
 	CHECK_STR(f[4], "9");
-	CHECK(tsvr_lineno(t) == 3);
-	CHECK(tsvr_next(t, &f, &e) == 0);
-	CHECK_STR(tsvr_name(t), t_path("ok.tsv"));
-	tsvr_close(t);
-	tsvr_close(NULL);
+	CHECK(tsv_reader_lineno(t) == 3);
+	CHECK(tsv_reader_next(t, &f, &e) == 0);
+	CHECK_STR(tsv_reader_name(t), t_path("ok.tsv"));
+	tsv_reader_close(t);
+	tsv_reader_close(NULL);
 
 	/* Header only: no rows, no error. */
 	t = open5("hdr.tsv", "ts\tuser\tevent\titem\ttxn\n", &e);
-	CHECK(t != NULL && tsvr_next(t, &f, &e) == 0);
-	tsvr_close(t);
+	CHECK(t != NULL && tsv_reader_next(t, &f, &e) == 0);
+	tsv_reader_close(t);
 
 	/* Header mismatch: expected and found, TABs made visible. */
 	CHECK(open5("h1.tsv", "ts\tuser\tevent\titem\n1\t2\t3\t4\n", &e) ==
@@ -95,11 +95,11 @@ main(void)
 	    "LF; convert with: tr -d '\\r')");
 	t = open5("crlf2.tsv", "ts\tuser\tevent\titem\ttxn\n"
 	    "1\t2\tview\t4\t\n1\t2\tview\t4\t\r\n", &e);
-	CHECK(tsvr_next(t, &f, &e) == 1);
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == 1);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "crlf2.tsv"), ":3: CRLF line end (TSV files use "
 	    "LF; convert with: tr -d '\\r')");
-	tsvr_close(t);
+	tsv_reader_close(t);
 
 	/* Field counts: too few, too many (counted), empty line. */
 	t = open5("count.tsv", "ts\tuser\tevent\titem\ttxn\n"
@@ -109,19 +109,19 @@ main(void)
 	    "\n"
 	    "1\n"
 	    "1\t2\tview\t4\t\n", &e);
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "count.tsv"), ":2: expected 5 fields, found 4");
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "count.tsv"), ":3: expected 5 fields, found 6");
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "count.tsv"), ":4: expected 5 fields, found 7");
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "count.tsv"), ":5: expected 5 fields, found 1");
-	CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 	CHECK_STR(tail(&e, "count.tsv"), ":6: expected 5 fields, found 1");
-	CHECK(tsvr_next(t, &f, &e) == 1);       /* the reader goes on */
-	CHECK(tsvr_lineno(t) == 7);
-	tsvr_close(t);
+	CHECK(tsv_reader_next(t, &f, &e) == 1);       /* the reader goes on */
+	CHECK(tsv_reader_lineno(t) == 7);
+	tsv_reader_close(t);
 
 	/* A NUL byte would cut a field short ("4<NUL>x" read as 4): the
 	 * line is refused, in a row or in the header. */
@@ -130,15 +130,15 @@ main(void)
 		    "1\t2\tview\t4\0x\t\n1\t2\tview\t4\t\n";
 		static const char hdr[] = "ts\tuser\tevent\titem\ttxn\0junk\n";
 
-		t = tsvr_open(t_file("nul.tsv", txt, sizeof txt - 1), COLS, 5,
+		t = tsv_reader_open(t_file("nul.tsv", txt, sizeof txt - 1), COLS, 5,
 		    &e);
 		CHECK(t != NULL);
-		CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+		CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 		CHECK_STR(tail(&e, "nul.tsv"), ":2: NUL byte in line (not a "
 		    "text file?)");
-		CHECK(tsvr_next(t, &f, &e) == 1);      /* the reader goes on */
-		tsvr_close(t);
-		CHECK(tsvr_open(t_file("nulh.tsv", hdr, sizeof hdr - 1), COLS,
+		CHECK(tsv_reader_next(t, &f, &e) == 1);      /* the reader goes on */
+		tsv_reader_close(t);
+		CHECK(tsv_reader_open(t_file("nulh.tsv", hdr, sizeof hdr - 1), COLS,
 		    5, &e) == NULL);
 		CHECK(e.code == EX_DATAERR);
 		CHECK_STR(tail(&e, "nulh.tsv"), ":1: NUL byte in line (not a "
@@ -149,30 +149,30 @@ main(void)
 	{
 		static const char *const one[] = {"user"};
 
-		t = tsvr_open(t_text("one.tsv", "user\n7\n\n"), one, 1, &e);
+		t = tsv_reader_open(t_text("one.tsv", "user\n7\n\n"), one, 1, &e);
 		CHECK(t != NULL);
-		CHECK(tsvr_next(t, &f, &e) == 1 && strcmp(f[0], "7") == 0);
-		CHECK(tsvr_next(t, &f, &e) == 1 && strcmp(f[0], "") == 0);
-		CHECK(tsvr_next(t, &f, &e) == 0);
-		tsvr_close(t);
-		t = tsvr_open(t_text("one2.tsv", "user\n7\t8\n"), one, 1, &e);
-		CHECK(tsvr_next(t, &f, &e) == EX_DATAERR);
+		CHECK(tsv_reader_next(t, &f, &e) == 1 && strcmp(f[0], "7") == 0);
+		CHECK(tsv_reader_next(t, &f, &e) == 1 && strcmp(f[0], "") == 0);
+		CHECK(tsv_reader_next(t, &f, &e) == 0);
+		tsv_reader_close(t);
+		t = tsv_reader_open(t_text("one2.tsv", "user\n7\t8\n"), one, 1, &e);
+		CHECK(tsv_reader_next(t, &f, &e) == EX_DATAERR);
 		CHECK_HAS(e.msg, "one2.tsv:2: expected 1 fields, found 2");
-		tsvr_close(t);
+		tsv_reader_close(t);
 	}
 
-	/* tsvr_field_err: the one shape of a bad-field message. */
+	/* tsv_reader_field_err: the one shape of a bad-field message. */
 	t = open5("field.tsv", "ts\tuser\tevent\titem\ttxn\n"
 	    "1\t2\tclick\t4\t\n", &e);
-	CHECK(tsvr_next(t, &f, &e) == 1);
-	CHECK(tsvr_field_err(t, &e, 2, "unknown event type") == EX_DATAERR);
+	CHECK(tsv_reader_next(t, &f, &e) == 1);
+	CHECK(tsv_reader_field_err(t, &e, 2, "unknown event type") == EX_DATAERR);
 	CHECK(e.code == EX_DATAERR);
 	CHECK_STR(tail(&e, "field.tsv"), ":2: field 3 (event): unknown event "
 	    "type: \"click\"");
-	tsvr_field_err(t, &e, 0, "bad timestamp");
+	tsv_reader_field_err(t, &e, 0, "bad timestamp");
 	CHECK_STR(tail(&e, "field.tsv"), ":2: field 1 (ts): bad timestamp: "
 	    "\"1\"");
-	tsvr_close(t);
+	tsv_reader_close(t);
 
 	/* gzip input and stdin naming. */
 	{
@@ -182,27 +182,27 @@ main(void)
 		unsigned char *z = t_gzip(txt, sizeof txt - 1, &zlen);
 		int saved = dup(0), fd;
 
-		t = tsvr_open(t_file("z.tsv", z, zlen), COLS, 5, &e);
-		CHECK(t != NULL && tsvr_next(t, &f, &e) == 1);
-		tsvr_close(t);
+		t = tsv_reader_open(t_file("z.tsv", z, zlen), COLS, 5, &e);
+		CHECK(t != NULL && tsv_reader_next(t, &f, &e) == 1);
+		tsv_reader_close(t);
 		fd = open(t_path("z.tsv"), O_RDONLY);
 		dup2(fd, 0);
 		close(fd);
-		t = tsvr_open("-", COLS, 5, &e);
+		t = tsv_reader_open("-", COLS, 5, &e);
 		CHECK(t != NULL);
-		CHECK_STR(tsvr_name(t), "<stdin>");
-		CHECK(tsvr_next(t, &f, &e) == 1);
-		tsvr_field_err(t, &e, 3, "not in the catalogue");
+		CHECK_STR(tsv_reader_name(t), "<stdin>");
+		CHECK(tsv_reader_next(t, &f, &e) == 1);
+		tsv_reader_field_err(t, &e, 3, "not in the catalogue");
 		CHECK_STR(e.msg, "<stdin>:2: field 4 (item): not in the "
 		    "catalogue: \"4\"");
-		tsvr_close(t);
+		tsv_reader_close(t);
 		dup2(saved, 0);
 		close(saved);
 		free(z);
 	}
 
 	/* Cannot open. */
-	CHECK(tsvr_open(t_path("absent.tsv"), COLS, 5, &e) == NULL);
+	CHECK(tsv_reader_open(t_path("absent.tsv"), COLS, 5, &e) == NULL);
 	CHECK(e.code == EX_NOINPUT);
 	CHECK_HAS(e.msg, "absent.tsv: No such file or directory");
 

@@ -1,8 +1,8 @@
-/* test_ctr.c: the binary container: byte layout, round trip, parameters,
+/* test_container.c: the binary container: byte layout, round trip, parameters,
  * and every corruption the loader must name. */
 #include <stdint.h>
 
-#include "ctr.h"
+#include "container.h"
 #include "t.h"
 #include "tutil.h"
 
@@ -55,26 +55,26 @@ static const char *
 write_ref(const char *name)
 {
 	rs_err e = {0};
-	ctrw *w = ctrw_new("testkind", 3);
+	container_writer *w = container_writer_new("testkind", 3);
 	const char *p = t_path(name);
 	size_t i;
 
 	for (i = 0; i < 100; i++)
 		sec_b[i] = (uint64_t)i * 0x0101010101010101ULL;
-	CHECK(ctrw_param(w, "rows", "%d", 100) == 0);
-	CHECK(ctrw_param(w, "alpha", "%g", 0.25) == 0);
-	CHECK(ctrw_param(w, "seed.name-x_1", "%s", "text with = and spaces")
+	CHECK(container_writer_param(w, "rows", "%d", 100) == 0);
+	CHECK(container_writer_param(w, "alpha", "%g", 0.25) == 0);
+	CHECK(container_writer_param(w, "seed.name-x_1", "%s", "text with = and spaces")
 	    == 0);
-	CHECK(ctrw_section(w, "a", sec_a, sizeof sec_a) == 0);
-	CHECK(ctrw_section(w, "empty", NULL, 0) == 0);
-	CHECK(ctrw_section(w, "b", sec_b, sizeof sec_b) == 0);
-	CHECK(ctrw_write(w, p, &e) == 0);
-	ctrw_free(w);
+	CHECK(container_writer_section(w, "a", sec_a, sizeof sec_a) == 0);
+	CHECK(container_writer_section(w, "empty", NULL, 0) == 0);
+	CHECK(container_writer_section(w, "b", sec_b, sizeof sec_b) == 0);
+	CHECK(container_writer_write(w, p, &e) == 0);
+	container_writer_free(w);
 	return p;
 }
 
 /* Loads path's bytes, lets edit change them, writes them to a new file and
- * returns ctr_open's status (message in e). */
+ * returns container_open's status (message in e). */
 static int
 open_edited(const char *src, const char *name, void (*edit)(unsigned char *,
     size_t *), const char *kind, uint32_t version, int flags, rs_err *e)
@@ -82,17 +82,17 @@ open_edited(const char *src, const char *name, void (*edit)(unsigned char *,
 	size_t len;
 	char *b = t_slurp(src, &len);
 	unsigned char *buf = malloc(len + 4096);
-	ctr c;
+	container c;
 	int rc;
 
 	memcpy(buf, b, len);
 	memset(buf + len, 0, 4096);
 	free(b);
 	edit(buf, &len);
-	rc = ctr_open(&c, t_file(name, buf, len), kind, version, flags, e);
+	rc = container_open(&c, t_file(name, buf, len), kind, version, flags, e);
 	free(buf);
 	if (rc == 0)
-		ctr_close(&c);
+		container_close(&c);
 	else
 		CHECK(c.base == NULL && c.path == NULL);   /* cleaned up */
 	return rc;
@@ -205,14 +205,14 @@ int
 main(void)
 {
 	rs_err e = {0};
-	ctr c;
+	container c;
 	char ref[1024];
 	size_t len;
 	unsigned char *b;
 	char buf[128];
 
 	/* t_path's buffers rotate: keep a copy of this one. */
-	snprintf(ref, sizeof ref, "%s", write_ref("ref.ctr"));
+	snprintf(ref, sizeof ref, "%s", write_ref("ref.container"));
 	b = (unsigned char *)t_slurp(ref, &len);
 
 	/* The byte layout, as recsys-container(5) specifies it. */
@@ -263,71 +263,71 @@ main(void)
 	}
 
 	/* Round trip. */
-	CHECK(ctr_open(&c, ref, "testkind", 3, CTR_VERIFY, &e) == 0);
+	CHECK(container_open(&c, ref, "testkind", 3, CONTAINER_VERIFY, &e) == 0);
 	{
 		size_t sz;
-		const unsigned char *s = ctr_section(&c, "a", &sz);
+		const unsigned char *s = container_section(&c, "a", &sz);
 		const void *arr;
 		size_t n;
 		uint64_t u;
 		double dv;
 
 		CHECK(s != NULL && sz == 5 && memcmp(s, sec_a, 5) == 0);
-		CHECK(((uintptr_t)ctr_section(&c, "b", &sz) & 63) == 0);
+		CHECK(((uintptr_t)container_section(&c, "b", &sz) & 63) == 0);
 		CHECK(sz == 800);
-		CHECK(ctr_section(&c, "empty", &sz) != NULL && sz == 0);
-		CHECK(ctr_section(&c, "nope", &sz) == NULL);
-		CHECK(ctr_section(&c, "", NULL) == NULL);
+		CHECK(container_section(&c, "empty", &sz) != NULL && sz == 0);
+		CHECK(container_section(&c, "nope", &sz) == NULL);
+		CHECK(container_section(&c, "", NULL) == NULL);
 		CHECK(strcmp(c.kind, "testkind") == 0 && c.version == 3);
 		CHECK(c.nsec == 3 && c.size == len);
-		CHECK(ctr_array(&c, "b", 8, 100, &arr, &n, &e) == 0);
+		CHECK(container_array(&c, "b", 8, 100, &arr, &n, &e) == 0);
 		CHECK(n == 100 && memcmp(arr, sec_b, 800) == 0);
-		CHECK(ctr_array(&c, "b", 8, SIZE_MAX, &arr, &n, &e) == 0 &&
+		CHECK(container_array(&c, "b", 8, SIZE_MAX, &arr, &n, &e) == 0 &&
 		    n == 100);
-		CHECK(ctr_array(&c, "b", 8, 99, &arr, &n, &e) == EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "section \"b\" has 800 bytes, "
+		CHECK(container_array(&c, "b", 8, 99, &arr, &n, &e) == EX_DATAERR);
+		CHECK_STR(why(&e, "ref.container"), "section \"b\" has 800 bytes, "
 		    "expected 99 elements of 8 bytes");
-		CHECK(ctr_array(&c, "a", 4, SIZE_MAX, &arr, &n, &e) ==
+		CHECK(container_array(&c, "a", 4, SIZE_MAX, &arr, &n, &e) ==
 		    EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "section \"a\" has 5 bytes, "
+		CHECK_STR(why(&e, "ref.container"), "section \"a\" has 5 bytes, "
 		    "expected 1 elements of 4 bytes");
-		CHECK(ctr_array(&c, "zz", 4, SIZE_MAX, &arr, &n, &e) ==
+		CHECK(container_array(&c, "zz", 4, SIZE_MAX, &arr, &n, &e) ==
 		    EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "section \"zz\" missing");
+		CHECK_STR(why(&e, "ref.container"), "section \"zz\" missing");
 		/* Parameters. */
-		CHECK(ctr_param(&c, "rows", buf, sizeof buf) == 0);
+		CHECK(container_param(&c, "rows", buf, sizeof buf) == 0);
 		CHECK_STR(buf, "100");
-		CHECK(ctr_param(&c, "seed.name-x_1", buf, sizeof buf) == 0);
+		CHECK(container_param(&c, "seed.name-x_1", buf, sizeof buf) == 0);
 		CHECK_STR(buf, "text with = and spaces");
-		CHECK(ctr_param(&c, "row", buf, sizeof buf) == -1);
-		CHECK(ctr_param(&c, "rowsx", buf, sizeof buf) == -1);
-		CHECK(ctr_param(&c, "rows", buf, 3) == -1);  /* too long */
-		CHECK(ctr_param(&c, "rows", buf, 4) == 0);
-		CHECK(ctr_param_u64(&c, "rows", &u, &e) == 0 && u == 100);
-		CHECK(ctr_param_double(&c, "alpha", &dv, &e) == 0 &&
+		CHECK(container_param(&c, "row", buf, sizeof buf) == -1);
+		CHECK(container_param(&c, "rowsx", buf, sizeof buf) == -1);
+		CHECK(container_param(&c, "rows", buf, 3) == -1);  /* too long */
+		CHECK(container_param(&c, "rows", buf, 4) == 0);
+		CHECK(container_param_u64(&c, "rows", &u, &e) == 0 && u == 100);
+		CHECK(container_param_double(&c, "alpha", &dv, &e) == 0 &&
 		    dv == 0.25);
-		CHECK(ctr_param_u64(&c, "alpha", &u, &e) == EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "parameter alpha=\"0.25\": not a "
+		CHECK(container_param_u64(&c, "alpha", &u, &e) == EX_DATAERR);
+		CHECK_STR(why(&e, "ref.container"), "parameter alpha=\"0.25\": not a "
 		    "number");
-		CHECK(ctr_param_u64(&c, "beta", &u, &e) == EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "parameter \"beta\" missing");
-		CHECK(ctr_param_double(&c, "seed.name-x_1", &dv, &e) ==
+		CHECK(container_param_u64(&c, "beta", &u, &e) == EX_DATAERR);
+		CHECK_STR(why(&e, "ref.container"), "parameter \"beta\" missing");
+		CHECK(container_param_double(&c, "seed.name-x_1", &dv, &e) ==
 		    EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "parameter seed.name-x_1=\"text "
+		CHECK_STR(why(&e, "ref.container"), "parameter seed.name-x_1=\"text "
 		    "with = and spaces\": not a number");
-		CHECK(ctr_param_double(&c, "gamma", &dv, &e) == EX_DATAERR);
-		CHECK_STR(why(&e, "ref.ctr"), "parameter \"gamma\" missing");
-		ctr_id(&c, buf);
+		CHECK(container_param_double(&c, "gamma", &dv, &e) == EX_DATAERR);
+		CHECK_STR(why(&e, "ref.container"), "parameter \"gamma\" missing");
+		container_id(&c, buf);
 		CHECK(strlen(buf) == 14 && strncmp(buf, "crc32:", 6) == 0);
 		snprintf(buf + 32, 32, "crc32:%08x", get32(b + 36));
 		CHECK_STR(buf, buf + 32);
-		CHECK(ctr_verify(&c, &e) == 0);
+		CHECK(container_verify(&c, &e) == 0);
 	}
-	ctr_close(&c);
+	container_close(&c);
 	/* kind NULL accepts any kind and version. */
-	CHECK(ctr_open(&c, ref, NULL, 0, 0, &e) == 0);
+	CHECK(container_open(&c, ref, NULL, 0, 0, &e) == 0);
 	CHECK_STR(c.kind, "testkind");
-	ctr_close(&c);
+	container_close(&c);
 
 	/* Every corruption, with its exact message. */
 #define BAD(name, edit, kind, ver, flags, msg) do { \
@@ -337,91 +337,91 @@ main(void)
 		CHECK(e.code == EX_DATAERR); \
 		CHECK_STR(why(&e, name), msg); \
 	} while (0)
-	CHECK(open_edited(ref, "same.ctr", ed_none, "testkind", 3, CTR_VERIFY,
+	CHECK(open_edited(ref, "same.container", ed_none, "testkind", 3, CONTAINER_VERIFY,
 	    &e) == 0);
-	BAD("magic.ctr", ed_magic, "testkind", 3, 0,
+	BAD("magic.container", ed_magic, "testkind", 3, 0,
 	    "not a recsys-ecom container (bad magic)");
-	BAD("kind.ctr", ed_none, "matrix", 1, 0,
+	BAD("kind.container", ed_none, "matrix", 1, 0,
 	    "container of kind \"testkind\", expected \"matrix\"");
-	BAD("version.ctr", ed_none, "testkind", 2, 0,
+	BAD("version.container", ed_none, "testkind", 2, 0,
 	    "testkind version 3, this program reads version 2");
-	BAD("version4.ctr", ed_version, "testkind", 3, 0,
+	BAD("version4.container", ed_version, "testkind", 3, 0,
 	    "testkind version 4, this program reads version 3");
-	BAD("short.ctr", ed_short, "testkind", 3, 0,
+	BAD("short.container", ed_short, "testkind", 3, 0,
 	    "too short for a container (40 bytes, truncated?)");
-	BAD("cut.ctr", ed_cut, "testkind", 3, 0,
+	BAD("cut.container", ed_cut, "testkind", 3, 0,
 	    "size 1183 bytes, header says 1184 (truncated or extended)");
-	BAD("extended.ctr", ed_extend, "testkind", 3, 0,
+	BAD("extended.container", ed_extend, "testkind", 3, 0,
 	    "size 1248 bytes, header says 1184 (truncated or extended)");
-	BAD("hcrc.ctr", ed_param, "testkind", 3, 0,
+	BAD("hcrc.container", ed_param, "testkind", 3, 0,
 	    "header checksum mismatch (corrupt)");
-	BAD("hcrc2.ctr", ed_table, "testkind", 3, 0,
+	BAD("hcrc2.container", ed_table, "testkind", 3, 0,
 	    "header checksum mismatch (corrupt)");
-	BAD("nsec.ctr", ed_nsec, "testkind", 3, 0,
+	BAD("nsec.container", ed_nsec, "testkind", 3, 0,
 	    "65 sections (at most 64)");
-	BAD("plen.ctr", ed_plen, "testkind", 3, 0,
+	BAD("plen.container", ed_plen, "testkind", 3, 0,
 	    "header runs past the end of the file");
-	BAD("misalign.ctr", ed_misalign, "testkind", 3, 0,
+	BAD("misalign.container", ed_misalign, "testkind", 3, 0,
 	    "section \"b\": offset 392 size 800 out of bounds or misaligned");
-	BAD("pastend.ctr", ed_past_end, "testkind", 3, 0,
+	BAD("pastend.container", ed_past_end, "testkind", 3, 0,
 	    "section \"b\": offset 384 size 801 out of bounds or misaligned");
-	BAD("huge.ctr", ed_huge, "testkind", 3, 0,
+	BAD("huge.container", ed_huge, "testkind", 3, 0,
 	    "section \"b\": offset 384 size 18446744073709551552 out of bounds "
 	    "or misaligned");
-	BAD("far.ctr", ed_offset_far, "testkind", 3, 0,
+	BAD("far.container", ed_offset_far, "testkind", 3, 0,
 	    "section \"b\": offset 4611686018427387904 size 800 out of bounds "
 	    "or misaligned");
-	BAD("overlap.ctr", ed_overlap, "testkind", 3, 0,
+	BAD("overlap.container", ed_overlap, "testkind", 3, 0,
 	    "section \"b\": offset 320 size 800 out of bounds or misaligned");
-	BAD("inhdr.ctr", ed_inside_header, "testkind", 3, 0,
+	BAD("inhdr.container", ed_inside_header, "testkind", 3, 0,
 	    "section \"a\": offset 0 size 5 out of bounds or misaligned");
-	BAD("name.ctr", ed_name, "testkind", 3, 0,
+	BAD("name.container", ed_name, "testkind", 3, 0,
 	    "section 0: name not terminated");
-	/* Section data: only CTR_VERIFY (or ctr_verify) reads it. */
-	BAD("data.ctr", ed_data, "testkind", 3, CTR_VERIFY,
+	/* Section data: only CONTAINER_VERIFY (or container_verify) reads it. */
+	BAD("data.container", ed_data, "testkind", 3, CONTAINER_VERIFY,
 	    "section \"b\": checksum mismatch (corrupt)");
-	CHECK(open_edited(ref, "data2.ctr", ed_data, "testkind", 3, 0, &e) ==
+	CHECK(open_edited(ref, "data2.container", ed_data, "testkind", 3, 0, &e) ==
 	    0);
-	CHECK(ctr_open(&c, t_path("data2.ctr"), "testkind", 3, 0, &e) == 0);
-	CHECK(ctr_verify(&c, &e) == EX_DATAERR);
-	CHECK_STR(why(&e, "data2.ctr"),
+	CHECK(container_open(&c, t_path("data2.container"), "testkind", 3, 0, &e) == 0);
+	CHECK(container_verify(&c, &e) == EX_DATAERR);
+	CHECK_STR(why(&e, "data2.container"),
 	    "section \"b\": checksum mismatch (corrupt)");
-	ctr_close(&c);
+	container_close(&c);
 
 	/* Not a container at all. */
-	CHECK(ctr_open(&c, t_path("absent.ctr"), NULL, 0, 0, &e) ==
+	CHECK(container_open(&c, t_path("absent.container"), NULL, 0, 0, &e) ==
 	    EX_NOINPUT);
-	CHECK_STR(why(&e, "absent.ctr"), "No such file or directory");
+	CHECK_STR(why(&e, "absent.container"), "No such file or directory");
 	mkdir(t_path("adir"), 0700);
-	CHECK(ctr_open(&c, t_path("adir"), NULL, 0, 0, &e) == EX_DATAERR);
+	CHECK(container_open(&c, t_path("adir"), NULL, 0, 0, &e) == EX_DATAERR);
 	CHECK_STR(why(&e, "adir"), "not a regular file");
-	CHECK(ctr_open(&c, t_text("empty.ctr", ""), NULL, 0, 0, &e) ==
+	CHECK(container_open(&c, t_text("empty.container", ""), NULL, 0, 0, &e) ==
 	    EX_DATAERR);
-	CHECK_STR(why(&e, "empty.ctr"),
+	CHECK_STR(why(&e, "empty.container"),
 	    "too short for a container (0 bytes, truncated?)");
 	{
 		char text[200];
 
 		memset(text, 'x', sizeof text - 1);
 		text[sizeof text - 1] = '\0';
-		CHECK(ctr_open(&c, t_text("text.ctr", text), NULL, 0, 0, &e) ==
+		CHECK(container_open(&c, t_text("text.container", text), NULL, 0, 0, &e) ==
 		    EX_DATAERR);
-		CHECK_STR(why(&e, "text.ctr"),
+		CHECK_STR(why(&e, "text.container"),
 		    "not a recsys-ecom container (bad magic)");
 	}
 	free(b);
 
 	/* A container with no sections and no parameters: just a header. */
 	{
-		ctrw *w = ctrw_new("k", 1);
+		container_writer *w = container_writer_new("k", 1);
 
-		CHECK(ctrw_write(w, t_path("bare.ctr"), &e) == 0);
-		ctrw_free(w);
-		CHECK(ctr_open(&c, t_path("bare.ctr"), "k", 1, CTR_VERIFY,
+		CHECK(container_writer_write(w, t_path("bare.container"), &e) == 0);
+		container_writer_free(w);
+		CHECK(container_open(&c, t_path("bare.container"), "k", 1, CONTAINER_VERIFY,
 		    &e) == 0);
 		CHECK(c.size == 64 && c.nsec == 0 && c.params_len == 0);
-		CHECK(ctr_param(&c, "x", buf, sizeof buf) == -1);
-		ctr_close(&c);
+		CHECK(container_param(&c, "x", buf, sizeof buf) == -1);
+		container_close(&c);
 	}
 
 	/* Writer misuse is reported at write time as an internal error. */
@@ -432,59 +432,59 @@ main(void)
 		size_t k, i;
 
 		for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-			ctrw *w = ctrw_new(k == 0 ? "ninechars" : "k", 1);
+			container_writer *w = container_writer_new(k == 0 ? "ninechars" : "k", 1);
 
 			if (k == 1)
-				CHECK(ctrw_param(w, "bad key", "1") == -1);
+				CHECK(container_writer_param(w, "bad key", "1") == -1);
 			if (k == 2)
-				CHECK(ctrw_param(w, "k", "a\nb") == -1);
+				CHECK(container_writer_param(w, "k", "a\nb") == -1);
 			if (k == 3)
-				CHECK(ctrw_section(w,
+				CHECK(container_writer_section(w,
 				    "a-name-of-24-characters!", sec_a, 5) ==
 				    -1);
 			if (k == 4)
-				CHECK(ctrw_section(w, "n", NULL, 5) == -1);
+				CHECK(container_writer_section(w, "n", NULL, 5) == -1);
 			if (k == 5) {
-				for (i = 0; i < CTR_MAX_SECTIONS; i++)
-					CHECK(ctrw_section(w, "s", sec_a, 1) ==
+				for (i = 0; i < CONTAINER_MAX_SECTIONS; i++)
+					CHECK(container_writer_section(w, "s", sec_a, 1) ==
 					    0);
-				CHECK(ctrw_section(w, "s", sec_a, 1) == -1);
+				CHECK(container_writer_section(w, "s", sec_a, 1) == -1);
 			}
-			CHECK(ctrw_write(w, t_path("misuse.ctr"), &e) ==
+			CHECK(container_writer_write(w, t_path("misuse.container"), &e) ==
 			    EX_SOFTWARE);
-			CHECK_STR(why(&e, "misuse.ctr"), "bad container "
+			CHECK_STR(why(&e, "misuse.container"), "bad container "
 			    "parameters or sections (internal error)");
-			CHECK(access(t_path("misuse.ctr"), F_OK) != 0);
-			ctrw_free(w);
+			CHECK(access(t_path("misuse.container"), F_OK) != 0);
+			container_writer_free(w);
 		}
 		{
-			ctrw *w = ctrw_new("k", 1);
+			container_writer *w = container_writer_new("k", 1);
 
-			CHECK(ctrw_param(w, "", "1") == -1);   /* empty key */
-			CHECK(ctrw_write(w, t_path("misuse.ctr"), &e) ==
+			CHECK(container_writer_param(w, "", "1") == -1);   /* empty key */
+			CHECK(container_writer_write(w, t_path("misuse.container"), &e) ==
 			    EX_SOFTWARE);
-			ctrw_free(w);
+			container_writer_free(w);
 		}
 	}
 	/* A writer that cannot create its output. */
 	{
-		ctrw *w = ctrw_new("k", 1);
+		container_writer *w = container_writer_new("k", 1);
 
-		CHECK(ctrw_write(w, t_path("nodir/x.ctr"), &e) ==
+		CHECK(container_writer_write(w, t_path("nodir/x.container"), &e) ==
 		    EX_CANTCREAT);
-		CHECK_HAS(e.msg, "nodir/x.ctr: cannot create: No such file");
-		ctrw_free(w);
+		CHECK_HAS(e.msg, "nodir/x.container: cannot create: No such file");
+		container_writer_free(w);
 	}
 	/* An 8-character kind fills its field without a NUL. */
 	{
-		ctrw *w = ctrw_new("alsmodel", 2);
+		container_writer *w = container_writer_new("alsmodel", 2);
 
-		CHECK(ctrw_write(w, t_path("k8.ctr"), &e) == 0);
-		ctrw_free(w);
-		CHECK(ctr_open(&c, t_path("k8.ctr"), "alsmodel", 2, 0, &e) ==
+		CHECK(container_writer_write(w, t_path("k8.container"), &e) == 0);
+		container_writer_free(w);
+		CHECK(container_open(&c, t_path("k8.container"), "alsmodel", 2, 0, &e) ==
 		    0);
 		CHECK_STR(c.kind, "alsmodel");
-		ctr_close(&c);
+		container_close(&c);
 	}
 	return t_done();
 }

@@ -1,5 +1,5 @@
 /*
- * fuzz_evalm_recs.c: the recs rows of rec-eval (evalm_lists_read, with its
+ * fuzz_eval_recs.c: the recs rows of rec-eval (eval_lists_read, with its
  * one-pass fast path and its fallback) on arbitrary bytes after a valid
  * header.  Every input is either read, with lists that keep their
  * invariants, or refused as bad data with a message; never a crash.
@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "evalm.h"
+#include "eval.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -18,24 +18,24 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char head[] = "user\trank\titem\tscore\n";
-	static evalm_truth t;
+	static eval_truth t;
 	static int ready;
 	char path[64];
-	evalm_lists l;
+	eval_lists l;
 	rs_err e = {0};
 	size_t u, i, j;
 	int fd, rc;
 
 	if (!ready) {
 		/* Test users 1, 2 and 3; 1 and 3 have history. */
-		if (evalm_truth_init(&t) != 0 ||
-		    evalm_truth_add_cart(&t, 1, 10) != 0 ||
-		    evalm_truth_add_cart(&t, 2, 11) != 0 ||
-		    evalm_truth_add_cart(&t, 3, 12) != 0 ||
-		    evalm_truth_finish(&t) != 0)
+		if (eval_truth_init(&t) != 0 ||
+		    eval_truth_add_cart(&t, 1, 10) != 0 ||
+		    eval_truth_add_cart(&t, 2, 11) != 0 ||
+		    eval_truth_add_cart(&t, 3, 12) != 0 ||
+		    eval_truth_finish(&t) != 0)
 			abort();
-		evalm_truth_mark_history(&t, 1);
-		evalm_truth_mark_history(&t, 3);
+		eval_truth_mark_history(&t, 1);
+		eval_truth_mark_history(&t, 3);
 		ready = 1;
 	}
 	if ((fd = memfd_create("recs", 0)) < 0)
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	    (size > 0 && write(fd, data, size) != (ssize_t)size))
 		abort();
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	rc = evalm_lists_read(&l, &t, path, 3, size % 2, &e);
+	rc = eval_lists_read(&l, &t, path, 3, size % 2, &e);
 	close(fd);
 	if (rc != 0) {
 		if (rc != EX_DATAERR || e.msg[0] == '\0')
@@ -59,6 +59,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				if (l.item[u * l.K + i] == l.item[u * l.K + j])
 					abort();
 	}
-	evalm_lists_free(&l);
+	eval_lists_free(&l);
 	return 0;
 }

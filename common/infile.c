@@ -1,6 +1,6 @@
-/* rd.c: see rd.h.  One refillable buffer of decoded bytes over read(2) or
+/* infile.c: see infile.h.  One refillable buffer of decoded bytes over read(2) or
  * zlib's inflate; lines are found with memchr over the buffer. */
-#include "rd.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,11 +9,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define RD_RAWSZ  (256u * 1024)
-#define RD_BUFSZ  (1024u * 1024)
-#define RD_MAXLINE (64u * 1024 * 1024)
+#define INFILE_RAWSZ  (256u * 1024)
+#define INFILE_BUFSZ  (1024u * 1024)
+#define INFILE_MAXLINE (64u * 1024 * 1024)
 
-struct rd {
+struct infile {
 	int fd;
 	int own_fd;
 	char *name;
@@ -35,7 +35,7 @@ struct rd {
 };
 
 static int
-read_fd(rd *r, void *buf, size_t n, rs_err *e)
+read_fd(infile *r, void *buf, size_t n, rs_err *e)
 {
 	ssize_t got;
 
@@ -51,10 +51,10 @@ read_fd(rd *r, void *buf, size_t n, rs_err *e)
 	return (int)got;
 }
 
-rd *
-rd_open(const char *path, rs_err *e)
+infile *
+infile_open(const char *path, rs_err *e)
 {
-	rd *r = calloc(1, sizeof *r);
+	infile *r = calloc(1, sizeof *r);
 
 	if (r == NULL) {
 		rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -74,19 +74,19 @@ rd_open(const char *path, rs_err *e)
 			return NULL;
 		}
 	}
-	r->cap = RD_BUFSZ;
-	r->buf = malloc(r->cap + 1 + RD_PAD);
-	r->raw = malloc(RD_RAWSZ);
+	r->cap = INFILE_BUFSZ;
+	r->buf = malloc(r->cap + 1 + INFILE_PAD);
+	r->raw = malloc(INFILE_RAWSZ);
 	if (r->name == NULL || r->buf == NULL || r->raw == NULL) {
 		rs_errf(e, EX_SOFTWARE, "out of memory");
-		rd_close(r);
+		infile_close(r);
 		return NULL;
 	}
 	return r;
 }
 
 void
-rd_close(rd *r)
+infile_close(infile *r)
 {
 	if (r == NULL)
 		return;
@@ -101,38 +101,38 @@ rd_close(rd *r)
 }
 
 const char *
-rd_name(const rd *r)
+infile_name(const infile *r)
 {
 	return r->name;
 }
 
 uint64_t
-rd_lineno(const rd *r)
+infile_lineno(const infile *r)
 {
 	return r->lineno;
 }
 
 uint64_t
-rd_raw_bytes(const rd *r)
+infile_raw_bytes(const infile *r)
 {
 	return r->raw_bytes;
 }
 
 int
-rd_is_gzip(const rd *r)
+infile_is_gzip(const infile *r)
 {
 	return r->gz;
 }
 
 /* Reads the first raw bytes and decides whether the input is gzip. */
 static int
-sniff(rd *r, rs_err *e)
+sniff(infile *r, rs_err *e)
 {
 	int got;
 
 	r->sniffed = 1;
 	while (r->raw_len < 2) {
-		got = read_fd(r, r->raw + r->raw_len, RD_RAWSZ - r->raw_len, e);
+		got = read_fd(r, r->raw + r->raw_len, INFILE_RAWSZ - r->raw_len, e);
 		if (got < 0)
 			return -1;
 		if (got == 0) {
@@ -155,7 +155,7 @@ sniff(rd *r, rs_err *e)
 
 /* Appends decoded bytes after buf[end]; returns bytes added, 0 at end. */
 static long
-fill_buf(rd *r, rs_err *e)
+fill_buf(infile *r, rs_err *e)
 {
 	size_t room;
 	int got;
@@ -173,11 +173,11 @@ fill_buf(rd *r, rs_err *e)
 	if (r->end == r->cap) {
 		char *nb;
 
-		if (r->cap >= RD_MAXLINE)
+		if (r->cap >= INFILE_MAXLINE)
 			return -rs_errf(e, EX_DATAERR, "%s:%llu: line longer "
 			    "than %u bytes", r->name,
-			    (unsigned long long)r->lineno + 1, RD_MAXLINE);
-		nb = realloc(r->buf, r->cap * 2 + 1 + RD_PAD);
+			    (unsigned long long)r->lineno + 1, INFILE_MAXLINE);
+		nb = realloc(r->buf, r->cap * 2 + 1 + INFILE_PAD);
 		if (nb == NULL)
 			return -rs_errf(e, EX_SOFTWARE, "out of memory");
 		r->buf = nb;
@@ -211,7 +211,7 @@ fill_buf(rd *r, rs_err *e)
 		size_t before;
 
 		if (r->zs.avail_in == 0 && !r->raw_eof) {
-			got = read_fd(r, r->raw, RD_RAWSZ, e);
+			got = read_fd(r, r->raw, INFILE_RAWSZ, e);
 			if (got < 0)
 				return -1;
 			if (got == 0)
@@ -258,9 +258,9 @@ fill_buf(rd *r, rs_err *e)
 	}
 }
 
-/* fill_buf, remembering a failure for rd_failed(). */
+/* fill_buf, remembering a failure for infile_failed(). */
 static long
-fill(rd *r, rs_err *e)
+fill(infile *r, rs_err *e)
 {
 	long got = fill_buf(r, e);
 
@@ -270,13 +270,13 @@ fill(rd *r, rs_err *e)
 }
 
 int
-rd_failed(const rd *r)
+infile_failed(const infile *r)
 {
 	return r->failed;
 }
 
 int
-rd_line(rd *r, char **line, size_t *len, rs_err *e)
+infile_line(infile *r, char **line, size_t *len, rs_err *e)
 {
 	size_t scan = r->pos;
 
@@ -311,7 +311,7 @@ rd_line(rd *r, char **line, size_t *len, rs_err *e)
 }
 
 long
-rd_lines(rd *r, const char **p, rs_err *e)
+infile_lines(infile *r, const char **p, rs_err *e)
 {
 	size_t scan = r->pos;
 
@@ -332,14 +332,14 @@ rd_lines(rd *r, const char **p, rs_err *e)
 }
 
 void
-rd_skip(rd *r, size_t n, uint64_t nlines)
+infile_skip(infile *r, size_t n, uint64_t nlines)
 {
 	r->pos += n;
 	r->lineno += nlines;
 }
 
 long
-rd_peek(rd *r, size_t min, const char **p, rs_err *e)
+infile_peek(infile *r, size_t min, const char **p, rs_err *e)
 {
 	while (r->end - r->pos < min) {
 		long got = fill(r, e);
@@ -354,7 +354,7 @@ rd_peek(rd *r, size_t min, const char **p, rs_err *e)
 }
 
 long
-rd_read(rd *r, void *buf, size_t n, rs_err *e)
+infile_read(infile *r, void *buf, size_t n, rs_err *e)
 {
 	size_t done = 0;
 

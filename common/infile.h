@@ -1,5 +1,5 @@
 /*
- * rd.h: reading one input file, plain or gzip, line by line.
+ * infile.h: reading one input file, plain or gzip, line by line.
  *
  * "-" (or NULL) is standard input.  Whether the input is gzip is decided by
  * its first two bytes (1f 8b), never by its name; multi-member gzip files are
@@ -8,65 +8,65 @@
  * NUL-terminated, in a buffer the caller may modify until the next call.
  * A final line without LF is returned as a line.
  */
-#ifndef RS_RD_H
-#define RS_RD_H
+#ifndef RS_INFILE_H
+#define RS_INFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 
-typedef struct rd rd;
+typedef struct infile infile;
 
 /* Opens path ("-" or NULL: stdin).  EX_NOINPUT when it cannot be opened. */
-rd *rd_open(const char *path, rs_err *e);
-void rd_close(rd *r);
+infile *infile_open(const char *path, rs_err *e);
+void infile_close(infile *r);
 
 /*
  * Next line: 1 with line and len set, 0 at end of input, or the error status
  * (EX_IOERR, EX_DATAERR for bad gzip) with e filled.  Lines longer than
  * 64 MiB are refused as bad data.
  */
-int rd_line(rd *r, char **line, size_t *len, rs_err *e);
+int infile_line(infile *r, char **line, size_t *len, rs_err *e);
 
 /*
  * Makes at least min bytes (or all that remain) of decoded input visible
  * without consuming them; returns the count and sets *p.  Negative on error.
  */
-long rd_peek(rd *r, size_t min, const char **p, rs_err *e);
+long infile_peek(infile *r, size_t min, const char **p, rs_err *e);
 
 /*
  * The complete lines buffered, for readers that scan many lines at once:
  * sets *p to the start of the next line and returns the number of bytes
  * up to and including the last LF buffered, reading more when not even one
  * whole line is buffered.  0 when no LF is left (at the end of the input,
- * where a last line without LF is left for rd_line), negative on error
- * (as rd_line's, and rd_failed is then set).  Nothing is consumed: the
- * caller says with rd_skip how much it took.  At least RD_PAD bytes after
+ * where a last line without LF is left for infile_line), negative on error
+ * (as infile_line's, and infile_failed is then set).  Nothing is consumed: the
+ * caller says with infile_skip how much it took.  At least INFILE_PAD bytes after
  * the block can be read (their values are unspecified), so word-at-a-time
  * scans need no bounds check until the last LF.  The block is valid until
  * the next call of any reading function.
  */
-#define RD_PAD 64
-long rd_lines(rd *r, const char **p, rs_err *e);
+#define INFILE_PAD 64
+long infile_lines(infile *r, const char **p, rs_err *e);
 
-/* Consumes n bytes holding nlines lines from a block of rd_lines (n at
- * the start of a line), counting them for rd_lineno. */
-void rd_skip(rd *r, size_t n, uint64_t nlines);
+/* Consumes n bytes holding nlines lines from a block of infile_lines (n at
+ * the start of a line), counting them for infile_lineno. */
+void infile_skip(infile *r, size_t n, uint64_t nlines);
 
 /*
  * Raw read of decoded bytes (for binary inputs): returns the count read,
  * 0 at end, negative on error.
  */
-long rd_read(rd *r, void *buf, size_t n, rs_err *e);
+long infile_read(infile *r, void *buf, size_t n, rs_err *e);
 
 /* The name used in messages ("-" shown as "<stdin>") and the 1-based number
- * of the line last returned by rd_line. */
-const char *rd_name(const rd *r);
-uint64_t rd_lineno(const rd *r);
+ * of the line last returned by infile_line. */
+const char *infile_name(const infile *r);
+uint64_t infile_lineno(const infile *r);
 /* Bytes of the underlying file consumed so far (compressed if gzip). */
-uint64_t rd_raw_bytes(const rd *r);
-int rd_is_gzip(const rd *r);
+uint64_t infile_raw_bytes(const infile *r);
+int infile_is_gzip(const infile *r);
 
 /*
  * Nonzero once reading the input itself failed (I/O error, corrupt or
@@ -74,6 +74,6 @@ int rd_is_gzip(const rd *r);
  * a caller that skips bad rows tell a bad row, after which reading goes on,
  * from a broken stream, after which it cannot.
  */
-int rd_failed(const rd *r);
+int infile_failed(const infile *r);
 
 #endif

@@ -1,5 +1,5 @@
-/* evalm.c: see evalm.h. */
-#include "evalm.h"
+/* eval.c: see eval.h. */
+#include "eval.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +11,14 @@
 #include "tsv.h"
 
 int
-evalm_truth_init(evalm_truth *t)
+eval_truth_init(eval_truth *t)
 {
 	memset(t, 0, sizeof *t);
 	return idmap_init(&t->map, 0);
 }
 
 void
-evalm_truth_free(evalm_truth *t)
+eval_truth_free(eval_truth *t)
 {
 	free(t->user);
 	free(t->off);
@@ -31,7 +31,7 @@ evalm_truth_free(evalm_truth *t)
 }
 
 int
-evalm_truth_add_cart(evalm_truth *t, uint64_t user, uint64_t item)
+eval_truth_add_cart(eval_truth *t, uint64_t user, uint64_t item)
 {
 	if (t->npairs == t->cappairs) {
 		size_t cap = t->cappairs ? t->cappairs * 2 : 1024;
@@ -66,7 +66,7 @@ cmp_pair(const void *a, const void *b)
  * items per user with their row counts.
  */
 int
-evalm_truth_finish(evalm_truth *t)
+eval_truth_finish(eval_truth *t)
 {
 	size_t i, nu = 0, ni = 0;
 
@@ -117,13 +117,13 @@ evalm_truth_finish(evalm_truth *t)
 }
 
 int64_t
-evalm_truth_find(const evalm_truth *t, uint64_t user)
+eval_truth_find(const eval_truth *t, uint64_t user)
 {
 	return idmap_get(&t->map, user);
 }
 
 void
-evalm_truth_mark_history(evalm_truth *t, uint64_t user)
+eval_truth_mark_history(eval_truth *t, uint64_t user)
 {
 	int64_t u = idmap_get(&t->map, user);
 
@@ -134,7 +134,7 @@ evalm_truth_mark_history(evalm_truth *t, uint64_t user)
 }
 
 int
-evalm_truth_load(evalm_truth *t, const char *test, const char *train,
+eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e)
 {
 	char *path[1];
@@ -142,21 +142,21 @@ evalm_truth_load(evalm_truth *t, const char *test, const char *train,
 	event ev;
 	int rc;
 
-	if (evalm_truth_init(t) != 0)
+	if (eval_truth_init(t) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	path[0] = (char *)test;
 	if ((r = evr_open(path, 1, e)) == NULL)
 		goto fail;
 	while ((rc = evr_next(r, &ev, e)) == 1)
 		if (ev.type == EV_ADDTOCART &&
-		    evalm_truth_add_cart(t, ev.user, ev.item) != 0) {
+		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			break;
 		}
 	evr_close(r);
 	if (rc != 0)
 		goto fail;
-	if (evalm_truth_finish(t) != 0) {
+	if (eval_truth_finish(t) != 0) {
 		rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto fail;
 	}
@@ -165,19 +165,19 @@ evalm_truth_load(evalm_truth *t, const char *test, const char *train,
 		goto fail;
 	while ((rc = evr_next(r, &ev, e)) == 1)
 		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
-			evalm_truth_mark_history(t, ev.user);
+			eval_truth_mark_history(t, ev.user);
 	evr_close(r);
 	if (rc != 0)
 		goto fail;
 	return 0;
 fail:
-	evalm_truth_free(t);
+	eval_truth_free(t);
 	return e != NULL && e->code ? e->code : EX_SOFTWARE;
 }
 
 /* The index of item among user u's carted items, or -1. */
 static int64_t
-find_cart(const evalm_truth *t, size_t u, uint64_t item)
+find_cart(const eval_truth *t, size_t u, uint64_t item)
 {
 	size_t lo = t->off[u], hi = t->off[u + 1];
 
@@ -195,8 +195,8 @@ find_cart(const evalm_truth *t, size_t u, uint64_t item)
 }
 
 void
-evalm_match(const evalm_truth *t, size_t u, const uint64_t *list, size_t n,
-    evalm_hits *h)
+eval_match(const eval_truth *t, size_t u, const uint64_t *list, size_t n,
+    eval_hits *h)
 {
 	size_t i;
 
@@ -216,7 +216,7 @@ evalm_match(const evalm_truth *t, size_t u, const uint64_t *list, size_t n,
 }
 
 double
-evalm_precision(const evalm_hits *h, int count_dups)
+eval_precision(const eval_hits *h, int count_dups)
 {
 	if (count_dups)
 		return (double)h->rows /
@@ -225,7 +225,7 @@ evalm_precision(const evalm_hits *h, int count_dups)
 }
 
 double
-evalm_recall(const evalm_hits *h, int count_dups)
+eval_recall(const eval_hits *h, int count_dups)
 {
 	if (count_dups)
 		return (double)h->rows / (double)h->relevant_rows;
@@ -233,14 +233,14 @@ evalm_recall(const evalm_hits *h, int count_dups)
 }
 
 int
-evalm_cover_init(evalm_cover *c)
+eval_cover_init(eval_cover *c)
 {
 	c->covered = 0;
 	return idmap_init(&c->seen, 0);
 }
 
 int
-evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
+eval_cover_add(eval_cover *c, const uint64_t *list, size_t n,
     const items *catalogue)
 {
 	size_t i;
@@ -257,43 +257,43 @@ evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
 }
 
 void
-evalm_cover_free(evalm_cover *c)
+eval_cover_free(eval_cover *c)
 {
 	idmap_free(&c->seen);
 }
 
 int
-evalm_acc_init(evalm_acc *a, size_t k, size_t coverage_k, int count_dups)
+eval_acc_init(eval_acc *a, size_t k, size_t coverage_k, int count_dups)
 {
 	memset(a, 0, sizeof *a);
 	a->k = k;
 	a->coverage_k = coverage_k;
 	a->count_dups = count_dups;
-	return evalm_cover_init(&a->cover);
+	return eval_cover_init(&a->cover);
 }
 
 void
-evalm_acc_free(evalm_acc *a)
+eval_acc_free(eval_acc *a)
 {
-	evalm_cover_free(&a->cover);
+	eval_cover_free(&a->cover);
 }
 
 int
-evalm_acc_add(evalm_acc *a, const evalm_truth *t, size_t u,
+eval_acc_add(eval_acc *a, const eval_truth *t, size_t u,
     const uint64_t *list, size_t n, const items *catalogue)
 {
-	evalm_hits h;
+	eval_hits h;
 
-	evalm_match(t, u, list, n < a->k ? n : a->k, &h);
+	eval_match(t, u, list, n < a->k ? n : a->k, &h);
 	a->users++;
-	a->sum_precision += evalm_precision(&h, a->count_dups);
-	a->sum_recall += evalm_recall(&h, a->count_dups);
-	return evalm_cover_add(&a->cover, list,
+	a->sum_precision += eval_precision(&h, a->count_dups);
+	a->sum_recall += eval_recall(&h, a->count_dups);
+	return eval_cover_add(&a->cover, list,
 	    n < a->coverage_k ? n : a->coverage_k, catalogue);
 }
 
 int
-evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
+eval_acc_row(const eval_acc *a, size_t ncatalogue, eval_row *r)
 {
 	memset(r, 0, sizeof *r);
 	r->users = a->users;
@@ -315,7 +315,7 @@ evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r)
  * plain decimal score ("0.25", "-1", "3."), which is checked but never
  * converted since it is not used.  Anything else (an exponent, a long
  * number, a wrong field count, a CR, garbage) takes the slow path, which
- * splits the line as tsvr_next does and checks each field with num_u64 and
+ * splits the line as tsv_reader_next does and checks each field with num_u64 and
  * num_double, so messages and verdicts are exactly the TSV reader's.
  */
 static int
@@ -357,10 +357,10 @@ fast_row(const char *line, size_t len, uint64_t *user, uint64_t *rank,
 }
 
 static int
-slow_row(rd *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
+slow_row(infile *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
     uint64_t *item, rs_err *e)
 {
-	unsigned long long lineno = (unsigned long long)rd_lineno(in);
+	unsigned long long lineno = (unsigned long long)infile_lineno(in);
 	char *f[4], *p = line, *tab;
 	size_t n = 0;
 	uint64_t *v[3] = {user, rank, item};
@@ -369,7 +369,7 @@ slow_row(rd *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
 
 	if (len > 0 && line[len - 1] == '\r')
 		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
-		    "files use LF; convert with: tr -d '\\r')", rd_name(in),
+		    "files use LF; convert with: tr -d '\\r')", infile_name(in),
 		    lineno);
 	for (;;) {
 		tab = memchr(p, '\t', (size_t)(line + len - p));
@@ -383,27 +383,27 @@ slow_row(rd *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
 	}
 	if (n != 4)
 		return rs_errf(e, EX_DATAERR, "%s:%llu: expected 4 fields, "
-		    "found %zu", rd_name(in), lineno, n);
+		    "found %zu", infile_name(in), lineno, n);
 	for (n = 0; n < 3; n++)
 		if ((why = num_u64(f[n], v[n])) != NULL)
-			return rs_field_err(e, rd_name(in), lineno,
+			return rs_field_err(e, infile_name(in), lineno,
 			    (unsigned)n + 1, recs_cols[n], why, f[n]);
 	if ((why = num_double(f[3], &score)) != NULL)
-		return rs_field_err(e, rd_name(in), lineno, 4, recs_cols[3],
+		return rs_field_err(e, infile_name(in), lineno, 4, recs_cols[3],
 		    why, f[3]);
 	return 0;
 }
 
 /* A bad field (i 0-based) of the row just read from in. */
 static int
-row_err(rd *in, rs_err *e, unsigned i, const char *why, const char *value)
+row_err(infile *in, rs_err *e, unsigned i, const char *why, const char *value)
 {
-	return rs_field_err(e, rd_name(in), (unsigned long long)rd_lineno(in),
+	return rs_field_err(e, infile_name(in), (unsigned long long)infile_lineno(in),
 	    i + 1, recs_cols[i], why, value);
 }
 
 void
-evalm_lists_free(evalm_lists *l)
+eval_lists_free(eval_lists *l)
 {
 	free(l->item);
 	free(l->len);
@@ -411,15 +411,15 @@ evalm_lists_free(evalm_lists *l)
 }
 
 int
-evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
+eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
 {
 	uint64_t prev_user = 0, prev_rank = 0;
 	int64_t u = -1;         /* the current user's index, -1: skipped */
 	char *line;
 	size_t len;
-	rd *in;
-	tsvr *r;
+	infile *in;
+	tsv_reader *r;
 	int rc;
 
 	memset(l, 0, sizeof *l);
@@ -428,17 +428,17 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
 	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
 	if (l->item == NULL || l->len == NULL) {
-		evalm_lists_free(l);
+		eval_lists_free(l);
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	}
-	/* The tsvr checks the header and owns in; the rows are read from
+	/* The tsv_reader checks the header and owns in; the rows are read from
 	 * in directly by the fast path above. */
-	if ((in = rd_open(path, e)) == NULL ||
-	    (r = tsvr_from_rd(in, recs_cols, 4, e)) == NULL) {
-		evalm_lists_free(l);
+	if ((in = infile_open(path, e)) == NULL ||
+	    (r = tsv_reader_from_rd(in, recs_cols, 4, e)) == NULL) {
+		eval_lists_free(l);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
-	while ((rc = rd_line(in, &line, &len, e)) == 1) {
+	while ((rc = infile_line(in, &line, &len, e)) == 1) {
 		uint64_t user, rank, item, expect, *list;
 		size_t i;
 
@@ -496,8 +496,8 @@ evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
 			l->users_listed++;
 		list[l->len[u]++] = item;
 	}
-	tsvr_close(r);
+	tsv_reader_close(r);
 	if (rc != 0)
-		evalm_lists_free(l);
+		eval_lists_free(l);
 	return rc;
 }

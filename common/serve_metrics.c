@@ -1,5 +1,5 @@
-/* metrics.c: see metrics.h. */
-#include "metrics.h"
+/* serve_metrics.c: see serve_metrics.h. */
+#include "serve_metrics.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,7 +39,7 @@ now_ms(void)
 }
 
 int
-metrics_open(metrics *mt, const char *path, rs_err *e)
+serve_metrics_open(serve_metrics *mt, const char *path, rs_err *e)
 {
 	struct stat st;
 	void *p;
@@ -90,7 +90,7 @@ metrics_open(metrics *mt, const char *path, rs_err *e)
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		memcpy(mt->m->magic, METRICS_MAGIC, 8);
 	} else if (memcmp(mt->m->magic, METRICS_MAGIC, 8) != 0) {
-		metrics_close(mt);
+		serve_metrics_close(mt);
 		close(fd);
 		return rs_errf(e, EX_DATAERR, "%s: not a metrics file of this "
 		    "version (bad magic); remove it", path);
@@ -100,7 +100,7 @@ metrics_open(metrics *mt, const char *path, rs_err *e)
 }
 
 void
-metrics_close(metrics *mt)
+serve_metrics_close(serve_metrics *mt)
 {
 	if (mt->m != NULL)
 		munmap(mt->m, sizeof *mt->m);
@@ -108,7 +108,7 @@ metrics_close(metrics *mt)
 }
 
 int
-metrics_method(const char *p, size_t n)
+serve_metrics_method(const char *p, size_t n)
 {
 	int i;
 
@@ -120,7 +120,7 @@ metrics_method(const char *p, size_t n)
 }
 
 int
-metrics_status(int status)
+serve_metrics_status(int status)
 {
 	int i;
 
@@ -131,17 +131,17 @@ metrics_status(int status)
 }
 
 void
-metrics_request(metrics *mt, int handler, int method, int status,
+serve_metrics_request(serve_metrics *mt, int handler, int method, int status,
     uint64_t ns)
 {
-	metrics_shm *m = mt->m;
+	serve_metrics_shm *m = mt->m;
 	int b = 0;
 
 	while (b < M_BUCKETS - 1 && (double)ns > bucket_le[b] * 1e9)
 		b++;
-	metrics_add(&m->requests[handler][method][metrics_status(status)], 1);
-	metrics_add(&m->bucket[handler][method][b], 1);
-	metrics_add(&m->sum_ns[handler][method], ns);
+	serve_metrics_add(&m->requests[handler][method][serve_metrics_status(status)], 1);
+	serve_metrics_add(&m->bucket[handler][method][b], 1);
+	serve_metrics_add(&m->sum_ns[handler][method], ns);
 }
 
 static uint64_t
@@ -151,7 +151,7 @@ load(const uint64_t *c)
 }
 
 uint64_t
-metrics_self_cpu_ns(void)
+serve_metrics_self_cpu_ns(void)
 {
 	struct timespec ts;
 
@@ -162,48 +162,48 @@ metrics_self_cpu_ns(void)
 
 /* A label value with \, " and newline escaped. */
 static void
-label(obuf *o, const char *s)
+label(outbuf *o, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '\\' || *s == '"')
-			obuf_add(o, "\\", 1);
+			outbuf_add(o, "\\", 1);
 		if (*s == '\n')
-			obuf_str(o, "\\n");
+			outbuf_str(o, "\\n");
 		else
-			obuf_add(o, s, 1);
+			outbuf_add(o, s, 1);
 	}
 }
 
 static void
-family(obuf *o, const char *name, const char *type, const char *help)
+family(outbuf *o, const char *name, const char *type, const char *help)
 {
-	obuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	outbuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
 	    type);
 }
 
 /* A family of one sample: a counter of whole numbers. */
 static void
-one_u64(obuf *o, const char *name, const char *help, uint64_t v)
+one_u64(outbuf *o, const char *name, const char *help, uint64_t v)
 {
 	family(o, name, "counter", help);
-	obuf_printf(o, "%s %llu\n", name, (unsigned long long)v);
+	outbuf_printf(o, "%s %llu\n", name, (unsigned long long)v);
 }
 
 /* A family of one sample of the given type, printed with fmt. */
 static void
-one_num(obuf *o, const char *name, const char *type, const char *help,
+one_num(outbuf *o, const char *name, const char *type, const char *help,
     const char *fmt, double v)
 {
 	char val[64];
 
 	family(o, name, type, help);
 	snprintf(val, sizeof val, fmt, v);
-	obuf_printf(o, "%s %s\n", name, val);
+	outbuf_printf(o, "%s %s\n", name, val);
 }
 
 /* The process_* metrics of the Prometheus client libraries, from /proc. */
 static void
-process_metrics(obuf *o)
+process_metrics(outbuf *o)
 {
 	unsigned long long utime = 0, stime = 0, start = 0, vsize = 0;
 	long long rss = 0, btime = 0;
@@ -267,22 +267,22 @@ process_metrics(obuf *o)
 }
 
 static void
-store_metrics(obuf *o, const store *s, const char *store_path)
+store_metrics(outbuf *o, const store *s, const char *store_path)
 {
 	char id[16];
 
 	if (s == NULL)
 		return;
-	ctr_id(&s->c, id);
+	container_id(&s->c, id);
 	family(o, "rec_serve_store_info", "gauge",
 	    "The recs.db in use (value 1).");
-	obuf_str(o, "rec_serve_store_info{path=\"");
+	outbuf_str(o, "rec_serve_store_info{path=\"");
 	label(o, store_path);
-	obuf_str(o, "\",id=\"");
+	outbuf_str(o, "\",id=\"");
 	label(o, id);
-	obuf_str(o, "\",cutoff=\"");
+	outbuf_str(o, "\",cutoff=\"");
 	label(o, s->cutoff);
-	obuf_printf(o, "\",list_len=\"%zu\",last_items=\"%zu\"} 1\n",
+	outbuf_printf(o, "\",list_len=\"%zu\",last_items=\"%zu\"} 1\n",
 	    s->list_len, s->last_items);
 	one_num(o, "rec_serve_store_build_timestamp_seconds", "gauge",
 	    "When rec-blend built the store, unix time.",
@@ -302,10 +302,10 @@ store_metrics(obuf *o, const store *s, const char *store_path)
 }
 
 void
-metrics_render(const metrics *mt, const store *s, const char *store_path,
-    uint64_t own_cpu_ns, obuf *o)
+serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_path,
+    uint64_t own_cpu_ns, outbuf *o)
 {
-	const metrics_shm *m = mt->m;
+	const serve_metrics_shm *m = mt->m;
 	int h, me, st, b, src;
 
 	family(o, "http_requests_total", "counter",
@@ -316,7 +316,7 @@ metrics_render(const metrics *mt, const store *s, const char *store_path,
 				uint64_t v = load(&m->requests[h][me][st]);
 
 				if (v != 0)
-					obuf_printf(o, "http_requests_total{"
+					outbuf_printf(o, "http_requests_total{"
 					    "handler=\"%s\",method=\"%s\","
 					    "status=\"%d\"} %llu\n",
 					    handler_label[h], method_label[me],
@@ -338,24 +338,24 @@ metrics_render(const metrics *mt, const store *s, const char *store_path,
 			for (b = 0; b < M_BUCKETS; b++) {
 				cum += c[b];
 				if (b < M_BUCKETS - 1)
-					obuf_printf(o, "http_request_duration_"
+					outbuf_printf(o, "http_request_duration_"
 					    "seconds_bucket{handler=\"%s\","
 					    "method=\"%s\",le=\"%g\"} %llu\n",
 					    handler_label[h], method_label[me],
 					    bucket_le[b],
 					    (unsigned long long)cum);
 				else
-					obuf_printf(o, "http_request_duration_"
+					outbuf_printf(o, "http_request_duration_"
 					    "seconds_bucket{handler=\"%s\","
 					    "method=\"%s\",le=\"+Inf\"} %llu\n",
 					    handler_label[h], method_label[me],
 					    (unsigned long long)cum);
 			}
-			obuf_printf(o, "http_request_duration_seconds_sum{"
+			outbuf_printf(o, "http_request_duration_seconds_sum{"
 			    "handler=\"%s\",method=\"%s\"} %.9f\n",
 			    handler_label[h], method_label[me],
 			    (double)load(&m->sum_ns[h][me]) / 1e9);
-			obuf_printf(o, "http_request_duration_seconds_count{"
+			outbuf_printf(o, "http_request_duration_seconds_count{"
 			    "handler=\"%s\",method=\"%s\"} %llu\n",
 			    handler_label[h], method_label[me],
 			    (unsigned long long)cum);
@@ -366,7 +366,7 @@ metrics_render(const metrics *mt, const store *s, const char *store_path,
 	family(o, "rec_serve_recs_total", "counter",
 	    "Recommendation lists served, by the source that served them.");
 	for (src = 0; src < BLEND_NSOURCES; src++)
-		obuf_printf(o, "rec_serve_recs_total{source=\"%s\"} %llu\n",
+		outbuf_printf(o, "rec_serve_recs_total{source=\"%s\"} %llu\n",
 		    blend_source_name[src],
 		    (unsigned long long)load(&m->recs[src]));
 	one_u64(o, "rec_serve_line_requests_total",

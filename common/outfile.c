@@ -1,5 +1,5 @@
-/* aout.c: see aout.h. */
-#include "aout.h"
+/* outfile.c: see outfile.h. */
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,13 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static aout *open_list;
+static outfile *open_list;
 static int handlers_set;
 
 static void
-unregister(aout *o)
+unregister(outfile *o)
 {
-	aout **pp;
+	outfile **pp;
 
 	for (pp = &open_list; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == o) {
@@ -27,9 +27,9 @@ unregister(aout *o)
 }
 
 void
-aout_abort_all(void)
+outfile_abort_all(void)
 {
-	aout *o;
+	outfile *o;
 
 	for (o = open_list; o != NULL; o = o->next)
 		if (o->tmp != NULL)
@@ -39,7 +39,7 @@ aout_abort_all(void)
 static void
 on_signal(int sig)
 {
-	aout_abort_all();
+	outfile_abort_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -66,11 +66,11 @@ set_handlers(void)
 			continue;
 		sigaction(sigs[i], &sa, NULL);
 	}
-	rs_cleanup_hook = aout_abort_all;
+	rs_cleanup_hook = outfile_abort_all;
 }
 
 int
-aout_open(aout *o, const char *path, rs_err *e)
+outfile_open(outfile *o, const char *path, rs_err *e)
 {
 	char *dcopy = NULL, *bcopy = NULL;
 	size_t len;
@@ -132,7 +132,7 @@ fail:
 }
 
 static void
-release(aout *o)
+release(outfile *o)
 {
 	if (o->registered)
 		unregister(o);
@@ -143,12 +143,12 @@ release(aout *o)
 }
 
 int
-aout_commit(aout *o, rs_err *e)
+outfile_commit(outfile *o, rs_err *e)
 {
 	int err = 0;
 
 	if (o->fp == NULL)
-		return rs_errf(e, EX_SOFTWARE, "aout_commit: not open");
+		return rs_errf(e, EX_SOFTWARE, "outfile_commit: not open");
 	if (o->tmp == NULL) {
 		if (fflush(stdout) != 0 || ferror(stdout))
 			return rs_errf(e, EX_IOERR, "stdout: write error: %s",
@@ -189,7 +189,7 @@ aout_commit(aout *o, rs_err *e)
 }
 
 void
-aout_abort(aout *o)
+outfile_abort(outfile *o)
 {
 	if (o->tmp != NULL) {
 		if (o->fp != NULL)
@@ -200,7 +200,7 @@ aout_abort(aout *o)
 }
 
 int
-aout_close_stdout(rs_err *e)
+outfile_close_stdout(rs_err *e)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int err = errno;

@@ -1,5 +1,5 @@
-/* test_csvr.c: the raw CSV reader: header, BOM, CRLF, quoting, counts. */
-#include "csvr.h"
+/* test_csv_reader.c: the raw CSV reader: header, BOM, CRLF, quoting, counts. */
+#include "csv_reader.h"
 #include "t.h"
 #include "tutil.h"
 
@@ -9,23 +9,23 @@ static const char *const EVC[] = {
 };
 
 /* Opens text as a CSV file and checks the two-column header a,b. */
-static csvr *
+static csv_reader *
 open_ab(const char *name, const char *text, rs_err *e)
 {
-	csvr *c = csvr_open(t_text(name, text), e);
+	csv_reader *c = csv_reader_open(t_text(name, text), e);
 
 	CHECK(c != NULL);
-	CHECK(csvr_header(c, AB, 2, e) == 0);
+	CHECK(csv_reader_header(c, AB, 2, e) == 0);
 	return c;
 }
 
 /* Next record as "f0|f1" (or the status as a string) for comparisons. */
 static const char *
-next2(csvr *c, rs_err *e)
+next2(csv_reader *c, rs_err *e)
 {
 	static char buf[256];
 	char **f;
-	int rc = csvr_next(c, &f, e);
+	int rc = csv_reader_next(c, &f, e);
 
 	if (rc == 1)
 		snprintf(buf, sizeof buf, "%s|%s", f[0], f[1]);
@@ -38,10 +38,10 @@ next2(csvr *c, rs_err *e)
 static int
 header_of(const char *name, const char *text, rs_err *e)
 {
-	csvr *c = csvr_open(t_text(name, text), e);
-	int rc = csvr_header(c, AB, 2, e);
+	csv_reader *c = csv_reader_open(t_text(name, text), e);
+	int rc = csv_reader_header(c, AB, 2, e);
 
-	csvr_close(c);
+	csv_reader_close(c);
 	return rc;
 }
 
@@ -49,38 +49,38 @@ int
 main(void)
 {
 	rs_err e = {0};
-	csvr *c;
+	csv_reader *c;
 	char **f;
 	const char *p;
 
 	/* Plain records, last line without LF, empty fields kept. */
 	c = open_ab("plain.csv", "a,b\n1,2\n,\nx,\n,y\n3,4", &e);
 	CHECK_STR(next2(c, &e), "1|2");
-	CHECK(csvr_lineno(c) == 2);
+	CHECK(csv_reader_lineno(c) == 2);
 	CHECK_STR(next2(c, &e), "|");
 	CHECK_STR(next2(c, &e), "x|");
 	CHECK_STR(next2(c, &e), "|y");
 	CHECK_STR(next2(c, &e), "3|4");
-	CHECK(csvr_lineno(c) == 6);
+	CHECK(csv_reader_lineno(c) == 6);
 	CHECK_STR(next2(c, &e), "rc=0");
-	CHECK_STR(csvr_name(c), t_path("plain.csv"));
-	CHECK(csvr_rd(c) != NULL);
-	csvr_close(c);
-	csvr_close(NULL);
+	CHECK_STR(csv_reader_name(c), t_path("plain.csv"));
+	CHECK(csv_reader_rd(c) != NULL);
+	csv_reader_close(c);
+	csv_reader_close(NULL);
 
 	/* Header: BOM and CRLF accepted; CRLF rows too. */
 	c = open_ab("bom.csv", "\xef\xbb\xbf" "a,b\r\n1,2\r\n3,4\r\n", &e);
 	CHECK_STR(next2(c, &e), "1|2");
 	CHECK_STR(next2(c, &e), "3|4");
 	CHECK_STR(next2(c, &e), "rc=0");
-	csvr_close(c);
+	csv_reader_close(c);
 	c = open_ab("bomq.csv", "\xef\xbb\xbf\"a\",\"b\"\n1,2\n", &e);
 	CHECK_STR(next2(c, &e), "1|2");
-	csvr_close(c);
+	csv_reader_close(c);
 	/* A BOM is only skipped before the header: later it is data. */
 	c = open_ab("bom2.csv", "a,b\n\xef\xbb\xbfx,y\n", &e);
 	CHECK_STR(next2(c, &e), "\xef\xbb\xbfx|y");
-	csvr_close(c);
+	csv_reader_close(c);
 
 	/* Header errors name the expected and the found header. */
 	CHECK(header_of("h1.csv", "a,c\n1,2\n", &e) == EX_DATAERR);
@@ -104,20 +104,20 @@ main(void)
 	CHECK_STR(e.msg + strlen(t_path("empty.csv")),
 	    ": empty input (expected header \"a,b\")");
 	/* The events header, the real one. */
-	c = csvr_open(t_text("ev.csv", "timestamp,visitorid,event,itemid,"
+	c = csv_reader_open(t_text("ev.csv", "timestamp,visitorid,event,itemid,"
 	    "transactionid\n1433193132535,1134473,view,396045,\n"), &e);
-	CHECK(csvr_header(c, EVC, 5, &e) == 0);
-	CHECK(csvr_next(c, &f, &e) == 1);
+	CHECK(csv_reader_header(c, EVC, 5, &e) == 0);
+	CHECK(csv_reader_next(c, &f, &e) == 1);
 	CHECK_STR(f[2], "view");
 	CHECK_STR(f[4], "");
-	csvr_close(c);
-	c = csvr_open(t_text("ev2.csv", "timestamp,visitorid,event,itemid,"
+	csv_reader_close(c);
+	c = csv_reader_open(t_text("ev2.csv", "timestamp,visitorid,event,itemid,"
 	    "transactionid,datetime\n"), &e);
-	CHECK(csvr_header(c, EVC, 5, &e) == EX_DATAERR);
+	CHECK(csv_reader_header(c, EVC, 5, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "ev2.csv:1: expected header \"timestamp,visitorid,"
 	    "event,itemid,transactionid\", found \"timestamp,visitorid,event,"
 	    "itemid,transactionid,datetime\"");
-	csvr_close(c);
+	csv_reader_close(c);
 
 	/* Quoted fields: commas, doubled quotes, line breaks, empty. */
 	c = open_ab("q.csv", "a,b\n"
@@ -130,61 +130,61 @@ main(void)
 	    " sp , q \n"
 	    "last,1\n", &e);
 	CHECK_STR(next2(c, &e), "x,y|2");
-	CHECK(csvr_lineno(c) == 2);
+	CHECK(csv_reader_lineno(c) == 2);
 	CHECK_STR(next2(c, &e), "say \"hi\"|3");
 	CHECK_STR(next2(c, &e), "two\nlines|4");
-	CHECK(csvr_lineno(c) == 4);       /* the line the record starts on */
+	CHECK(csv_reader_lineno(c) == 4);       /* the line the record starts on */
 	CHECK_STR(next2(c, &e), "|");
-	CHECK(csvr_lineno(c) == 6);
+	CHECK(csv_reader_lineno(c) == 6);
 	CHECK_STR(next2(c, &e), "crlf\ninside|5");
-	CHECK(csvr_lineno(c) == 7);
+	CHECK(csv_reader_lineno(c) == 7);
 	/* Spaces are data on both paths (libcsv would trim them). */
 	CHECK_STR(next2(c, &e), " sp | q ");
 	CHECK_STR(next2(c, &e), " sp | q ");
 	CHECK_STR(next2(c, &e), "last|1");
-	CHECK(csvr_lineno(c) == 11);
+	CHECK(csv_reader_lineno(c) == 11);
 	CHECK_STR(next2(c, &e), "rc=0");
-	csvr_close(c);
+	csv_reader_close(c);
 
 	/* Wrong column count: the line number and both counts. */
 	c = open_ab("cols.csv", "a,b\n1,2\n1,2,3\n1\n\n\"q\",\"r\",\"s\"\n"
 	    "\"m\nn\"\n5,6\n", &e);
 	CHECK_STR(next2(c, &e), "1|2");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_STR(e.msg + strlen(t_path("cols.csv")),
 	    ":3: expected 2 fields, found 3");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "cols.csv:4: expected 2 fields, found 1");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);   /* a blank line */
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);   /* a blank line */
 	CHECK_HAS(e.msg, "cols.csv:5: expected 2 fields, found 1");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "cols.csv:6: expected 2 fields, found 3");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "cols.csv:7: expected 2 fields, found 1");
 	CHECK_STR(next2(c, &e), "5|6");            /* and it goes on */
-	CHECK(csvr_lineno(c) == 9);
-	csvr_close(c);
+	CHECK(csv_reader_lineno(c) == 9);
+	csv_reader_close(c);
 
 	/* Malformed quoting: the line, then the reader goes on cleanly. */
 	c = open_ab("badq.csv", "a,b\n\"x\"y,1\n\"p\" ,q\n\"m\",2\nab\"c,3\n"
 	    "ok,4\n", &e);
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "badq.csv:2: malformed CSV quoting: ");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "badq.csv:3: malformed CSV quoting: ");
 	CHECK_STR(next2(c, &e), "m|2");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "badq.csv:5: malformed CSV quoting: ");
 	CHECK_STR(next2(c, &e), "ok|4");
-	csvr_close(c);
+	csv_reader_close(c);
 
 	/* A quoted field still open at the end of input. */
 	c = open_ab("open.csv", "a,b\n1,2\n\"never\nclosed,3\n", &e);
 	CHECK_STR(next2(c, &e), "1|2");
-	CHECK(csvr_next(c, &f, &e) == EX_DATAERR);
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "open.csv:3: unterminated quoted field at end of "
 	    "input");
-	csvr_close(c);
+	csv_reader_close(c);
 
 	/* gzip input, detected by magic. */
 	{
@@ -192,16 +192,16 @@ main(void)
 		size_t zlen;
 		unsigned char *z = t_gzip(txt, sizeof txt - 1, &zlen);
 
-		c = csvr_open(t_file("z.csv", z, zlen), &e);
+		c = csv_reader_open(t_file("z.csv", z, zlen), &e);
 		free(z);
-		CHECK(csvr_header(c, AB, 2, &e) == 0);
+		CHECK(csv_reader_header(c, AB, 2, &e) == 0);
 		CHECK_STR(next2(c, &e), "g,z|1");
-		csvr_close(c);
+		csv_reader_close(c);
 	}
 
 	/* Cannot open. */
 	p = t_path("absent.csv");
-	CHECK(csvr_open(p, &e) == NULL);
+	CHECK(csv_reader_open(p, &e) == NULL);
 	CHECK(e.code == EX_NOINPUT);
 	CHECK_HAS(e.msg, "absent.csv: No such file or directory");
 
@@ -226,11 +226,11 @@ main(void)
 			used += (size_t)sprintf(txt + used, "%s\"%d\"",
 			    k ? "," : "", k);
 		sprintf(txt + used, "\n");
-		c = csvr_open(t_text("wide.csv", txt), &e);
-		CHECK(csvr_header(c, cols, 40, &e) == 0);
-		CHECK(csvr_next(c, &f, &e) == 1);
+		c = csv_reader_open(t_text("wide.csv", txt), &e);
+		CHECK(csv_reader_header(c, cols, 40, &e) == 0);
+		CHECK(csv_reader_next(c, &f, &e) == 1);
 		CHECK_STR(f[39], "39");
-		csvr_close(c);
+		csv_reader_close(c);
 	}
 	return t_done();
 }

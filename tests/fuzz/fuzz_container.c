@@ -1,5 +1,5 @@
 /*
- * fuzz_ctr.c: the container loader (ctr_open with CTR_VERIFY) and the
+ * fuzz_container.c: the container loader (container_open with CONTAINER_VERIFY) and the
  * matrix loader on top of it.  The input, after its first byte, is the
  * file.  Random bytes rarely carry valid CRC-32s, so when the first byte
  * is odd the harness recomputes the header CRC and every section CRC it
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "ctr.h"
+#include "container.h"
 #include "matrix.h"
 
 /* Where the matrix walk stores what it reads, so nothing is elided. */
@@ -56,7 +56,7 @@ fix_crcs(uint8_t *b, size_t n)
 	memset(b + 28, 0, 4);
 	nsec = rd32(b + 20);
 	plen = rd32(b + 32);
-	if (nsec > CTR_MAX_SECTIONS)
+	if (nsec > CONTAINER_MAX_SECTIONS)
 		return;
 	hlen = 64 + 48 * (size_t)nsec + plen;
 	if (hlen > n)
@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64], buf[256];
 	uint8_t *copy;
 	rs_err e = {0};
-	ctr c;
+	container c;
 	csr m;
 	int fd;
 
@@ -92,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = fuzz_memfile(copy, size - 1, path, sizeof path);
 	free(copy);
 
-	if (ctr_open(&c, path, NULL, 0, CTR_VERIFY, &e) == 0) {
+	if (container_open(&c, path, NULL, 0, CONTAINER_VERIFY, &e) == 0) {
 		uint64_t u;
 		double d;
 		size_t sz;
@@ -100,26 +100,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t i;
 
 		/* Everything a consumer would touch. */
-		(void)ctr_param(&c, "rows", buf, sizeof buf);
-		(void)ctr_param_u64(&c, "nnz", &u, &e);
-		(void)ctr_param_double(&c, "alpha", &d, &e);
+		(void)container_param(&c, "rows", buf, sizeof buf);
+		(void)container_param_u64(&c, "nnz", &u, &e);
+		(void)container_param_double(&c, "alpha", &d, &e);
 		for (i = 0; i < c.nsec; i++) {
 			const char *name = (const char *)c.base + 64 + 48 * i;
 
-			p = ctr_section(&c, name, &sz);
+			p = container_section(&c, name, &sz);
 			if (p == NULL || (const uint8_t *)p + sz >
 			    c.base + c.size)
 				abort();
 			if (sz > 0 && ((const uint8_t *)p)[sz - 1] == 0x5a)
 				buf[0] ^= 1;   /* touch the last byte */
-			(void)ctr_array(&c, name, 4, SIZE_MAX, &p, &sz, &e);
+			(void)container_array(&c, name, 4, SIZE_MAX, &p, &sz, &e);
 		}
-		ctr_id(&c, buf);
-		ctr_close(&c);
+		container_id(&c, buf);
+		container_close(&c);
 	} else if (e.code == 0 || e.msg[0] == '\0') {
 		abort();   /* a failure must say what is wrong */
 	}
-	if (csr_load(&m, path, &e) == 0) {
+	if (matrix_load(&m, path, &e) == 0) {
 		size_t r;
 
 		/* Walk the whole matrix as als-fit would: every access the
@@ -132,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    m.row_ids[r] + (m.data[k] != 0);
 			}
 		}
-		csr_close(&m);
+		matrix_close(&m);
 	}
 	close(fd);
 	return 0;

@@ -1,18 +1,18 @@
-/* test_rd.c: plain and gzip input, line splitting, buffer growth, errors. */
+/* test_infile.c: plain and gzip input, line splitting, buffer growth, errors. */
 #include <errno.h>
 #include <stdint.h>
 
-#include "rd.h"
+#include "infile.h"
 #include "t.h"
 #include "tutil.h"
 
 /* Reads every line of path, joined with "|", into out; returns the status
- * of the last rd_line call (0 at a clean end). */
+ * of the last infile_line call (0 at a clean end). */
 static int
 all_lines(const char *path, char *out, size_t outsz, uint64_t *nlines,
     rs_err *e)
 {
-	rd *r = rd_open(path, e);
+	infile *r = infile_open(path, e);
 	char *line;
 	size_t len, used = 0;
 	int rc;
@@ -20,7 +20,7 @@ all_lines(const char *path, char *out, size_t outsz, uint64_t *nlines,
 	out[0] = '\0';
 	if (r == NULL)
 		return e->code;
-	while ((rc = rd_line(r, &line, &len, e)) == 1) {
+	while ((rc = infile_line(r, &line, &len, e)) == 1) {
 		CHECK(strlen(line) == len);
 		used += (size_t)snprintf(out + used, outsz - used, "%s%s",
 		    used ? "|" : "", line);
@@ -28,8 +28,8 @@ all_lines(const char *path, char *out, size_t outsz, uint64_t *nlines,
 			used = outsz - 1;
 	}
 	if (nlines != NULL)
-		*nlines = rd_lineno(r);
-	rd_close(r);
+		*nlines = infile_lineno(r);
+	infile_close(r);
 	return rc;
 }
 
@@ -74,7 +74,7 @@ main(void)
 	size_t gzlen, gz2len;
 	unsigned char *gz, *gz2, *both;
 	const char *p;
-	rd *r;
+	infile *r;
 	char *line;
 	size_t len;
 
@@ -104,22 +104,22 @@ main(void)
 	/* Gzip: detected by magic, not by name. */
 	gz = t_gzip("x\ny\nlast", 8, &gzlen);
 	p = t_file("gz-no-suffix", gz, gzlen);
-	r = rd_open(p, &e);
+	r = infile_open(p, &e);
 	CHECK(r != NULL);
-	CHECK(rd_line(r, &line, &len, &e) == 1 && strcmp(line, "x") == 0);
-	CHECK(rd_is_gzip(r));
-	CHECK(rd_line(r, &line, &len, &e) == 1 && strcmp(line, "y") == 0);
-	CHECK(rd_line(r, &line, &len, &e) == 1 && strcmp(line, "last") == 0);
-	CHECK(rd_line(r, &line, &len, &e) == 0);
-	CHECK(rd_line(r, &line, &len, &e) == 0);      /* stays at end */
-	CHECK(rd_raw_bytes(r) == gzlen);
-	CHECK(rd_lineno(r) == 3);
-	rd_close(r);
+	CHECK(infile_line(r, &line, &len, &e) == 1 && strcmp(line, "x") == 0);
+	CHECK(infile_is_gzip(r));
+	CHECK(infile_line(r, &line, &len, &e) == 1 && strcmp(line, "y") == 0);
+	CHECK(infile_line(r, &line, &len, &e) == 1 && strcmp(line, "last") == 0);
+	CHECK(infile_line(r, &line, &len, &e) == 0);
+	CHECK(infile_line(r, &line, &len, &e) == 0);      /* stays at end */
+	CHECK(infile_raw_bytes(r) == gzlen);
+	CHECK(infile_lineno(r) == 3);
+	infile_close(r);
 	p = t_text("plain2.txt", "q\n");
-	r = rd_open(p, &e);
-	CHECK(rd_line(r, &line, &len, &e) == 1);
-	CHECK(!rd_is_gzip(r));
-	rd_close(r);
+	r = infile_open(p, &e);
+	CHECK(infile_line(r, &line, &len, &e) == 1);
+	CHECK(!infile_is_gzip(r));
+	infile_close(r);
 
 	/* Multi-member gzip (cat a.gz b.gz), the boundary inside a line. */
 	gz2 = t_gzip("ne\nz\n", 5, &gz2len);
@@ -231,16 +231,16 @@ main(void)
 		for (pass = 0; pass < 2; pass++) {
 			p = pass == 0 ? t_file("long.txt", d, tot) :
 			    t_file("long.gz", z, zlen);
-			r = rd_open(p, &e);
-			CHECK(rd_line(r, &line, &len, &e) == 1 &&
+			r = infile_open(p, &e);
+			CHECK(infile_line(r, &line, &len, &e) == 1 &&
 			    strcmp(line, "first") == 0);
-			CHECK(rd_line(r, &line, &len, &e) == 1 && len == big &&
+			CHECK(infile_line(r, &line, &len, &e) == 1 && len == big &&
 			    memcmp(line, d + 6, big) == 0 && line[len] == '\0');
-			CHECK(rd_line(r, &line, &len, &e) == 1 &&
+			CHECK(infile_line(r, &line, &len, &e) == 1 &&
 			    strcmp(line, "last") == 0);
-			CHECK(rd_line(r, &line, &len, &e) == 0);
-			CHECK(rd_lineno(r) == 3);
-			rd_close(r);
+			CHECK(infile_line(r, &line, &len, &e) == 0);
+			CHECK(infile_lineno(r) == 3);
+			infile_close(r);
 		}
 		free(z);
 		/* Many lines of varying length across many refills. */
@@ -254,18 +254,18 @@ main(void)
 				    i * 7919 % 100003);
 			z = t_gzip(m, off, &zlen);
 			p = t_file("many.gz", z, zlen);
-			r = rd_open(p, &e);
+			r = infile_open(p, &e);
 			for (i = 0; i < want && ok; i++) {
 				char exp[24];
 
 				snprintf(exp, sizeof exp, "%zu",
 				    i * 7919 % 100003);
 				got = NULL;
-				ok = rd_line(r, &got, &len, &e) == 1 &&
+				ok = infile_line(r, &got, &len, &e) == 1 &&
 				    strcmp(got, exp) == 0;
 			}
-			CHECK(ok && rd_line(r, &got, &len, &e) == 0);
-			rd_close(r);
+			CHECK(ok && infile_line(r, &got, &len, &e) == 0);
+			infile_close(r);
 			free(z);
 			free(m);
 		}
@@ -291,56 +291,56 @@ main(void)
 
 	/* Cannot open: EX_NOINPUT naming the file and the reason. */
 	memset(&e, 0, sizeof e);
-	CHECK(rd_open(t_path("absent.csv"), &e) == NULL);
+	CHECK(infile_open(t_path("absent.csv"), &e) == NULL);
 	CHECK(e.code == EX_NOINPUT);
 	CHECK_HAS(e.msg, "absent.csv: No such file or directory");
 	/* A directory opens but cannot be read: EX_IOERR. */
-	r = rd_open(t_dir(), &e);
+	r = infile_open(t_dir(), &e);
 	CHECK(r != NULL);
-	CHECK(rd_line(r, &line, &len, &e) == EX_IOERR);
+	CHECK(infile_line(r, &line, &len, &e) == EX_IOERR);
 	CHECK_HAS(e.msg, ": read: Is a directory");
-	rd_close(r);
-	rd_close(NULL);
+	infile_close(r);
+	infile_close(NULL);
 
-	/* rd_peek shows bytes without consuming them. */
+	/* infile_peek shows bytes without consuming them. */
 	{
 		const char *pk;
 		long got;
 
 		p = t_text("peek.txt", "hello\nworld\n");
-		r = rd_open(p, &e);
-		got = rd_peek(r, 3, &pk, &e);
+		r = infile_open(p, &e);
+		got = infile_peek(r, 3, &pk, &e);
 		CHECK(got >= 3 && memcmp(pk, "hel", 3) == 0);
-		got = rd_peek(r, 1000, &pk, &e);   /* more than there is */
+		got = infile_peek(r, 1000, &pk, &e);   /* more than there is */
 		CHECK(got == 12 && memcmp(pk, "hello\nworld\n", 12) == 0);
-		CHECK(rd_line(r, &line, &len, &e) == 1 &&
+		CHECK(infile_line(r, &line, &len, &e) == 1 &&
 		    strcmp(line, "hello") == 0);
-		got = rd_peek(r, 2, &pk, &e);
+		got = infile_peek(r, 2, &pk, &e);
 		CHECK(got == 6 && memcmp(pk, "world\n", 6) == 0);
-		CHECK(rd_line(r, &line, &len, &e) == 1 &&
+		CHECK(infile_line(r, &line, &len, &e) == 1 &&
 		    strcmp(line, "world") == 0);
-		CHECK(rd_peek(r, 1, &pk, &e) == 0);
-		rd_close(r);
+		CHECK(infile_peek(r, 1, &pk, &e) == 0);
+		infile_close(r);
 		/* through gzip */
 		gz = t_gzip("\x89RSC binary", 11, &gzlen);
 		p = t_file("peek.gz", gz, gzlen);
 		free(gz);
-		r = rd_open(p, &e);
-		CHECK(rd_peek(r, 4, &pk, &e) >= 4 &&
+		r = infile_open(p, &e);
+		CHECK(infile_peek(r, 4, &pk, &e) >= 4 &&
 		    memcmp(pk, "\x89RSC", 4) == 0);
-		CHECK(rd_is_gzip(r));
-		rd_close(r);
+		CHECK(infile_is_gzip(r));
+		infile_close(r);
 		/* a peek error: truncated gzip */
 		gz = t_gzip("abcdefgh", 8, &gzlen);
 		p = t_file("peek-trunc.gz", gz, gzlen - 6);
 		free(gz);
-		r = rd_open(p, &e);
-		CHECK(rd_peek(r, 100, &pk, &e) < 0);
+		r = infile_open(p, &e);
+		CHECK(infile_peek(r, 100, &pk, &e) < 0);
 		CHECK_HAS(e.msg, "truncated gzip input");
-		rd_close(r);
+		infile_close(r);
 	}
 
-	/* rd_read: raw decoded bytes in pieces. */
+	/* infile_read: raw decoded bytes in pieces. */
 	{
 		unsigned char bin[5000], back[5000];
 		long got;
@@ -351,14 +351,14 @@ main(void)
 		gz = t_gzip(bin, sizeof bin, &gzlen);
 		p = t_file("bin.gz", gz, gzlen);
 		free(gz);
-		r = rd_open(p, &e);
-		got = rd_read(r, back, 1000, &e);
+		r = infile_open(p, &e);
+		got = infile_read(r, back, 1000, &e);
 		CHECK(got == 1000);
-		got = rd_read(r, back + 1000, 9000, &e);
+		got = infile_read(r, back + 1000, 9000, &e);
 		CHECK(got == 4000);
 		CHECK(memcmp(bin, back, sizeof bin) == 0);
-		CHECK(rd_read(r, back, 10, &e) == 0);
-		rd_close(r);
+		CHECK(infile_read(r, back, 10, &e) == 0);
+		infile_close(r);
 	}
 
 	/* Standard input: "-" and NULL, shown as <stdin>. */
@@ -369,15 +369,15 @@ main(void)
 		fd = open(p, O_RDONLY);
 		dup2(fd, 0);
 		close(fd);
-		r = rd_open("-", &e);
-		CHECK_STR(rd_name(r), "<stdin>");
-		CHECK(rd_line(r, &line, &len, &e) == 1 &&
+		r = infile_open("-", &e);
+		CHECK_STR(infile_name(r), "<stdin>");
+		CHECK(infile_line(r, &line, &len, &e) == 1 &&
 		    strcmp(line, "s1") == 0);
-		rd_close(r);       /* does not close fd 0 */
-		r = rd_open(NULL, &e);
-		CHECK_STR(rd_name(r), "<stdin>");
+		infile_close(r);       /* does not close fd 0 */
+		r = infile_open(NULL, &e);
+		CHECK_STR(infile_name(r), "<stdin>");
 		CHECK(fcntl(0, F_GETFD) != -1);
-		rd_close(r);
+		infile_close(r);
 		dup2(saved, 0);
 		close(saved);
 	}
@@ -405,14 +405,14 @@ main(void)
 
 			dup2(pfd[0], 0);
 			close(pfd[0]);
-			r = rd_open("-", &e);
-			CHECK(rd_line(r, &line, &len, &e) == 1 &&
+			r = infile_open("-", &e);
+			CHECK(infile_line(r, &line, &len, &e) == 1 &&
 			    strcmp(line, "p1") == 0);
-			CHECK(rd_is_gzip(r));
-			CHECK(rd_line(r, &line, &len, &e) == 1 &&
+			CHECK(infile_is_gzip(r));
+			CHECK(infile_line(r, &line, &len, &e) == 1 &&
 			    strcmp(line, "p2") == 0);
-			CHECK(rd_line(r, &line, &len, &e) == 0);
-			rd_close(r);
+			CHECK(infile_line(r, &line, &len, &e) == 0);
+			infile_close(r);
 			dup2(saved, 0);
 			close(saved);
 		}

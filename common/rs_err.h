@@ -10,8 +10,8 @@
  *   0 ok, 64 usage, 65 bad input data, 66 cannot open input,
  *   70 internal error, 73 cannot create output, 74 I/O error.
  */
-#ifndef RS_ERR_H
-#define RS_ERR_H
+#ifndef RS_RS_ERR_H
+#define RS_RS_ERR_H
 
 #include <stdarg.h>
 #include <stdnoreturn.h>
@@ -50,14 +50,14 @@ void rs_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print "prog: message" and exit with code.  Before exiting, every atomic
- * output still open is removed (see aout.h), so a failing run leaves nothing
+ * output still open is removed (see outfile.h), so a failing run leaves nothing
  * half-written behind.
  */
 noreturn void rs_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 noreturn void rs_die_err(const rs_err *e);
 
-/* Hook called by rs_die before exit; aout.c installs its cleanup here. */
+/* Hook called by rs_die before exit; outfile.c installs its cleanup here. */
 extern void (*rs_cleanup_hook)(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* csvr.c: see csvr.h. */
-#include "csvr.h"
+/* csv_reader.c: see csv_reader.h. */
+#include "csv_reader.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 
 #include "bytemask.h"
 
-struct csvr {
-	rd *r;
+struct csv_reader {
+	infile *r;
 	size_t ncols;            /* 0 until the header is read */
 	uint64_t lineno;
 	char **fields;
@@ -34,7 +34,7 @@ no_space(unsigned char ch)
 }
 
 static int
-parser_init(csvr *c)
+parser_init(csv_reader *c)
 {
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return -1;
@@ -42,14 +42,14 @@ parser_init(csvr *c)
 	return 0;
 }
 
-csvr *
-csvr_from_rd(rd *r, rs_err *e)
+csv_reader *
+csv_reader_from_rd(infile *r, rs_err *e)
 {
-	csvr *c = calloc(1, sizeof *c);
+	csv_reader *c = calloc(1, sizeof *c);
 
 	if (c == NULL || parser_init(c) != 0) {
 		free(c);
-		rd_close(r);
+		infile_close(r);
 		rs_errf(e, EX_SOFTWARE, "out of memory");
 		return NULL;
 	}
@@ -57,21 +57,21 @@ csvr_from_rd(rd *r, rs_err *e)
 	return c;
 }
 
-csvr *
-csvr_open(const char *path, rs_err *e)
+csv_reader *
+csv_reader_open(const char *path, rs_err *e)
 {
-	rd *r = rd_open(path, e);
+	infile *r = infile_open(path, e);
 
-	return r == NULL ? NULL : csvr_from_rd(r, e);
+	return r == NULL ? NULL : csv_reader_from_rd(r, e);
 }
 
 void
-csvr_close(csvr *c)
+csv_reader_close(csv_reader *c)
 {
 	if (c == NULL)
 		return;
 	csv_free(&c->p);
-	rd_close(c->r);
+	infile_close(c->r);
 	free(c->fields);
 	free(c->arena);
 	free(c->offs);
@@ -79,25 +79,25 @@ csvr_close(csvr *c)
 }
 
 uint64_t
-csvr_lineno(const csvr *c)
+csv_reader_lineno(const csv_reader *c)
 {
 	return c->lineno;
 }
 
 const char *
-csvr_name(const csvr *c)
+csv_reader_name(const csv_reader *c)
 {
-	return rd_name(c->r);
+	return infile_name(c->r);
 }
 
-rd *
-csvr_rd(csvr *c)
+infile *
+csv_reader_rd(csv_reader *c)
 {
 	return c->r;
 }
 
 static int
-grow_fields(csvr *c)
+grow_fields(csv_reader *c)
 {
 	size_t ncap = c->fcap ? c->fcap * 2 : 16;
 	char **nf = realloc(c->fields, ncap * sizeof *nf);
@@ -110,7 +110,7 @@ grow_fields(csvr *c)
 }
 
 static inline int
-push_field(csvr *c, char *f)
+push_field(csv_reader *c, char *f)
 {
 	if (c->nfields == c->fcap && grow_fields(c) < 0)
 		return -1;
@@ -121,7 +121,7 @@ push_field(csvr *c, char *f)
 static void
 cb_field(void *s, size_t len, void *data)
 {
-	csvr *c = data;
+	csv_reader *c = data;
 
 	if (c->oom)
 		return;
@@ -158,7 +158,7 @@ static void
 cb_record(int term, void *data)
 {
 	(void)term;
-	((csvr *)data)->record_done = 1;
+	((csv_reader *)data)->record_done = 1;
 }
 
 /*
@@ -166,7 +166,7 @@ cb_record(int term, void *data)
  * caller that skips bad rows go on with the next line.  Returns e's code.
  */
 static int
-reset_parser(csvr *c, rs_err *e)
+reset_parser(csv_reader *c, rs_err *e)
 {
 	csv_free(&c->p);
 	if (parser_init(c) != 0)
@@ -177,7 +177,7 @@ reset_parser(csvr *c, rs_err *e)
 /* Parses a record that starts with line (which holds a quote) via libcsv,
  * reading further lines while a quoted field stays open. */
 static int
-slow_record(csvr *c, char *line, size_t len, rs_err *e)
+slow_record(csv_reader *c, char *line, size_t len, rs_err *e)
 {
 	size_t i;
 	int rc;
@@ -189,8 +189,8 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 		if (csv_parse(&c->p, line, len, cb_field, cb_record, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_record, c) != 1) {
 			rs_errf(e, EX_DATAERR, "%s:%llu: malformed CSV "
-			    "quoting: %s", rd_name(c->r),
-			    (unsigned long long)rd_lineno(c->r),
+			    "quoting: %s", infile_name(c->r),
+			    (unsigned long long)infile_lineno(c->r),
 			    csv_strerror(csv_error(&c->p)));
 			return reset_parser(c, e);
 		}
@@ -198,10 +198,10 @@ slow_record(csvr *c, char *line, size_t len, rs_err *e)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
 		if (c->record_done)
 			break;
-		rc = rd_line(c->r, &line, &len, e);
+		rc = infile_line(c->r, &line, &len, e);
 		if (rc == 0) {
 			rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
-			    "quoted field at end of input", rd_name(c->r),
+			    "quoted field at end of input", infile_name(c->r),
 			    (unsigned long long)c->lineno);
 			return reset_parser(c, e);
 		}
@@ -227,7 +227,7 @@ enum { SPLIT_OK, SPLIT_QUOTE, SPLIT_NUL, SPLIT_NOMEM };
 
 /* Takes the special byte at q: a comma ends a field. */
 static inline int
-split_at(csvr *c, char *q)
+split_at(csv_reader *c, char *q)
 {
 	if (*q == ',') {
 		*q = '\0';
@@ -246,7 +246,7 @@ split_at(csvr *c, char *q)
  * libcsv), SPLIT_NUL for a NUL byte.
  */
 static int
-split_fast(csvr *c, char *line, size_t len)
+split_fast(csv_reader *c, char *line, size_t len)
 {
 	char *p = line, *end = line + len;
 	int rc = SPLIT_OK;
@@ -260,13 +260,13 @@ split_fast(csvr *c, char *line, size_t len)
 		unsigned m;
 
 		for (; end - p >= 16 && rc == SPLIT_OK; p += 16)
-			for (m = bm_csv16(p); m != 0 && rc == SPLIT_OK;
+			for (m = bytemask_csv16(p); m != 0 && rc == SPLIT_OK;
 			    m &= m - 1)
 				rc = split_at(c, p + __builtin_ctz(m));
 		if (rc == SPLIT_OK && p < end && len >= 16) {
 			char *q = end - 16;
 
-			m = bm_csv16(q) & (~0u << (p - q));
+			m = bytemask_csv16(q) & (~0u << (p - q));
 			for (; m != 0 && rc == SPLIT_OK; m &= m - 1)
 				rc = split_at(c, q + __builtin_ctz(m));
 			p = end;
@@ -284,18 +284,18 @@ split_fast(csvr *c, char *line, size_t len)
 
 /* Reads one record into c->fields / c->nfields. */
 static int
-read_record(csvr *c, rs_err *e)
+read_record(csv_reader *c, rs_err *e)
 {
 	char *line;
 	size_t len;
 	int rc;
 
-	rc = rd_line(c->r, &line, &len, e);
+	rc = infile_line(c->r, &line, &len, e);
 	if (rc != 1)
 		return rc;
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
-	c->lineno = rd_lineno(c->r);
+	c->lineno = infile_lineno(c->r);
 	if (c->ncols == 0 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 		line += 3;
 		len -= 3;
@@ -307,7 +307,7 @@ read_record(csvr *c, rs_err *e)
 		return slow_record(c, line, len, e);
 	case SPLIT_NUL:
 		return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not "
-		    "a text file?)", rd_name(c->r),
+		    "a text file?)", infile_name(c->r),
 		    (unsigned long long)c->lineno);
 	default:
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -326,7 +326,7 @@ join_fields(char *buf, size_t sz, char *const *f, size_t n)
 }
 
 int
-csvr_header(csvr *c, const char *const *expect, size_t n, rs_err *e)
+csv_reader_header(csv_reader *c, const char *const *expect, size_t n, rs_err *e)
 {
 	char want[256], got[256];
 	size_t i;
@@ -335,7 +335,7 @@ csvr_header(csvr *c, const char *const *expect, size_t n, rs_err *e)
 	join_fields(want, sizeof want, (char *const *)expect, n);
 	if (rc == 0)
 		return rs_errf(e, EX_DATAERR, "%s: empty input (expected "
-		    "header \"%s\")", rd_name(c->r), want);
+		    "header \"%s\")", infile_name(c->r), want);
 	if (rc != 1)
 		return rc;
 	for (i = 0; i < n && i < c->nfields; i++)
@@ -344,7 +344,7 @@ csvr_header(csvr *c, const char *const *expect, size_t n, rs_err *e)
 	if (i < n || c->nfields != n) {
 		join_fields(got, sizeof got, c->fields, c->nfields);
 		return rs_errf(e, EX_DATAERR, "%s:%llu: expected header "
-		    "\"%s\", found \"%s\"", rd_name(c->r),
+		    "\"%s\", found \"%s\"", infile_name(c->r),
 		    (unsigned long long)c->lineno, want, got);
 	}
 	c->ncols = n;
@@ -352,7 +352,7 @@ csvr_header(csvr *c, const char *const *expect, size_t n, rs_err *e)
 }
 
 int
-csvr_next(csvr *c, char ***fields, rs_err *e)
+csv_reader_next(csv_reader *c, char ***fields, rs_err *e)
 {
 	int rc = read_record(c, e);
 
@@ -360,7 +360,7 @@ csvr_next(csvr *c, char ***fields, rs_err *e)
 		return rc;
 	if (c->nfields != c->ncols)
 		return rs_errf(e, EX_DATAERR, "%s:%llu: expected %zu fields, "
-		    "found %zu", rd_name(c->r), (unsigned long long)c->lineno,
+		    "found %zu", infile_name(c->r), (unsigned long long)c->lineno,
 		    c->ncols, c->nfields);
 	*fields = c->fields;
 	return 1;

@@ -1,5 +1,5 @@
 /*
- * metrics.h: rec-serve's counters, shared by every server process.
+ * serve_metrics.h: rec-serve's counters, shared by every server process.
  *
  * Under inetd every connection is a new process, so counters cannot live
  * in one process's memory: they live in a small file (-m FILE) that every
@@ -13,18 +13,18 @@
  * is race-free: a process takes an exclusive flock, sizes a new file and
  * writes the magic last.
  *
- * metrics_render writes the Prometheus text exposition format (0.0.4):
+ * serve_metrics_render writes the Prometheus text exposition format (0.0.4):
  * the counters, the latency histogram, the store's description and the
  * process_* metrics of the rendering process.
  */
-#ifndef RS_METRICS_H
-#define RS_METRICS_H
+#ifndef RS_SERVE_METRICS_H
+#define RS_SERVE_METRICS_H
 
 #include <stdint.h>
 
 #include "blend.h"
-#include "err.h"
-#include "obuf.h"
+#include "rs_err.h"
+#include "outbuf.h"
 #include "store.h"
 
 #define METRICS_MAGIC "RSMETR01"
@@ -36,7 +36,7 @@ enum { MM_GET, MM_POST, MM_HEAD, MM_PUT, MM_DELETE, MM_PATCH, MM_OPTIONS,
 #define M_STATUSES 14
 #define M_BUCKETS 14     /* 13 bounds and +Inf */
 
-typedef struct metrics_shm {
+typedef struct serve_metrics_shm {
 	char magic[8];
 	int64_t created_ms;
 	uint64_t requests[M_HANDLERS][M_METHODS][M_STATUSES];
@@ -49,30 +49,30 @@ typedef struct metrics_shm {
 	uint64_t connections;
 	uint64_t store_reloads;
 	uint64_t cpu_ns;          /* CPU time of every server process */
-} metrics_shm;
+} serve_metrics_shm;
 
-typedef struct metrics {
-	metrics_shm *m;
+typedef struct serve_metrics {
+	serve_metrics_shm *m;
 	int shared_file;          /* backed by a file (-m) */
-} metrics;
+} serve_metrics;
 
 /* Maps path (created when missing), or an anonymous block if NULL.
  * EX_CANTCREAT / EX_DATAERR with a message on failure. */
-int metrics_open(metrics *mt, const char *path, rs_err *e);
-void metrics_close(metrics *mt);
+int serve_metrics_open(serve_metrics *mt, const char *path, rs_err *e);
+void serve_metrics_close(serve_metrics *mt);
 
-int metrics_method(const char *p, size_t n);
+int serve_metrics_method(const char *p, size_t n);
 /* The index of status in the label table (500 for unknown ones). */
-int metrics_status(int status);
+int serve_metrics_status(int status);
 
 static inline void
-metrics_add(uint64_t *c, uint64_t v)
+serve_metrics_add(uint64_t *c, uint64_t v)
 {
 	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 }
 
 /* Counts one HTTP request and its duration. */
-void metrics_request(metrics *mt, int handler, int method, int status,
+void serve_metrics_request(serve_metrics *mt, int handler, int method, int status,
     uint64_t ns);
 
 /*
@@ -80,10 +80,10 @@ void metrics_request(metrics *mt, int handler, int method, int status,
  * in use; the process_* figures are this process's, and own_cpu_ns is
  * this process's CPU time not yet added to the shared total.
  */
-void metrics_render(const metrics *mt, const store *s,
-    const char *store_path, uint64_t own_cpu_ns, obuf *out);
+void serve_metrics_render(const serve_metrics *mt, const store *s,
+    const char *store_path, uint64_t own_cpu_ns, outbuf *out);
 
 /* This process's CPU time (user + system) in nanoseconds. */
-uint64_t metrics_self_cpu_ns(void);
+uint64_t serve_metrics_self_cpu_ns(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* obuf.c: see obuf.h. */
-#include "obuf.h"
+/* outbuf.c: see outbuf.h. */
+#include "outbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include "num.h"
 
 int
-obuf_reserve(obuf *b, size_t n)
+outbuf_reserve(outbuf *b, size_t n)
 {
 	size_t ncap;
 	char *np;
@@ -33,14 +33,14 @@ obuf_reserve(obuf *b, size_t n)
 }
 
 void
-obuf_free(obuf *b)
+outbuf_free(outbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof *b);
 }
 
 void
-obuf_consume(obuf *b, size_t n)
+outbuf_consume(outbuf *b, size_t n)
 {
 	if (n >= b->len) {
 		b->len = 0;
@@ -51,7 +51,7 @@ obuf_consume(obuf *b, size_t n)
 }
 
 int
-obuf_printf(obuf *b, const char *fmt, ...)
+outbuf_printf(outbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -65,7 +65,7 @@ obuf_printf(obuf *b, const char *fmt, ...)
 		return -1;
 	}
 	if ((size_t)n >= b->cap - b->len) {
-		if (obuf_reserve(b, (size_t)n + 1) != 0)
+		if (outbuf_reserve(b, (size_t)n + 1) != 0)
 			return -1;
 		va_start(ap, fmt);
 		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
@@ -76,9 +76,9 @@ obuf_printf(obuf *b, const char *fmt, ...)
 }
 
 void
-obuf_u64(obuf *b, uint64_t v)
+outbuf_u64(outbuf *b, uint64_t v)
 {
 	char d[24];
 
-	obuf_add(b, d, (size_t)num_fmt_u64(d, v));
+	outbuf_add(b, d, (size_t)num_fmt_u64(d, v));
 }

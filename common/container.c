@@ -1,5 +1,5 @@
-/* ctr.c: see ctr.h. */
-#include "ctr.h"
+/* container.c: see container.h. */
+#include "container.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "num.h"
 
 #define HDR 64
@@ -24,14 +24,14 @@ struct wsec {
 	size_t size;
 };
 
-struct ctrw {
+struct container_writer {
 	char kind[8];
 	uint32_t version;
-	struct wsec sec[CTR_MAX_SECTIONS];
+	struct wsec sec[CONTAINER_MAX_SECTIONS];
 	uint32_t nsec;
 	char *params;
 	size_t plen, pcap;
-	int bad;          /* a call failed; ctrw_write reports it */
+	int bad;          /* a call failed; container_writer_write reports it */
 };
 
 static void
@@ -81,10 +81,10 @@ align64(size_t v)
 	return (v + 63) & ~(size_t)63;
 }
 
-ctrw *
-ctrw_new(const char *kind, uint32_t version)
+container_writer *
+container_writer_new(const char *kind, uint32_t version)
 {
-	ctrw *w = calloc(1, sizeof *w);
+	container_writer *w = calloc(1, sizeof *w);
 
 	if (w == NULL)
 		return NULL;
@@ -97,7 +97,7 @@ ctrw_new(const char *kind, uint32_t version)
 }
 
 void
-ctrw_free(ctrw *w)
+container_writer_free(container_writer *w)
 {
 	if (w == NULL)
 		return;
@@ -106,7 +106,7 @@ ctrw_free(ctrw *w)
 }
 
 int
-ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
+container_writer_param(container_writer *w, const char *key, const char *fmt, ...)
 {
 	char val[4096];
 	size_t need;
@@ -141,11 +141,11 @@ ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
 }
 
 int
-ctrw_section(ctrw *w, const char *name, const void *data, size_t size)
+container_writer_section(container_writer *w, const char *name, const void *data, size_t size)
 {
 	struct wsec *s;
 
-	if (w->nsec == CTR_MAX_SECTIONS || strlen(name) >= sizeof s->name ||
+	if (w->nsec == CONTAINER_MAX_SECTIONS || strlen(name) >= sizeof s->name ||
 	    (data == NULL && size > 0)) {
 		w->bad = 1;
 		return -1;
@@ -159,12 +159,12 @@ ctrw_section(ctrw *w, const char *name, const void *data, size_t size)
 }
 
 int
-ctrw_write(ctrw *w, const char *path, rs_err *e)
+container_writer_write(container_writer *w, const char *path, rs_err *e)
 {
 	static const unsigned char zeros[64];
 	unsigned char *hdr;
 	size_t hlen, off, i;
-	aout o;
+	outfile o;
 	int rc;
 
 	if (w->bad)
@@ -173,7 +173,7 @@ ctrw_write(ctrw *w, const char *path, rs_err *e)
 	hlen = HDR + ENT * (size_t)w->nsec + w->plen;
 	if ((hdr = calloc(1, align64(hlen))) == NULL)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	memcpy(hdr, CTR_MAGIC, 8);
+	memcpy(hdr, CONTAINER_MAGIC, 8);
 	memcpy(hdr + 8, w->kind, 8);
 	put32(hdr + 16, w->version);
 	put32(hdr + 20, w->nsec);
@@ -199,7 +199,7 @@ ctrw_write(ctrw *w, const char *path, rs_err *e)
 		memcpy(hdr + HDR + ENT * w->nsec, w->params, w->plen);
 	put32(hdr + 36, crc_of(0, hdr, hlen));
 
-	if ((rc = aout_open(&o, path, e)) != 0) {
+	if ((rc = outfile_open(&o, path, e)) != 0) {
 		free(hdr);
 		return rc;
 	}
@@ -214,12 +214,12 @@ ctrw_write(ctrw *w, const char *path, rs_err *e)
 		off = start + w->sec[i].size;
 	}
 	free(hdr);
-	return aout_commit(&o, e);
+	return outfile_commit(&o, e);
 }
 
-/* Every failure of ctr_open goes through here. */
+/* Every failure of container_open goes through here. */
 static int
-bad(ctr *c, rs_err *e, const char *path, const char *fmt, ...)
+bad(container *c, rs_err *e, const char *path, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -227,12 +227,12 @@ bad(ctr *c, rs_err *e, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	ctr_close(c);
+	container_close(c);
 	return rs_errf(e, EX_DATAERR, "%s: %s", path, msg);
 }
 
 int
-ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
+container_open(container *c, const char *path, const char *kind, uint32_t version,
     int flags, rs_err *e)
 {
 	struct stat st;
@@ -269,7 +269,7 @@ ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
 	c->base = b = map;
 	c->size = (size_t)st.st_size;
 	c->path = strdup(path);
-	if (memcmp(b, CTR_MAGIC, 8) != 0)
+	if (memcmp(b, CONTAINER_MAGIC, 8) != 0)
 		return bad(c, e, path, "not a recsys-ecom container (bad magic)");
 	memcpy(c->kind, b + 8, 8);
 	if (kind != NULL && strcmp(c->kind, kind) != 0)
@@ -287,9 +287,9 @@ ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
 		return bad(c, e, path, "size %zu bytes, header says %llu "
 		    "(truncated or extended)", c->size,
 		    (unsigned long long)fsize);
-	if (nsec > CTR_MAX_SECTIONS)
+	if (nsec > CONTAINER_MAX_SECTIONS)
 		return bad(c, e, path, "%u sections (at most %u)", nsec,
-		    CTR_MAX_SECTIONS);
+		    CONTAINER_MAX_SECTIONS);
 	hlen = HDR + (size_t)ENT * nsec + plen;
 	if (hlen > c->size)
 		return bad(c, e, path, "header runs past the end of the file");
@@ -322,15 +322,15 @@ ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
 			    (unsigned long long)size);
 		prev_end = off + size;
 	}
-	if ((flags & CTR_VERIFY) && ctr_verify(c, e) != 0) {
-		ctr_close(c);
+	if ((flags & CONTAINER_VERIFY) && container_verify(c, e) != 0) {
+		container_close(c);
 		return EX_DATAERR;
 	}
 	return 0;
 }
 
 int
-ctr_verify(const ctr *c, rs_err *e)
+container_verify(const container *c, rs_err *e)
 {
 	uint32_t i;
 
@@ -347,7 +347,7 @@ ctr_verify(const ctr *c, rs_err *e)
 }
 
 void
-ctr_close(ctr *c)
+container_close(container *c)
 {
 	if (c->base != NULL)
 		munmap((void *)c->base, c->size);
@@ -356,7 +356,7 @@ ctr_close(ctr *c)
 }
 
 const void *
-ctr_section(const ctr *c, const char *name, size_t *size)
+container_section(const container *c, const char *name, size_t *size)
 {
 	uint32_t i;
 
@@ -373,11 +373,11 @@ ctr_section(const ctr *c, const char *name, size_t *size)
 }
 
 int
-ctr_array(const ctr *c, const char *name, size_t elsize, size_t count,
+container_array(const container *c, const char *name, size_t elsize, size_t count,
     const void **p, size_t *n, rs_err *e)
 {
 	size_t size;
-	const void *s = ctr_section(c, name, &size);
+	const void *s = container_section(c, name, &size);
 
 	if (s == NULL)
 		return rs_errf(e, EX_DATAERR, "%s: section \"%s\" missing",
@@ -393,7 +393,7 @@ ctr_array(const ctr *c, const char *name, size_t elsize, size_t count,
 }
 
 int
-ctr_param(const ctr *c, const char *key, char *buf, size_t bufsz)
+container_param(const container *c, const char *key, char *buf, size_t bufsz)
 {
 	const char *p = c->params, *end = c->params + c->params_len;
 	size_t klen = strlen(key);
@@ -418,12 +418,12 @@ ctr_param(const ctr *c, const char *key, char *buf, size_t bufsz)
 }
 
 int
-ctr_param_u64(const ctr *c, const char *key, uint64_t *v, rs_err *e)
+container_param_u64(const container *c, const char *key, uint64_t *v, rs_err *e)
 {
 	char buf[64];
 	const char *why;
 
-	if (ctr_param(c, key, buf, sizeof buf) != 0)
+	if (container_param(c, key, buf, sizeof buf) != 0)
 		return rs_errf(e, EX_DATAERR, "%s: parameter \"%s\" missing",
 		    c->path, key);
 	if ((why = num_u64(buf, v)) != NULL)
@@ -433,12 +433,12 @@ ctr_param_u64(const ctr *c, const char *key, uint64_t *v, rs_err *e)
 }
 
 int
-ctr_param_double(const ctr *c, const char *key, double *v, rs_err *e)
+container_param_double(const container *c, const char *key, double *v, rs_err *e)
 {
 	char buf[64];
 	const char *why;
 
-	if (ctr_param(c, key, buf, sizeof buf) != 0)
+	if (container_param(c, key, buf, sizeof buf) != 0)
 		return rs_errf(e, EX_DATAERR, "%s: parameter \"%s\" missing",
 		    c->path, key);
 	if ((why = num_double(buf, v)) != NULL)
@@ -448,7 +448,7 @@ ctr_param_double(const ctr *c, const char *key, double *v, rs_err *e)
 }
 
 void
-ctr_id(const ctr *c, char buf[16])
+container_id(const container *c, char buf[16])
 {
 	snprintf(buf, 16, "crc32:%08x", c->header_crc);
 }

@@ -1,8 +1,8 @@
-/* test_aout.c: atomic output: commit renames, abort and failures leave
+/* test_outfile.c: atomic output: commit renames, abort and failures leave
  * nothing, rs_die and signals remove the temporary file, stdout checks. */
 #include <signal.h>
 
-#include "aout.h"
+#include "outfile.h"
 #include "t.h"
 #include "tutil.h"
 
@@ -21,12 +21,12 @@ static char outpath[1024];
 static void
 die_after_open(void *arg)
 {
-	aout o;
+	outfile o;
 	rs_err e = {0};
 
 	(void)arg;
 	rs_setprog("als-fit");
-	if (aout_open(&o, outpath, &e) != 0)
+	if (outfile_open(&o, outpath, &e) != 0)
 		_exit(99);
 	fputs("half", o.fp);
 	fflush(o.fp);
@@ -36,10 +36,10 @@ die_after_open(void *arg)
 static void
 signal_after_open(void *arg)
 {
-	aout o;
+	outfile o;
 	rs_err e = {0};
 
-	if (aout_open(&o, outpath, &e) != 0)
+	if (outfile_open(&o, outpath, &e) != 0)
 		_exit(99);
 	fputs("half", o.fp);
 	fflush(o.fp);
@@ -57,7 +57,7 @@ stdout_full(void *arg)
 	if (freopen("/dev/full", "w", stdout) == NULL)
 		_exit(99);
 	printf("data that cannot be written\n");
-	rc = aout_close_stdout(&e);
+	rc = outfile_close_stdout(&e);
 	fprintf(stderr, "%s", e.msg);
 	_exit(rc);
 }
@@ -72,23 +72,23 @@ stdout_ok(void *arg)
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		_exit(99);
 	printf("fine\n");
-	rc = aout_close_stdout(&e);
+	rc = outfile_close_stdout(&e);
 	_exit(rc);
 }
 
 static void
 commit_stdout_full(void *arg)
 {
-	aout o;
+	outfile o;
 	rs_err e = {0};
 	int rc;
 
 	(void)arg;
 	if (freopen("/dev/full", "w", stdout) == NULL)
 		_exit(99);
-	aout_open(&o, "-", &e);
+	outfile_open(&o, "-", &e);
 	fputs("x\n", o.fp);
-	rc = aout_commit(&o, &e);
+	rc = outfile_commit(&o, &e);
 	fprintf(stderr, "%s", e.msg);
 	_exit(rc);
 }
@@ -97,7 +97,7 @@ int
 main(void)
 {
 	rs_err e = {0};
-	aout o;
+	outfile o;
 	const char *d, *p;
 	char *got;
 	struct stat st;
@@ -106,14 +106,14 @@ main(void)
 	/* Commit: FILE appears only at commit, the temp file is gone. */
 	d = subdir("commit");
 	snprintf(outpath, sizeof outpath, "%s/out.tsv", d);
-	CHECK(aout_open(&o, outpath, &e) == 0);
+	CHECK(outfile_open(&o, outpath, &e) == 0);
 	CHECK(o.fp != NULL && o.tmp != NULL);
 	CHECK(strncmp(o.tmp, d, strlen(d)) == 0);
 	CHECK_HAS(o.tmp, "/.out.tsv.");
 	fputs("hello\n", o.fp);
 	CHECK(access(outpath, F_OK) != 0);     /* not yet visible */
 	CHECK(t_count_files(d) == 1);           /* only the temp file */
-	CHECK(aout_commit(&o, &e) == 0);
+	CHECK(outfile_commit(&o, &e) == 0);
 	got = t_slurp(outpath, NULL);
 	CHECK_STR(got, "hello\n");
 	free(got);
@@ -124,9 +124,9 @@ main(void)
 	{
 		mode_t old = umask(027);
 
-		CHECK(aout_open(&o, outpath, &e) == 0);
+		CHECK(outfile_open(&o, outpath, &e) == 0);
 		fputs("v2\n", o.fp);
-		CHECK(aout_commit(&o, &e) == 0);
+		CHECK(outfile_commit(&o, &e) == 0);
 		umask(old);
 		CHECK(stat(outpath, &st) == 0 && (st.st_mode & 0777) == 0640);
 	}
@@ -136,9 +136,9 @@ main(void)
 	free(got);
 
 	/* Abort: the existing FILE is untouched and nothing is left. */
-	CHECK(aout_open(&o, outpath, &e) == 0);
+	CHECK(outfile_open(&o, outpath, &e) == 0);
 	fputs("never\n", o.fp);
-	aout_abort(&o);
+	outfile_abort(&o);
 	got = t_slurp(outpath, NULL);
 	CHECK_STR(got, "v2\n");
 	free(got);
@@ -146,39 +146,39 @@ main(void)
 	/* Abort of a new file leaves the directory empty. */
 	d = subdir("abort");
 	snprintf(outpath, sizeof outpath, "%s/new.bin", d);
-	CHECK(aout_open(&o, outpath, &e) == 0);
-	aout_abort(&o);
+	CHECK(outfile_open(&o, outpath, &e) == 0);
+	outfile_abort(&o);
 	CHECK(t_count_files(d) == 0);
-	/* aout_abort_all removes every open temp file. */
+	/* outfile_abort_all removes every open temp file. */
 	{
-		aout a, b;
+		outfile a, b;
 		char p2[1100];
 
 		snprintf(p2, sizeof p2, "%s/other.bin", d);
-		CHECK(aout_open(&a, outpath, &e) == 0);
-		CHECK(aout_open(&b, p2, &e) == 0);
+		CHECK(outfile_open(&a, outpath, &e) == 0);
+		CHECK(outfile_open(&b, p2, &e) == 0);
 		CHECK(t_count_files(d) == 2);
-		aout_abort_all();
+		outfile_abort_all();
 		CHECK(t_count_files(d) == 0);
-		aout_abort(&a);
-		aout_abort(&b);
+		outfile_abort(&a);
+		outfile_abort(&b);
 	}
 
 	/* Cannot create: EX_CANTCREAT naming FILE and why; nothing left. */
 	p = t_path("no-such-dir/out.tsv");
-	CHECK(aout_open(&o, p, &e) == EX_CANTCREAT);
+	CHECK(outfile_open(&o, p, &e) == EX_CANTCREAT);
 	CHECK(e.code == EX_CANTCREAT);
 	CHECK_HAS(e.msg, "no-such-dir/out.tsv: cannot create: No such file "
 	    "or directory");
 	CHECK(o.fp == NULL && o.tmp == NULL);
 	t_text("plainfile", "x");
-	CHECK(aout_open(&o, t_path("plainfile/out.tsv"), &e) == EX_CANTCREAT);
+	CHECK(outfile_open(&o, t_path("plainfile/out.tsv"), &e) == EX_CANTCREAT);
 	CHECK_HAS(e.msg, "plainfile/out.tsv: cannot create: Not a directory");
 	if (geteuid() != 0) {   /* root writes anywhere: only as a user */
 		d = subdir("ro");
 		chmod(d, 0500);
 		snprintf(outpath, sizeof outpath, "%s/out.tsv", d);
-		CHECK(aout_open(&o, outpath, &e) == EX_CANTCREAT);
+		CHECK(outfile_open(&o, outpath, &e) == EX_CANTCREAT);
 		CHECK_HAS(e.msg, "ro/out.tsv: cannot create: Permission "
 		    "denied");
 		chmod(d, 0700);
@@ -195,9 +195,9 @@ main(void)
 
 		snprintf(inner, sizeof inner, "%s/keep", outpath);
 		t_file("renamefail/target/keep", "k", 1);
-		CHECK(aout_open(&o, outpath, &e) == 0);
+		CHECK(outfile_open(&o, outpath, &e) == 0);
 		fputs("data", o.fp);
-		CHECK(aout_commit(&o, &e) == EX_IOERR);
+		CHECK(outfile_commit(&o, &e) == EX_IOERR);
 		CHECK(e.code == EX_IOERR);
 		CHECK_HAS(e.msg, "renamefail/target: write error: ");
 		CHECK(t_count_files(d) == 1);   /* only the directory */
@@ -206,7 +206,7 @@ main(void)
 	}
 	/* Commit of something never opened. */
 	memset(&o, 0, sizeof o);
-	CHECK(aout_commit(&o, &e) == EX_SOFTWARE);
+	CHECK(outfile_commit(&o, &e) == EX_SOFTWARE);
 	CHECK_HAS(e.msg, "not open");
 
 	/* rs_die removes the temp file of an open output. */
@@ -234,9 +234,9 @@ main(void)
 	}
 
 	/* Standard output: "-" and NULL. */
-	CHECK(aout_open(&o, "-", &e) == 0);
+	CHECK(outfile_open(&o, "-", &e) == 0);
 	CHECK(o.fp == stdout && o.tmp == NULL && o.path == NULL);
-	CHECK(aout_open(&o, NULL, &e) == 0 && o.fp == stdout);
+	CHECK(outfile_open(&o, NULL, &e) == 0 && o.fp == stdout);
 	{
 		const char *err;
 

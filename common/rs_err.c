@@ -1,5 +1,5 @@
-/* err.c: see err.h. */
-#include "err.h"
+/* rs_err.c: see err.h. */
+#include "rs_err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

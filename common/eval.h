@@ -1,5 +1,5 @@
 /*
- * evalm.h: the original system's offline metrics (rec-eval(1)).
+ * eval.h: the original system's offline metrics (rec-eval(1)).
  *
  * The relevant set is every addtocart event of the test period.  A test
  * user is a user with at least one test cart; a test user "has history"
@@ -26,18 +26,18 @@
  * ascending id order, so the sums (and the printed figures) do not depend
  * on the order of any input file.
  */
-#ifndef RS_EVALM_H
-#define RS_EVALM_H
+#ifndef RS_EVAL_H
+#define RS_EVAL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 #include "idmap.h"
 #include "items.h"
 
 /* Test users, their carted items and whether they have history. */
-typedef struct evalm_truth {
+typedef struct eval_truth {
 	size_t nusers;
 	uint64_t *user;        /* test user ids, ascending */
 	idmap map;             /* user id -> index into the arrays */
@@ -48,88 +48,88 @@ typedef struct evalm_truth {
 	size_t nhistory;       /* users with history */
 	uint64_t ncarts;       /* test addtocart rows */
 	/* building state */
-	uint64_t *pairs;       /* (user, item) pairs before evalm_truth_finish */
+	uint64_t *pairs;       /* (user, item) pairs before eval_truth_finish */
 	size_t npairs, cappairs;
-} evalm_truth;
+} eval_truth;
 
 /*
  * Building by hand (the unit tests) or from files: init, add every test
  * cart, finish, then mark the users seen in train.  Each returns 0 or -1
  * when out of memory.  mark_history ignores users that are not test users.
  */
-int evalm_truth_init(evalm_truth *t);
-int evalm_truth_add_cart(evalm_truth *t, uint64_t user, uint64_t item);
-int evalm_truth_finish(evalm_truth *t);
-void evalm_truth_mark_history(evalm_truth *t, uint64_t user);
-void evalm_truth_free(evalm_truth *t);
+int eval_truth_init(eval_truth *t);
+int eval_truth_add_cart(eval_truth *t, uint64_t user, uint64_t item);
+int eval_truth_finish(eval_truth *t);
+void eval_truth_mark_history(eval_truth *t, uint64_t user);
+void eval_truth_free(eval_truth *t);
 
 /*
  * Reads the test events (the carts) and the training events (the history)
  * from events TSV files; an error names the file and line.
  */
-int evalm_truth_load(evalm_truth *t, const char *test, const char *train,
+int eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e);
 
 /* The index of a test user, or -1. */
-int64_t evalm_truth_find(const evalm_truth *t, uint64_t user);
+int64_t eval_truth_find(const eval_truth *t, uint64_t user);
 
 /* How one user's list matched their carts. */
-typedef struct evalm_hits {
+typedef struct eval_hits {
 	uint32_t listed;       /* |L| */
 	uint32_t distinct;     /* |L ∩ R| */
 	uint32_t rows;         /* Σ_{i ∈ L} c(i) */
 	uint32_t relevant;     /* |R| */
 	uint64_t relevant_rows; /* |C| */
-} evalm_hits;
+} eval_hits;
 
-void evalm_match(const evalm_truth *t, size_t u, const uint64_t *list,
-    size_t n, evalm_hits *h);
+void eval_match(const eval_truth *t, size_t u, const uint64_t *list,
+    size_t n, eval_hits *h);
 /* Fractions in [0, 1] as defined above; n must have been > 0. */
-double evalm_precision(const evalm_hits *h, int count_dups);
-double evalm_recall(const evalm_hits *h, int count_dups);
+double eval_precision(const eval_hits *h, int count_dups);
+double eval_recall(const eval_hits *h, int count_dups);
 
 /* The distinct items of some lists, and how many are in the catalogue:
  * the numerator of coverage. */
-typedef struct evalm_cover {
+typedef struct eval_cover {
 	idmap seen;
 	uint64_t covered;
-} evalm_cover;
+} eval_cover;
 
-int evalm_cover_init(evalm_cover *c);
+int eval_cover_init(eval_cover *c);
 /* Adds list[0..n-1]; -1 when out of memory. */
-int evalm_cover_add(evalm_cover *c, const uint64_t *list, size_t n,
+int eval_cover_add(eval_cover *c, const uint64_t *list, size_t n,
     const items *catalogue);
-void evalm_cover_free(evalm_cover *c);
+void eval_cover_free(eval_cover *c);
 
 /* One report row in the making: the users of one model and group. */
-typedef struct evalm_acc {
+typedef struct eval_acc {
 	size_t k, coverage_k;
 	int count_dups;
 	uint64_t users;
 	double sum_precision, sum_recall;
-	evalm_cover cover;     /* items of the top-coverage_k lists */
-} evalm_acc;
+	eval_cover cover;     /* items of the top-coverage_k lists */
+} eval_acc;
 
-int evalm_acc_init(evalm_acc *a, size_t k, size_t coverage_k,
+int eval_acc_init(eval_acc *a, size_t k, size_t coverage_k,
     int count_dups);
-void evalm_acc_free(evalm_acc *a);
+void eval_acc_free(eval_acc *a);
 /*
  * Adds test user u with list[0..n-1] in rank order (n > 0; at least
  * max(k, coverage_k) items when the user has that many).  Returns 0, or -1
  * when out of memory.
  */
-int evalm_acc_add(evalm_acc *a, const evalm_truth *t, size_t u,
+int eval_acc_add(eval_acc *a, const eval_truth *t, size_t u,
     const uint64_t *list, size_t n, const items *catalogue);
 
-typedef struct evalm_row {
+typedef struct eval_row {
 	uint64_t users;
 	double precision_pct, recall_pct, coverage_pct;
 	uint64_t outside;      /* distinct listed items not in the catalogue */
-} evalm_row;
+} eval_row;
 
 /* Fills r; returns 0 when the group had no user (the figures are then
  * undefined and set to 0), 1 otherwise.  ncatalogue must be > 0. */
-int evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r);
+int eval_acc_row(const eval_acc *a, size_t ncatalogue, eval_row *r);
 
 /*
  * The top-K lists of the selected test users in a recs TSV (user rank item
@@ -138,19 +138,19 @@ int evalm_acc_row(const evalm_acc *a, size_t ncatalogue, evalm_row *r);
  * user's rows must be contiguous with ranks 1, 2, ...; an item listed
  * twice in a selected user's top K is an error naming the line.
  */
-typedef struct evalm_lists {
+typedef struct eval_lists {
 	size_t K;
 	size_t nusers;         /* = truth's nusers */
 	uint64_t *item;        /* nusers * K, in rank order */
 	uint32_t *len;         /* items held per user, at most K */
 	uint64_t rows;         /* rows read */
 	uint64_t users_listed; /* selected users with a list */
-} evalm_lists;
+} eval_lists;
 
 /* only_history: select test users with history; otherwise every test
  * user. */
-int evalm_lists_read(evalm_lists *l, const evalm_truth *t, const char *path,
+int eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e);
-void evalm_lists_free(evalm_lists *l);
+void eval_lists_free(eval_lists *l);
 
 #endif

@@ -1,11 +1,11 @@
-/* tabout.c: see tabout.h. */
-#include "tabout.h"
+/* table.c: see table.h. */
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 int
-tabout_init(tabout *t, const char *const *header, size_t ncols,
+table_init(table *t, const char *const *header, size_t ncols,
     size_t nleft)
 {
 	memset(t, 0, sizeof *t);
@@ -13,11 +13,11 @@ tabout_init(tabout *t, const char *const *header, size_t ncols,
 	t->nleft = nleft;
 	if ((t->width = calloc(ncols ? ncols : 1, sizeof *t->width)) == NULL)
 		return -1;
-	return tabout_add(t, header);
+	return table_add(t, header);
 }
 
 int
-tabout_add(tabout *t, const char *const *cells)
+table_add(table *t, const char *const *cells)
 {
 	char **line;
 	size_t i;
@@ -49,7 +49,7 @@ tabout_add(tabout *t, const char *const *cells)
 }
 
 void
-tabout_write(const tabout *t, FILE *fp, int aligned)
+table_write(const table *t, FILE *fp, int aligned)
 {
 	size_t r, c;
 
@@ -74,7 +74,7 @@ tabout_write(const tabout *t, FILE *fp, int aligned)
 }
 
 void
-tabout_free(tabout *t)
+table_free(table *t)
 {
 	size_t i;
 

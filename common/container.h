@@ -1,5 +1,5 @@
 /*
- * ctr.h: the binary container every artifact uses (recsys-container(5)).
+ * container.h: the binary container every artifact uses (recsys-container(5)).
  *
  * Layout, all integers little-endian:
  *   0    8  magic "\x89RSC\r\n\x1a\n"
@@ -18,31 +18,31 @@
  * order, zero bytes between; the file ends where the last section ends.
  * So every section can be used in place from an mmap of the file.
  */
-#ifndef RS_CTR_H
-#define RS_CTR_H
+#ifndef RS_CONTAINER_H
+#define RS_CONTAINER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "rs_err.h"
 
-#define CTR_MAGIC "\x89RSC\r\n\x1a\n"
-#define CTR_MAX_SECTIONS 64
+#define CONTAINER_MAGIC "\x89RSC\r\n\x1a\n"
+#define CONTAINER_MAX_SECTIONS 64
 
-typedef struct ctrw ctrw;
+typedef struct container_writer container_writer;
 
 /* A writer for a container of the given kind and kind version. */
-ctrw *ctrw_new(const char *kind, uint32_t version);
-void ctrw_free(ctrw *w);
+container_writer *container_writer_new(const char *kind, uint32_t version);
+void container_writer_free(container_writer *w);
 /* Records key=value (key: [A-Za-z0-9_.-], value: no newline). */
-int ctrw_param(ctrw *w, const char *key, const char *fmt, ...)
+int container_writer_param(container_writer *w, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Adds a section; data is referenced, not copied, until ctrw_write. */
-int ctrw_section(ctrw *w, const char *name, const void *data, size_t size);
-/* Writes the file atomically (see aout.h); "-" writes to stdout. */
-int ctrw_write(ctrw *w, const char *path, rs_err *e);
+/* Adds a section; data is referenced, not copied, until container_writer_write. */
+int container_writer_section(container_writer *w, const char *name, const void *data, size_t size);
+/* Writes the file atomically (see outfile.h); "-" writes to stdout. */
+int container_writer_write(container_writer *w, const char *path, rs_err *e);
 
-typedef struct ctr {
+typedef struct container {
 	const unsigned char *base;   /* the whole file, mapped read-only */
 	size_t size;
 	char *path;
@@ -51,45 +51,45 @@ typedef struct ctr {
 	uint32_t nsec;
 	const char *params;
 	size_t params_len;
-	uint32_t header_crc;         /* identifies the content (see ctr_id) */
-} ctr;
+	uint32_t header_crc;         /* identifies the content (see container_id) */
+} container;
 
 enum {
-	CTR_VERIFY = 1    /* also check every section's CRC-32 */
+	CONTAINER_VERIFY = 1    /* also check every section's CRC-32 */
 };
 
 /*
  * Maps path and validates size, magic, kind, kind version, header CRC, the
- * section table (bounds, alignment, no overlap) and, with CTR_VERIFY, every
+ * section table (bounds, alignment, no overlap) and, with CONTAINER_VERIFY, every
  * section's CRC.  kind NULL accepts any kind.  EX_NOINPUT when the file
  * cannot be opened, EX_DATAERR saying exactly what is wrong otherwise.
- * Without CTR_VERIFY the cost does not depend on the file's size.
+ * Without CONTAINER_VERIFY the cost does not depend on the file's size.
  */
-int ctr_open(ctr *c, const char *path, const char *kind, uint32_t version,
+int container_open(container *c, const char *path, const char *kind, uint32_t version,
     int flags, rs_err *e);
-void ctr_close(ctr *c);
+void container_close(container *c);
 
 /* Checks every section's CRC of an open container. */
-int ctr_verify(const ctr *c, rs_err *e);
+int container_verify(const container *c, rs_err *e);
 
 /* The section called name, or NULL; *size set when not NULL. */
-const void *ctr_section(const ctr *c, const char *name, size_t *size);
+const void *container_section(const container *c, const char *name, size_t *size);
 
 /*
  * The section called name as an array of elements of elsize bytes; with
  * count != SIZE_MAX its length must be exactly count elements.  Sets *p and
  * *n; EX_DATAERR naming the file and section when missing or mis-sized.
  */
-int ctr_array(const ctr *c, const char *name, size_t elsize, size_t count,
+int container_array(const container *c, const char *name, size_t elsize, size_t count,
     const void **p, size_t *n, rs_err *e);
 
 /* Copies the value of key into buf; -1 when absent or too long. */
-int ctr_param(const ctr *c, const char *key, char *buf, size_t bufsz);
+int container_param(const container *c, const char *key, char *buf, size_t bufsz);
 /* Parameter as a number; EX_DATAERR naming file and key when bad. */
-int ctr_param_u64(const ctr *c, const char *key, uint64_t *v, rs_err *e);
-int ctr_param_double(const ctr *c, const char *key, double *v, rs_err *e);
+int container_param_u64(const container *c, const char *key, uint64_t *v, rs_err *e);
+int container_param_double(const container *c, const char *key, double *v, rs_err *e);
 
 /* "crc32:xxxxxxxx", the header CRC, as lineage recorded by consumers. */
-void ctr_id(const ctr *c, char buf[16]);
+void container_id(const container *c, char buf[16]);
 
 #endif

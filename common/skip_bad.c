@@ -1,11 +1,11 @@
-/* badrows.c: see badrows.h. */
-#include "badrows.h"
+/* skip_bad.c: see skip_bad.h. */
+#include "skip_bad.h"
 
 #include <stdio.h>
 #include <string.h>
 
 int
-badrows_take(badrows *b, rs_err *e)
+skip_bad_take(skip_bad *b, rs_err *e)
 {
 	int code = e != NULL && e->code != 0 ? e->code : EX_SOFTWARE;
 
@@ -19,7 +19,7 @@ badrows_take(badrows *b, rs_err *e)
 }
 
 void
-badrows_summary(const badrows *b, char *buf, size_t bufsz)
+skip_bad_summary(const skip_bad *b, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "skipped %llu bad row%s; first: %s",
 	    (unsigned long long)b->n, b->n == 1 ? "" : "s", b->first.msg);

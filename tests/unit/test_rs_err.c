@@ -1,6 +1,6 @@
-/* test_err.c: rs_err messages, the field-error shape, rs_die's exit status,
+/* test_rs_err.c: rs_err messages, the field-error shape, rs_die's exit status,
  * stderr text and cleanup hook. */
-#include "err.h"
+#include "rs_err.h"
 #include "t.h"
 #include "tutil.h"
 
