@@ -6,7 +6,6 @@
  * matrix (recsys-container(5), kind "matrix") that als-fit reads, or with
  * --tsv "user item value" triples.  See interactions-weight(1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,28 +24,26 @@ static const char usage_text[] =
     "       interactions-weight [-v] [-w WEIGHTS] --tsv [-o FILE] "
     "[EVENTS.tsv ...]\n";
 
-static const char help_text[] =
-    "  -w, --weights SPEC  weight per event type (default "
-    DEFAULT_WEIGHTS ")\n"
-    "  -t, --tsv           write \"user item value\" triples, not a matrix\n"
-    "  -o, --output FILE   output file (atomic); required for a matrix\n"
-    "  -v, --verbose       counts on standard error\n"
-    "  -h, --help          this help\n";
+static const cli_option options[] = {
+	{'w', "weights", "SPEC", "weight per event type\n(default "
+	    DEFAULT_WEIGHTS ")"},
+	{'t', "tsv", NULL, "write \"user item value\" triples, not a matrix"},
+	{0, NULL, NULL, NULL}
+};
 
-static const struct option longopts[] = {
-	{"weights", required_argument, NULL, 'w'},
-	{"tsv", no_argument, NULL, 't'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic); required for a matrix",
+	.verbose_help = "counts on standard error",
 };
 
 int
 main(int argc, char **argv)
 {
-	const char *spec = DEFAULT_WEIGHTS, *out = NULL;
-	int tsv = 0, verbose = 0, c, rc;
+	const char *spec = DEFAULT_WEIGHTS, *out;
+	int tsv = 0, verbose, c, rc;
+	cli_common cc = {0};
 	unsigned long long nev = 0;
 	ev_weights w;
 	rs_err e = {0};
@@ -55,8 +52,8 @@ main(int argc, char **argv)
 	evr *r;
 	csr m;
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "w:to:vh", longopts, NULL)) != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'w':
 			spec = optarg;
@@ -64,22 +61,15 @@ main(int argc, char **argv)
 		case 't':
 			tsv = 1;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
+	out = cc.output;
+	verbose = cc.verbose;
 	if (weights_parse(spec, &w, &e) != 0)
 		cli_usage_error(usage_text, "-w: %s", e.msg);
 	if (out == NULL && !tsv)
 		cli_usage_error(usage_text, "-o MATRIX is required (or --tsv)");
 
+	cli_stdin_notice(argv + optind, (size_t)(argc - optind), "events");
 	if ((r = evr_open(argv + optind, (size_t)(argc - optind), &e)) == NULL)
 		rs_die_err(&e);
 	if (interactions_init(&set, &e) != 0)

@@ -88,6 +88,18 @@ use_avx2(void)
 #endif
 }
 
+const char *
+als_kernels_info(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+	return use_avx2() ? "avx2+fma and portable compiled in; this CPU: "
+	    "avx2+fma" : "avx2+fma and portable compiled in; this CPU: "
+	    "portable";
+#else
+	return "portable only (no avx2+fma kernels compiled in)";
+#endif
+}
+
 /* ---- parameters ---- */
 
 void
@@ -396,8 +408,11 @@ als_fit(const csr *m, const als_params *p, als_model *out,
 		    "or columns (at most %d)", m->file.path != NULL ?
 		    m->file.path : "matrix", m->rows, m->cols, INT32_MAX);
 	/* Parallelism is ours, over rows; a threaded BLAS inside each
-	 * thread would oversubscribe the cores (about 10x slower). */
+	 * thread would oversubscribe the cores (about 10x slower).  The
+	 * reference BLAS (config.mk BLAS=netlib) has no threads. */
+#ifndef RS_BLAS_NETLIB
 	openblas_set_num_threads(1);
+#endif
 	users.rows = m->rows;
 	users.indptr = m->indptr;
 	users.indices = m->indices;
