@@ -43,7 +43,7 @@ int
 main(int argc, char **argv)
 {
 	const char *spec = DEFAULT_WEIGHTS, *out;
-	int tsv = 0, verbose, c, rc;
+	int tsv = 0, c, rc;
 	cli_common cc = {0};
 	unsigned long long nev = 0;
 	ev_weights w;
@@ -64,7 +64,6 @@ main(int argc, char **argv)
 			break;
 		}
 	out = cc.output;
-	verbose = cc.verbose;
 	if (weights_parse(spec, &w, &e) != 0)
 		cli_usage_error(usage_text, "-w: %s", e.msg);
 	if (out == NULL && !tsv)
@@ -89,7 +88,7 @@ main(int argc, char **argv)
 	event_reader_close(r);
 	if (interactions_finish(&set, &e) != 0 || interactions_csr(&set, &w, &m, &e) != 0)
 		rs_die_err(&e);
-	if (verbose)
+	if (cc.verbose)
 		rs_warnx("%llu events, %zu weighted, %zu distinct "
 		    "(user, event, item); matrix %zu users x %zu items, "
 		    "%zu nonzeros", nev, set.added, set.n, m.rows, m.cols,
