@@ -88,31 +88,22 @@ join(const char *dir, const char *base)
 	return p;
 }
 
-/* The directory part of path, malloc'd (dirname(3) on a copy). */
+/* The directory part (dirname(3)) or the last component (basename(3)) of
+ * path, malloc'd: both work on a copy, which they may modify. */
 static char *
-dir_of(const char *path)
+path_part(const char *path, int want_dir)
 {
-	char *c = strdup(path), *d;
+	char *c = strdup(path), *part;
 
 	if (c == NULL)
 		return NULL;
-	d = strdup(dirname(c));
+	part = strdup(want_dir ? dirname(c) : basename(c));
 	free(c);
-	return d;
+	return part;
 }
 
-/* The last component of path, malloc'd (basename(3) on a copy). */
-static char *
-base_of(const char *path)
-{
-	char *c = strdup(path), *b;
-
-	if (c == NULL)
-		return NULL;
-	b = strdup(basename(c));
-	free(c);
-	return b;
-}
+#define dir_of(p) path_part((p), 1)
+#define base_of(p) path_part((p), 0)
 
 /*
  * Follows path the way open(2) would, except that the last name need not
