@@ -19,8 +19,10 @@
  * axpy of length f per stored entry); or an exact Cholesky solve per row.
  *
  * Determinism: the factors depend only on the matrix and the parameters
- * (the seed among them), never on the thread count: rows are independent
- * within a half-sweep and every per-row computation runs in a fixed order.
+ * (the seed among them), never on the thread count or the number of
+ * processes (als_fit_part): rows are independent within a half-sweep,
+ * every per-row computation runs in a fixed order, and the Gram matrix is
+ * a sum of blocks of GRAM_ROWS rows taken in block order.
  * The SIMD kernels are chosen at run time (AVX2+FMA or portable C), so
  * two machines of different kinds may differ in the last bits.
  *

@@ -25,7 +25,8 @@ setup() {
 mpi() {
 	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
-	    mpirun -q --oversubscribe --mca btl self,vader "$@"
+	    mpirun -q --oversubscribe --bind-to none --mca mpi_yield_when_idle 1 \
+	    --mca btl self,vader "$@"
 }
 
 @test "-np 1 and 2 with -t 1 and 2: the model of the plain fit, bit for bit" {
