@@ -165,11 +165,8 @@ cli_version(void)
 	printf("cflags: %s\n", RS_BUILD_CFLAGS);
 	printf("blas: %s\n", RS_BLAS);
 	printf("als kernels: %s\n", als_kernels_info());
-#ifdef RS_HAVE_MPI
-	printf("mpi: yes\n");
-#else
-	printf("mpi: no\n");
-#endif
+	printf("mpi: %s\n", prog != NULL && prog->mpi != NULL ? prog->mpi :
+	    "no");
 	cli_exit_ok();
 }
 

@@ -42,7 +42,8 @@ typedef struct cli_option {
  * the man page's SYNOPSIS; about (optional) a paragraph printed after it;
  * options its own options ending with a {0} row; output_arg and
  * output_help what -o names ("FILE", "output file (atomic) ..."); verbose
- * what -v adds; notes (optional) text printed after the options.
+ * what -v adds; notes (optional) text printed after the options; mpi
+ * what --version says of MPI (NULL: "no"; only als-fit is built with it).
  */
 typedef struct cli_program {
 	const char *usage;
@@ -52,6 +53,7 @@ typedef struct cli_program {
 	const char *output_help;
 	const char *verbose_help;
 	const char *notes;
+	const char *mpi;
 } cli_program;
 
 /* The common options' values, filled by cli_getopt. */
