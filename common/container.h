@@ -86,6 +86,10 @@ int container_verify(const container *c, rs_err *e);
 const void *container_section_at(const container *c, uint32_t i,
     const char **name, size_t *size);
 
+/* The CRC-32 the section table records for the section called name;
+ * -1 when there is no such section. */
+int container_section_crc(const container *c, const char *name, uint32_t *crc);
+
 /* The section called name, or NULL; *size set when not NULL. */
 const void *container_section(const container *c, const char *name, size_t *size);
 
