@@ -123,6 +123,9 @@ main(int argc, char **argv)
 		    "standard input (a server answers on its connections)");
 	signal(SIGPIPE, SIG_IGN);
 
+	/* A long-lived --listen server verifies each store whole, once; a
+	 * process per connection checks only the blocks it reads. */
+	s.verify = listen_spec != NULL;
 	if (serve_init(&s, argv[optind], metrics_path, &se, &e) != 0)
 		rs_die_err(&e);
 	if (listen_spec != NULL) {
