@@ -30,14 +30,21 @@
 #define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
 #define SRV_CHECK_MS 1          /* least time between two looks at the store */
 
+/* A file's identity: a file renamed over or rewritten has another. */
+typedef struct serve_file_id {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+} serve_file_id;
+
 typedef struct server {
 	const char *store_path;
 	store st;
 	int have_store;
-	dev_t dev;                /* identity of the open store file */
-	ino_t ino;
-	struct timespec mtime;
-	off_t size;
+	int verify;               /* check a whole store before using it */
+	serve_file_id id;         /* of the open store file */
+	serve_file_id rejected;   /* of the last file refused (not retried) */
 	char store_err[RS_ERR_MSG];   /* why no store, when have_store == 0 */
 	int64_t checked_ms;           /* last look at the store path */
 	serve_metrics mt;
@@ -48,7 +55,10 @@ typedef struct server {
 } server;
 
 /*
- * Opens the metrics (file or anonymous) and the store.  A store that cannot
+ * Opens the metrics (file or anonymous) and the store.  With s->verify
+ * set (--listen) every store, the first and each new one, is verified
+ * whole (STORE_VERIFY) before it is used; else each request checks the
+ * blocks it reads (see store.h).  A store that cannot
  * be opened is not fatal here: requests get 503 until it can (e says why;
  * the caller decides whether to go on).  Returns 0, or EX_* for metrics.
  */
@@ -62,9 +72,17 @@ void serve_fini(server *s);
  * looks (one stat(2)) when SRV_CHECK_MS have passed since the last look,
  * so a swap is seen within a millisecond while a stream of pipelined
  * requests does not pay a system call each.  On failure the old store
- * stays in use.  Returns have_store.
+ * stays in use, the failure is logged and counted once, and that same
+ * file is not tried again.  Returns have_store.
  */
 int serve_check_store(server *s);
+
+/*
+ * After a lookup in the store: 1 when it met a damaged block (logged with
+ * the section's name, counted), so the answer must be an error; 0 when
+ * all it read was good.
+ */
+int serve_store_damaged(server *s);
 
 /* Adds this process's CPU time not yet counted to the shared metric. */
 void serve_account_cpu(server *s);
@@ -126,11 +144,30 @@ int64_t serve_now_ms(void);
 int serve_run_fd(server *s, int rfd, int wfd, int timeouts);
 
 /*
+ * What the workers of --listen share to spread connections (see
+ * serve_loop.c): each worker's connection count.  A shared anonymous
+ * mapping made before the workers are forked.
+ */
+typedef struct serve_load {
+	int nworkers;
+	uint32_t conns[];         /* per worker, written by that worker */
+} serve_load;
+
+/* NULL (errno set) when the mapping fails. */
+serve_load *serve_load_new(int nworkers);
+void serve_load_free(serve_load *ld);
+
+/*
  * A worker of --listen: accepts on the non-blocking listening socket lfd
  * and serves up to max_conns connections at once with epoll, until
- * *stop becomes non-zero.  Returns 0, or EX_OSERR if epoll fails.
+ * *stop becomes non-zero.  load (may be NULL for a lone worker) and self
+ * (this worker's index in it) spread connections across workers; when all
+ * are at max_conns the oldest idle connection makes room for a new one.
+ * When *stop is set it stops accepting, closes its idle connections, and
+ * returns as soon as the requests in flight are answered, or after
+ * s->timeout_ms at most.  Returns 0, or EX_OSERR if epoll fails.
  */
-int serve_run_listener(server *s, int lfd, int max_conns,
-    volatile sig_atomic_t *stop, rs_err *e);
+int serve_run_listener(server *s, int lfd, int max_conns, serve_load *load,
+    int self, volatile sig_atomic_t *stop, rs_err *e);
 
 #endif

@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const handler_label[M_HANDLERS] = {
-	"/", "/recs", "/metrics", "none"
+#define ROUTE_LABEL(id, path, label, allow, methods, fn) label,
+static const char *const handler_label[N_ROUTES] = {
+	SERVE_ROUTES(ROUTE_LABEL) "none"
 };
+#undef ROUTE_LABEL
 static const char *const method_label[M_METHODS] = {
 	"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "other"
 };
@@ -310,7 +312,7 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 
 	family(o, "http_requests_total", "counter",
 	    "Total number of requests by method, status and handler.");
-	for (h = 0; h < M_HANDLERS; h++)
+	for (h = 0; h < N_ROUTES; h++)
 		for (me = 0; me < M_METHODS; me++)
 			for (st = 0; st < M_STATUSES; st++) {
 				uint64_t v = load(&m->requests[h][me][st]);
@@ -326,7 +328,7 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 	family(o, "http_request_duration_seconds", "histogram",
 	    "Latency of HTTP requests, from the whole request read to the "
 	    "response written.");
-	for (h = 0; h < M_HANDLERS; h++)
+	for (h = 0; h < N_ROUTES; h++)
 		for (me = 0; me < M_METHODS; me++) {
 			uint64_t cum = 0, c[M_BUCKETS];
 
@@ -381,6 +383,22 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 	one_u64(o, "rec_serve_store_reloads_total",
 	    "Times a server process switched to a new recs.db.",
 	    load(&m->store_reloads));
+	one_u64(o, "rec_serve_store_rejected_total",
+	    "New stores refused (damaged or unreadable); the old one stays.",
+	    load(&m->store_rejected));
+	one_u64(o, "rec_serve_store_damaged_total",
+	    "Requests answered with an error because a part of the store "
+	    "they read failed its checksum.",
+	    load(&m->store_damaged));
+	one_u64(o, "rec_serve_store_truncated_total",
+	    "Requests that met a store file shrunk under its mapping (SIGBUS).",
+	    load(&m->store_truncated));
+	one_u64(o, "rec_serve_evictions_total",
+	    "Idle keep-alive connections closed to make room for new ones.",
+	    load(&m->evictions));
+	one_u64(o, "rec_serve_refused_total",
+	    "Connections closed at once: every worker full, none idle.",
+	    load(&m->refused));
 	one_num(o, "rec_serve_cpu_seconds_total", "counter",
 	    "CPU time of every rec-serve process sharing these metrics.",
 	    "%.6f", (double)(load(&m->cpu_ns) + own_cpu_ns) / 1e9);
