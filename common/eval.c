@@ -10,6 +10,7 @@
 #include "num.h"
 #include "recs.h"
 #include "tsv.h"
+#include "util.h"
 
 int
 eval_truth_init(eval_truth *t)
@@ -180,19 +181,10 @@ fail:
 static int64_t
 find_cart(const eval_truth *t, size_t u, uint64_t item)
 {
-	size_t lo = t->off[u], hi = t->off[u + 1];
+	int64_t i = util_u64_find(t->item + t->off[u],
+	    (size_t)(t->off[u + 1] - t->off[u]), item);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->item[mid] == item)
-			return (int64_t)mid;
-		if (t->item[mid] < item)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return i < 0 ? -1 : (int64_t)t->off[u] + i;
 }
 
 void
