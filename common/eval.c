@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_reader.h"
 #include "events.h"
 #include "num.h"
 #include "recs.h"
@@ -138,22 +139,22 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e)
 {
 	char *path[1];
-	evr *r;
+	event_reader *r;
 	event ev;
 	int rc;
 
 	if (eval_truth_init(t) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	path[0] = (char *)test;
-	if ((r = evr_open(path, 1, e)) == NULL)
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
-	while ((rc = evr_next(r, &ev, e)) == 1)
+	while ((rc = event_reader_next(r, &ev, e)) == 1)
 		if (ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			break;
 		}
-	evr_close(r);
+	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	if (eval_truth_finish(t) != 0) {
@@ -161,12 +162,12 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 		goto fail;
 	}
 	path[0] = (char *)train;
-	if ((r = evr_open(path, 1, e)) == NULL)
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
-	while ((rc = evr_next(r, &ev, e)) == 1)
+	while ((rc = event_reader_next(r, &ev, e)) == 1)
 		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
 			eval_truth_mark_history(t, ev.user);
-	evr_close(r);
+	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	return 0;
