@@ -172,42 +172,23 @@ CMD_replay       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.t
                    --items $(D_items)/items.tsv --replay $(D_store)/recs.db \
                    -o $1replay.tsv
 
-# The stages in an order where each comes after those it reads, with the
-# data files each reads, its program and its outputs.
-STAGES := inputs items train test popular matrix naive_matrix als naive_als \
-          recs eval_users naive_recs store report replay
+# The stages, each after those it reads: STAGE:PROGRAM:OUTPUT (PROGRAM
+# "-" for a helper script), and the data files the first ones read.
+STAGE_TABLE := inputs:-:inputs.tsv items:catalog-snapshot:items.tsv \
+    train:ev-filter:train.tsv test:ev-filter:test.tsv \
+    popular:pop-rank:popular.tsv matrix:interactions-weight:matrix.bin \
+    naive_matrix:interactions-weight:naive-matrix.bin als:als-fit:als.model \
+    naive_als:als-fit:naive-als.model recs:als-recommend:als-recs.tsv \
+    eval_users:-:eval-users.tsv naive_recs:als-recommend:naive-als-recs.tsv \
+    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv
+field = $(word $2,$(subst :, ,$1))
+STAGES := $(foreach t,$(STAGE_TABLE),$(call field,$t,1))
+$(foreach t,$(STAGE_TABLE),$(eval PROG_$(call field,$t,1) := $(filter-out -,$(call field,$t,2))))
+$(foreach t,$(STAGE_TABLE),$(eval OUT_$(call field,$t,1) := $(call field,$t,3)))
 DATA_inputs := $(EVENTS) $(PROPS) $(TREE)
 DATA_items  := $(PROPS) $(TREE)
 DATA_train  := $(EVENTS)
 DATA_test   := $(EVENTS)
-PROG_items   := catalog-snapshot
-PROG_train   := ev-filter
-PROG_test    := ev-filter
-PROG_popular := pop-rank
-PROG_matrix  := interactions-weight
-PROG_naive_matrix := interactions-weight
-PROG_als       := als-fit
-PROG_naive_als := als-fit
-PROG_recs       := als-recommend
-PROG_naive_recs := als-recommend
-PROG_store  := rec-blend
-PROG_report := rec-eval
-PROG_replay := rec-eval
-OUT_inputs := inputs.tsv
-OUT_items  := items.tsv
-OUT_train  := train.tsv
-OUT_test   := test.tsv
-OUT_popular := popular.tsv
-OUT_matrix := matrix.bin
-OUT_naive_matrix := naive-matrix.bin
-OUT_als := als.model
-OUT_naive_als := naive-als.model
-OUT_recs := als-recs.tsv
-OUT_eval_users := eval-users.tsv
-OUT_naive_recs := naive-als-recs.tsv
-OUT_store  := recs.db
-OUT_report := report.tsv
-OUT_replay := replay.tsv
 # Threads are not a parameter of the result.
 EXTRA_als        = $(T)
 EXTRA_naive_als  = $(T)
@@ -324,7 +305,7 @@ $(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
 	@$(TOP)/scripts/pipeline-run -r $(R) -l $(LEDGER) -t $(START) -g $(TOP) \
 	    $(foreach p,$(PARAMS),-p '$p=$(subst ','\'',$($p))') \
 	    -n $(call F_,inputs) \
-	    $(foreach s,$(STAGES),-d $(D_$s)) \
+	    $(if $(USING_SYNTH),-d $(SYNTH)) $(foreach s,$(STAGES),-d $(D_$s)) \
 	    $(foreach s,$(RUN_ARTIFACTS),-a $(call F_,$s)) \
 	    -m $(call F_,report) -m $(call F_,replay)
 	@echo 'pipeline: run $(RUN_ID) in $(R), row appended to $(LEDGER)'
