@@ -462,6 +462,10 @@ shim() {
 		grep -q "^artifact.$f.md5	$(md5sum <"$o/$f" | cut -c1-32)\$" "$o/run.tsv" || fail "bad md5 of $f"
 	done
 	grep -q "^artifact.recs.db.md5	$(md5sum <"$o/recs.db" | cut -c1-32)\$" "$o/run.tsv"
+	# rec-runs reads it.
+	run rec-runs -l "$REF/runs.tsv" show "${o##*/}"
+	assert_success
+	assert_equal "$output" "$(printf 'name\tvalue\n'; cat "$o/run.tsv")"
 }
 
 @test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {
