@@ -4,7 +4,6 @@
  * the ledger to MLflow's file store or to an HTML comparison page.  See
  * rec-runs(1); the ledger's format is in recsys-pipeline(7).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,28 +25,26 @@ static const char usage_text[] =
     "       rec-runs [-l LEDGER] --mlflow DIR\n"
     "       rec-runs [-l LEDGER] [-o FILE] --html\n";
 
-static const char help_text[] =
-    "  -l, --ledger FILE   the ledger (default " DEFAULT_LEDGER ")\n"
-    "  -m, --metric NAME   a metric column of list (repeatable)\n"
-    "      --lowest        best is the lowest value, not the highest\n"
-    "      --mlflow DIR    export to DIR in MLflow's file-store layout\n"
-    "      --html          an HTML page comparing the runs\n"
-    "  -o, --output FILE   output file (atomic), default standard output\n"
-    "  -h, --help          this help\n"
-    "  RUN is a run id or a prefix of exactly one; METRIC a ledger name,\n"
-    "  \"metric.\" optional (report.weighted_als.with_history.precision_at_5)\n";
-
 enum { OPT_LOWEST = 256, OPT_MLFLOW, OPT_HTML };
 
-static const struct option longopts[] = {
-	{"ledger", required_argument, NULL, 'l'},
-	{"metric", required_argument, NULL, 'm'},
-	{"lowest", no_argument, NULL, OPT_LOWEST},
-	{"mlflow", required_argument, NULL, OPT_MLFLOW},
-	{"html", no_argument, NULL, OPT_HTML},
-	{"output", required_argument, NULL, 'o'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{'l', "ledger", "FILE", "the ledger (default " DEFAULT_LEDGER ")"},
+	{'m', "metric", "NAME", "a metric column of list (repeatable)"},
+	{OPT_LOWEST, "lowest", NULL, "best is the lowest value, not the highest"},
+	{OPT_MLFLOW, "mlflow", "DIR", "export to DIR in MLflow's file-store "
+	    "layout"},
+	{OPT_HTML, "html", NULL, "an HTML page comparing the runs"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic), default standard output",
+	.verbose_help = "the number of rows and runs on standard error",
+	.notes = "RUN is a run id or a prefix of exactly one id or key; METRIC a\n"
+	    "ledger name, \"metric.\" optional, such as\n"
+	    "report.weighted_als.with_history.precision_at_5.\n",
 };
 
 /* The headline figures of a run: the original's metric for the weighted
@@ -202,18 +199,19 @@ cmd_best(FILE *fp, const ledger *l, const char *metric, int lowest,
 int
 main(int argc, char **argv)
 {
-	const char *path = DEFAULT_LEDGER, *out = NULL, *mlflow = NULL;
+	const char *path = DEFAULT_LEDGER, *mlflow = NULL;
 	const char *metrics[MAX_METRICS], *cmd;
 	char mbuf[MAX_METRICS][256], bbuf[256];
 	size_t nm = 0, nargs;
 	int c, lowest = 0, html = 0;
 	const ledger_row *a, *b;
+	cli_common cc = {0};
 	rs_err e = {0};
 	ledger l;
 	outfile o;
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "l:m:o:h", longopts, NULL)) != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'l':
 			path = optarg;
@@ -235,20 +233,13 @@ main(int argc, char **argv)
 		case OPT_HTML:
 			html = 1;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
 	cmd = optind < argc ? argv[optind] : "list";
 	nargs = optind < argc ? (size_t)(argc - optind - 1) : 0;
 	if ((mlflow != NULL) + html > 1 || ((mlflow || html) && optind < argc))
 		cli_usage_error(usage_text, "--mlflow and --html take no "
 		    "command and exclude each other");
-	if (mlflow != NULL && out != NULL)
+	if (mlflow != NULL && cc.output != NULL)
 		cli_usage_error(usage_text, "--mlflow writes DIR, not -o");
 	if (!mlflow && !html) {
 		size_t want = strcmp(cmd, "list") == 0 ? 0 :
@@ -270,13 +261,20 @@ main(int argc, char **argv)
 
 	if (ledger_load(&l, path, &e) != 0)
 		rs_die_err(&e);
+	if (cc.verbose) {
+		size_t nrun;
+		const ledger_row **rows = ledger_rows(&l, 1, &nrun);
+
+		rs_warnx("%s: %zu rows, %zu runs", path, l.n, nrun);
+		free(rows);
+	}
 	if (mlflow != NULL) {
 		if (runs_mlflow_write(&l, mlflow, &e) != 0)
 			rs_die_err(&e);
 		ledger_free(&l);
 		cli_exit_ok();
 	}
-	if (outfile_open(&o, out, &e) != 0)
+	if (outfile_open(&o, cc.output, &e) != 0)
 		rs_die_err(&e);
 	if (html)
 		runs_html_write(o.fp, &l, "recsys-ecom runs");
