@@ -14,6 +14,7 @@
 #include "matrix.h"
 #include "recs.h"
 #include "tsv.h"
+#include "util.h"
 
 static const char usage_text[] =
     "usage: als-recommend [-v] [-n N] [--filter-seen MATRIX] "
@@ -58,7 +59,7 @@ main(int argc, char **argv)
 	als_user_list ul = {0};
 	int c, have_seen = 0;
 	cli_common cc = {0};
-	struct timespec t0, t1;
+	double t0;
 	als_rec_stats st;
 	uint32_t *users;
 	als_model mod;
@@ -89,7 +90,7 @@ main(int argc, char **argv)
 	if (threads > ALS_MAX_THREADS)
 		threads = ALS_MAX_THREADS;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = util_mono_s();
 	if (als_model_load(&mod, argv[optind], &e) != 0)
 		rs_die_err(&e);
 	if (seen_path != NULL) {
@@ -122,7 +123,6 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (cc.verbose)
 		rs_warnx("%zu users asked, %zu lists of up to %zu items, "
 		    "%zu users without factors skipped, %zu unknown, "
@@ -131,8 +131,7 @@ main(int argc, char **argv)
 		    nusers + ul.unknown + ul.dups, st.lists, n_recs,
 		    st.zero_users, ul.unknown, ul.dups, st.filtered, st.tiles > 0 ?
 		    100.0 * (double)st.scored / (double)st.tiles : 0.0,
-		    (double)(t1.tv_sec - t0.tv_sec) +
-		    (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+		    util_mono_s() - t0);
 	if (users_path != NULL)
 		als_user_list_free(&ul);
 	else

@@ -5,12 +5,7 @@
 #include "als.h"
 #include "num.h"
 #include "tsv.h"
-
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
+#include "util.h"
 
 int
 als_user_list_read(als_user_list *ul, const char *path, const als_model *mod,
@@ -28,11 +23,12 @@ als_user_list_read(als_user_list *ul, const char *path, const als_model *mod,
 		return e->code;
 	if ((taken = calloc(mod->users + 1, 1)) == NULL ||
 	    (ul->name = strdup(tsv_reader_name(t))) == NULL) {
-		rc = oom(e);
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto done;
 	}
 	while ((rc = tsv_reader_next(t, &fields, e)) == 1) {
 		const char *why;
+		uint32_t *p;
 		uint64_t id;
 		int64_t row;
 
@@ -40,7 +36,7 @@ als_user_list_read(als_user_list *ul, const char *path, const als_model *mod,
 			rc = tsv_reader_field_err(t, e, 0, why);
 			goto done;
 		}
-		if ((row = als_find_id(mod->user_ids, mod->users, id)) < 0) {
+		if ((row = util_u64_find(mod->user_ids, mod->users, id)) < 0) {
 			if (ul->nshown < ALS_USERS_SHOWN) {
 				ul->shown[ul->nshown].line =
 				    (unsigned long long)tsv_reader_lineno(t);
@@ -54,16 +50,12 @@ als_user_list_read(als_user_list *ul, const char *path, const als_model *mod,
 			continue;
 		}
 		taken[row] = 1;
-		if (ul->n == cap) {
-			uint32_t *p;
-
-			cap = cap ? 2 * cap : 1024;
-			if ((p = realloc(ul->rows, cap * sizeof *p)) == NULL) {
-				rc = oom(e);
-				goto done;
-			}
-			ul->rows = p;
+		if ((p = util_grow(ul->rows, &cap, ul->n + 1,
+		    sizeof *ul->rows)) == NULL) {
+			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			goto done;
 		}
+		ul->rows = p;
 		ul->rows[ul->n++] = (uint32_t)row;
 	}
 done:
