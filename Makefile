@@ -18,6 +18,9 @@ VERSION_BASE = 0.1.0
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+# pipeline.mk and its helper scripts, which the installed rec-rebuild runs.
+PKGDATADIR ?= $(PREFIX)/share/recsys-ecom
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
@@ -130,14 +133,29 @@ bench: all
 lint-man:
 	mandoc -Tlint -W warning $(MANS)
 
+# The programs, their manuals, and rec-rebuild(8) (in sbin, as its section
+# says) with the pipeline it runs: pipeline.mk and scripts/pipeline-* in
+# PKGDATADIR, the installed script pointed at them and at BINDIR.
+PIPELINE_SCRIPTS := $(wildcard scripts/pipeline-*)
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(PKGDATADIR)/scripts
 	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	install -m 644 pipeline.mk $(DESTDIR)$(PKGDATADIR)/
+	for s in $(PIPELINE_SCRIPTS); do \
+	    install -m 755 $$s $(DESTDIR)$(PKGDATADIR)/scripts/; done
+	sed -e 's|^pipeline=.*|pipeline=$(PKGDATADIR)/pipeline.mk|' \
+	    -e 's|^bin=""$$|bin=$(BINDIR)|' scripts/rec-rebuild \
+	    >$(DESTDIR)$(SBINDIR)/rec-rebuild.tmp
+	chmod 755 $(DESTDIR)$(SBINDIR)/rec-rebuild.tmp
+	mv $(DESTDIR)$(SBINDIR)/rec-rebuild.tmp $(DESTDIR)$(SBINDIR)/rec-rebuild
 	for m in $(MANS); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
+	rm -f $(DESTDIR)$(SBINDIR)/rec-rebuild
+	rm -rf $(DESTDIR)$(PKGDATADIR)
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

@@ -2,8 +2,9 @@
 # demo.sh: the README's first command.  On a fresh machine it installs the
 # Debian packages, builds the programs, runs the pipeline on the embedded
 # default (synthetic Retailrocket-shaped data, unless data/ holds the real
-# CSVs), prints the report, starts rec-serve on 127.0.0.1, shows one
-# request made with curl, and stops the server.
+# CSVs), prints the report, starts rec-serve on 127.0.0.1:PORT, shows one
+# request made with curl, and stops the server.  If PORT is taken, the
+# server's own error is shown and the demo exits 1 (scripts/serve-start).
 # Usage: scripts/demo.sh [PORT]          (default port 8080; also DEMO_PORT)
 set -eu
 
@@ -31,20 +32,8 @@ make --no-print-directory -f pipeline.mk report
 store=build/current/recs.db
 log=build/demo-serve.log
 step "rec-serve --listen 127.0.0.1:$port $store"
-bin/rec-serve --listen "127.0.0.1:$port" "$store" 2>"$log" &
-pid=$!
+pid=$(scripts/serve-start "$port" "$store" "$log") || exit 1
 trap 'kill "$pid" 2>/dev/null || :' EXIT INT TERM
-# Ready when the health check answers: at most 5 s.
-i=0
-until curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 50 ] || ! kill -0 "$pid" 2>/dev/null; then
-		echo "demo: rec-serve did not come up on 127.0.0.1:$port:" >&2
-		cat "$log" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
 
 # A user with personal recommendations, and the last two items he viewed
 # before the cutoff: the service blends both.
@@ -59,8 +48,7 @@ curl -s --max-time 5 -H 'Content-Type: application/json' -d "$body" \
 echo
 
 step "stopping rec-serve"
-kill "$pid"
-wait "$pid" 2>/dev/null || :
+kill "$pid" 2>/dev/null || :
 trap - EXIT INT TERM
 echo "demo: done.  The build is in build/current/; serve it with:"
 echo "  bin/rec-serve --listen 127.0.0.1:$port build/current/recs.db"
