@@ -6,40 +6,15 @@
 #include <time.h>
 
 #include "radix.h"
+#include "util.h"
 
 #define DAY_MS 86400000LL
 
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
-
-/* p (of *cap elements of size sz, NULL at first) grown to hold at least
- * need, the new elements zeroed: the new pointer, or NULL when out of
- * memory (p and *cap unchanged). */
-static void *
-grow(void *p, size_t *cap, size_t need, size_t sz)
-{
-	size_t ncap = *cap ? *cap : 1024;
-	char *np;
-
-	if (need <= *cap)
-		return p;
-	while (ncap < need)
-		ncap *= 2;
-	if ((np = realloc(p, ncap * sz)) == NULL)
-		return NULL;
-	memset(np + *cap * sz, 0, (ncap - *cap) * sz);
-	*cap = ncap;
-	return np;
-}
-
 /* GROW(ptr, cap, need): grows the array ptr, or returns out of memory. */
 #define GROW(ptr, cap, need) do { \
-	void *np_ = grow((ptr), &(cap), (need), sizeof *(ptr)); \
+	void *np_ = util_grow((ptr), &(cap), (need), sizeof *(ptr)); \
 	if (np_ == NULL) \
-		return oom(e); \
+		return rs_oom(e); \
 	(ptr) = np_; \
 } while (0)
 
@@ -63,10 +38,10 @@ evstats_init(evstats *s, int64_t gap_ms, rs_err *e)
 	memset(s, 0, sizeof *s);
 	s->gap_ms = gap_ms;
 	if (idmap_init(&s->big_visitors, 0) != 0)
-		return oom(e);
+		return rs_oom(e);
 	if (idmap_init(&s->big_items, 0) != 0) {
 		idmap_free(&s->big_visitors);
-		return oom(e);
+		return rs_oom(e);
 	}
 	return 0;
 }
@@ -98,7 +73,7 @@ add_day(evstats *s, int64_t d, rs_err *e)
 
 	if (s->ndays == 0) {
 		if ((s->day = calloc(1, sizeof *s->day)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		s->day0 = d;
 		s->ndays = 1;
 		return 0;
@@ -111,7 +86,7 @@ add_day(evstats *s, int64_t d, rs_err *e)
 		return rs_errf(e, EX_DATAERR, "the events span more than %d "
 		    "days", EVSTATS_MAX_DAYS);
 	if ((nd = realloc(s->day, n * sizeof *nd)) == NULL)
-		return oom(e);
+		return rs_oom(e);
 	if (front > 0) {
 		memmove(nd + front, nd, s->ndays * sizeof *nd);
 		memset(nd, 0, front * sizeof *nd);
@@ -131,7 +106,7 @@ evstats_add(evstats *s, const event *ev, rs_err *e)
 
 	if ((vi = id_number(&s->big_visitors, ev->user)) < 0 ||
 	    (ii = id_number(&s->big_items, ev->item)) < 0)
-		return oom(e);
+		return rs_oom(e);
 	if (add_day(s, d, e) != 0)
 		return e->code;
 	s->day[d - s->day0][ev->type]++;
@@ -393,7 +368,7 @@ evstats_finish(evstats *s, rs_err *e)
 
 	if (by_item(s) != 0 || by_visitor(s) != 0 ||
 	    radix_sort_u64(s->carts, NULL, s->ncarts) != 0)
-		return oom(e);
+		return rs_oom(e);
 	for (i = 0; i < s->ncarts; i = j) {
 		for (j = i + 1; j < s->ncarts && s->carts[j] == s->carts[i]; j++)
 			;

@@ -469,6 +469,29 @@ shim() {
 	assert_equal "$output" "$(printf 'name\tvalue\n'; cat "$o/run.tsv")"
 }
 
+@test "pipeline: a program rebuilt reruns its stages in place; the run completes again with a new row" {
+	copy_ref
+	local bin=$BATS_TEST_TMPDIR/bin o before
+	# A copy of the programs with their mtimes; then rec-eval "rebuilt".
+	cp -a "$RS_BIN" "$bin"
+	touch "$bin/rec-eval"
+	o=$(rundir "$B")
+	before=$(stat -c '%i' "$o/train.tsv" "$o/recs.db")
+	run pl "$B" BIN="$bin" all
+	assert_success
+	assert_output --partial "$bin/rec-eval --train"
+	refute_output --partial "$bin/als-fit"
+	# Same parameters, same run directory: the reports relinked, the rest
+	# as it was; a second row for the run in the ledger.
+	assert_equal "$(rundir "$B" BIN="$bin")" "$o"
+	assert_equal "$(stat -c '%i' "$o/train.tsv" "$o/recs.db")" "$before"
+	[ "$o/report.tsv" -ef "$B"/cache/report-*/report.tsv ]
+	run cut -f 1 "$B/runs.tsv"
+	assert_output "$(printf 'run=%s\nrun=%s' "${o##*/}" "${o##*/}")"
+	run rec-runs -l "$B/runs.tsv" show "${o##*/}"
+	assert_success
+}
+
 @test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {
 	local b=$BATS_TEST_TMPDIR/c p1 p2 h i
 	mkdir -p "$b"
