@@ -4,6 +4,7 @@
  * score".  See als-recommend(1).
  */
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static const cli_program program = {
 typedef struct sinkctx {
 	const als_model *mod;
 	FILE *fp;
+	const char *name;         /* the output, for messages */
 } sinkctx;
 
 static uint32_t *read_users(const char *path, const als_model *mod,
@@ -118,6 +120,8 @@ main(int argc, char **argv)
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
 	sk.fp = o.fp;
+	sk.name = cc.output == NULL || strcmp(cc.output, "-") == 0 ?
+	    "stdout" : cc.output;
 	if (als_recommend(&mod, users, nusers, n_recs, have_seen ? &seen : NULL,
 	    threads, put_list, &sk, &st, &e) != 0)
 		rs_die_err(&e);
@@ -251,6 +255,7 @@ put_list(void *arg, size_t user, const uint32_t *items, const float *scores,
 		tsv_put_ch(sk->fp, '\n');
 	}
 	if (ferror(sk->fp))
-		return rs_errf(e, EX_IOERR, "write error");
+		return rs_errf(e, EX_IOERR, "%s: write error: %s", sk->name,
+		    strerror(errno != 0 ? errno : EIO));
 	return 0;
 }
