@@ -127,15 +127,7 @@ main(int argc, char **argv)
 
 	if (cc.verbose)
 		report(count, event_reader_rows(in), &bad);
-	if (cc.verbose && event_reader_blank_lines(in) > 0)
-		rs_warnx("empty lines skipped: %llu",
-		    (unsigned long long)event_reader_blank_lines(in));
-	if (bad.n > 0) {
-		char line[RS_ERR_MSG + 64];
-
-		skip_bad_summary(&bad, line, sizeof line);
-		rs_warnx("%s", line);
-	}
+	cli_read_notes(event_reader_blank_lines(in), &bad, cc.verbose);
 	event_reader_close(in);
 	if (flt.items != NULL)
 		items_free(&cat);
