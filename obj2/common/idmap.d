@@ -1,0 +1,2 @@
+obj2/common/idmap.o: common/idmap.c common/idmap.h
+common/idmap.h:

@@ -1,0 +1,3 @@
+obj2/common/outbuf.o: common/outbuf.c common/outbuf.h common/num.h
+common/outbuf.h:
+common/num.h:

@@ -1,0 +1,14 @@
+obj2/common/serve_conn.o: common/serve_conn.c common/serve_int.h \
+ common/http.h common/outbuf.h common/serve.h common/rs_err.h \
+ common/serve_metrics.h common/blend.h common/store.h common/container.h \
+ common/serve_routes.h
+common/serve_int.h:
+common/http.h:
+common/outbuf.h:
+common/serve.h:
+common/rs_err.h:
+common/serve_metrics.h:
+common/blend.h:
+common/store.h:
+common/container.h:
+common/serve_routes.h:
