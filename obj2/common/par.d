@@ -1,2 +1,0 @@
-obj2/common/par.o: common/par.c common/par.h
-common/par.h:

@@ -1,2 +1,0 @@
-obj2/common/radix.o: common/radix.c common/radix.h
-common/radix.h:
