@@ -136,14 +136,17 @@ lint-man:
 # The programs, their manuals, and rec-rebuild(8) (in sbin, as its section
 # says) with the pipeline it runs: pipeline.mk and scripts/pipeline-* in
 # PKGDATADIR, the installed script pointed at them and at BINDIR.
-PIPELINE_SCRIPTS := $(wildcard scripts/pipeline-*)
+# (the files pipeline.mk names under $(TOP)/scripts, read from it so that a
+# new helper is installed without being listed here).
+PIPELINE_SCRIPTS := $(sort $(patsubst $$(TOP)/%,%,$(shell grep -o \
+	'$$(TOP)/scripts/[A-Za-z0-9._-]*' pipeline.mk)))
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(PKGDATADIR)/scripts
 	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
 	install -m 644 pipeline.mk $(DESTDIR)$(PKGDATADIR)/
-	for s in $(PIPELINE_SCRIPTS); do \
-	    install -m 755 $$s $(DESTDIR)$(PKGDATADIR)/scripts/; done
+	for s in $(PIPELINE_SCRIPTS); do m=644; [ -x $$s ] && m=755; \
+	    install -m $$m $$s $(DESTDIR)$(PKGDATADIR)/scripts/; done
 	sed -e 's|^pipeline=.*|pipeline=$(PKGDATADIR)/pipeline.mk|' \
 	    -e 's|^bin=""$$|bin=$(BINDIR)|' scripts/rec-rebuild \
 	    >$(DESTDIR)$(SBINDIR)/rec-rebuild.tmp
