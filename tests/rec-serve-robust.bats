@@ -241,3 +241,54 @@ w("7\n" + "9" * 65536 + "\n3\n" + "1" * 65537 + "\n4\n" + "1" * 81915 +
 	assert_failure 65
 	assert_output "$want"
 }
+
+@test "rec-serve: SIGTERM answers the request in flight, then exits at once" {
+	start -w 1 -t 5
+	# One idle keep-alive connection, one request half sent.
+	python3 - "$PORT" > "$T/client" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+idle.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+idle.recv(4096)
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(b"GET /recs?user_id=7 HTTP/1.1\r\nHost: x\r\n")
+print("sent", flush=True)
+time.sleep(0.5)
+s.sendall(b"\r\n")
+b = b""
+while True:
+    c = s.recv(4096)
+    if not c:
+        break
+    b += c
+print(b.split(b"\r\n")[0].decode())
+print(b.split(b"\r\n\r\n", 1)[1].decode())
+PY
+	client=$!
+	for _ in $(seq 50); do grep -q sent "$T/client" && break; sleep 0.05; done
+	t0=$(date +%s%N)
+	kill -TERM "$(cat "$T/pid")"
+	wait "$(cat "$T/pid")"
+	t1=$(date +%s%N)
+	wait "$client"
+	run cat "$T/client"
+	assert_line --index 1 'HTTP/1.1 200 OK'
+	assert_line --index 2 '{"recs":[501,104,502,503,301,504]}'
+	# Exits once it is answered (0.5 s), not at the bound (-t 5 s).
+	[ $(( (t1 - t0) / 1000000 )) -lt 2500 ]
+	rm -f "$T/pid"
+}
+
+@test "rec-serve: SIGTERM with only idle connections exits within a second" {
+	start -w 2
+	python3 "$CROWD" "$PORT" 20 0 > /dev/null &
+	sleep 0.5
+	t0=$(date +%s%N)
+	kill -TERM "$(cat "$T/pid")"
+	wait "$(cat "$T/pid")"
+	t1=$(date +%s%N)
+	rm -f "$T/pid"
+	[ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
+	wait
+}
