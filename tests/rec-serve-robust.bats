@@ -24,10 +24,10 @@ teardown() {
 	fi
 }
 
-# start ARGS...: rec-serve -l 127.0.0.1:0 ARGS... $T/recs.db in the
-# background; sets PORT once it is ready.
+# start ARGS...: rec-serve -l 127.0.0.1:0 ARGS... $STORE (default
+# $T/recs.db) in the background; sets PORT once it is ready.
 start() {
-	rec-serve -l 127.0.0.1:0 "$@" "$T/recs.db" 2> "$T/log" &
+	rec-serve -l 127.0.0.1:0 "$@" "${STORE:-$T/recs.db}" 2> "$T/log" &
 	echo $! > "$T/pid"
 	for _ in $(seq 50); do
 		grep -q 'ready to serve' "$T/log" && break
@@ -291,4 +291,55 @@ PY
 	rm -f "$T/pid"
 	[ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
 	wait
+}
+
+@test "rec-serve: -u drops root after binding; workers are sandboxed (seccomp, no new privileges)" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	id nobody > /dev/null 2>&1 || skip "no user nobody"
+	# A directory the user can reach (the test's own is root's only).
+	U=$(mktemp -d /tmp/rec-serve-u.XXXXXX)
+	chmod 755 "$U"
+	cp "$T/recs.db" "$U/recs.db"
+	STORE=$U/recs.db start -w 2 -u nobody
+	run curl -s "http://127.0.0.1:$PORT/recs?user_id=7"
+	assert_output '{"recs":[501,104,502,503,301,504]}'
+	master=$(cat "$T/pid")
+	[ "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$master/status")" = 65534655346553465534 ]
+	for w in $(pgrep -P "$master"); do
+		[ "$(awk '/^Uid:/ { print $3 }' "/proc/$w/status")" = 65534 ]
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$w/status"
+		grep -q '^Seccomp:[[:space:]]*2$' "/proc/$w/status"
+	done
+	# A store swapped in (rename in its directory) is reopened by the
+	# sandboxed worker: a store with lists of 2, not 6.
+	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
+	    -r recs.tsv -n 2 -o "$U/new.db")
+	chmod 644 "$U/new.db"
+	mv "$U/new.db" "$U/recs.db"
+	sleep 0.05
+	run curl -s "http://127.0.0.1:$PORT/recs?user_id=7"
+	assert_output '{"recs":[501,104]}'
+	run cat "$T/log"
+	refute_output --partial 'sandbox'
+	refute_output --partial 'keeping the store'
+	rm -rf "$U"
+}
+
+@test "rec-serve: -u errors: without -l 64, an unknown user 67, not root 64" {
+	run rec-serve -u nobody "$T/recs.db"
+	assert_failure 64
+	assert_output --partial 'rec-serve: -u needs -l'
+	run rec-serve -l 127.0.0.1:0 -u no-such-user-rs "$T/recs.db"
+	assert_failure 67
+	assert_output 'rec-serve: -u: no-such-user-rs: no such user'
+	if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+		U=$(mktemp -d /tmp/rec-serve-u.XXXXXX)
+		chmod 755 "$U"
+		cp "$T/recs.db" "$U/recs.db"
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    rec-serve -l 127.0.0.1:0 -u nobody "$U/recs.db"
+		rm -rf "$U"
+		assert_failure 64
+		assert_output 'rec-serve: -u: only root can change user'
+	fi
 }
