@@ -225,25 +225,49 @@ drop_to(const char *user)
 		rs_die(EX_OSERR, "-u: %s: root could be regained", user);
 }
 
-/* What a worker may still read: the store's directory, that of the file
- * it resolves to now, and /proc (its own metrics).  Set in the master,
- * before the workers are forked. */
-static char sb_dir[PATH_MAX], sb_real[PATH_MAX];
-static const char *sb_dirs[4];
+/*
+ * What a worker may still read: the store's directory, that of the file
+ * it resolves to now, /proc (its own metrics), and, for each symlink on
+ * the store's path, the directory holding that symlink, since switching
+ * it (a "current" link) points the path at a sibling.  Set in the master,
+ * before the workers are forked.
+ */
+#define SB_MAX 8
+static char sb_buf[SB_MAX][PATH_MAX];
+static const char *sb_dirs[SB_MAX + 2];
 
 static void
 sandbox_dirs(const char *store_path)
 {
-	char real[PATH_MAX];
+	char p[PATH_MAX], real[PATH_MAX], *slash;
+	struct stat st;
 	size_t n = 0;
 
-	snprintf(sb_dir, sizeof sb_dir, "%s", store_path);
-	snprintf(sb_dir, sizeof sb_dir, "%s", dirname(sb_dir));
-	sb_dirs[n++] = sb_dir;
+	snprintf(p, sizeof p, "%s", store_path);
+	snprintf(sb_buf[n], PATH_MAX, "%s", dirname(p));
+	sb_dirs[n] = sb_buf[n];
+	n++;
 	if (realpath(store_path, real) != NULL) {
-		snprintf(sb_real, sizeof sb_real, "%s", dirname(real));
-		sb_dirs[n++] = sb_real;
+		snprintf(sb_buf[n], PATH_MAX, "%s", dirname(real));
+		sb_dirs[n] = sb_buf[n];
+		n++;
 	}
+	/* Each prefix of the path that is a symlink, longest first. */
+	snprintf(p, sizeof p, "%s", store_path);
+	while (n < SB_MAX && (slash = strrchr(p, '/')) != NULL) {
+		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+			char q[PATH_MAX];
+
+			snprintf(q, sizeof q, "%s", p);
+			snprintf(sb_buf[n], PATH_MAX, "%s", dirname(q));
+			sb_dirs[n] = sb_buf[n];
+			n++;
+		}
+		*slash = '\0';
+	}
+	if (n < SB_MAX && p[0] != '\0' && lstat(p, &st) == 0 &&
+	    S_ISLNK(st.st_mode))
+		sb_dirs[n++] = ".";
 	sb_dirs[n++] = "/proc";
 	sb_dirs[n] = NULL;
 }
