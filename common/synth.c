@@ -462,6 +462,16 @@ sample_time(rng *r, int64_t lo, int64_t hi)
 #define P_BUY 0.35             /* a carting session ends in a purchase */
 #define P_BUY_MORE 0.6         /* each further carted item is bought too */
 /*
+ * Not every cart follows a view of its item: a shopper carts from a
+ * listing, a search or a recommendation widget ("discovery"), or comes
+ * back for an item seen in an earlier session.  Tuned so that, as in the
+ * real slice, ~57% of carts are of an item among the visitor's last 3
+ * views before the cart and ~63% of an item viewed at any time before
+ * (scripts/bench-discovery.sh prints both).
+ */
+#define P_CART_DIRECT 0.50     /* a carted item is not viewed just before */
+#define P_CART_SEEN 0.12       /* ...and is one seen in an earlier session */
+/*
  * Taste: a visitor buys in one home category and browses more widely,
  * mostly in a second one; returning shoppers sometimes cart again what
  * they carted before, and otherwise explore new items.  So past carts
@@ -552,6 +562,19 @@ vis_click_gap(vis *v)
 	v->t += 1000 + (int64_t)(s * 1000.0);
 }
 
+/*
+ * The item of a direct cart (one that does not follow a view of it): a
+ * new one drawn by cart appeal in node, sometimes one seen in an earlier
+ * session.
+ */
+static uint32_t
+direct_or_new(const world *w, vis *v, int node)
+{
+	if (v->nhist > 0 && rng_unif(&v->r) < P_CART_SEEN)
+		return v->hist[rng_below(&v->r, (uint64_t)v->nhist)];
+	return sample_in(w, w->ccum, node, &v->r);
+}
+
 /* One session: views in one category, maybe a cart and a purchase. */
 static void
 vis_session(const world *w, vis *v, int home1, int home2, int carting,
@@ -559,7 +582,7 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 {
 	rng *r = &v->r;
 	int node, nviews, revisit_at = -1, i, ncart = 0, nseen = 0;
-	int cart_unseen = 0;
+	int cart_unseen = 0, direct = 0;
 	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8];
 
 	if (carting)
@@ -588,6 +611,8 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 			revisit_at = nviews - 1;
 			reitem = v->chist[rng_below(r, (uint64_t)v->nchist)];
 			cart_unseen = rng_unif(r) < P_CART_UNSEEN;
+		} else {
+			direct = rng_unif(r) < P_CART_DIRECT;
 		}
 	} else if (v->nhist > 0 && rng_unif(r) < P_REVISIT) {
 		revisit_at = (int)rng_below(r, (uint64_t)nviews);
@@ -598,7 +623,7 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 			vis_click_gap(v);
 		if (i == revisit_at)
 			item = reitem;
-		else if (carting && i == nviews - 1)
+		else if (carting && i == nviews - 1 && !direct)
 			item = sample_in(w, w->ccum, node, r);
 		else if (i == 0 || rng_unif(r) >= P_REPEAT)
 			item = sample_in(w, w->cum, node, r);
@@ -608,15 +633,21 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 		seen[nseen++] = item;
 	}
 	if (carting) {
+		/* A direct cart follows views of other items. */
+		if (direct)
+			item = direct_or_new(w, v, node);
 		v->t += 5000 + (int64_t)rng_below(r, 55000);
 		vis_emit(v, EV_ADDTOCART, item, 0);
 		carted[ncart++] = item;
 		while (ncart < 8 && rng_unif(r) < (v->heavy ?
 		    P_MORE_CARTS_HEAVY : P_MORE_CARTS)) {
 			vis_click_gap(v);
-			item = sample_in(w, w->ccum, node, r);
+			direct = rng_unif(r) < P_CART_DIRECT;
+			item = sample_in(w, direct ? w->cum : w->ccum, node, r);
 			vis_emit(v, EV_VIEW, item, 0);
 			seen[nseen++] = item;
+			if (direct)
+				item = direct_or_new(w, v, node);
 			v->t += 5000 + (int64_t)rng_below(r, 55000);
 			vis_emit(v, EV_ADDTOCART, item, 0);
 			carted[ncart++] = item;

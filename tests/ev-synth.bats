@@ -131,10 +131,22 @@ between() {
 	between "$(stat_of "$st" single)" 0.64 0.76 "single-event visitors"
 }
 
-@test "sessions: carts usually follow a view of the same item, 2-7 views earlier in the session" {
+@test "sessions: carts come after 2-7 views, most of them right after a view of the item" {
 	st=$(stats)
-	between "$(stat_of "$st" cart_after_view)" 0.80 1.0 "carts right after a view of the item"
+	between "$(stat_of "$st" cart_after_view)" 0.50 0.70 "carts right after a view of the item"
 	between "$(stat_of "$st" cart_session_2_7)" 0.70 1.0 "carts after 2-7 views"
+}
+
+@test "resurfaced and discovery carts in the real slice's shares, within 5 points" {
+	# the real slice: 56.7% of carts among the last 3 views, 62.7% viewed
+	# before.  At the default scale (the one calibrated: a small run has
+	# fewer items, so a cart lands more often on one just viewed), ~8 s.
+	ev-synth -s 3 --no-props -o "$BATS_TEST_TMPDIR/d"
+	read -r _ carts _ last3 _ any <<<"$("$TOP/scripts/bench-discovery.sh" --shares "$BATS_TEST_TMPDIR/d/events.csv")"
+	rm -rf "$BATS_TEST_TMPDIR/d"
+	[ "$carts" -ge 50000 ] || fail "only $carts carts"
+	between "$last3" 51.7 61.7 "carts among the last 3 views (%)"
+	between "$any" 57.7 67.7 "carts viewed before (%)"
 }
 
 @test "the real sample's single-event share is matched within 5 points" {
