@@ -28,10 +28,10 @@
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
 	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
-	"                --replay RECS.db\n"
+	"                --replay [NAME=]RECS.db ...\n"
 
 #define MAX_K 10000
-#define MAX_RECS 64
+#define MAX_LISTS 64
 
 static const char help[] =
 	"\n"
@@ -45,13 +45,15 @@ static const char help[] =
 	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
 	"                      and top_popular/with_history\n"
 	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
-	"  --replay FILE       replay every test cart against the store FILE\n"
-	"                      (rec-blend) through the served blend: hit@K\n"
+	"  --replay [NAME=]FILE  replay every test cart against the store FILE\n"
+	"                      (rec-blend) through the served blend: hit@K,\n"
+	"                      rows NAME/... (default blend; repeatable)\n"
 	"  -o FILE             write the report to FILE atomically\n"
 	"  -v                  counts on standard error\n"
 	"  -h, --help          this help\n";
 
-struct recs_arg {
+/* A named input: a --recs list or a --replay store. */
+struct named {
 	const char *name;
 	const char *path;
 };
@@ -59,10 +61,25 @@ struct recs_arg {
 struct opts {
 	size_t k, coverage_k;
 	int count_dups, table, verbose;
-	const char *train, *test, *items, *popular, *replay, *out;
+	const char *train, *test, *items, *popular, *out;
 	int coverage_k_set;
-	struct recs_arg recs[MAX_RECS];
-	size_t nrecs;
+	struct named recs[MAX_LISTS], replay[MAX_LISTS];
+	size_t nrecs, nreplay;
+};
+
+/*
+ * The two reports' columns, declared once: the header names (a "%zu" is
+ * -k, or --coverage-k for the metrics' coverage) and the cell indexes.
+ */
+enum { M_MODEL, M_GROUP, M_USERS, M_PRECISION, M_RECALL, M_COVERAGE,
+    M_NCOLS };
+static const char *const metrics_cols[M_NCOLS] = {
+	"model", "group", "users", "precision_at_%zu", "recall_at_%zu",
+	"coverage_at_%zu"
+};
+enum { R_MODEL, R_GROUP, R_CARTS, R_HITS, R_HIT, R_COVERAGE, R_NCOLS };
+static const char *const replay_cols[R_NCOLS] = {
+	"model", "group", "carts", "hits", "hit_at_%zu", "coverage_at_%zu"
 };
 
 enum {
@@ -71,16 +88,24 @@ enum {
 };
 
 static void parse_args(int, char **, struct opts *);
+static void add_named(struct named *, size_t *, const char *, char *,
+    const char *);
+static void check_args(const struct opts *);
+static void warn_periods(const eval_truth *, const struct opts *);
+static void table_start(table *, const char *const *, size_t, size_t,
+    size_t);
 static void report_metrics(const struct opts *, const eval_truth *,
     const items *, table *);
 static void report_replay(const struct opts *, const eval_truth *,
     const items *, table *);
+static void replay_store(const struct opts *, const struct named *,
+    replay_events *, const eval_truth *, const items *, table *);
 static void fmt_pct(char *, size_t, double);
 static void add_row(table *, const char *, const char *, const eval_acc *,
     const items *, const char *);
 static void eval_popular(const struct opts *, const eval_truth *,
     const items *, table *);
-static void eval_recs(const struct opts *, const struct recs_arg *,
+static void eval_recs(const struct opts *, const struct named *,
     const eval_truth *, const items *, table *);
 
 int
@@ -114,8 +139,9 @@ main(int argc, char **argv)
 	if (truth.nusers == 0)
 		rs_warnx("%s: no addtocart event in the test period: every "
 		    "group is empty", o.test);
+	warn_periods(&truth, &o);
 
-	if (o.replay != NULL)
+	if (o.nreplay > 0)
 		report_replay(&o, &truth, &catalogue, &tab);
 	else
 		report_metrics(&o, &truth, &catalogue, &tab);
@@ -146,7 +172,6 @@ parse_args(int argc, char **argv, struct opts *o)
 		{NULL, 0, NULL, 0}
 	};
 	int c;
-	size_t i;
 
 	memset(o, 0, sizeof *o);
 	o->k = 5;
@@ -189,40 +214,15 @@ parse_args(int argc, char **argv, struct opts *o)
 				cli_usage_error(USAGE, "--popular given twice");
 			o->popular = optarg;
 			break;
-		case OPT_RECS: {
-			char *eq = strchr(optarg, '=');
-			const char *p;
-
-			if (eq == NULL || eq == optarg || eq[1] == '\0')
+		case OPT_RECS:
+			if (strchr(optarg, '=') == NULL)
 				cli_usage_error(USAGE, "--recs: \"%s\": expected "
 				    "NAME=FILE", optarg);
-			for (p = optarg; p < eq; p++)
-				if (strchr("abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
-				    *p) == NULL)
-					cli_usage_error(USAGE, "--recs: \"%s\": "
-					    "NAME may hold letters, digits, "
-					    "'_', '.' and '-' only", optarg);
-			if (o->nrecs == MAX_RECS)
-				cli_usage_error(USAGE, "--recs: at most %d "
-				    "lists", MAX_RECS);
-			*eq = '\0';
-			for (i = 0; i < o->nrecs; i++)
-				if (strcmp(o->recs[i].name, optarg) == 0)
-					cli_usage_error(USAGE, "--recs: name "
-					    "\"%s\" given twice", optarg);
-			if (strcmp(optarg, "top_popular") == 0)
-				cli_usage_error(USAGE, "--recs: the name "
-				    "top_popular is --popular's");
-			o->recs[o->nrecs].name = optarg;
-			o->recs[o->nrecs].path = eq + 1;
-			o->nrecs++;
+			add_named(o->recs, &o->nrecs, "--recs", optarg, NULL);
 			break;
-		}
 		case OPT_REPLAY:
-			if (o->replay != NULL)
-				cli_usage_error(USAGE, "--replay given twice");
-			o->replay = optarg;
+			add_named(o->replay, &o->nreplay, "--replay", optarg,
+			    "blend");
 			break;
 		case 'o':
 			o->out = optarg;
@@ -237,31 +237,72 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (optind < argc)
 		cli_usage_error(USAGE, "unexpected operand \"%s\"",
 		    argv[optind]);
+	check_args(o);
+}
+
+/*
+ * Adds arg, "NAME=FILE" (or "FILE", named dflt, when dflt is not NULL),
+ * to the list of option opt; a bad or repeated name is a usage error.
+ */
+static void
+add_named(struct named *list, size_t *n, const char *opt, char *arg,
+    const char *dflt)
+{
+	char *eq = strchr(arg, '=');
+	const char *name = dflt, *path = arg, *p;
+	size_t i;
+
+	if (eq != NULL) {
+		if (eq == arg || eq[1] == '\0')
+			cli_usage_error(USAGE, "%s: \"%s\": expected NAME=FILE",
+			    opt, arg);
+		for (p = arg; p < eq; p++)
+			if (strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p) ==
+			    NULL)
+				cli_usage_error(USAGE, "%s: \"%s\": NAME may "
+				    "hold letters, digits, '_', '.' and '-' "
+				    "only", opt, arg);
+		*eq = '\0';
+		name = arg;
+		path = eq + 1;
+	}
+	if (*n == MAX_LISTS)
+		cli_usage_error(USAGE, "%s: at most %d of them", opt, MAX_LISTS);
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			cli_usage_error(USAGE, "%s: name \"%s\" given twice",
+			    opt, name);
+	if (strcmp(name, "top_popular") == 0)
+		cli_usage_error(USAGE, "%s: the name top_popular is "
+		    "--popular's", opt);
+	list[*n].name = name;
+	list[*n].path = path;
+	(*n)++;
+}
+
+/* The options that do not go together, and standard input read once. */
+static void
+check_args(const struct opts *o)
+{
+	size_t i, stdin_uses = 0;
+
 	if (o->train == NULL || o->test == NULL || o->items == NULL)
 		cli_usage_error(USAGE, "--train, --test and --items are "
 		    "required");
-	{
-		/* Standard input can be read once, by one input. */
-		const char *in[MAX_RECS + 5];
-		size_t n = 0, stdin_uses = 0;
-
-		in[n++] = o->train;
-		in[n++] = o->test;
-		in[n++] = o->items;
-		if (o->popular != NULL)
-			in[n++] = o->popular;
-		for (i = 0; i < o->nrecs; i++)
-			in[n++] = o->recs[i].path;
-		for (i = 0; i < n; i++)
-			stdin_uses += strcmp(in[i], "-") == 0;
-		if (stdin_uses > 1)
-			cli_usage_error(USAGE, "only one input can be standard "
-			    "input (-)");
-		if (o->replay != NULL && strcmp(o->test, "-") == 0)
-			cli_usage_error(USAGE, "--test cannot be standard input "
-			    "with --replay (it is read twice)");
-	}
-	if (o->replay != NULL) {
+	stdin_uses += strcmp(o->train, "-") == 0;
+	stdin_uses += strcmp(o->test, "-") == 0;
+	stdin_uses += strcmp(o->items, "-") == 0;
+	stdin_uses += o->popular != NULL && strcmp(o->popular, "-") == 0;
+	for (i = 0; i < o->nrecs; i++)
+		stdin_uses += strcmp(o->recs[i].path, "-") == 0;
+	if (stdin_uses > 1)
+		cli_usage_error(USAGE, "only one input can be standard input "
+		    "(-)");
+	if (o->nreplay > 0) {
+		if (strcmp(o->test, "-") == 0)
+			cli_usage_error(USAGE, "--test cannot be standard "
+			    "input with --replay (it is read twice)");
 		if (o->popular != NULL || o->nrecs > 0)
 			cli_usage_error(USAGE, "--replay makes a report of its "
 			    "own: it does not mix with --popular or --recs");
@@ -277,76 +318,106 @@ parse_args(int argc, char **argv, struct opts *o)
 	}
 }
 
+/*
+ * A test period that starts before the training period ends is most
+ * often --train and --test swapped: the report is still made (a split
+ * may overlap on purpose), with a warning.
+ */
+static void
+warn_periods(const eval_truth *t, const struct opts *o)
+{
+	if (t->test_first_ms > t->test_last_ms ||
+	    t->train_first_ms > t->train_last_ms ||
+	    t->test_first_ms >= t->train_last_ms)
+		return;
+	rs_warnx("warning: the test period (%s, from %lld) is not after the "
+	    "training period (%s, until %lld): are --train and --test "
+	    "swapped?", o->test, (long long)t->test_first_ms, o->train,
+	    (long long)t->train_last_ms);
+}
+
+/* Starts a report of the columns cols, "%zu" in a name read as k, or as
+ * k2 in the last column. */
+static void
+table_start(table *tab, const char *const *cols, size_t ncols, size_t k,
+    size_t k2)
+{
+	char names[8][40];
+	const char *header[8];
+	size_t i;
+
+	for (i = 0; i < ncols && i < 8; i++) {
+		snprintf(names[i], sizeof names[i], cols[i],
+		    i == ncols - 1 ? k2 : k);
+		header[i] = names[i];
+	}
+	if (table_init(tab, header, ncols, 2) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+}
+
 /* The seed's table: top popular for everyone and for users with history,
  * then every --recs list for users with history. */
 static void
 report_metrics(const struct opts *o, const eval_truth *t,
     const items *catalogue, table *tab)
 {
-	char prec[32], rec[32], cov[32];
-	const char *header[6];
 	size_t i;
 
-	snprintf(prec, sizeof prec, "precision_at_%zu", o->k);
-	snprintf(rec, sizeof rec, "recall_at_%zu", o->k);
-	snprintf(cov, sizeof cov, "coverage_at_%zu", o->coverage_k);
-	header[0] = "model";
-	header[1] = "group";
-	header[2] = "users";
-	header[3] = prec;
-	header[4] = rec;
-	header[5] = cov;
-	if (table_init(tab, header, 6, 2) != 0)
-		rs_die(EX_SOFTWARE, "out of memory");
+	table_start(tab, metrics_cols, M_NCOLS, o->k, o->coverage_k);
 	if (o->popular != NULL)
 		eval_popular(o, t, catalogue, tab);
 	for (i = 0; i < o->nrecs; i++)
 		eval_recs(o, &o->recs[i], t, catalogue, tab);
 }
 
-/* The served blend, replayed at every test cart. */
+/* Every --replay store, replayed at every test cart. */
 static void
 report_replay(const struct opts *o, const eval_truth *t,
     const items *catalogue, table *tab)
+{
+	replay_events ev;
+	rs_err e = {0};
+	size_t i;
+
+	table_start(tab, replay_cols, R_NCOLS, o->k, o->k);
+	if (replay_events_load(&ev, t, o->test, &e) != 0)
+		rs_die_err(&e);
+	for (i = 0; i < o->nreplay; i++)
+		replay_store(o, &o->replay[i], &ev, t, catalogue, tab);
+	replay_events_free(&ev);
+}
+
+/* One store's rows. */
+static void
+replay_store(const struct opts *o, const struct named *db, replay_events *ev,
+    const eval_truth *t, const items *catalogue, table *tab)
 {
 	static const char *const why_empty[REPLAY_NGROUPS] = {
 		"no addtocart event in the test period",
 		"no test user has history in the training events",
 		"no cart of a user with a personal list",
 		"no cart of a user served from viewed categories only",
-		"no cart of a user served the global list only"
+		"no cart of a user served the global list only",
+		"no cart of an item viewed before it in the test period",
+		"no cart of an item not viewed before it in the test period"
 	};
-	char hit[32], cov[32], carts[24], hits[24], hp[32], cp[32];
-	const char *header[6], *cells[6];
-	replay_events ev;
+	char carts[24], hits[24], hp[32], cp[32];
+	const char *cells[R_NCOLS];
 	replay_result res;
 	rs_err e = {0};
 	store st;
 	size_t g;
 
-	if (store_open(&st, o->replay, STORE_VERIFY, &e) != 0)
+	if (store_open(&st, db->path, STORE_VERIFY, &e) != 0)
 		rs_die_err(&e);
 	if (o->k > st.list_len)
 		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
-		    "items at most", o->k, o->replay, st.list_len);
-	if (replay_events_load(&ev, t, o->test, &e) != 0)
-		rs_die_err(&e);
-	if (replay_run(&res, &ev, &st, o->k, t, catalogue, &e) != 0)
+		    "items at most", o->k, db->path, st.list_len);
+	if (replay_run(&res, ev, &st, o->k, t, catalogue, &e) != 0)
 		rs_die_err(&e);
 	if (o->verbose)
 		rs_warnx("%s: %zu test views and carts of test users "
-		    "replayed", o->replay, ev.n);
-
-	snprintf(hit, sizeof hit, "hit_at_%zu", o->k);
-	snprintf(cov, sizeof cov, "coverage_at_%zu", o->k);
-	header[0] = "model";
-	header[1] = "group";
-	header[2] = "carts";
-	header[3] = "hits";
-	header[4] = hit;
-	header[5] = cov;
-	if (table_init(tab, header, 6, 2) != 0)
-		rs_die(EX_SOFTWARE, "out of memory");
+		    "replayed", db->path, ev->n);
 	for (g = 0; g < REPLAY_NGROUPS; g++) {
 		const replay_tally *r = &res.g[g];
 		double h, c;
@@ -359,21 +430,20 @@ report_replay(const struct opts *o, const eval_truth *t,
 			fmt_pct(hp, sizeof hp, h);
 			fmt_pct(cp, sizeof cp, c);
 		} else {
-			rs_warnx("blend/%s: no cart to replay (%s)",
+			rs_warnx("%s/%s: no cart to replay (%s)", db->name,
 			    replay_group_name[g], why_empty[g]);
 			hp[0] = cp[0] = '\0';
 		}
-		cells[0] = "blend";
-		cells[1] = replay_group_name[g];
-		cells[2] = carts;
-		cells[3] = hits;
-		cells[4] = hp;
-		cells[5] = cp;
+		cells[R_MODEL] = db->name;
+		cells[R_GROUP] = replay_group_name[g];
+		cells[R_CARTS] = carts;
+		cells[R_HITS] = hits;
+		cells[R_HIT] = hp;
+		cells[R_COVERAGE] = cp;
 		if (table_add(tab, cells) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
 	}
 	replay_result_free(&res);
-	replay_events_free(&ev);
 	store_close(&st);
 }
 
@@ -394,7 +464,7 @@ add_row(table *tab, const char *model, const char *group,
     const eval_acc *acc, const items *catalogue, const char *why_empty)
 {
 	char users[24], p[32], r[32], c[32];
-	const char *cells[6];
+	const char *cells[M_NCOLS];
 	eval_row row;
 
 	snprintf(users, sizeof users, "%llu",
@@ -413,12 +483,12 @@ add_row(table *tab, const char *model, const char *group,
 		    why_empty);
 		p[0] = r[0] = c[0] = '\0';
 	}
-	cells[0] = model;
-	cells[1] = group;
-	cells[2] = users;
-	cells[3] = p;
-	cells[4] = r;
-	cells[5] = c;
+	cells[M_MODEL] = model;
+	cells[M_GROUP] = group;
+	cells[M_USERS] = users;
+	cells[M_PRECISION] = p;
+	cells[M_RECALL] = r;
+	cells[M_COVERAGE] = c;
 	if (table_add(tab, cells) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 }
@@ -463,7 +533,7 @@ eval_popular(const struct opts *o, const eval_truth *t,
 
 /* One per-user list file, for the test users with history. */
 static void
-eval_recs(const struct opts *o, const struct recs_arg *ra,
+eval_recs(const struct opts *o, const struct named *ra,
     const eval_truth *t, const items *catalogue, table *tab)
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;

@@ -133,6 +133,16 @@ eval_truth_mark_history(eval_truth *t, uint64_t user)
 	}
 }
 
+/* Widens [*first, *last] to hold ts. */
+static void
+span_add(int64_t *first, int64_t *last, int64_t ts)
+{
+	if (ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
+}
+
 int
 eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e)
@@ -144,11 +154,14 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 
 	if (eval_truth_init(t) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	t->test_first_ms = t->train_first_ms = INT64_MAX;
+	t->test_last_ms = t->train_last_ms = INT64_MIN;
 	path[0] = (char *)test;
 	if ((r = evr_open(path, 1, e)) == NULL)
 		goto fail;
 	while ((rc = evr_next(r, &ev, e)) == 1)
-		if (ev.type == EV_ADDTOCART &&
+		if (span_add(&t->test_first_ms, &t->test_last_ms, ev.ts_ms),
+		    ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			break;
@@ -163,9 +176,11 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	path[0] = (char *)train;
 	if ((r = evr_open(path, 1, e)) == NULL)
 		goto fail;
-	while ((rc = evr_next(r, &ev, e)) == 1)
+	while ((rc = evr_next(r, &ev, e)) == 1) {
+		span_add(&t->train_first_ms, &t->train_last_ms, ev.ts_ms);
 		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
 			eval_truth_mark_history(t, ev.user);
+	}
 	evr_close(r);
 	if (rc != 0)
 		goto fail;

@@ -47,6 +47,12 @@ typedef struct eval_truth {
 	uint8_t *history;      /* 1: viewed or carted in train */
 	size_t nhistory;       /* users with history */
 	uint64_t ncarts;       /* test addtocart rows */
+	/*
+	 * The span of each file's events (epoch ms; first > last when the
+	 * file has none), set by eval_truth_load: how rec-eval sees that
+	 * --train and --test were swapped.
+	 */
+	int64_t test_first_ms, test_last_ms, train_first_ms, train_last_ms;
 	/* building state */
 	uint64_t *pairs;       /* (user, item) pairs before eval_truth_finish */
 	size_t npairs, cappairs;

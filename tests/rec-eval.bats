@@ -34,7 +34,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	run rec-eval --help
 	assert_success
 	assert_line --index 0 --partial "usage: rec-eval [-v] [-k K]"
-	assert_output --partial "--replay RECS.db"
+	assert_output --partial "--replay [NAME=]RECS.db ..."
 	assert_output --partial "--count-duplicates"
 }
 
@@ -331,6 +331,42 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 	run --separate-stderr rec-eval "${RARGS[@]}" -k 2 --replay "$OUT/recs.db"
 	assert_success
 	diff -u replay/expected-k2.tsv - <<<"$output"
+}
+
+@test "--replay NAME=FILE, repeated: one block of rows per store" {
+	replay_store
+	run --separate-stderr rec-eval "${RARGS[@]}" -k 2 \
+	    --replay seed="$OUT/recs.db" --replay other="$OUT/recs.db"
+	assert_success
+	diff -u <(sed -n '2,$s/^blend/seed/p' replay/expected-k2.tsv) \
+	    <(sed -n '2,8p' <<<"$output")
+	diff -u <(sed -n '2,$s/^blend/other/p' replay/expected-k2.tsv) \
+	    <(sed -n '9,$p' <<<"$output")
+}
+
+@test "--replay names: bad, repeated, top_popular" {
+	run rec-eval "${RARGS[@]}" --replay "a b=x.db"
+	assert_failure 64
+	assert_line --index 0 --partial "rec-eval: --replay: \"a b=x.db\": NAME may hold letters, digits"
+	run rec-eval "${RARGS[@]}" --replay =x.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: "=x.db": expected NAME=FILE'
+	run rec-eval "${RARGS[@]}" --replay x.db --replay y.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: name "blend" given twice'
+	run rec-eval "${RARGS[@]}" --replay a=x.db --replay a=y.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: name "a" given twice'
+}
+
+@test "--train and --test swapped: the report, with a warning" {
+	run --separate-stderr rec-eval -k 2 --coverage-k 3 --train test.tsv \
+	    --test train.tsv --items items.tsv --popular popular.tsv
+	assert_success
+	[[ "$stderr" == *"rec-eval: warning: the test period (train.tsv, from 1000) is not after the training period (test.tsv, until 2007): are --train and --test swapped?"* ]]
+	run --separate-stderr rec-eval "${ARGS[@]}"
+	assert_success
+	[[ "$stderr" != *swapped* ]]
 }
 
 @test "--replay with -k 1 and as a table" {
