@@ -14,7 +14,7 @@
 #include "rs_err.h"
 #include "events.h"
 #include "evfilter.h"
-#include "evin.h"
+#include "event_reader.h"
 #include "items.h"
 #include "tsv.h"
 
@@ -64,7 +64,7 @@ main(int argc, char **argv)
 	items cat;
 	rs_err e = {0};
 	outfile out;
-	evin *in;
+	event_reader *in;
 	event ev;
 	int verbose = 0, ch, rc;
 
@@ -112,7 +112,7 @@ main(int argc, char **argv)
 			rs_die_err(&e);
 		flt.items = &cat;
 	}
-	if ((in = evin_open(argv + optind, (size_t)(argc - optind), &bad,
+	if ((in = event_reader_open(argv + optind, (size_t)(argc - optind), &bad,
 	    &e)) == NULL)
 		rs_die_err(&e);
 	if (outfile_open(&out, out_path, &e) != 0)
@@ -121,13 +121,13 @@ main(int argc, char **argv)
 	tsv_write_header(out.fp, ev_tsv_cols, 5);
 	/* Rows are gathered in buf and written a block at a time: a stdio
 	 * call per row costs as much as formatting it. */
-	while ((rc = evin_next(in, &ev, &e)) == 1) {
+	while ((rc = event_reader_next(in, &ev, &e)) == 1) {
 		enum evfilter_verdict v = evfilter_judge(&flt, &ev);
 
 		count[v]++;
 		if (v != EVFILTER_KEEP)
 			continue;
-		used += evin_fmt_tsv(in, &ev, buf + used);
+		used += event_reader_fmt_tsv(in, &ev, buf + used);
 		if (used > sizeof buf - EV_TSV_ROW_MAX) {
 			fwrite(buf, 1, used, out.fp);
 			used = 0;
@@ -140,14 +140,17 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 
 	if (verbose)
-		report(count, evin_rows(in), &bad);
+		report(count, event_reader_rows(in), &bad);
+	if (verbose && event_reader_blank_lines(in) > 0)
+		rs_warnx("empty lines skipped: %llu",
+		    (unsigned long long)event_reader_blank_lines(in));
 	if (bad.n > 0) {
 		char line[RS_ERR_MSG + 64];
 
 		skip_bad_summary(&bad, line, sizeof line);
 		rs_warnx("%s", line);
 	}
-	evin_close(in);
+	event_reader_close(in);
 	if (flt.items != NULL)
 		items_free(&cat);
 	cli_exit_ok();

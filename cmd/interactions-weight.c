@@ -13,6 +13,7 @@
 #include "outfile.h"
 #include "cli.h"
 #include "rs_err.h"
+#include "event_reader.h"
 #include "events.h"
 #include "interactions.h"
 #include "matrix.h"
@@ -52,7 +53,7 @@ main(int argc, char **argv)
 	rs_err e = {0};
 	interactions_set set;
 	event ev;
-	evr *r;
+	event_reader *r;
 	csr m;
 
 	cli_init(argc, argv);
@@ -80,11 +81,11 @@ main(int argc, char **argv)
 	if (out == NULL && !tsv)
 		cli_usage_error(usage_text, "-o MATRIX is required (or --tsv)");
 
-	if ((r = evr_open(argv + optind, (size_t)(argc - optind), &e)) == NULL)
+	if ((r = event_reader_open(argv + optind, (size_t)(argc - optind), NULL, &e)) == NULL)
 		rs_die_err(&e);
 	if (interactions_init(&set, &e) != 0)
 		rs_die_err(&e);
-	while ((rc = evr_next(r, &ev, &e)) == 1) {
+	while ((rc = event_reader_next(r, &ev, &e)) == 1) {
 		nev++;
 		if (w.w[ev.type] > 0 &&
 		    interactions_add(&set, ev.user, ev.item, ev.type, &e) != 0)
@@ -92,7 +93,10 @@ main(int argc, char **argv)
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	evr_close(r);
+	if (verbose && event_reader_blank_lines(r) > 0)
+		rs_warnx("empty lines skipped: %llu",
+		    (unsigned long long)event_reader_blank_lines(r));
+	event_reader_close(r);
 	if (interactions_finish(&set, &e) != 0 || interactions_csr(&set, &w, &m, &e) != 0)
 		rs_die_err(&e);
 	if (verbose)

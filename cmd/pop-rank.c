@@ -14,6 +14,7 @@
 #include "outfile.h"
 #include "cli.h"
 #include "rs_err.h"
+#include "event_reader.h"
 #include "events.h"
 #include "items.h"
 #include "popular.h"
@@ -64,7 +65,7 @@ main(int argc, char **argv)
 	items it;
 	event ev;
 	outfile o;
-	evr *r;
+	event_reader *r;
 
 	cli_init(argc, argv);
 	while ((c = getopt_long(argc, argv, "w:uS:n:i:o:vh", longopts, NULL))
@@ -105,16 +106,19 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (popular_init(&pc, &w, distinct, since_ms, &e) != 0)
 		rs_die_err(&e);
-	if ((r = evr_open(argv + optind, (size_t)(argc - optind), &e)) == NULL)
+	if ((r = event_reader_open(argv + optind, (size_t)(argc - optind), NULL, &e)) == NULL)
 		rs_die_err(&e);
-	while ((rc = evr_next(r, &ev, &e)) == 1) {
+	while ((rc = event_reader_next(r, &ev, &e)) == 1) {
 		nev++;
 		if (popular_add(&pc, &ev, &e) != 0)
 			rs_die_err(&e);
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	evr_close(r);
+	if (verbose && event_reader_blank_lines(r) > 0)
+		rs_warnx("empty lines skipped: %llu",
+		    (unsigned long long)event_reader_blank_lines(r));
+	event_reader_close(r);
 	if (popular_rank(&pc, &list, &n, &e) != 0)
 		rs_die_err(&e);
 	if (verbose)

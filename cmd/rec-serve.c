@@ -6,7 +6,7 @@
  * connection; with --listen it is its own superserver (pre-forked epoll
  * workers, or a fork per connection with -w 0).  HTTP/1.1 with keep-alive,
  * or the TSV line protocol when the first byte is a digit.  The protocol
- * engine is common/serve.c; see rec-serve(8).
+ * engine is common/serve*.c (map in common/serve_int.h); see rec-serve(8).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_reader.h"
 #include "events.h"
 #include "num.h"
 #include "recs.h"
@@ -148,7 +149,7 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e)
 {
 	char *path[1];
-	evr *r;
+	event_reader *r;
 	event ev;
 	int rc;
 
@@ -157,16 +158,16 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	t->test_first_ms = t->train_first_ms = INT64_MAX;
 	t->test_last_ms = t->train_last_ms = INT64_MIN;
 	path[0] = (char *)test;
-	if ((r = evr_open(path, 1, e)) == NULL)
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
-	while ((rc = evr_next(r, &ev, e)) == 1)
+	while ((rc = event_reader_next(r, &ev, e)) == 1)
 		if (span_add(&t->test_first_ms, &t->test_last_ms, ev.ts_ms),
 		    ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			break;
 		}
-	evr_close(r);
+	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	if (eval_truth_finish(t) != 0) {
@@ -174,14 +175,14 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 		goto fail;
 	}
 	path[0] = (char *)train;
-	if ((r = evr_open(path, 1, e)) == NULL)
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
-	while ((rc = evr_next(r, &ev, e)) == 1) {
+	while ((rc = event_reader_next(r, &ev, e)) == 1) {
 		span_add(&t->train_first_ms, &t->train_last_ms, ev.ts_ms);
 		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
 			eval_truth_mark_history(t, ev.user);
 	}
-	evr_close(r);
+	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	return 0;

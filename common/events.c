@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "num.h"
-#include "tsv.h"
 
 const char *const ev_type_names[EV_NTYPES] = {
 	"view", "addtocart", "transaction"
@@ -65,71 +64,6 @@ ev_parse(char *const *f, const char *const *cols, const char *file,
 		    "transaction without a transaction id", f[4]);
 	}
 	return 0;
-}
-
-struct evr {
-	char *const *paths;
-	size_t npaths, next;
-	tsv_reader *cur;
-};
-
-evr *
-evr_open(char *const *paths, size_t npaths, rs_err *e)
-{
-	evr *r = calloc(1, sizeof *r);
-
-	if (r == NULL) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
-		return NULL;
-	}
-	r->paths = paths;
-	r->npaths = npaths;
-	r->cur = tsv_reader_open(npaths > 0 ? paths[0] : "-", ev_tsv_cols, 5, e);
-	if (r->cur == NULL) {
-		free(r);
-		return NULL;
-	}
-	r->next = 1;
-	return r;
-}
-
-int
-evr_next(evr *r, event *ev, rs_err *e)
-{
-	char **f;
-	int rc;
-
-	/* A later file that failed to open left no reader; a caller that
-	 * goes on after an error (--skip-bad) must get an error, not a
-	 * crash. */
-	if (r->cur == NULL)
-		return rs_errf(e, EX_SOFTWARE, "%s: cannot go on after "
-		    "failing to open it (internal error)",
-		    r->paths[r->next - 1]);
-	for (;;) {
-		rc = tsv_reader_next(r->cur, &f, e);
-		if (rc == 1)
-			return ev_parse(f, ev_tsv_cols, tsv_reader_name(r->cur),
-			    (unsigned long long)tsv_reader_lineno(r->cur), ev, e) == 0
-			    ? 1 : EX_DATAERR;
-		if (rc != 0)
-			return rc;
-		if (r->next >= r->npaths)
-			return 0;
-		tsv_reader_close(r->cur);
-		r->cur = tsv_reader_open(r->paths[r->next++], ev_tsv_cols, 5, e);
-		if (r->cur == NULL)
-			return e != NULL ? e->code : EX_NOINPUT;
-	}
-}
-
-void
-evr_close(evr *r)
-{
-	if (r == NULL)
-		return;
-	tsv_reader_close(r->cur);
-	free(r);
 }
 
 size_t

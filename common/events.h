@@ -41,16 +41,7 @@ int ev_type_parse(const char *name);
 int ev_parse(char *const *f, const char *const *cols, const char *file,
     unsigned long long line, event *ev, rs_err *e);
 
-/*
- * A reader of events TSV over several files read one after the other (each
- * with its header); no files means standard input.
- */
-typedef struct evr evr;
-
-evr *evr_open(char *const *paths, size_t npaths, rs_err *e);
-/* 1 with *ev filled, 0 at the end of the last file, or an error status. */
-int evr_next(evr *r, event *ev, rs_err *e);
-void evr_close(evr *r);
+/* Reading events: see event_reader.h, the one reader of event streams. */
 
 /* Writes one events TSV row. */
 #include <stdio.h>

@@ -173,12 +173,130 @@ parse_request_line(const char *p, size_t n, http_req *r, const char **why)
 	return 0;
 }
 
+/* What the header fields say, gathered while they are read. */
+struct fields {
+	int hosts;
+	int have_cl;
+	int conn_close, conn_keep;
+};
+
+/* One header field "name: value" (the line p[0..n), without its end). */
+static long
+header_field(const char *p, size_t n, http_req *r, struct fields *f,
+    const char **why)
+{
+	http_span name, value;
+	size_t i;
+
+	for (i = 0; i < n && tchar[(unsigned char)p[i]]; i++)
+		;
+	if (i == 0 || i == n || p[i] != ':')
+		return fail(why, 400, i == 0 && (p[0] == ' ' ||
+		    p[0] == '\t') ? "obsolete line folding" :
+		    "bad header field");
+	name = (http_span){ p, i };
+	for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	value.p = p + i;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return fail(why, 400, "control byte in a header field");
+	}
+	value.n = (size_t)(p + n - value.p);
+	while (value.n > 0 && (value.p[value.n - 1] == ' ' ||
+	    value.p[value.n - 1] == '\t'))
+		value.n--;
+
+	switch (lower((unsigned char)name.p[0])) {
+	case 'c':
+		if (http_span_eq(name, "content-length"))
+			return content_length(value, &r->content_length,
+			    &f->have_cl, why);
+		if (http_span_eq(name, "connection")) {
+			f->conn_close |= list_has(value, "close");
+			f->conn_keep |= list_has(value, "keep-alive");
+		}
+		break;
+	case 'e':
+		if (http_span_eq(name, "expect") &&
+		    http_span_eq(value, "100-continue"))
+			r->expect_continue = 1;
+		break;
+	case 'h':
+		if (http_span_eq(name, "host"))
+			f->hosts++;
+		break;
+	case 't':
+		if (http_span_eq(name, "transfer-encoding"))
+			return r->minor == 0 ?
+			    fail(why, 400, "Transfer-Encoding in HTTP/1.0") :
+			    fail(why, 501, "Transfer-Encoding not supported "
+			    "(send Content-Length)");
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The header fields from p up to and including the empty line; start is
+ * where the request line began (the head's size is bounded from there).
+ * Returns 0 with *pp after the empty line, 1 when they are not all here
+ * yet, or -status.
+ */
+static long
+header_fields(const char **pp, const char *start, const char *end,
+    http_req *r, struct fields *f, const char **why)
+{
+	const char *p = *pp, *nl;
+	size_t nfields = 0, n;
+	long rc;
+
+	for (;;) {
+		if ((nl = line_end(p, end)) == NULL)
+			return (size_t)(end - start) > HTTP_MAX_HEAD ?
+			    fail(why, 431, "request header too large") : 1;
+		if ((size_t)(nl + 1 - start) > HTTP_MAX_HEAD)
+			return fail(why, 431, "request header too large");
+		n = line_len(p, nl);
+		if (n == 0) {
+			*pp = nl + 1;
+			return 0;
+		}
+		if (++nfields > HTTP_MAX_FIELDS)
+			return fail(why, 431, "too many header fields");
+		if ((rc = header_field(p, n, r, f, why)) != 0)
+			return rc;
+		p = nl + 1;
+	}
+}
+
+/*
+ * A request line not yet ended by LF: refuse garbage (a TLS handshake,
+ * binary) now, not after a timeout, since the method must be a token.
+ * Returns 0 (wait for more) or -status.
+ */
+static long
+partial_request_line(const char *p, const char *end, const char **why)
+{
+	const char *q = p;
+
+	while (q < end && tchar[(unsigned char)*q])
+		q++;
+	if (q < end && (*q != ' ' || q == p) && *q != '\r')
+		return fail(why, 400, "bad request line");
+	if ((size_t)(end - p) > HTTP_MAX_LINE)
+		return fail(why, 414, "request line too long");
+	return 0;
+}
+
 long
 http_parse(const char *buf, size_t len, http_req *r, const char **why)
 {
 	const char *end = buf + len, *p = buf, *start, *nl;
-	size_t fields = 0, n;
-	int hosts = 0, have_cl = 0, conn_close = 0, conn_keep = 0, skipped;
+	struct fields f = { 0, 0, 0, 0 };
+	int skipped;
 	long rc;
 
 	memset(r, 0, sizeof *r);
@@ -194,103 +312,21 @@ http_parse(const char *buf, size_t len, http_req *r, const char **why)
 		return 0;
 	start = p;
 
-	/* The request line. */
-	if ((nl = line_end(p, end)) == NULL) {
-		const char *q = p;
-
-		/* Refuse garbage (a TLS handshake, binary) now, not after
-		 * a timeout: the method must be a token. */
-		while (q < end && tchar[(unsigned char)*q])
-			q++;
-		if (q < end && (*q != ' ' || q == p) && *q != '\r')
-			return fail(why, 400, "bad request line");
-		if ((size_t)(end - p) > HTTP_MAX_LINE)
-			return fail(why, 414, "request line too long");
-		return 0;
-	}
+	if ((nl = line_end(p, end)) == NULL)
+		return partial_request_line(p, end, why);
 	if ((size_t)(nl - p) > HTTP_MAX_LINE)
 		return fail(why, 414, "request line too long");
 	if ((rc = parse_request_line(p, line_len(p, nl), r, why)) != 0)
 		return rc;
 	p = nl + 1;
+	if ((rc = header_fields(&p, start, end, r, &f, why)) != 0)
+		return rc > 0 ? 0 : rc;
 
-	/* Header fields, up to the empty line. */
-	for (;;) {
-		http_span name, value;
-		size_t i;
-
-		if ((nl = line_end(p, end)) == NULL) {
-			if ((size_t)(end - start) > HTTP_MAX_HEAD)
-				return fail(why, 431, "request header too "
-				    "large");
-			return 0;
-		}
-		if ((size_t)(nl + 1 - start) > HTTP_MAX_HEAD)
-			return fail(why, 431, "request header too large");
-		n = line_len(p, nl);
-		if (n == 0) {
-			p = nl + 1;
-			break;
-		}
-		if (++fields > HTTP_MAX_FIELDS)
-			return fail(why, 431, "too many header fields");
-		for (i = 0; i < n && tchar[(unsigned char)p[i]]; i++)
-			;
-		if (i == 0 || i == n || p[i] != ':')
-			return fail(why, 400, i == 0 && (p[0] == ' ' ||
-			    p[0] == '\t') ? "obsolete line folding" :
-			    "bad header field");
-		name = (http_span){ p, i };
-		for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
-			;
-		value.p = p + i;
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
-
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return fail(why, 400, "control byte in a "
-				    "header field");
-		}
-		value.n = (size_t)(p + n - value.p);
-		while (value.n > 0 && (value.p[value.n - 1] == ' ' ||
-		    value.p[value.n - 1] == '\t'))
-			value.n--;
-
-		switch (lower((unsigned char)name.p[0])) {
-		case 'c':
-			if (http_span_eq(name, "content-length")) {
-				if ((rc = content_length(value,
-				    &r->content_length, &have_cl, why)) != 0)
-					return rc;
-			} else if (http_span_eq(name, "connection")) {
-				conn_close |= list_has(value, "close");
-				conn_keep |= list_has(value, "keep-alive");
-			}
-			break;
-		case 'e':
-			if (http_span_eq(name, "expect") &&
-			    http_span_eq(value, "100-continue"))
-				r->expect_continue = 1;
-			break;
-		case 'h':
-			if (http_span_eq(name, "host"))
-				hosts++;
-			break;
-		case 't':
-			if (http_span_eq(name, "transfer-encoding"))
-				return r->minor == 0 ?
-				    fail(why, 400, "Transfer-Encoding in "
-				    "HTTP/1.0") :
-				    fail(why, 501, "Transfer-Encoding not "
-				    "supported (send Content-Length)");
-			break;
-		}
-		p = nl + 1;
-	}
-	if (r->minor == 1 && hosts != 1)
-		return fail(why, 400, hosts == 0 ? "missing Host header" :
+	if (r->minor == 1 && f.hosts != 1)
+		return fail(why, 400, f.hosts == 0 ? "missing Host header" :
 		    "more than one Host header");
-	r->keep_alive = r->minor == 1 ? !conn_close : conn_keep && !conn_close;
+	r->keep_alive = r->minor == 1 ? !f.conn_close :
+	    f.conn_keep && !f.conn_close;
 	r->head_len = (size_t)(p - buf);
 	if ((size_t)(end - p) < r->content_length)
 		return 0;

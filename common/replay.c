@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_reader.h"
 #include "events.h"
 
 const char *const replay_group_name[REPLAY_NGROUPS] = {
@@ -56,22 +57,22 @@ replay_events_load(replay_events *r, const eval_truth *t, const char *test,
     rs_err *e)
 {
 	char *path[1];
-	evr *in;
+	event_reader *in;
 	event ev;
 	int rc;
 
 	replay_events_init(r);
 	path[0] = (char *)test;
-	if ((in = evr_open(path, 1, e)) == NULL)
+	if ((in = event_reader_open(path, 1, NULL, e)) == NULL)
 		return e != NULL ? e->code : EX_NOINPUT;
-	while ((rc = evr_next(in, &ev, e)) == 1)
+	while ((rc = event_reader_next(in, &ev, e)) == 1)
 		if (eval_truth_find(t, ev.user) >= 0 &&
 		    replay_events_add(r, ev.user, ev.type, ev.item,
 		    ev.ts_ms) != 0) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			break;
 		}
-	evr_close(in);
+	event_reader_close(in);
 	if (rc != 0)
 		replay_events_free(r);
 	return rc;

@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const handler_label[M_HANDLERS] = {
-	"/", "/recs", "/metrics", "none"
+#define ROUTE_LABEL(id, path, label, allow, methods, fn) label,
+static const char *const handler_label[N_ROUTES] = {
+	SERVE_ROUTES(ROUTE_LABEL) "none"
 };
+#undef ROUTE_LABEL
 static const char *const method_label[M_METHODS] = {
 	"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "other"
 };
@@ -310,7 +312,7 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 
 	family(o, "http_requests_total", "counter",
 	    "Total number of requests by method, status and handler.");
-	for (h = 0; h < M_HANDLERS; h++)
+	for (h = 0; h < N_ROUTES; h++)
 		for (me = 0; me < M_METHODS; me++)
 			for (st = 0; st < M_STATUSES; st++) {
 				uint64_t v = load(&m->requests[h][me][st]);
@@ -326,7 +328,7 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 	family(o, "http_request_duration_seconds", "histogram",
 	    "Latency of HTTP requests, from the whole request read to the "
 	    "response written.");
-	for (h = 0; h < M_HANDLERS; h++)
+	for (h = 0; h < N_ROUTES; h++)
 		for (me = 0; me < M_METHODS; me++) {
 			uint64_t cum = 0, c[M_BUCKETS];
 

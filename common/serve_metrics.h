@@ -25,12 +25,13 @@
 #include "blend.h"
 #include "rs_err.h"
 #include "outbuf.h"
+#include "serve_routes.h"
 #include "store.h"
 
 #define METRICS_MAGIC "RSMETR01"
 
-/* Label values; the *_OTHER entries catch the rest. */
-enum { MH_ROOT, MH_RECS, MH_METRICS, MH_NONE, M_HANDLERS };
+/* Label values; the *_OTHER entries catch the rest.  The handler labels
+ * are the routes of serve_routes.h (N_ROUTES of them, "none" last). */
 enum { MM_GET, MM_POST, MM_HEAD, MM_PUT, MM_DELETE, MM_PATCH, MM_OPTIONS,
 	MM_OTHER, M_METHODS };
 #define M_STATUSES 14
@@ -39,9 +40,9 @@ enum { MM_GET, MM_POST, MM_HEAD, MM_PUT, MM_DELETE, MM_PATCH, MM_OPTIONS,
 typedef struct serve_metrics_shm {
 	char magic[8];
 	int64_t created_ms;
-	uint64_t requests[M_HANDLERS][M_METHODS][M_STATUSES];
-	uint64_t bucket[M_HANDLERS][M_METHODS][M_BUCKETS];  /* not cumulative */
-	uint64_t sum_ns[M_HANDLERS][M_METHODS];
+	uint64_t requests[N_ROUTES][M_METHODS][M_STATUSES];
+	uint64_t bucket[N_ROUTES][M_METHODS][M_BUCKETS];  /* not cumulative */
+	uint64_t sum_ns[N_ROUTES][M_METHODS];
 	uint64_t exceptions;
 	uint64_t recs[BLEND_NSOURCES];
 	uint64_t line_requests;
@@ -72,7 +73,7 @@ serve_metrics_add(uint64_t *c, uint64_t v)
 }
 
 /* Counts one HTTP request and its duration. */
-void serve_metrics_request(serve_metrics *mt, int handler, int method, int status,
+void serve_metrics_request(serve_metrics *mt, int route, int method, int status,
     uint64_t ns);
 
 /*

@@ -241,144 +241,204 @@ file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 	return 0;
 }
 
-int
-store_build(store_build_opts *o, const char *out, rs_err *e)
-{
-	items it = {0};
-	poptsv pop = {0};
-	recs rc_ = {0};
-	uint64_t *cats = NULL, *cat_pop = NULL, zero_off = 0;
-	uint32_t *item_cat = NULL, *cat_off = NULL, *ibkt = NULL, *ubkt = NULL;
-	size_t ncat = 0, i, k, nglobal;
+/* What store_build computes from its inputs, before writing. */
+struct build {
+	items it;
+	poptsv pop;
+	recs pers;
+	uint64_t *cats;           /* every category id, ascending */
+	size_t ncat;
+	uint32_t *item_cat;       /* per item its index into cats */
+	uint32_t *cat_off;        /* ncat + 1 offsets into cat_pop */
+	uint64_t *cat_pop;
+	size_t nglobal;
 	unsigned ishift, ushift;
+	uint32_t *ibkt, *ubkt;
+};
+
+static void
+build_free(struct build *b)
+{
+	free(b->cats);
+	free(b->item_cat);
+	free(b->cat_off);
+	free(b->cat_pop);
+	free(b->ibkt);
+	free(b->ubkt);
+	items_free(&b->it);
+	poptsv_free(&b->pop);
+	recs_free(&b->pers);
+}
+
+/* Every category of the catalogue or of the popular table, and per item
+ * the index of its category.  0 or -1 (out of memory). */
+static int
+build_categories(struct build *b)
+{
+	size_t i, k;
+
+	if ((b->cats = malloc((b->it.n + b->pop.n + 1) * sizeof *b->cats)) ==
+	    NULL)
+		return -1;
+	memcpy(b->cats, b->it.category, b->it.n * sizeof *b->cats);
+	k = b->it.n;
+	for (i = 0; i < b->pop.n; i++)
+		if (b->pop.category[i] != POPTSV_NO_CATEGORY)
+			b->cats[k++] = b->pop.category[i];
+	qsort(b->cats, k, sizeof *b->cats, cmp_u64);
+	for (i = 0; i < k; i++)
+		if (b->ncat == 0 || b->cats[i] != b->cats[b->ncat - 1])
+			b->cats[b->ncat++] = b->cats[i];
+	if ((b->item_cat = malloc((b->it.n + 1) * sizeof *b->item_cat)) == NULL)
+		return -1;
+	for (i = 0; i < b->it.n; i++)
+		b->item_cat[i] = (uint32_t)find_u64(b->cats, b->ncat,
+		    b->it.category[i]);
+	return 0;
+}
+
+/* Per category the popular table filtered, in the same order, cut at
+ * list_len: count, offsets, then fill.  0 or -1 (out of memory). */
+static int
+build_category_lists(struct build *b, size_t list_len)
+{
+	const poptsv *pop = &b->pop;
+	uint32_t *fill;
+	size_t i, k;
+
+	if ((b->cat_off = calloc(b->ncat + 1, sizeof *b->cat_off)) == NULL ||
+	    (b->cat_pop = malloc((pop->n + 1) * sizeof *b->cat_pop)) == NULL ||
+	    (fill = calloc(b->ncat + 1, sizeof *fill)) == NULL)
+		return -1;
+	for (i = 0; i < pop->n; i++) {
+		if (pop->category[i] == POPTSV_NO_CATEGORY)
+			continue;
+		k = find_u64(b->cats, b->ncat, pop->category[i]);
+		if (b->cat_off[k + 1] < list_len)
+			b->cat_off[k + 1]++;
+	}
+	for (k = 0; k < b->ncat; k++)
+		b->cat_off[k + 1] += b->cat_off[k];
+	for (i = 0; i < pop->n; i++) {
+		if (pop->category[i] == POPTSV_NO_CATEGORY)
+			continue;
+		k = find_u64(b->cats, b->ncat, pop->category[i]);
+		if (fill[k] < b->cat_off[k + 1] - b->cat_off[k])
+			b->cat_pop[b->cat_off[k] + fill[k]++] = pop->item[i];
+	}
+	free(fill);
+	b->nglobal = pop->n < list_len ? pop->n : list_len;
+	return 0;
+}
+
+/* The bucket indexes of the item and user ids.  0 or -1. */
+static int
+build_buckets(struct build *b)
+{
+	b->ishift = bucket_shift(b->it.n ? b->it.item[b->it.n - 1] : 0);
+	b->ushift = bucket_shift(b->pers.n_users ?
+	    b->pers.user[b->pers.n_users - 1] : 0);
+	if ((b->ibkt = malloc((STORE_BUCKETS + 1) * sizeof *b->ibkt)) == NULL ||
+	    (b->ubkt = malloc((STORE_BUCKETS + 1) * sizeof *b->ubkt)) == NULL)
+		return -1;
+	bucket_fill(b->it.item, b->it.n, b->ishift, b->ibkt);
+	bucket_fill(b->pers.user, b->pers.n_users, b->ushift, b->ubkt);
+	return 0;
+}
+
+/* The parameters: the blend's, the sizes, and the inputs' lineage. */
+static int
+build_params(container_writer *w, const store_build_opts *o,
+    const struct build *b, rs_err *e)
+{
 	char tbuf[40];
-	container_writer *w = NULL;
 	int rc;
 
-	if (o->list_len < 1 || o->list_len > STORE_MAX_LIST ||
-	    o->last_items < 1 || o->last_items > STORE_MAX_LAST)
-		return rs_errf(e, EX_SOFTWARE, "store_build: bad parameters");
-	if ((rc = items_load(&it, o->items_path, e)) != 0)
-		return rc;
-	if ((rc = poptsv_load(&pop, o->popular_path, e)) != 0)
-		goto done;
-	if (o->personal_path != NULL &&
-	    (rc = recs_load(&rc_, o->personal_path, o->list_len, e)) != 0)
-		goto done;
-
-	/* Every category of the catalogue or of the popular table. */
-	rc = EX_SOFTWARE;
-	if ((cats = malloc((it.n + pop.n + 1) * sizeof *cats)) == NULL)
-		goto oom;
-	memcpy(cats, it.category, it.n * sizeof *cats);
-	k = it.n;
-	for (i = 0; i < pop.n; i++)
-		if (pop.category[i] != POPTSV_NO_CATEGORY)
-			cats[k++] = pop.category[i];
-	qsort(cats, k, sizeof *cats, cmp_u64);
-	for (i = 0; i < k; i++)
-		if (ncat == 0 || cats[i] != cats[ncat - 1])
-			cats[ncat++] = cats[i];
-
-	if ((item_cat = malloc((it.n + 1) * sizeof *item_cat)) == NULL)
-		goto oom;
-	for (i = 0; i < it.n; i++)
-		item_cat[i] = (uint32_t)find_u64(cats, ncat, it.category[i]);
-
-	/* Per category the popular table filtered, in the same order, cut at
-	 * list_len: count, offsets, then fill. */
-	if ((cat_off = calloc(ncat + 1, sizeof *cat_off)) == NULL ||
-	    (cat_pop = malloc((pop.n + 1) * sizeof *cat_pop)) == NULL)
-		goto oom;
-	for (i = 0; i < pop.n; i++) {
-		if (pop.category[i] == POPTSV_NO_CATEGORY)
-			continue;
-		k = find_u64(cats, ncat, pop.category[i]);
-		if (cat_off[k + 1] < o->list_len)
-			cat_off[k + 1]++;
-	}
-	for (k = 0; k < ncat; k++)
-		cat_off[k + 1] += cat_off[k];
-	{
-		uint32_t *fill = calloc(ncat + 1, sizeof *fill);
-
-		if (fill == NULL)
-			goto oom;
-		for (i = 0; i < pop.n; i++) {
-			if (pop.category[i] == POPTSV_NO_CATEGORY)
-				continue;
-			k = find_u64(cats, ncat, pop.category[i]);
-			if (fill[k] < cat_off[k + 1] - cat_off[k])
-				cat_pop[cat_off[k] + fill[k]++] = pop.item[i];
-		}
-		free(fill);
-	}
-	nglobal = pop.n < o->list_len ? pop.n : o->list_len;
-
-	ishift = bucket_shift(it.n ? it.item[it.n - 1] : 0);
-	ushift = bucket_shift(rc_.n_users ? rc_.user[rc_.n_users - 1] : 0);
-	if ((ibkt = malloc((STORE_BUCKETS + 1) * sizeof *ibkt)) == NULL ||
-	    (ubkt = malloc((STORE_BUCKETS + 1) * sizeof *ubkt)) == NULL)
-		goto oom;
-	bucket_fill(it.item, it.n, ishift, ibkt);
-	bucket_fill(rc_.user, rc_.n_users, ushift, ubkt);
-
-	if ((w = container_writer_new(STORE_KIND, STORE_VERSION)) == NULL)
-		goto oom;
 	container_writer_param(w, "list_len", "%zu", o->list_len);
 	container_writer_param(w, "last_items", "%zu", o->last_items);
-	container_writer_param(w, "item_shift", "%u", ishift);
-	container_writer_param(w, "user_shift", "%u", ushift);
+	container_writer_param(w, "item_shift", "%u", b->ishift);
+	container_writer_param(w, "user_shift", "%u", b->ushift);
 	container_writer_param(w, "built_ms", "%lld", (long long)o->built_ms);
-	container_writer_param(w, "built", "%s", num_fmt_time_ms(o->built_ms, tbuf,
-	    sizeof tbuf));
+	container_writer_param(w, "built", "%s", num_fmt_time_ms(o->built_ms,
+	    tbuf, sizeof tbuf));
 	if (o->cutoff != NULL)
 		container_writer_param(w, "cutoff", "%s", o->cutoff);
-	container_writer_param(w, "items", "%zu", it.n);
-	container_writer_param(w, "categories", "%zu", ncat);
-	container_writer_param(w, "popular", "%zu", pop.n);
-	container_writer_param(w, "users", "%zu", rc_.n_users);
+	container_writer_param(w, "items", "%zu", b->it.n);
+	container_writer_param(w, "categories", "%zu", b->ncat);
+	container_writer_param(w, "popular", "%zu", b->pop.n);
+	container_writer_param(w, "users", "%zu", b->pers.n_users);
 	container_writer_param(w, "items_path", "%s", o->items_path);
 	container_writer_param(w, "popular_path", "%s", o->popular_path);
 	if (o->personal_path != NULL)
-		container_writer_param(w, "personal_path", "%s", o->personal_path);
+		container_writer_param(w, "personal_path", "%s",
+		    o->personal_path);
 	if ((rc = file_crc(w, "items_src", o->items_path, e)) != 0 ||
 	    (rc = file_crc(w, "popular_src", o->popular_path, e)) != 0 ||
 	    (o->personal_path != NULL && (rc = file_crc(w, "personal_src",
 	    o->personal_path, e)) != 0))
+		return rc;
+	return 0;
+}
+
+/* The sections, in the order of recsys-recsdb(5). */
+static void
+build_sections(container_writer *w, const struct build *b)
+{
+	static const uint64_t zero_off = 0;
+	const recs *p = &b->pers;
+
+	container_writer_section(w, "item_id", b->it.item, b->it.n * 8);
+	container_writer_section(w, "item_cat", b->item_cat, b->it.n * 4);
+	container_writer_section(w, "item_bkt", b->ibkt,
+	    (STORE_BUCKETS + 1) * 4);
+	container_writer_section(w, "cat_id", b->cats, b->ncat * 8);
+	container_writer_section(w, "cat_off", b->cat_off, (b->ncat + 1) * 4);
+	container_writer_section(w, "cat_pop", b->cat_pop,
+	    (size_t)b->cat_off[b->ncat] * 8);
+	container_writer_section(w, "global", b->pop.item, b->nglobal * 8);
+	container_writer_section(w, "user_id", p->user, p->n_users * 8);
+	container_writer_section(w, "user_bkt", b->ubkt,
+	    (STORE_BUCKETS + 1) * 4);
+	container_writer_section(w, "user_off", p->off != NULL ? p->off :
+	    &zero_off, (p->n_users + 1) * 8);
+	container_writer_section(w, "user_rec", p->item,
+	    p->n_users ? p->off[p->n_users] * 8 : 0);
+}
+
+int
+store_build(store_build_opts *o, const char *out, rs_err *e)
+{
+	struct build b;
+	container_writer *w = NULL;
+	int rc;
+
+	memset(&b, 0, sizeof b);
+	if (o->list_len < 1 || o->list_len > STORE_MAX_LIST ||
+	    o->last_items < 1 || o->last_items > STORE_MAX_LAST)
+		return rs_errf(e, EX_SOFTWARE, "store_build: bad parameters");
+	if ((rc = items_load(&b.it, o->items_path, e)) != 0 ||
+	    (rc = poptsv_load(&b.pop, o->popular_path, e)) != 0 ||
+	    (o->personal_path != NULL && (rc = recs_load(&b.pers,
+	    o->personal_path, o->list_len, e)) != 0))
 		goto done;
-	container_writer_section(w, "item_id", it.item, it.n * 8);
-	container_writer_section(w, "item_cat", item_cat, it.n * 4);
-	container_writer_section(w, "item_bkt", ibkt, (STORE_BUCKETS + 1) * 4);
-	container_writer_section(w, "cat_id", cats, ncat * 8);
-	container_writer_section(w, "cat_off", cat_off, (ncat + 1) * 4);
-	container_writer_section(w, "cat_pop", cat_pop, (size_t)cat_off[ncat] * 8);
-	container_writer_section(w, "global", pop.item, nglobal * 8);
-	container_writer_section(w, "user_id", rc_.user, rc_.n_users * 8);
-	container_writer_section(w, "user_bkt", ubkt, (STORE_BUCKETS + 1) * 4);
-	container_writer_section(w, "user_off", rc_.off != NULL ? rc_.off : &zero_off,
-	    (rc_.n_users + 1) * 8);
-	container_writer_section(w, "user_rec", rc_.item,
-	    rc_.n_users ? rc_.off[rc_.n_users] * 8 : 0);
+	if (build_categories(&b) != 0 ||
+	    build_category_lists(&b, o->list_len) != 0 ||
+	    build_buckets(&b) != 0 ||
+	    (w = container_writer_new(STORE_KIND, STORE_VERSION)) == NULL) {
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto done;
+	}
+	if ((rc = build_params(w, o, &b, e)) != 0)
+		goto done;
+	build_sections(w, &b);
 	rc = container_writer_write(w, out, e);
-	o->n_items = it.n;
-	o->n_cats = ncat;
-	o->n_popular = pop.n;
-	o->n_users = rc_.n_users;
-	o->n_personal = rc_.n_rows;
-	goto done;
-oom:
-	rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+	o->n_items = b.it.n;
+	o->n_cats = b.ncat;
+	o->n_popular = b.pop.n;
+	o->n_users = b.pers.n_users;
+	o->n_personal = b.pers.n_rows;
 done:
 	container_writer_free(w);
-	free(cats);
-	free(item_cat);
-	free(cat_off);
-	free(cat_pop);
-	free(ibkt);
-	free(ubkt);
-	items_free(&it);
-	poptsv_free(&pop);
-	recs_free(&rc_);
+	build_free(&b);
 	return rc;
 }

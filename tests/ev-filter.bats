@@ -81,6 +81,20 @@ no_files() {
 	[ "$(wc -l < "$T/o.tsv")" -eq 3 ]
 }
 
+@test "empty lines are skipped (as pandas does), and counted under -v" {
+	printf '%s\n' "$HDR" "" 1441065599999,1,view,10, "" "" 1441065600000,2,view,11, "" > "$T/in.csv"
+	run ev-filter -v -o "$T/o.tsv" "$T/in.csv"
+	assert_success
+	assert_line "ev-filter: 2 rows read, 2 kept, 0 dropped"
+	assert_line "ev-filter: empty lines skipped: 4"
+	run cat "$T/o.tsv"
+	assert_output "$(printf 'ts\tuser\tevent\titem\ttxn\n1441065599999\t1\tview\t10\t\n1441065600000\t2\tview\t11\t')"
+	# Without -v nothing is said.
+	run ev-filter -o "$T/o.tsv" "$T/in.csv"
+	assert_success
+	assert_output ""
+}
+
 @test "a UTF-8 BOM and CRLF line ends in CSV are accepted" {
 	run ev-filter "$F/bom_crlf.csv"
 	assert_success

@@ -95,6 +95,16 @@ setup() {
 	assert_equal "$(cat "$OUT/popular.tsv")" "$(cat "$F/default.tsv")"
 }
 
+@test "the raw events.csv reads as its TSV does; empty lines skipped, counted under -v" {
+	{ echo timestamp,visitorid,event,itemid,transactionid
+	  tail -n +2 "$F/events.tsv" | tr '\t' ','; echo; } > "$OUT/ev.csv"
+	run pop-rank -v -i "$F/items.tsv" -o "$OUT/popular.tsv" "$OUT/ev.csv"
+	assert_success
+	assert_line "pop-rank: 12 events, 8 counted, 4 items ranked, 3 in the catalogue snapshot"
+	assert_line "pop-rank: empty lines skipped: 1"
+	assert_equal "$(cat "$OUT/popular.tsv")" "$(cat "$F/default.tsv")"
+}
+
 @test "real slice: agrees with sort | uniq -c over the cart rows" {
 	need_real
 	awk -F, 'BEGIN { OFS = "\t"; print "ts", "user", "event", "item", "txn" }

@@ -5,7 +5,7 @@
  * The input is parsed with http_parse at every prefix length a reader
  * could have seen (bounded), checking that spans stay inside the buffer;
  * then it is fed, split at an input-chosen point, to a connection of the
- * real engine (common/serve.c) over a small store built at start, so the JSON
+ * real engine (common/serve*.c) over a small store built at start, so the JSON
  * body parser, validation, the blend and the line protocol are reached
  * too.
  */

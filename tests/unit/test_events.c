@@ -2,6 +2,7 @@
  * several files, and the writer. */
 #include <stdint.h>
 
+#include "event_reader.h"
 #include "events.h"
 #include "t.h"
 #include "tutil.h"
@@ -42,7 +43,7 @@ main(void)
 {
 	rs_err e = {0};
 	event ev;
-	evr *r;
+	event_reader *r;
 
 	/* Type names. */
 	CHECK(ev_type_parse("view") == EV_VIEW);
@@ -137,7 +138,7 @@ main(void)
 		    "transaction id on a view: \"x\"");
 	}
 
-	/* evr: several files one after the other, each with its header,
+	/* event_reader over events TSV: several files one after the other, each with its header,
 	 * plain or gzip; errors name the file and line. */
 	{
 		static const char f2[] = "ts\tuser\tevent\titem\ttxn\n"
@@ -153,59 +154,59 @@ main(void)
 		snprintf(p2, sizeof p2, "%s", t_file("e2.tsv.gz", z, zlen));
 		snprintf(p3, sizeof p3, "%s", t_text("e3.tsv", HDR));
 		free(z);
-		r = evr_open(paths, 3, &e);
+		r = event_reader_open(paths, 3, NULL, &e);
 		CHECK(r != NULL);
-		CHECK(evr_next(r, &ev, &e) == 1 && ev.ts_ms == 1 &&
+		CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 1 &&
 		    ev.user == 10 && ev.type == EV_VIEW && ev.item == 100);
-		CHECK(evr_next(r, &ev, &e) == 1 && ev.type == EV_ADDTOCART);
-		CHECK(evr_next(r, &ev, &e) == 1 && ev.type == EV_TRANSACTION &&
+		CHECK(event_reader_next(r, &ev, &e) == 1 && ev.type == EV_ADDTOCART);
+		CHECK(event_reader_next(r, &ev, &e) == 1 && ev.type == EV_TRANSACTION &&
 		    ev.txn == 3000 && ev.has_txn);
-		CHECK(evr_next(r, &ev, &e) == 0);
-		evr_close(r);
+		CHECK(event_reader_next(r, &ev, &e) == 0);
+		event_reader_close(r);
 
 		/* A bad row: the file and line, and the reader goes on. */
 		snprintf(p2, sizeof p2, "%s", t_text("bad.tsv", "ts\tuser\t"
 		    "event\titem\ttxn\n5\t1\tview\t7\t\n6\t1\tclick\t7\t\n"
 		    "7\t1\tview\t7\t\n"));
-		r = evr_open(paths + 1, 1, &e);
-		CHECK(evr_next(r, &ev, &e) == 1);
-		CHECK(evr_next(r, &ev, &e) == EX_DATAERR);
+		r = event_reader_open(paths + 1, 1, NULL, &e);
+		CHECK(event_reader_next(r, &ev, &e) == 1);
+		CHECK(event_reader_next(r, &ev, &e) == EX_DATAERR);
 		CHECK_HAS(e.msg, "bad.tsv:3: field 3 (event): unknown event "
 		    "type");
-		CHECK(evr_next(r, &ev, &e) == 1 && ev.ts_ms == 7);
-		evr_close(r);
+		CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 7);
+		event_reader_close(r);
 
 		/* A later file that is missing: EX_NOINPUT, then a clean
 		 * error (not a crash) when called again. */
 		snprintf(p2, sizeof p2, "%s", t_path("missing.tsv"));
-		r = evr_open(paths, 3, &e);
-		CHECK(evr_next(r, &ev, &e) == 1);
-		CHECK(evr_next(r, &ev, &e) == 1);
-		CHECK(evr_next(r, &ev, &e) == EX_NOINPUT);
+		r = event_reader_open(paths, 3, NULL, &e);
+		CHECK(event_reader_next(r, &ev, &e) == 1);
+		CHECK(event_reader_next(r, &ev, &e) == 1);
+		CHECK(event_reader_next(r, &ev, &e) == EX_NOINPUT);
 		CHECK_HAS(e.msg, "missing.tsv: No such file or directory");
-		CHECK(evr_next(r, &ev, &e) == EX_SOFTWARE);
+		CHECK(event_reader_next(r, &ev, &e) == EX_SOFTWARE);
 		CHECK_HAS(e.msg, "missing.tsv: cannot go on after failing to "
 		    "open it (internal error)");
-		evr_close(r);
+		event_reader_close(r);
 		/* A later file with the wrong header. */
 		snprintf(p2, sizeof p2, "%s", t_text("items.tsv", "item\t"
 		    "category\troot\tavailable\tts\n"));
-		r = evr_open(paths, 2, &e);
-		CHECK(evr_next(r, &ev, &e) == 1);
-		CHECK(evr_next(r, &ev, &e) == 1);
-		CHECK(evr_next(r, &ev, &e) == EX_DATAERR);
+		r = event_reader_open(paths, 2, NULL, &e);
+		CHECK(event_reader_next(r, &ev, &e) == 1);
+		CHECK(event_reader_next(r, &ev, &e) == 1);
+		CHECK(event_reader_next(r, &ev, &e) == EX_DATAERR);
 		CHECK_HAS(e.msg, "items.tsv:1: expected header \"ts\\tuser\\t"
 		    "event\\titem\\ttxn\", found \"item\\tcategory\\troot\\t"
 		    "available\\tts\"");
-		CHECK(evr_next(r, &ev, &e) == EX_SOFTWARE);
-		evr_close(r);
-		/* The first file missing: evr_open fails. */
-		CHECK(evr_open(paths + 1, 1, &e) == NULL);
+		CHECK(event_reader_next(r, &ev, &e) == EX_SOFTWARE);
+		event_reader_close(r);
+		/* The first file missing: event_reader_open fails. */
+		CHECK(event_reader_open(paths + 1, 1, NULL, &e) == NULL);
 		CHECK(e.code == EX_DATAERR);
 		snprintf(p1, sizeof p1, "%s", t_path("nothere.tsv"));
-		CHECK(evr_open(paths, 1, &e) == NULL);
+		CHECK(event_reader_open(paths, 1, NULL, &e) == NULL);
 		CHECK(e.code == EX_NOINPUT);
-		evr_close(NULL);
+		event_reader_close(NULL);
 	}
 
 	/* No paths: standard input. */
@@ -216,11 +217,11 @@ main(void)
 		    "9\t8\tview\t7\t\n"), O_RDONLY);
 		dup2(fd, 0);
 		close(fd);
-		r = evr_open(NULL, 0, &e);
+		r = event_reader_open(NULL, 0, NULL, &e);
 		CHECK(r != NULL);
-		CHECK(evr_next(r, &ev, &e) == 1 && ev.ts_ms == 9);
-		CHECK(evr_next(r, &ev, &e) == 0);
-		evr_close(r);
+		CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 9);
+		CHECK(event_reader_next(r, &ev, &e) == 0);
+		event_reader_close(r);
 		dup2(saved, 0);
 		close(saved);
 	}
@@ -247,15 +248,15 @@ main(void)
 		    "5\t6\ttransaction\t7\t8693\n");
 		free(got);
 		paths[0] = (char *)t_path("out.tsv");
-		r = evr_open(paths, 1, &e);
+		r = event_reader_open(paths, 1, NULL, &e);
 		for (k = 0; k < 3; k++) {
-			CHECK(evr_next(r, &ev, &e) == 1);
+			CHECK(event_reader_next(r, &ev, &e) == 1);
 			CHECK(ev.ts_ms == w[k].ts_ms && ev.user == w[k].user &&
 			    ev.item == w[k].item && ev.type == w[k].type &&
 			    ev.has_txn == w[k].has_txn && ev.txn == w[k].txn);
 		}
-		CHECK(evr_next(r, &ev, &e) == 0);
-		evr_close(r);
+		CHECK(event_reader_next(r, &ev, &e) == 0);
+		event_reader_close(r);
 	}
 	return t_done();
 }

@@ -1,6 +1,6 @@
 /*
- * fuzz_evin.c: arbitrary bytes as an events file (CSV or TSV, plain or
- * gzip), read by evin with and without --skip-bad.  Every failure must
+ * fuzz_event_reader.c: arbitrary bytes as an events file (CSV or TSV, plain or
+ * gzip), read by event_reader with and without --skip-bad.  Every failure must
  * carry a message; skipping must end; every event returned must format
  * (ev_fmt_tsv) to a TSV row that ev_parse reads back to the same event.
  */
@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "evin.h"
+#include "event_reader.h"
 
 /* Reads the whole file; aborts on a broken contract. */
 static void
@@ -20,16 +20,16 @@ read_all(char *path, int skip)
 	skip_bad bad = {0};
 	rs_err e = {0};
 	event ev, back;
-	evin *r;
+	event_reader *r;
 	int rc;
 
 	bad.skip = skip;
-	if ((r = evin_open(&path, 1, &bad, &e)) == NULL) {
+	if ((r = event_reader_open(&path, 1, &bad, &e)) == NULL) {
 		if (e.code == 0 || e.msg[0] == '\0')
 			abort();
 		return;
 	}
-	while ((rc = evin_next(r, &ev, &e)) == 1) {
+	while ((rc = event_reader_next(r, &ev, &e)) == 1) {
 		char row[EV_TSV_ROW_MAX + 1], *f[5], *p = row;
 		size_t n = ev_fmt_tsv(row, &ev);
 		int i;
@@ -53,14 +53,14 @@ read_all(char *path, int skip)
 		abort();
 	if (skip && rc == EX_DATAERR && bad.n > 0 && bad.first.msg[0] == '\0')
 		abort();
-	evin_close(r);
+	event_reader_close(r);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
-	int fd = memfd_create("fuzz_evin", 0);
+	int fd = memfd_create("fuzz_event_reader", 0);
 
 	if (fd < 0)
 		return 0;

@@ -1,4 +1,4 @@
-/* test_evin.c: the event input (CSV or TSV sniffed per file, --skip-bad
+/* test_event_reader.c: the event input (CSV or TSV sniffed per file, --skip-bad
  * bookkeeping), the ev-filter predicate, and the fast paths it relies on:
  * csv_reader's block splitter and num's u64 parser and formatter. */
 #include <inttypes.h>
@@ -11,11 +11,11 @@
 #include "csv_reader.h"
 #include "events.h"
 #include "evfilter.h"
-#include "evin.h"
+#include "event_reader.h"
 #include "num.h"
 #include "t.h"
 
-static char tmpdir[] = "/tmp/test_evin.XXXXXX";
+static char tmpdir[] = "/tmp/test_event_reader.XXXXXX";
 
 /* Writes text to a new file in tmpdir; returns its path (static buffer
  * per slot). */
@@ -35,69 +35,128 @@ file(int slot, const char *text, size_t len)
 #define FILE_S(slot, s) file(slot, s, sizeof(s) - 1)
 
 static void
-test_evin_formats(void)
+test_event_reader_formats(void)
 {
 	char *paths[2];
 	rs_err e = {0};
 	event ev;
-	evin *r;
+	event_reader *r;
 
 	paths[0] = FILE_S(0, "timestamp,visitorid,event,itemid,transactionid\r\n"
 	    "5,1,view,2,\r\n6,1,transaction,3,44\r\n");
 	paths[1] = FILE_S(1, "ts\tuser\tevent\titem\ttxn\n7\t2\taddtocart\t4\t\n");
-	r = evin_open(paths, 2, NULL, &e);
+	r = event_reader_open(paths, 2, NULL, &e);
 	CHECK(r != NULL);
-	CHECK(evin_next(r, &ev, &e) == 1 && ev.ts_ms == 5 && ev.item == 2 &&
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 5 && ev.item == 2 &&
 	    ev.type == EV_VIEW && !ev.has_txn);
-	CHECK(evin_next(r, &ev, &e) == 1 && ev.type == EV_TRANSACTION &&
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.type == EV_TRANSACTION &&
 	    ev.has_txn && ev.txn == 44);
-	CHECK(evin_next(r, &ev, &e) == 1 && ev.ts_ms == 7 && ev.user == 2 &&
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 7 && ev.user == 2 &&
 	    ev.type == EV_ADDTOCART);
-	CHECK(evin_next(r, &ev, &e) == 0);
-	CHECK(evin_rows(r) == 3);
-	evin_close(r);
+	CHECK(event_reader_next(r, &ev, &e) == 0);
+	CHECK(event_reader_rows(r) == 3);
+	event_reader_close(r);
 }
 
 static void
-test_evin_skip(void)
+test_event_reader_skip(void)
 {
 	char *path;
 	skip_bad bad = {0};
 	rs_err e = {0};
 	char line[RS_ERR_MSG + 64];
 	event ev;
-	evin *r;
+	event_reader *r;
 
 	path = FILE_S(0, "timestamp,visitorid,event,itemid,transactionid\n"
 	    "5,1,view,2,\nx,1,view,2,\n6,1,view\n7,1,click,2,\n8,1,view,3,\n");
 	/* Without skip: the first bad row stops. */
-	r = evin_open(&path, 1, &bad, &e);
-	CHECK(evin_next(r, &ev, &e) == 1);
-	CHECK(evin_next(r, &ev, &e) == EX_DATAERR);
+	r = event_reader_open(&path, 1, &bad, &e);
+	CHECK(event_reader_next(r, &ev, &e) == 1);
+	CHECK(event_reader_next(r, &ev, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "f0:3: field 1 (timestamp): bad timestamp: \"x\"");
-	evin_close(r);
+	event_reader_close(r);
 	/* With skip: counted, the first kept, reading goes on. */
 	bad.skip = 1;
-	r = evin_open(&path, 1, &bad, &e);
-	CHECK(evin_next(r, &ev, &e) == 1 && ev.ts_ms == 5);
-	CHECK(evin_next(r, &ev, &e) == 1 && ev.ts_ms == 8);
-	CHECK(evin_next(r, &ev, &e) == 0);
-	CHECK(bad.n == 3 && evin_rows(r) == 5);
+	r = event_reader_open(&path, 1, &bad, &e);
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 5);
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 8);
+	CHECK(event_reader_next(r, &ev, &e) == 0);
+	CHECK(bad.n == 3 && event_reader_rows(r) == 5);
 	skip_bad_summary(&bad, line, sizeof line);
 	CHECK_HAS(line, "skipped 3 bad rows; first: ");
 	CHECK_HAS(line, "f0:3: field 1 (timestamp)");
-	evin_close(r);
+	event_reader_close(r);
 	/* A header is never skipped. */
 	path = FILE_S(0, "a,b,c,d,e\n5,1,view,2,\n");
-	CHECK(evin_open(&path, 1, &bad, &e) == NULL && e.code == EX_DATAERR);
+	CHECK(event_reader_open(&path, 1, &bad, &e) == NULL && e.code == EX_DATAERR);
 	/* Non-data errors are not taken. */
 	e.code = EX_IOERR;
 	CHECK(skip_bad_take(&bad, &e) == EX_IOERR);
 	CHECK(skip_bad_take(NULL, &e) == EX_IOERR);
 }
 
+/* Empty lines (LF alone; CRLF alone in CSV) are skipped and counted,
+ * wherever they are; a CR alone in TSV is still refused. */
 static void
-test_evin_broken_gzip(void)
+test_event_reader_blank(void)
+{
+	char *paths[2];
+	rs_err e = {0};
+	event ev;
+	event_reader *r;
+
+	paths[0] = FILE_S(0, "timestamp,visitorid,event,itemid,transactionid\n"
+	    "\n5,1,view,2,\r\n\r\n\n6,1,view,3,\n\n");
+	paths[1] = FILE_S(1, "ts\tuser\tevent\titem\ttxn\n\n7\t2\tview\t4\t\n"
+	    "\n");
+	r = event_reader_open(paths, 2, NULL, &e);
+	CHECK(r != NULL);
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 5);
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 6);
+	CHECK(event_reader_next(r, &ev, &e) == 1 && ev.ts_ms == 7);
+	CHECK(event_reader_next(r, &ev, &e) == 0);
+	CHECK(event_reader_rows(r) == 3 && event_reader_blank_lines(r) == 6);
+	event_reader_close(r);
+	/* Line numbers count the empty lines. */
+	paths[0] = FILE_S(0, "timestamp,visitorid,event,itemid,transactionid\n"
+	    "\n\n5,1,click,2,\n");
+	r = event_reader_open(paths, 1, NULL, &e);
+	CHECK(event_reader_next(r, &ev, &e) == EX_DATAERR);
+	CHECK_HAS(e.msg, "f0:4: field 3 (event): unknown event type");
+	event_reader_close(r);
+	paths[1] = FILE_S(1, "ts\tuser\tevent\titem\ttxn\n\r\n");
+	r = event_reader_open(paths + 1, 1, NULL, &e);
+	CHECK(event_reader_next(r, &ev, &e) == EX_DATAERR);
+	CHECK_HAS(e.msg, "f1:2: CRLF line end");
+	event_reader_close(r);
+}
+
+/* A later file that cannot be opened: its error, then a clean error (not
+ * a crash) for a caller that goes on. */
+static void
+test_event_reader_later_file(void)
+{
+	char *paths[2];
+	skip_bad bad = {1, 0, {0, ""}};
+	rs_err e = {0};
+	event ev;
+	event_reader *r;
+
+	paths[0] = FILE_S(0, "timestamp,visitorid,event,itemid,transactionid\n"
+	    "5,1,view,2,\n");
+	paths[1] = (char *)"/nonexistent/events.csv";
+	r = event_reader_open(paths, 2, &bad, &e);
+	CHECK(event_reader_next(r, &ev, &e) == 1);
+	CHECK(event_reader_next(r, &ev, &e) == EX_NOINPUT);
+	CHECK(event_reader_next(r, &ev, &e) == EX_SOFTWARE);
+	CHECK_HAS(e.msg, "/nonexistent/events.csv: cannot go on after failing "
+	    "to open it");
+	event_reader_close(r);
+}
+
+static void
+test_event_reader_broken_gzip(void)
 {
 	/* A gzip member cut short: the stream error ends the run even with
 	 * --skip-bad (it would repeat forever otherwise). */
@@ -108,7 +167,7 @@ test_evin_broken_gzip(void)
 	skip_bad bad = {1, 0, {0, ""}};
 	rs_err e = {0};
 	char *path = file(2, (const char *)gz, sizeof gz);
-	evin *r = evin_open(&path, 1, &bad, &e);
+	event_reader *r = event_reader_open(&path, 1, &bad, &e);
 
 	CHECK(r == NULL && e.code == EX_DATAERR);
 	CHECK_HAS(e.msg, "truncated gzip");
@@ -291,9 +350,11 @@ main(void)
 {
 	if (mkdtemp(tmpdir) == NULL)
 		return 2;
-	test_evin_formats();
-	test_evin_skip();
-	test_evin_broken_gzip();
+	test_event_reader_formats();
+	test_event_reader_skip();
+	test_event_reader_broken_gzip();
+	test_event_reader_blank();
+	test_event_reader_later_file();
 	test_filter();
 	test_csvr_split();
 	test_csvr_quote_late();

@@ -1,5 +1,5 @@
-/* evin.c: see evin.h. */
-#include "evin.h"
+/* event_reader.c: see event_reader.h. */
+#include "event_reader.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +19,11 @@
  * reads it the same way it reads every line of a file without a fast path:
  * so every message, line number and --skip-bad decision stays its own.
  */
-struct evin {
+struct event_reader {
 	char *const *paths;
 	size_t npaths, next;       /* next: index of the file after cur */
 	skip_bad *bad;
-	uint64_t rows;
+	uint64_t rows, blank;
 	infile *r;                     /* the current file's reader, owned by */
 	csv_reader *csv;                 /* ... one of these two */
 	tsv_reader *tsv;
@@ -32,7 +32,7 @@ struct evin {
 	 * lines parsed since blk, not yet consumed from the reader */
 	const char *blk, *cur, *end;
 	uint64_t taken;
-	/* the last row's text when the fast path read it (see evin_fmt_tsv) */
+	/* the last row's text when the fast path read it (see event_reader_fmt_tsv) */
 	const char *text;
 	size_t text_len;
 };
@@ -52,7 +52,7 @@ looks_tsv(infile *r, rs_err *e)
 }
 
 static void
-close_cur(evin *r)
+close_cur(event_reader *r)
 {
 	csv_reader_close(r->csv);
 	tsv_reader_close(r->tsv);
@@ -63,7 +63,7 @@ close_cur(evin *r)
 
 /* Opens path as the current file and checks its header. */
 static int
-open_file(evin *r, const char *path, rs_err *e)
+open_file(event_reader *r, const char *path, rs_err *e)
 {
 	infile *in = infile_open(path, e);
 	int tsv;
@@ -93,10 +93,10 @@ fail:
 	return e->code;
 }
 
-evin *
-evin_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e)
+event_reader *
+event_reader_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e)
 {
-	evin *r = calloc(1, sizeof *r);
+	event_reader *r = calloc(1, sizeof *r);
 
 	if (r == NULL) {
 		rs_errf(e, EX_SOFTWARE, "out of memory");
@@ -137,7 +137,7 @@ canon_u64(const char **pp, char sep, size_t maxd, uint64_t *v)
  * so there a CR is for the general path to report.
  */
 static const char *
-fast_row(evin *r, const char *p, event *ev)
+fast_row(event_reader *r, const char *p, event *ev)
 {
 	const char *line = p;
 	char sep = r->sep;
@@ -185,7 +185,7 @@ fast_row(evin *r, const char *p, event *ev)
 
 /* Gives back to the reader the lines the fast path has taken. */
 static void
-settle(evin *r)
+settle(event_reader *r)
 {
 	if (r->blk != NULL)
 		infile_skip(r->r, (size_t)(r->cur - r->blk), r->taken);
@@ -193,24 +193,41 @@ settle(evin *r)
 	r->taken = 0;
 }
 
+/* 1 when the line at p (whole, ending in LF) is empty: "\n", or "\r\n" in
+ * CSV (in TSV a CR is for the general path to refuse). */
+static inline int
+blank_line(const event_reader *r, const char *p)
+{
+	return p[0] == '\n' || (r->sep == ',' && p[0] == '\r' && p[1] == '\n');
+}
+
 /*
  * The next row by the fast path: 1 with ev filled, 0 when the next line is
  * for the general path (or there is none left), or an error of the input
- * itself (then infile_failed is set).
+ * itself (then infile_failed is set).  Empty lines are skipped and counted
+ * here; every line reaches the fast path first, so none gets past it.
  */
 static int
-fast_next(evin *r, event *ev, rs_err *e)
+fast_next(event_reader *r, event *ev, rs_err *e)
 {
 	const char *next;
 
-	if (r->cur == r->end) {
-		long n;
+	for (;;) {
+		if (r->cur == r->end) {
+			long n;
 
-		settle(r);
-		if ((n = infile_lines(r->r, &r->blk, e)) <= 0)
-			return n < 0 ? e->code : 0;
-		r->cur = r->blk;
-		r->end = r->blk + n;
+			settle(r);
+			if ((n = infile_lines(r->r, &r->blk, e)) <= 0)
+				return n < 0 ? e->code : 0;
+			r->cur = r->blk;
+			r->end = r->blk + n;
+		}
+		if (!blank_line(r, r->cur))
+			break;
+		r->cur = (const char *)memchr(r->cur, '\n',
+		    (size_t)(r->end - r->cur)) + 1;
+		r->taken++;
+		r->blank++;
 	}
 	if ((next = fast_row(r, r->cur, ev)) == NULL) {
 		settle(r);
@@ -222,11 +239,17 @@ fast_next(evin *r, event *ev, rs_err *e)
 }
 
 int
-evin_next(evin *r, event *ev, rs_err *e)
+event_reader_next(event_reader *r, event *ev, rs_err *e)
 {
 	char **f;
 	int rc;
 
+	/* A later file that failed to open left no reader; a caller that
+	 * goes on after an error must get an error, not a crash. */
+	if (r->r == NULL)
+		return rs_errf(e, EX_SOFTWARE, "%s: cannot go on after "
+		    "failing to open it (internal error)",
+		    r->paths[r->next - 1]);
 	for (;;) {
 		if ((rc = fast_next(r, ev, e)) == 1) {
 			r->rows++;
@@ -272,7 +295,7 @@ evin_next(evin *r, event *ev, rs_err *e)
 }
 
 size_t
-evin_fmt_tsv(const evin *r, const event *ev, char *buf)
+event_reader_fmt_tsv(const event_reader *r, const event *ev, char *buf)
 {
 	const char *s = r->text;
 	size_t n = r->text_len, i = 0;
@@ -307,13 +330,19 @@ evin_fmt_tsv(const evin *r, const event *ev, char *buf)
 }
 
 uint64_t
-evin_rows(const evin *r)
+event_reader_rows(const event_reader *r)
 {
 	return r->rows;
 }
 
+uint64_t
+event_reader_blank_lines(const event_reader *r)
+{
+	return r->blank;
+}
+
 void
-evin_close(evin *r)
+event_reader_close(event_reader *r)
 {
 	if (r == NULL)
 		return;

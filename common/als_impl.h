@@ -1,0 +1,33 @@
+/*
+ * als_impl.h: what the parts of the ALS module (als_kernels.c, als_fit.c,
+ * als_model.c, als_recommend.c) share, and nobody else includes: the
+ * per-row kernels of als_kern.h behind one table chosen at run time, and
+ * 64-byte aligned zeroed float arrays.  The contracts of the kernels are
+ * in als_kern.h.
+ */
+#ifndef RS_ALS_IMPL_H
+#define RS_ALS_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct als_kernels {
+	void (*cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
+	    const uint32_t *idx, const float *val, size_t nnz, float alpha,
+	    unsigned steps, float *x, float *r, float *p, float *ap);
+	int (*chol_row)(const float *YtY, const float *Y, size_t f, size_t fp,
+	    const uint32_t *idx, const float *val, size_t nnz, float alpha,
+	    float *x, float *U, float *b);
+	unsigned (*rec_tile)(const float *X, const float *panel, size_t f,
+	    const float *thr, float *out);
+} als_kernels;
+
+/* The AVX2+FMA kernels where the CPU has them and als_portable_kernels(1)
+ * was not called, else the portable ones. */
+const als_kernels *als_kernels_pick(void);
+
+/* n floats, zeroed, 64-byte aligned (free with free()); NULL when out of
+ * memory. */
+float *als_falloc(size_t n);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * als_kernels.c: the two builds of als_kern.h (AVX2+FMA and portable) and
+ * the run-time choice between them, for als_fit.c and als_recommend.c.
+ */
+#include "als.h"
+#include "als_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef float v8f __attribute__((vector_size(32)));
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#if defined(__clang__)   /* clang ignores GCC's target pragma */
+#pragma clang attribute push (__attribute__((target("avx2,fma"))), \
+	apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+#define KSUF avx2
+#define KFMA(a, b, c) ((v8f)_mm256_fmadd_ps((__m256)(a), (__m256)(b), \
+	(__m256)(c)))
+#define KANYGE(a, t) (_mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), \
+	(__m256)(t), _CMP_GE_OQ)) != 0)
+#include "als_kern.h"
+#undef KSUF
+#undef KFMA
+#undef KANYGE
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#define HAVE_AVX2_KERNELS 1
+#endif
+
+/* A macro, not a function: passing a 32-byte vector by value to a
+ * function built without AVX changes the ABI (clang warns, -Wpsabi). */
+#define any_ge(a, t) __extension__ ({ \
+	v8f a_ = (a), t_ = (t); \
+	int r_ = 0, j_; \
+	for (j_ = 0; j_ < 8; j_++) \
+		r_ |= a_[j_] >= t_[j_]; \
+	r_; })
+
+#define KSUF generic
+#define KFMA(a, b, c) ((a) * (b) + (c))
+#define KANYGE(a, t) any_ge(a, t)
+#include "als_kern.h"
+#undef KSUF
+#undef KFMA
+#undef KANYGE
+
+static int portable_only;
+
+void
+als_portable_kernels(int on)
+{
+	portable_only = on;
+}
+
+static int
+use_avx2(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+	if (portable_only)
+		return 0;
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+	return 0;
+#endif
+}
+
+static const als_kernels generic = {
+	cg_row_generic, chol_row_generic, rec_tile_generic
+};
+#ifdef HAVE_AVX2_KERNELS
+static const als_kernels avx2 = {
+	cg_row_avx2, chol_row_avx2, rec_tile_avx2
+};
+#endif
+
+const als_kernels *
+als_kernels_pick(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+	if (use_avx2())
+		return &avx2;
+#endif
+	return &generic;
+}
+
+float *
+als_falloc(size_t n)
+{
+	size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
+	float *p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+
+	if (p != NULL)
+		memset(p, 0, bytes);
+	return p;
+}
