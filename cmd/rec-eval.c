@@ -16,16 +16,19 @@
 #include "rs_err.h"
 #include "eval.h"
 #include "items.h"
+#include "itemsim.h"
 #include "poptsv.h"
 #include "replay.h"
 #include "store.h"
 #include "table.h"
+#include "weights.h"
 
 #define USAGE \
 	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
+	"                [--similar SIMS.bin]\n" \
 	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
 	"                --replay [NAME=]RECS.db ...\n"
@@ -45,6 +48,8 @@ static const char help[] =
 	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
 	"                      and top_popular/with_history\n"
 	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
+	"  --similar FILE      item-sim neighbours: row item_sim/with_history,\n"
+	"                      each user's training items' neighbours\n"
 	"  --replay [NAME=]FILE  replay every test cart against the store FILE\n"
 	"                      (rec-blend) through the served blend: hit@K,\n"
 	"                      rows NAME/... (default blend; repeatable)\n"
@@ -61,7 +66,7 @@ struct named {
 struct opts {
 	size_t k, coverage_k;
 	int count_dups, table, verbose;
-	const char *train, *test, *items, *popular, *out;
+	const char *train, *test, *items, *popular, *similar, *out;
 	int coverage_k_set;
 	struct named recs[MAX_LISTS], replay[MAX_LISTS];
 	size_t nrecs, nreplay;
@@ -84,7 +89,7 @@ static const char *const replay_cols[R_NCOLS] = {
 
 enum {
 	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
-	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY, OPT_SIMILAR
 };
 
 static void parse_args(int, char **, struct opts *);
@@ -107,6 +112,11 @@ static void eval_popular(const struct opts *, const eval_truth *,
     const items *, table *);
 static void eval_recs(const struct opts *, const struct named *,
     const eval_truth *, const items *, table *);
+static void eval_similar(const struct opts *, const eval_truth *,
+    const items *, table *);
+static void score_lists(const struct opts *, const char *,
+    const eval_lists *, const eval_truth *, const items *, table *,
+    const char *);
 
 int
 main(int argc, char **argv)
@@ -168,6 +178,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{"popular", required_argument, NULL, OPT_POPULAR},
 		{"recs", required_argument, NULL, OPT_RECS},
 		{"replay", required_argument, NULL, OPT_REPLAY},
+		{"similar", required_argument, NULL, OPT_SIMILAR},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -219,6 +230,11 @@ parse_args(int argc, char **argv, struct opts *o)
 				cli_usage_error(USAGE, "--recs: \"%s\": expected "
 				    "NAME=FILE", optarg);
 			add_named(o->recs, &o->nrecs, "--recs", optarg, NULL);
+			break;
+		case OPT_SIMILAR:
+			if (o->similar != NULL)
+				cli_usage_error(USAGE, "--similar given twice");
+			o->similar = optarg;
 			break;
 		case OPT_REPLAY:
 			add_named(o->replay, &o->nreplay, "--replay", optarg,
@@ -299,22 +315,26 @@ check_args(const struct opts *o)
 	if (stdin_uses > 1)
 		cli_usage_error(USAGE, "only one input can be standard input "
 		    "(-)");
+	if (o->similar != NULL && strcmp(o->train, "-") == 0)
+		cli_usage_error(USAGE, "--train cannot be standard input with "
+		    "--similar (it is read twice)");
 	if (o->nreplay > 0) {
 		if (strcmp(o->test, "-") == 0)
 			cli_usage_error(USAGE, "--test cannot be standard "
 			    "input with --replay (it is read twice)");
-		if (o->popular != NULL || o->nrecs > 0)
+		if (o->popular != NULL || o->nrecs > 0 || o->similar != NULL)
 			cli_usage_error(USAGE, "--replay makes a report of its "
-			    "own: it does not mix with --popular or --recs");
+			    "own: it does not mix with --popular, --recs or "
+			    "--similar");
 		if (o->count_dups)
 			cli_usage_error(USAGE, "--count-duplicates does not "
 			    "apply to --replay (every cart is one request)");
 		if (o->coverage_k_set)
 			cli_usage_error(USAGE, "--coverage-k does not apply to "
 			    "--replay (coverage is of the served -k lists)");
-	} else if (o->popular == NULL && o->nrecs == 0) {
-		cli_usage_error(USAGE, "nothing to evaluate: give --popular "
-		    "and/or --recs, or --replay");
+	} else if (o->popular == NULL && o->nrecs == 0 && o->similar == NULL) {
+		cli_usage_error(USAGE, "nothing to evaluate: give --popular, "
+		    "--recs or --similar, or --replay");
 	}
 }
 
@@ -368,6 +388,8 @@ report_metrics(const struct opts *o, const eval_truth *t,
 		eval_popular(o, t, catalogue, tab);
 	for (i = 0; i < o->nrecs; i++)
 		eval_recs(o, &o->recs[i], t, catalogue, tab);
+	if (o->similar != NULL)
+		eval_similar(o, t, catalogue, tab);
 }
 
 /* Every --replay store, replayed at every test cart. */
@@ -538,9 +560,7 @@ eval_recs(const struct opts *o, const struct named *ra,
 {
 	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
 	eval_lists l;
-	eval_acc acc;
 	rs_err e = {0};
-	size_t u;
 
 	if (eval_lists_read(&l, t, ra->path, K, 1, &e) != 0)
 		rs_die_err(&e);
@@ -548,16 +568,58 @@ eval_recs(const struct opts *o, const struct named *ra,
 		rs_warnx("%s: %llu rows, %llu of %zu test users with history "
 		    "have a list", ra->path, (unsigned long long)l.rows,
 		    (unsigned long long)l.users_listed, t->nhistory);
+	score_lists(o, ra->name, &l, t, catalogue, tab, "no test user with "
+	    "history has recommendations in the file");
+	eval_lists_free(&l);
+}
+
+/* The item_sim row: each test user's training items' neighbours. */
+static void
+eval_similar(const struct opts *o, const eval_truth *t,
+    const items *catalogue, table *tab)
+{
+	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	char spec[256];
+	ev_weights w;
+	itemsim_file f;
+	eval_lists l;
+	rs_err e = {0};
+
+	if (itemsim_open(&f, o->similar, &e) != 0)
+		rs_die_err(&e);
+	if (container_param(&f.c, "weights", spec, sizeof spec) != 0 ||
+	    weights_parse(spec, &w, &e) != 0)
+		rs_die(EX_DATAERR, "%s: no valid weights parameter",
+		    o->similar);
+	if (eval_lists_similar(&l, t, o->train, &f.l, &w, K, &e) != 0)
+		rs_die_err(&e);
+	if (o->verbose)
+		rs_warnx("%s: %llu of %zu test users with history have "
+		    "neighbours", o->similar,
+		    (unsigned long long)l.users_listed, t->nhistory);
+	score_lists(o, "item_sim", &l, t, catalogue, tab, "no test user's "
+	    "training items have neighbours");
+	eval_lists_free(&l);
+	itemsim_close(&f);
+}
+
+/* The row of lists l (K = the larger of -k and --coverage-k per user). */
+static void
+score_lists(const struct opts *o, const char *name, const eval_lists *l,
+    const eval_truth *t, const items *catalogue, table *tab,
+    const char *why_none)
+{
+	eval_acc acc;
+	size_t u;
+
 	if (eval_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
 	for (u = 0; u < t->nusers; u++)
-		if (l.len[u] > 0 && eval_acc_add(&acc, t, u, l.item + u * K,
-		    l.len[u], catalogue) != 0)
+		if (l->len[u] > 0 && eval_acc_add(&acc, t, u,
+		    l->item + u * l->K, l->len[u], catalogue) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
-	add_row(tab, ra->name, "with_history", &acc, catalogue,
+	add_row(tab, name, "with_history", &acc, catalogue,
 	    t->nhistory == 0 ? "no test user has history in the training "
-	    "events" : "no test user with history has recommendations in "
-	    "the file");
+	    "events" : why_none);
 	eval_acc_free(&acc);
-	eval_lists_free(&l);
 }

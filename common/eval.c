@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "event_reader.h"
+#include "event_reader.h"
 #include "events.h"
+#include "itemsim.h"
 #include "num.h"
 #include "recs.h"
 #include "tsv.h"
@@ -516,4 +518,122 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	if (rc != 0)
 		eval_lists_free(l);
 	return rc;
+}
+
+struct hist_ev {
+	uint32_t u;
+	uint64_t item;
+	double w;
+};
+
+static int
+cmp_hist(const void *a, const void *b)
+{
+	const struct hist_ev *x = a, *y = b;
+
+	if (x->u != y->u)
+		return x->u < y->u ? -1 : 1;
+	return (x->item > y->item) - (x->item < y->item);
+}
+
+int
+eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
+    const itemsim_lists *sims, const ev_weights *w, size_t K, rs_err *e)
+{
+	struct hist_ev *h = NULL;
+	struct itemsim_cand *scratch = NULL;
+	size_t nh = 0, caph = 0, i, j, scap = 0, maxrun = 0;
+	uint64_t *items = NULL;
+	double *wts = NULL;
+	char *path[1];
+	event_reader *r;
+	event ev;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	l->K = K;
+	l->nusers = t->nusers;
+	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
+	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
+	if (l->item == NULL || l->len == NULL)
+		goto oom;
+	path[0] = (char *)train;
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL) {
+		eval_lists_free(l);
+		return e != NULL ? e->code : EX_NOINPUT;
+	}
+	while ((rc = event_reader_next(r, &ev, e)) == 1) {
+		int64_t u = eval_truth_find(t, ev.user);
+
+		if (u < 0 || !t->history[u] || w->w[ev.type] <= 0)
+			continue;
+		if (nh == caph) {
+			size_t cap = caph ? caph * 2 : 4096;
+			void *p = realloc(h, cap * sizeof *h);
+
+			if (p == NULL) {
+				event_reader_close(r);
+				goto oom;
+			}
+			h = p;
+			caph = cap;
+		}
+		h[nh++] = (struct hist_ev){ (uint32_t)u, ev.item,
+		    w->w[ev.type] };
+	}
+	event_reader_close(r);
+	if (rc != 0) {
+		free(h);
+		eval_lists_free(l);
+		return rc;
+	}
+	if (nh > 0)
+		qsort(h, nh, sizeof *h, cmp_hist);
+	/* Distinct items per user, each with its largest weight. */
+	for (i = 0, j = 0; i < nh; i++) {
+		if (j > 0 && h[j - 1].u == h[i].u &&
+		    h[j - 1].item == h[i].item) {
+			if (h[i].w > h[j - 1].w)
+				h[j - 1].w = h[i].w;
+			continue;
+		}
+		h[j++] = h[i];
+	}
+	nh = j;
+	for (i = 0; i < nh; i = j) {
+		for (j = i; j < nh && h[j].u == h[i].u; j++)
+			;
+		if (j - i > maxrun)
+			maxrun = j - i;
+	}
+	items = malloc((maxrun ? maxrun : 1) * sizeof *items);
+	wts = malloc((maxrun ? maxrun : 1) * sizeof *wts);
+	if (items == NULL || wts == NULL)
+		goto oom;
+	for (i = 0; i < nh; i = j) {
+		long n;
+
+		for (j = i; j < nh && h[j].u == h[i].u; j++) {
+			items[j - i] = h[j].item;
+			wts[j - i] = h[j].w;
+		}
+		n = itemsim_recommend(sims, items, wts, j - i, K,
+		    l->item + (size_t)h[i].u * K, &scratch, &scap);
+		if (n < 0)
+			goto oom;
+		l->len[h[i].u] = (uint32_t)n;
+		l->users_listed += n > 0;
+	}
+	free(h);
+	free(items);
+	free(wts);
+	free(scratch);
+	return 0;
+oom:
+	free(h);
+	free(items);
+	free(wts);
+	free(scratch);
+	eval_lists_free(l);
+	return rs_errf(e, EX_SOFTWARE, "out of memory");
 }

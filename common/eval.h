@@ -159,4 +159,16 @@ int eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e);
 void eval_lists_free(eval_lists *l);
 
+/*
+ * The item-to-item lists (the report's item_sim row): for every test user
+ * with history, the top K of itemsim_recommend over the distinct items of
+ * their training events (train, an events TSV), each weighing the largest
+ * weight w gives its events.
+ */
+struct itemsim_lists;
+struct ev_weights;
+int eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
+    const struct itemsim_lists *sims, const struct ev_weights *w, size_t K,
+    rs_err *e);
+
 #endif

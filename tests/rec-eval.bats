@@ -168,6 +168,31 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_dir_only "$OUT" bad.tsv
 }
 
+# sims-events.tsv gives item-sim these neighbours (cosine, support 2):
+#   10: 13 (.25), 12 (.204); 11: 99; 12: 10, 13; 13: 10, 12; 99: 11.
+# item_sim lists: user 1 (viewed 10) 13 12 -> P 1/2, R 1/2 of {10, 13};
+# user 2 (carted 11) 99 -> P 1, R 1: 75%, 75%; coverage 13 12 (99 is not
+# in the catalogue) = 2/10 = 20%.
+@test "--similar: the item_sim row from the training items' neighbours" {
+	item-sim -o "$OUT/sims.bin" sims-events.tsv
+	run --separate-stderr rec-eval "${BASE[@]}" --similar "$OUT/sims.bin"
+	assert_success
+	assert_line --index 1 "$(printf 'item_sim\twith_history\t2\t75.0000\t75.0000\t20.0000')"
+	run rec-eval "${BASE[@]}" --similar "$OUT/sims.bin" --similar x.bin
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --similar given twice"
+	run rec-eval -k 2 --train - --test test.tsv --items items.tsv \
+	    --similar "$OUT/sims.bin" <train.tsv
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --train cannot be standard input with --similar (it is read twice)"
+	run rec-eval "${BASE[@]}" --similar "$OUT/none.bin"
+	assert_failure 66
+	head -c 200 "$OUT/sims.bin" >"$OUT/cut.bin"
+	run rec-eval "${BASE[@]}" --similar "$OUT/cut.bin"
+	assert_failure 65
+	assert_output --partial "$OUT/cut.bin"
+}
+
 # ---- errors ----
 
 @test "usage errors exit 64 with a message" {
@@ -177,7 +202,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_line --index 1 --partial "usage: rec-eval"
 	run rec-eval --train train.tsv --test test.tsv --items items.tsv
 	assert_failure 64
-	assert_line --index 0 "rec-eval: nothing to evaluate: give --popular and/or --recs, or --replay"
+	assert_line --index 0 "rec-eval: nothing to evaluate: give --popular, --recs or --similar, or --replay"
 	run rec-eval "${ARGS[@]}" -k 0
 	assert_failure 64
 	assert_output --partial 'rec-eval: -k: "0": out of range (1 to 10000)'
@@ -234,7 +259,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	    --replay x.db)
 	run rec-eval "${a[@]}" --popular popular.tsv
 	assert_failure 64
-	assert_line --index 0 "rec-eval: --replay makes a report of its own: it does not mix with --popular or --recs"
+	assert_line --index 0 "rec-eval: --replay makes a report of its own: it does not mix with --popular, --recs or --similar"
 	run rec-eval "${a[@]}" --count-duplicates
 	assert_failure 64
 	assert_line --index 0 "rec-eval: --count-duplicates does not apply to --replay (every cart is one request)"
