@@ -428,6 +428,23 @@ eval_lists_free(eval_lists *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Empty lists of K items for t's users; -1 (l freed) when out of
+ * memory. */
+static int
+lists_alloc(eval_lists *l, const eval_truth *t, size_t K)
+{
+	memset(l, 0, sizeof *l);
+	l->K = K;
+	l->nusers = t->nusers;
+	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
+	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
+	if (l->item == NULL || l->len == NULL) {
+		eval_lists_free(l);
+		return -1;
+	}
+	return 0;
+}
+
 int
 eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
@@ -440,15 +457,8 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	tsv_reader *r;
 	int rc;
 
-	memset(l, 0, sizeof *l);
-	l->K = K;
-	l->nusers = t->nusers;
-	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
-	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
-	if (l->item == NULL || l->len == NULL) {
-		eval_lists_free(l);
+	if (lists_alloc(l, t, K) != 0)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	}
 	/* The tsv_reader checks the header and owns in; the rows are read from
 	 * in directly by the fast path above. */
 	if ((in = infile_open(path, e)) == NULL ||
@@ -550,13 +560,8 @@ eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
 	event ev;
 	int rc;
 
-	memset(l, 0, sizeof *l);
-	l->K = K;
-	l->nusers = t->nusers;
-	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
-	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
-	if (l->item == NULL || l->len == NULL)
-		goto oom;
+	if (lists_alloc(l, t, K) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	path[0] = (char *)train;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL) {
 		eval_lists_free(l);
