@@ -49,6 +49,21 @@ $(B)/%: $(O)/cmd/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# Open MPI: when mpicc is found, als-fit is compiled and linked with it
+# (with the compiler of CC) and also runs as "mpirun -np N als-fit ..."
+# (als-fit(1)); run plainly it never starts MPI.  MPICC= builds it without.
+MPICC ?= $(shell command -v mpicc 2>/dev/null)
+ifneq ($(MPICC),)
+$(O)/cmd/als-fit.o: cmd/als-fit.c
+	@mkdir -p $(@D)
+	OMPI_CC="$(CC)" $(MPICC) $(ALL_CFLAGS) -DHAVE_MPI -c -o $@ $<
+
+$(B)/als-fit: $(O)/cmd/als-fit.o $(LIB)
+	@mkdir -p $(@D)
+	OMPI_CC="$(CC)" $(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+	    $(LDLIBS)
+endif
+
 $(O)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<

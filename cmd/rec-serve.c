@@ -237,13 +237,13 @@ listen_on(const char *spec)
 
 /* One pre-forked worker: the epoll loop until told to stop. */
 static noreturn void
-worker(server *s, int lfd, int max_conns)
+worker(server *s, int lfd, int max_conns, serve_load *load, int self)
 {
 	rs_err e = {0};
 
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
-	if (serve_run_listener(s, lfd, max_conns, &stop, &e) != 0)
+	if (serve_run_listener(s, lfd, max_conns, load, self, &stop, &e) != 0)
 		rs_warnx("worker: %s", e.msg);
 	serve_fini(s);
 	_exit(e.code != 0 ? EX_OSERR : 0);
@@ -289,6 +289,7 @@ static int
 run_listen(server *s, int lfd, long workers, int max_conns)
 {
 	pid_t *pid;
+	serve_load *load;
 	long i, alive = 0;
 	struct sigaction sa;
 
@@ -300,6 +301,8 @@ run_listen(server *s, int lfd, long workers, int max_conns)
 		return fork_per_connection(s, lfd);
 	if ((pid = calloc((size_t)workers, sizeof *pid)) == NULL)
 		rs_die(EX_OSERR, "out of memory");
+	if ((load = serve_load_new((int)workers)) == NULL)
+		rs_die(EX_OSERR, "mmap: %s", strerror(errno));
 	while (!stop) {
 		int status;
 		pid_t dead;
@@ -308,7 +311,7 @@ run_listen(server *s, int lfd, long workers, int max_conns)
 			if (pid[i] > 0)
 				continue;
 			if ((pid[i] = fork()) == 0)
-				worker(s, lfd, max_conns);
+				worker(s, lfd, max_conns, load, (int)i);
 			if (pid[i] < 0) {
 				rs_warnx("fork: %s", strerror(errno));
 				pid[i] = 0;
@@ -330,6 +333,7 @@ run_listen(server *s, int lfd, long workers, int max_conns)
 		for (i = 0; i < workers; i++)
 			if (pid[i] == dead) {
 				pid[i] = 0;
+				load->conns[i] = 0;
 				alive--;
 				if (!stop) {
 					if (WIFSIGNALED(status))
@@ -352,5 +356,6 @@ run_listen(server *s, int lfd, long workers, int max_conns)
 	while (alive > 0 && wait(NULL) > 0)
 		alive--;
 	free(pid);
+	serve_load_free(load);
 	return 0;
 }

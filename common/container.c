@@ -355,6 +355,22 @@ container_close(container *c)
 	memset(c, 0, sizeof *c);
 }
 
+int
+container_section_crc(const container *c, const char *name, uint32_t *crc)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nsec; i++) {
+		const unsigned char *ent = c->base + HDR + ENT * i;
+
+		if (strncmp((const char *)ent, name, 24) == 0) {
+			*crc = get32(ent + 40);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 const void *
 container_section(const container *c, const char *name, size_t *size)
 {

@@ -72,6 +72,9 @@ void container_close(container *c);
 /* Checks every section's CRC of an open container. */
 int container_verify(const container *c, rs_err *e);
 
+/* The CRC-32 the section table records for the section called name;
+ * -1 when there is no such section. */
+int container_section_crc(const container *c, const char *name, uint32_t *crc);
 /* The section called name, or NULL; *size set when not NULL. */
 const void *container_section(const container *c, const char *name, size_t *size);
 

@@ -1,12 +1,23 @@
 /*
  * outfile.h: atomic output for "-o FILE".
  *
- * The data goes to a temporary file in FILE's directory (".FILE.XXXXXX"),
- * which outfile_commit() flushes, fsyncs and renames over FILE; FILE is never
- * seen half-written.  outfile_abort() and any rs_die() remove the temporary
- * file, and so does a SIGINT, SIGTERM, SIGHUP or SIGPIPE, so a failing or
- * interrupted run leaves FILE untouched.  (Only SIGKILL can leave a
- * temporary file behind; it never has FILE's name.)
+ * What happens depends on what FILE is (symbolic links followed, a chain
+ * too):
+ *  - a regular file, or a name that does not exist yet: the data goes to a
+ *    temporary file (".NAME.XXXXXX") in the directory of the file finally
+ *    named, which outfile_commit() flushes, fsyncs and renames over it; it
+ *    is never seen half-written.  A symbolic link given as FILE stays a
+ *    link: its final target is replaced.  outfile_abort() and any rs_die()
+ *    remove the temporary file, and so does a SIGINT, SIGTERM, SIGHUP or
+ *    SIGPIPE, so a failing or interrupted run leaves FILE untouched.  (Only
+ *    SIGKILL can leave a temporary file behind; it never has FILE's name.)
+ *  - a character or block device, a FIFO, a socket (connected to as a
+ *    stream), or a descriptor named through /proc (/dev/stdout, /dev/fd/N,
+ *    /proc/self/fd/N): written directly, never replaced nor renamed; our own
+ *    descriptor N is duplicated, so an appending stdout is not truncated.
+ *    Commit flushes and checks for errors; what was written before a
+ *    failure has been received.
+ *  - a directory: EX_CANTCREAT.
  *
  * "-" or NULL means standard output: commit then flushes it and checks for
  * errors, so ENOSPC and EPIPE are never silent.
@@ -20,13 +31,16 @@
 
 typedef struct outfile {
 	FILE *fp;            /* write here */
-	char *path;          /* final name, NULL for stdout */
-	char *tmp;           /* temporary name, NULL for stdout */
+	char *path;          /* the name given, NULL for stdout */
+	char *target;        /* the name really written (links followed) */
+	char *tmp;           /* temporary name, NULL unless replacing */
+	int direct;          /* written in place: device, FIFO, socket, fd */
 	int registered;
 	struct outfile *next;
 } outfile;
 
-/* EX_CANTCREAT when the temporary file cannot be created. */
+/* EX_CANTCREAT when the temporary file cannot be created, or a direct
+ * output cannot be opened. */
 int outfile_open(outfile *o, const char *path, rs_err *e);
 /* EX_IOERR when writing, syncing or renaming failed (temp removed). */
 int outfile_commit(outfile *o, rs_err *e);

@@ -126,11 +126,30 @@ int64_t serve_now_ms(void);
 int serve_run_fd(server *s, int rfd, int wfd, int timeouts);
 
 /*
+ * What the workers of --listen share to spread connections (see
+ * serve_loop.c): each worker's connection count.  A shared anonymous
+ * mapping made before the workers are forked.
+ */
+typedef struct serve_load {
+	int nworkers;
+	uint32_t conns[];         /* per worker, written by that worker */
+} serve_load;
+
+/* NULL (errno set) when the mapping fails. */
+serve_load *serve_load_new(int nworkers);
+void serve_load_free(serve_load *ld);
+
+/*
  * A worker of --listen: accepts on the non-blocking listening socket lfd
  * and serves up to max_conns connections at once with epoll, until
- * *stop becomes non-zero.  Returns 0, or EX_OSERR if epoll fails.
+ * *stop becomes non-zero.  load (may be NULL for a lone worker) and self
+ * (this worker's index in it) spread connections across workers; when all
+ * are at max_conns the oldest idle connection makes room for a new one.
+ * When *stop is set it stops accepting, closes its idle connections, and
+ * returns as soon as the requests in flight are answered, or after
+ * s->timeout_ms at most.  Returns 0, or EX_OSERR if epoll fails.
  */
-int serve_run_listener(server *s, int lfd, int max_conns,
-    volatile sig_atomic_t *stop, rs_err *e);
+int serve_run_listener(server *s, int lfd, int max_conns, serve_load *load,
+    int self, volatile sig_atomic_t *stop, rs_err *e);
 
 #endif

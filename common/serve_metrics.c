@@ -383,6 +383,22 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 	one_u64(o, "rec_serve_store_reloads_total",
 	    "Times a server process switched to a new recs.db.",
 	    load(&m->store_reloads));
+	one_u64(o, "rec_serve_store_rejected_total",
+	    "New stores refused (damaged or unreadable); the old one stays.",
+	    load(&m->store_rejected));
+	one_u64(o, "rec_serve_store_damaged_total",
+	    "Requests answered with an error because a part of the store "
+	    "they read failed its checksum.",
+	    load(&m->store_damaged));
+	one_u64(o, "rec_serve_store_truncated_total",
+	    "Requests that met a store file shrunk under its mapping (SIGBUS).",
+	    load(&m->store_truncated));
+	one_u64(o, "rec_serve_evictions_total",
+	    "Idle keep-alive connections closed to make room for new ones.",
+	    load(&m->evictions));
+	one_u64(o, "rec_serve_refused_total",
+	    "Connections closed at once: every worker full, none idle.",
+	    load(&m->refused));
 	one_num(o, "rec_serve_cpu_seconds_total", "counter",
 	    "CPU time of every rec-serve process sharing these metrics.",
 	    "%.6f", (double)(load(&m->cpu_ns) + own_cpu_ns) / 1e9);

@@ -28,7 +28,7 @@
 #include "serve_routes.h"
 #include "store.h"
 
-#define METRICS_MAGIC "RSMETR01"
+#define METRICS_MAGIC "RSMETR02"
 
 /* Label values; the *_OTHER entries catch the rest.  The handler labels
  * are the routes of serve_routes.h (N_ROUTES of them, "none" last). */
@@ -49,6 +49,11 @@ typedef struct serve_metrics_shm {
 	uint64_t line_errors;
 	uint64_t connections;
 	uint64_t store_reloads;
+	uint64_t store_rejected;  /* stores refused: damaged or unreadable */
+	uint64_t store_damaged;   /* requests that met a damaged part */
+	uint64_t store_truncated; /* SIGBUS: the mapped file shrank */
+	uint64_t evictions;       /* idle connections closed to make room */
+	uint64_t refused;         /* connections closed: no room at all */
 	uint64_t cpu_ns;          /* CPU time of every server process */
 } serve_metrics_shm;
 

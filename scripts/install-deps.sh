@@ -8,7 +8,8 @@ set -eu
 PKGS="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev
 bats bats-assert bats-support bats-file mandoc curl prometheus
 systemd ucspi-tcp wrk hyperfine valgrind clang libclang-rt-14-dev
-python3 util-linux procps jq time"
+python3 util-linux procps jq time
+openmpi-bin libopenmpi-dev haproxy"
 
 missing=""
 for p in $PKGS; do

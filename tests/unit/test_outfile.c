@@ -1,6 +1,11 @@
 /* test_outfile.c: atomic output: commit renames, abort and failures leave
- * nothing, rs_die and signals remove the temporary file, stdout checks. */
+ * nothing, rs_die and signals remove the temporary file, stdout checks;
+ * symlinks keep their link and have their target replaced; devices, FIFOs,
+ * sockets and /proc descriptors are written in place, never replaced. */
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 
 #include "outfile.h"
 #include "t.h"
@@ -93,6 +98,247 @@ commit_stdout_full(void *arg)
 	_exit(rc);
 }
 
+/* Writes "new\n" through -o NAME where NAME (arg) leads to this process's
+ * descriptor 5 or 1, opened in append mode on a file holding "old\n". */
+static void
+write_via_fd(void *arg)
+{
+	const char *name = arg;
+	outfile o;
+	rs_err e = {0};
+	int fd = open(t_path("fd-target"), O_WRONLY | O_APPEND);
+
+	if (fd < 0 || dup2(fd, 5) < 0 || dup2(fd, 1) < 0)
+		_exit(99);
+	close(fd);
+	if (outfile_open(&o, name, &e) != 0) {
+		fprintf(stderr, "%s", e.msg);
+		_exit(e.code);
+	}
+	fputs("new\n", o.fp);
+	if (outfile_commit(&o, &e) != 0) {
+		fprintf(stderr, "%s", e.msg);
+		_exit(e.code);
+	}
+	/* Descriptor 5 is still ours and still appends. */
+	if (write(5, "end\n", 4) != 4)
+		_exit(97);
+	_exit(0);
+}
+
+/* Is path still the same kind of file (S_IFMT bits)? */
+static int
+kind_is(const char *path, mode_t kind)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind;
+}
+
+/* Writes text through -o path and commits; 0 or the rs_err status. */
+static int
+write_out(const char *path, const char *text, rs_err *e)
+{
+	outfile o;
+	int rc;
+
+	if ((rc = outfile_open(&o, path, e)) != 0)
+		return rc;
+	fputs(text, o.fp);
+	return outfile_commit(&o, e);
+}
+
+static void
+symlinks(void)
+{
+	rs_err e = {0};
+	outfile o;
+	const char *d;
+	char real[1024], link1[1024], link2[1024], buf[1024], rd[1024];
+	char dbuf[1024];
+	char *got;
+	ssize_t n;
+
+	/* A link to a regular file: the link stays, the target is replaced,
+	 * and the temporary file is made beside the target, not the link.
+	 * (t_path's buffers rotate: keep the directory's name.) */
+	d = strcpy(dbuf, subdir("links"));
+	mkdir(t_path("links/data"), 0700);
+	snprintf(real, sizeof real, "%s/data/current.tsv", d);
+	snprintf(link1, sizeof link1, "%s/current.tsv", d);
+	t_text("links/data/current.tsv", "old\n");
+	CHECK(symlink("data/current.tsv", link1) == 0);
+	CHECK(outfile_open(&o, link1, &e) == 0);
+	CHECK(o.tmp != NULL && !o.direct);
+	CHECK(realpath(t_path("links/data"), rd) != NULL);
+	CHECK(strncmp(o.tmp, rd, strlen(rd)) == 0);
+	CHECK_HAS(o.tmp, "/.current.tsv.");
+	CHECK(t_count_files(t_path("links/data")) == 2);
+	fputs("new\n", o.fp);
+	CHECK(outfile_commit(&o, &e) == 0);
+	CHECK(kind_is(link1, S_IFLNK));
+	n = readlink(link1, buf, sizeof buf - 1);
+	CHECK(n == (ssize_t)strlen("data/current.tsv"));
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_STR(buf, "data/current.tsv");
+	got = t_slurp(real, NULL);
+	CHECK_STR(got, "new\n");
+	free(got);
+	CHECK(t_count_files(d) == 2);
+	CHECK(t_count_files(t_path("links/data")) == 1);
+
+	/* A chain (absolute then relative) to a name that does not exist yet:
+	 * the final name is created, both links stay. */
+	snprintf(link2, sizeof link2, "%s/chain", d);
+	snprintf(real, sizeof real, "%s/data/later.tsv", d);
+	CHECK(symlink("data/later-link", link2) == 0);
+	CHECK(symlink(real, t_path("links/data/later-link")) == 0);
+	CHECK(write_out(link2, "made\n", &e) == 0);
+	CHECK(kind_is(link2, S_IFLNK));
+	CHECK(kind_is(t_path("links/data/later-link"), S_IFLNK));
+	CHECK(kind_is(real, S_IFREG));
+	got = t_slurp(link2, NULL);
+	CHECK_STR(got, "made\n");
+	free(got);
+
+	/* Abort through a link: target untouched, nothing left. */
+	CHECK(outfile_open(&o, link1, &e) == 0);
+	fputs("never\n", o.fp);
+	outfile_abort(&o);
+	got = t_slurp(link1, NULL);
+	CHECK_STR(got, "new\n");
+	free(got);
+	CHECK(t_count_files(t_path("links/data")) == 3);
+
+	/* A link into a missing directory, and a loop: EX_CANTCREAT, the
+	 * links untouched. */
+	CHECK(symlink("nowhere/x.tsv", t_path("links/dangling")) == 0);
+	CHECK(write_out(t_path("links/dangling"), "x", &e) == EX_CANTCREAT);
+	CHECK_HAS(e.msg, "links/dangling: cannot create: No such file or "
+	    "directory");
+	CHECK(symlink("loop-b", t_path("links/loop-a")) == 0);
+	CHECK(symlink("loop-a", t_path("links/loop-b")) == 0);
+	CHECK(write_out(t_path("links/loop-a"), "x", &e) == EX_CANTCREAT);
+	CHECK_HAS(e.msg, "links/loop-a: cannot create: Too many levels of "
+	    "symbolic links");
+	CHECK(kind_is(t_path("links/loop-a"), S_IFLNK));
+	CHECK(kind_is(t_path("links/dangling"), S_IFLNK));
+	CHECK(t_count_files(d) == 6);
+
+	/* A directory, directly or through a link: refused at open. */
+	CHECK(write_out(t_path("links/data"), "x", &e) == EX_CANTCREAT);
+	CHECK_HAS(e.msg, "links/data: cannot create: Is a directory");
+	CHECK(symlink("data", t_path("links/dirlink")) == 0);
+	CHECK(write_out(t_path("links/dirlink"), "x", &e) == EX_CANTCREAT);
+	CHECK(kind_is(t_path("links/dirlink"), S_IFLNK));
+}
+
+static void
+in_place(void)
+{
+	rs_err e = {0};
+	outfile o;
+	const char *d, *p, *err;
+	char buf[64], dbuf[1024], pbuf[1024];
+	int rfd, lfd, cfd;
+	ssize_t n;
+	char *got;
+
+	/* A FIFO (with a reader already there) receives the data and stays
+	 * a FIFO; no temporary file, no rename. */
+	d = strcpy(dbuf, subdir("fifo"));
+	p = strcpy(pbuf, t_path("fifo/pipe"));
+	CHECK(mkfifo(p, 0600) == 0);
+	rfd = open(p, O_RDONLY | O_NONBLOCK);
+	CHECK(rfd >= 0);
+	CHECK(outfile_open(&o, p, &e) == 0);
+	CHECK(o.direct && o.tmp == NULL);
+	fputs("through the pipe\n", o.fp);
+	CHECK(outfile_commit(&o, &e) == 0);
+	n = read(rfd, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_STR(buf, "through the pipe\n");
+	close(rfd);
+	CHECK(kind_is(p, S_IFIFO));
+	CHECK(t_count_files(d) == 1);
+	/* A link to the FIFO: written through, both stay what they were. */
+	CHECK(symlink("pipe", t_path("fifo/link")) == 0);
+	rfd = open(p, O_RDONLY | O_NONBLOCK);
+	CHECK(write_out(t_path("fifo/link"), "via link\n", &e) == 0);
+	n = read(rfd, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_STR(buf, "via link\n");
+	close(rfd);
+	CHECK(kind_is(t_path("fifo/link"), S_IFLNK) && kind_is(p, S_IFIFO));
+
+	/* A listening stream socket is connected to and written. */
+	d = strcpy(dbuf, subdir("sock"));
+	{
+		struct sockaddr_un sa;
+
+		p = strcpy(pbuf, t_path("sock/s"));
+		memset(&sa, 0, sizeof sa);
+		sa.sun_family = AF_UNIX;
+		snprintf(sa.sun_path, sizeof sa.sun_path, "%s", p);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		CHECK(lfd >= 0);
+		CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+		CHECK(listen(lfd, 1) == 0);
+		CHECK(write_out(p, "to the socket\n", &e) == 0);
+		cfd = accept(lfd, NULL, NULL);
+		CHECK(cfd >= 0);
+		n = read(cfd, buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		CHECK_STR(buf, "to the socket\n");
+		close(cfd);
+		close(lfd);
+		CHECK(kind_is(p, S_IFSOCK));
+		/* Nobody listening: an error, and still a socket. */
+		CHECK(write_out(p, "x", &e) == EX_CANTCREAT);
+		CHECK_HAS(e.msg, "sock/s: cannot write: Connection refused");
+		CHECK(kind_is(p, S_IFSOCK));
+	}
+
+	/* /proc/self/fd/N, /dev/fd/N and /dev/stdout are our own
+	 * descriptors: written through them, appending, never truncated. */
+	{
+		static const char *names[] = {"/proc/self/fd/5", "/dev/fd/5",
+		    "/dev/stdout"};
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			t_text("fd-target", "old\n");
+			CHECK(t_child(write_via_fd, (void *)names[k], &err) ==
+			    0);
+			CHECK_STR(err, "");
+			got = t_slurp(t_path("fd-target"), NULL);
+			CHECK_STR(got, "old\nnew\nend\n");
+			free(got);
+		}
+	}
+
+	/* Devices: only root can make them.  (1,3) is null, (1,7) is full. */
+	if (geteuid() != 0)
+		return;
+	d = strcpy(dbuf, subdir("dev"));
+	p = strcpy(pbuf, t_path("dev/null"));
+	CHECK(mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0);
+	CHECK(outfile_open(&o, p, &e) == 0);
+	CHECK(o.direct && o.tmp == NULL);
+	fputs("gone\n", o.fp);
+	CHECK(outfile_commit(&o, &e) == 0);
+	CHECK(kind_is(p, S_IFCHR));
+	CHECK(t_count_files(d) == 1);
+	/* A full device: the write error is EX_IOERR at commit, and the
+	 * device stays a device. */
+	p = strcpy(pbuf, t_path("dev/full"));
+	CHECK(mknod(p, S_IFCHR | 0666, makedev(1, 7)) == 0);
+	CHECK(write_out(p, "no room\n", &e) == EX_IOERR);
+	CHECK_HAS(e.msg, "dev/full: write error: No space left on device");
+	CHECK(kind_is(p, S_IFCHR));
+	CHECK(t_count_files(d) == 2);
+}
+
 int
 main(void)
 {
@@ -107,8 +353,13 @@ main(void)
 	d = subdir("commit");
 	snprintf(outpath, sizeof outpath, "%s/out.tsv", d);
 	CHECK(outfile_open(&o, outpath, &e) == 0);
-	CHECK(o.fp != NULL && o.tmp != NULL);
-	CHECK(strncmp(o.tmp, d, strlen(d)) == 0);
+	CHECK(o.fp != NULL && o.tmp != NULL && !o.direct);
+	{
+		char rd[1024];
+
+		CHECK(realpath(d, rd) != NULL);
+		CHECK(strncmp(o.tmp, rd, strlen(rd)) == 0);
+	}
 	CHECK_HAS(o.tmp, "/.out.tsv.");
 	fputs("hello\n", o.fp);
 	CHECK(access(outpath, F_OK) != 0);     /* not yet visible */
@@ -185,17 +436,17 @@ main(void)
 		CHECK(t_count_files(d) == 0);
 	}
 
-	/* A commit that fails (rename onto a directory): EX_IOERR, the
-	 * temp file removed. */
+	/* A commit whose rename fails (the name became a non-empty
+	 * directory meanwhile): EX_IOERR, the temp file removed. */
 	d = subdir("renamefail");
 	snprintf(outpath, sizeof outpath, "%s/target", d);
-	mkdir(outpath, 0700);
 	{
 		char inner[1100];
 
 		snprintf(inner, sizeof inner, "%s/keep", outpath);
-		t_file("renamefail/target/keep", "k", 1);
 		CHECK(outfile_open(&o, outpath, &e) == 0);
+		mkdir(outpath, 0700);
+		t_file("renamefail/target/keep", "k", 1);
 		fputs("data", o.fp);
 		CHECK(outfile_commit(&o, &e) == EX_IOERR);
 		CHECK(e.code == EX_IOERR);
@@ -246,5 +497,7 @@ main(void)
 		CHECK(t_child(commit_stdout_full, NULL, &err) == EX_IOERR);
 		CHECK_STR(err, "stdout: write error: No space left on device");
 	}
+	symlinks();
+	in_place();
 	return t_done();
 }
