@@ -6,7 +6,6 @@
  * it also runs as "mpirun -np N als-fit ...": each rank fits its stripes
  * (als_fit_part) and rank 0 writes the same model.  See als-fit(1).
  */
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +19,16 @@
 
 #ifdef HAVE_MPI
 #include <mpi.h>
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#ifdef OMPI_MAJOR_VERSION
+#define MPI_BUILD "yes, Open MPI " STR(OMPI_MAJOR_VERSION) "." \
+	STR(OMPI_MINOR_VERSION) "." STR(OMPI_RELEASE_VERSION)
+#else
+#define MPI_BUILD "yes"
+#endif
+#else
+#define MPI_BUILD NULL
 #endif
 
 static const char usage_text[] =
@@ -28,37 +37,31 @@ static const char usage_text[] =
     "[--loss]\n"
     "               -o MODEL MATRIX\n";
 
-static const char help_text[] =
-    "  -f, --factors N      latent factors (default 50)\n"
-    "  -r, --reg REG        regularization, plain REG*I (default 0.05)\n"
-    "  -i, --iterations N   iterations, each users then items (default 50)\n"
-    "  -a, --alpha ALPHA    confidence = ALPHA * value (default 1)\n"
-    "      --cg-steps N     conjugate gradient steps per row (default 3)\n"
-    "      --cholesky       exact solve per row instead of CG\n"
-    "  -s, --seed SEED      seed of the initial factors (default 123)\n"
-    "  -t, --threads N      threads (default: all cores)\n"
-    "      --loss           compute and show the training loss each "
-    "iteration\n"
-    "  -o, --output MODEL   model file (atomic; - for stdout)\n"
-    "  -v, --verbose        one line per iteration on standard error\n"
-    "  -h, --help           this help\n";
-
 enum { OPT_CG_STEPS = 256, OPT_CHOLESKY, OPT_LOSS };
 
-static const struct option longopts[] = {
-	{"factors", required_argument, NULL, 'f'},
-	{"reg", required_argument, NULL, 'r'},
-	{"iterations", required_argument, NULL, 'i'},
-	{"alpha", required_argument, NULL, 'a'},
-	{"cg-steps", required_argument, NULL, OPT_CG_STEPS},
-	{"cholesky", no_argument, NULL, OPT_CHOLESKY},
-	{"seed", required_argument, NULL, 's'},
-	{"threads", required_argument, NULL, 't'},
-	{"loss", no_argument, NULL, OPT_LOSS},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{'f', "factors", "N", "latent factors (default 50)"},
+	{'r', "reg", "REG", "regularization, plain REG*I (default 0.05)"},
+	{'i', "iterations", "N", "iterations, each users then items "
+	    "(default 50)"},
+	{'a', "alpha", "ALPHA", "confidence = ALPHA * value (default 1)"},
+	{OPT_CG_STEPS, "cg-steps", "N", "conjugate gradient steps per row "
+	    "(default 3)"},
+	{OPT_CHOLESKY, "cholesky", NULL, "exact solve per row instead of CG"},
+	{'s', "seed", "SEED", "seed of the initial factors (default 123)"},
+	{'t', "threads", "N", "threads (default: all cores)"},
+	{OPT_LOSS, "loss", NULL, "compute and show the training loss each "
+	    "iteration"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_arg = "MODEL",
+	.output_help = "model file (atomic; - for stdout)",
+	.verbose_help = "one line per iteration on standard error",
+	.mpi = MPI_BUILD,
 };
 
 static void show_progress(const als_progress *pr, void *arg);
@@ -71,8 +74,9 @@ static void mpi_end(const comm *c);
 int
 main(int argc, char **argv)
 {
-	const char *out = NULL, *why;
-	int verbose = 0, cg_steps_given = 0, c;
+	const char *why;
+	int cg_steps_given = 0, c;
+	cli_common cc = {0};
 	double total = 0, t0;
 	als_params p;
 	als_model mod;
@@ -83,11 +87,10 @@ main(int argc, char **argv)
 	csr m;
 
 	cm = mpi_start(&argc, &argv);
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	als_params_default(&p);
 	p.threads = (unsigned)cli_ncpu();
-	while ((c = getopt_long(argc, argv, "f:r:i:a:s:t:o:vh", longopts,
-	    NULL)) != -1)
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'f':
 			p.factors = (unsigned)cli_u64("-f", optarg, 1,
@@ -121,21 +124,11 @@ main(int argc, char **argv)
 		case OPT_LOSS:
 			p.loss = 1;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
 	if (p.solver == ALS_CHOLESKY && cg_steps_given)
 		cli_usage_error(usage_text, "--cg-steps and --cholesky "
 		    "exclude each other");
-	if (out == NULL)
+	if (cc.output == NULL)
 		cli_usage_error(usage_text, "-o MODEL is required");
 	if (argc - optind != 1)
 		cli_usage_error(usage_text, "expected one MATRIX operand");
@@ -148,21 +141,21 @@ main(int argc, char **argv)
 	if (comm_size(cm) > 1 ? matrix_load_part(&m, argv[optind], cm, &lo, &hi,
 	    &e) != 0 : matrix_load(&m, argv[optind], &e) != 0)
 		die(cm, &e);
-	if (verbose && comm_rank(cm) == 0)
+	if (cc.verbose && comm_rank(cm) == 0)
 		rs_warnx("%s: %zu users x %zu items, %zu entries; %u factors, "
 		    "%s, %u threads%s", argv[optind], m.rows, m.cols, m.nnz,
 		    p.factors, p.solver == ALS_CG ? "conjugate gradient" :
 		    "Cholesky", p.threads, comm_size(cm) > 1 ? " per rank" : "");
-	if (als_fit_part(&m, cm, &p, &mod, (verbose || p.loss) &&
+	if (als_fit_part(&m, cm, &p, &mod, (cc.verbose || p.loss) &&
 	    comm_rank(cm) == 0 ? show_progress : NULL, &total, &st, &e) != 0)
 		die(cm, &e);
-	if (comm_rank(cm) == 0 && als_model_save(&mod, out, &e) != 0)
+	if (comm_rank(cm) == 0 && als_model_save(&mod, cc.output, &e) != 0)
 		e.code = e.code != 0 ? e.code : EX_SOFTWARE;
 	if (comm_fail(cm, e.code, &e) != 0)
 		die(cm, &e);
-	if (verbose && comm_size(cm) > 1)
+	if (cc.verbose && comm_size(cm) > 1)
 		show_ranks(cm, &st, p.iterations);
-	if (verbose && comm_rank(cm) == 0) {
+	if (cc.verbose && comm_rank(cm) == 0) {
 		rs_warnx("%u iterations in %.2f s (%.3f s per iteration)",
 		    p.iterations, total, p.iterations > 0 ?
 		    total / p.iterations : 0.0);

@@ -4,7 +4,6 @@
  * written as sims.bin (recsys-itemsim(5)) or as TSV.  The model is in
  * common/itemsim.h; see item-sim(1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,26 +21,6 @@ static const char usage_text[] =
     "                [--half-life DAYS] (-o SIMS.bin | --tsv [-o FILE])\n"
     "                [EVENTS.tsv ...]\n";
 
-static const char help_text[] =
-    "  -w, --weights SPEC   weight per event type (default "
-    WEIGHTS_DEFAULT ")\n"
-    "  -n, --top K          neighbours kept per item (default 50)\n"
-    "  --score S            count, damped (c(i,j)/n(j)^beta) or cosine\n"
-    "                       (default cosine)\n"
-    "  --beta B             damped's exponent, 0 to 2 (default 0.5)\n"
-    "  --min-support N      sessions a pair needs (default 2)\n"
-    "  --session-gap MIN    a gap of more minutes starts a session\n"
-    "                       (default 30)\n"
-    "  --scope session|user a visitor's sessions, or their whole history\n"
-    "  --session-cap N      a longer session keeps its last N events\n"
-    "                       (default 100)\n"
-    "  --half-life DAYS     weigh older sessions down (default 0: off)\n"
-    "  -t, --threads N      threads (default: all cores; same output)\n"
-    "  --tsv                write \"item neighbour rank score\" rows\n"
-    "  -o, --output FILE    output file (atomic); required without --tsv\n"
-    "  -v, --verbose        counts on standard error\n"
-    "  -h, --help           this help\n";
-
 struct opts {
 	itemsim_params p;
 	const char *out;
@@ -51,6 +30,35 @@ struct opts {
 enum {
 	OPT_SCORE = 256, OPT_BETA, OPT_MIN_SUPPORT, OPT_SESSION_GAP,
 	OPT_SCOPE, OPT_SESSION_CAP, OPT_HALF_LIFE, OPT_TSV
+};
+
+static const cli_option options[] = {
+	{'w', "weights", "SPEC", "weight per event type\n(default "
+	    WEIGHTS_DEFAULT ")"},
+	{'n', "n-recs", "K", "neighbours kept per item (default 50)"},
+	{OPT_SCORE, "score", "S", "count, damped (c(i,j)/n(j)^beta) or cosine\n"
+	    "(default cosine)"},
+	{OPT_BETA, "beta", "B", "damped's exponent, 0 to 2 (default 0.5)"},
+	{OPT_MIN_SUPPORT, "min-support", "N", "sessions a pair needs "
+	    "(default 2)"},
+	{OPT_SESSION_GAP, "session-gap", "MIN", "a gap of more minutes starts "
+	    "a session\n(default 30)"},
+	{OPT_SCOPE, "scope", "session|user", "a visitor's sessions, or their "
+	    "whole history"},
+	{OPT_SESSION_CAP, "session-cap", "N", "a longer session keeps its "
+	    "last N events\n(default 100)"},
+	{OPT_HALF_LIFE, "half-life", "DAYS", "weigh older sessions down "
+	    "(default 0: off)"},
+	{'t', "threads", "N", "threads (default: all cores; same output)"},
+	{OPT_TSV, "tsv", NULL, "write \"item neighbour rank score\" rows"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic); required without --tsv",
+	.verbose_help = "counts on standard error",
 };
 
 static void parse_args(int, char **, struct opts *);
@@ -66,8 +74,9 @@ main(int argc, char **argv)
 	event ev;
 	int rc;
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	parse_args(argc, argv, &o);
+	cli_stdin_notice(argv + optind, (size_t)(argc - optind), "events");
 	if ((r = event_reader_open(argv + optind, (size_t)(argc - optind),
 	    NULL, &e)) == NULL)
 		rs_die_err(&e);
@@ -100,31 +109,14 @@ main(int argc, char **argv)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{"weights", required_argument, NULL, 'w'},
-		{"top", required_argument, NULL, 'n'},
-		{"score", required_argument, NULL, OPT_SCORE},
-		{"beta", required_argument, NULL, OPT_BETA},
-		{"min-support", required_argument, NULL, OPT_MIN_SUPPORT},
-		{"session-gap", required_argument, NULL, OPT_SESSION_GAP},
-		{"scope", required_argument, NULL, OPT_SCOPE},
-		{"session-cap", required_argument, NULL, OPT_SESSION_CAP},
-		{"half-life", required_argument, NULL, OPT_HALF_LIFE},
-		{"threads", required_argument, NULL, 't'},
-		{"tsv", no_argument, NULL, OPT_TSV},
-		{"output", required_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
-	};
+	cli_common cc = {0};
 	rs_err e = {0};
 	int c, i;
 
 	memset(o, 0, sizeof *o);
 	itemsim_params_init(&o->p);
 	o->p.threads = (unsigned)cli_ncpu();
-	while ((c = getopt_long(argc, argv, "w:n:t:o:vh", longopts, NULL)) !=
-	    -1)
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'w':
 			if (weights_parse(optarg, &o->p.weights, &e) != 0)
@@ -178,17 +170,9 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_TSV:
 			o->tsv = 1;
 			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
+	o->out = cc.output;
+	o->verbose = cc.verbose;
 	if (o->out == NULL && !o->tsv)
 		cli_usage_error(usage_text, "-o SIMS.bin is required (or "
 		    "--tsv)");

@@ -6,7 +6,6 @@
  * every test cart.  The definitions are in common/eval.h,
  * common/replay.h and rec-eval(1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,38 +23,17 @@
 #include "weights.h"
 
 #define USAGE \
-	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
+	"usage: rec-eval [-v] [-n K] [--coverage-k K2] [--count-duplicates]\n" \
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
 	"                [--similar SIMS.bin]\n" \
-	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
+	"       rec-eval [-v] [-n K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
 	"                --replay [NAME=]RECS.db ...\n"
 
 #define MAX_K 10000
 #define MAX_LISTS 64
-
-static const char help[] =
-	"\n"
-	"  -k K                precision and recall at K (default 5)\n"
-	"  --coverage-k K2     coverage of the top-K2 lists (default 50)\n"
-	"  --count-duplicates  count every cart row, as the seed notebook did\n"
-	"  --format tsv|table  report as TSV (default) or aligned for people\n"
-	"  --train FILE        training events TSV (who has history)\n"
-	"  --test FILE         test events TSV (the carts are the relevant set)\n"
-	"  --items FILE        catalogue snapshot (items TSV), for coverage\n"
-	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
-	"                      and top_popular/with_history\n"
-	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
-	"  --similar FILE      item-sim neighbours: row item_sim/with_history,\n"
-	"                      each user's training items' neighbours\n"
-	"  --replay [NAME=]FILE  replay every test cart against the store FILE\n"
-	"                      (rec-blend) through the served blend: hit@K,\n"
-	"                      rows NAME/... (default blend; repeatable)\n"
-	"  -o FILE             write the report to FILE atomically\n"
-	"  -v                  counts on standard error\n"
-	"  -h, --help          this help\n";
 
 /* A named input: a --recs list or a --replay store. */
 struct named {
@@ -90,6 +68,39 @@ static const char *const replay_cols[R_NCOLS] = {
 enum {
 	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
 	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY, OPT_SIMILAR
+};
+
+static const cli_option options[] = {
+	{'n', "n-recs", "K", "precision and recall at K (default 5)"},
+	{'k', NULL, "K", "deprecated: same as -n"},
+	{OPT_COVERAGE_K, "coverage-k", "K2", "coverage of the top-K2 lists "
+	    "(default 50)"},
+	{OPT_COUNT_DUPS, "count-duplicates", NULL, "count every cart row, as "
+	    "the seed notebook did"},
+	{OPT_FORMAT, "format", "tsv|table", "report as TSV (default) or "
+	    "aligned for people"},
+	{OPT_TRAIN, "train", "FILE", "training events TSV (who has history)"},
+	{OPT_TEST, "test", "FILE", "test events TSV (the carts are the "
+	    "relevant set)"},
+	{OPT_ITEMS, "items", "FILE", "catalogue snapshot (items TSV), for "
+	    "coverage"},
+	{OPT_POPULAR, "popular", "FILE", "popular TSV: rows "
+	    "top_popular/all_test_users\nand top_popular/with_history"},
+	{OPT_RECS, "recs", "NAME=FILE", "recs TSV: row NAME/with_history "
+	    "(repeatable)"},
+	{OPT_SIMILAR, "similar", "FILE", "item-sim neighbours: row "
+	    "item_sim/with_history,\neach user's training items' neighbours"},
+	{OPT_REPLAY, "replay", "[NAME=]FILE", "replay every test cart against "
+	    "the store FILE\n(rec-blend) through the served blend: hit@K,\n"
+	    "rows NAME/... (default blend; repeatable)"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = USAGE,
+	.options = options,
+	.output_help = "write the report to FILE atomically",
+	.verbose_help = "counts on standard error",
 };
 
 static void parse_args(int, char **, struct opts *);
@@ -128,7 +139,7 @@ main(int argc, char **argv)
 	table tab;
 	outfile out;
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	parse_args(argc, argv, &o);
 	/* Opened first, so an output that cannot be created fails at once;
 	 * any later failure removes the temporary file. */
@@ -168,31 +179,18 @@ main(int argc, char **argv)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{"coverage-k", required_argument, NULL, OPT_COVERAGE_K},
-		{"count-duplicates", no_argument, NULL, OPT_COUNT_DUPS},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"train", required_argument, NULL, OPT_TRAIN},
-		{"test", required_argument, NULL, OPT_TEST},
-		{"items", required_argument, NULL, OPT_ITEMS},
-		{"popular", required_argument, NULL, OPT_POPULAR},
-		{"recs", required_argument, NULL, OPT_RECS},
-		{"replay", required_argument, NULL, OPT_REPLAY},
-		{"similar", required_argument, NULL, OPT_SIMILAR},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
-	};
+	cli_common cc = {0};
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->k = 5;
 	o->coverage_k = 50;
-	while ((c = getopt_long(argc, argv, "hk:o:v", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cc)) != -1) {
 		switch (c) {
-		case 'h':
-			cli_help(USAGE, help);
+		case 'n':
 		case 'k':
-			o->k = (size_t)cli_u64("-k", optarg, 1, MAX_K);
+			o->k = (size_t)cli_u64(c == 'n' ? "-n" : "-k", optarg,
+			    1, MAX_K);
 			break;
 		case OPT_COVERAGE_K:
 			o->coverage_k = (size_t)cli_u64("--coverage-k", optarg,
@@ -240,16 +238,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			add_named(o->replay, &o->nreplay, "--replay", optarg,
 			    "blend");
 			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		default:
-			cli_bad_option(USAGE);
 		}
 	}
+	o->out = cc.output;
+	o->verbose = cc.verbose;
 	if (optind < argc)
 		cli_usage_error(USAGE, "unexpected operand \"%s\"",
 		    argv[optind]);
@@ -331,7 +323,7 @@ check_args(const struct opts *o)
 			    "apply to --replay (every cart is one request)");
 		if (o->coverage_k_set)
 			cli_usage_error(USAGE, "--coverage-k does not apply to "
-			    "--replay (coverage is of the served -k lists)");
+			    "--replay (coverage is of the served -n lists)");
 	} else if (o->popular == NULL && o->nrecs == 0 && o->similar == NULL) {
 		cli_usage_error(USAGE, "nothing to evaluate: give --popular, "
 		    "--recs or --similar, or --replay");
@@ -433,7 +425,7 @@ replay_store(const struct opts *o, const struct named *db, replay_events *ev,
 	if (store_open(&st, db->path, STORE_VERIFY, &e) != 0)
 		rs_die_err(&e);
 	if (o->k > st.list_len)
-		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
+		rs_die(EX_USAGE, "-n %zu: the store %s holds lists of %zu "
 		    "items at most", o->k, db->path, st.list_len);
 	if (replay_run(&res, ev, &st, o->k, t, catalogue, &e) != 0)
 		rs_die_err(&e);

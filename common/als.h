@@ -170,6 +170,10 @@ void als_model_free(als_model *mod);
  */
 void als_portable_kernels(int on);
 
+/* Which kernels this build has and which this CPU runs, in words (for
+ * --version). */
+const char *als_kernels_info(void);
+
 /* Index of id in the ascending array ids[0..n-1], or -1. */
 int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
 

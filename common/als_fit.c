@@ -611,8 +611,11 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		return rc;
 	/* Parallelism is ours, over rows; a threaded BLAS inside each
-	 * thread would oversubscribe the cores (about 10x slower). */
+	 * thread would oversubscribe the cores (about 10x slower).  The
+	 * reference BLAS (config.mk BLAS=netlib) has no threads. */
+#ifndef RS_BLAS_NETLIB
 	openblas_set_num_threads(1);
+#endif
 	if ((rc = fit_start(&ft, m, c, p, st, e)) != 0)
 		goto done;
 	for (it = 0; it < p->iterations; it++) {

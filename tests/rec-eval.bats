@@ -33,7 +33,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 @test "--help prints the usage and the options" {
 	run rec-eval --help
 	assert_success
-	assert_line --index 0 --partial "usage: rec-eval [-v] [-k K]"
+	assert_line --index 0 --partial "usage: rec-eval [-v] [-n K]"
 	assert_output --partial "--replay [NAME=]RECS.db ..."
 	assert_output --partial "--count-duplicates"
 }
@@ -265,7 +265,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_line --index 0 "rec-eval: --count-duplicates does not apply to --replay (every cart is one request)"
 	run rec-eval "${a[@]}" --coverage-k 10
 	assert_failure 64
-	assert_line --index 0 "rec-eval: --coverage-k does not apply to --replay (coverage is of the served -k lists)"
+	assert_line --index 0 "rec-eval: --coverage-k does not apply to --replay (coverage is of the served -n lists)"
 }
 
 @test "an input that cannot be opened exits 66" {
@@ -353,14 +353,14 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 
 @test "--replay: hit@k of the served blend, by source" {
 	replay_store
-	run --separate-stderr rec-eval "${RARGS[@]}" -k 2 --replay "$OUT/recs.db"
+	run --separate-stderr rec-eval "${RARGS[@]}" --n-recs 2 --replay "$OUT/recs.db"
 	assert_success
 	diff -u replay/expected-k2.tsv - <<<"$output"
 }
 
 @test "--replay NAME=FILE, repeated: one block of rows per store" {
 	replay_store
-	run --separate-stderr rec-eval "${RARGS[@]}" -k 2 \
+	run --separate-stderr rec-eval "${RARGS[@]}" -n 2 \
 	    --replay seed="$OUT/recs.db" --replay other="$OUT/recs.db"
 	assert_success
 	diff -u <(sed -n '2,$s/^blend/seed/p' replay/expected-k2.tsv) \
@@ -385,7 +385,7 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 }
 
 @test "--train and --test swapped: the report, with a warning" {
-	run --separate-stderr rec-eval -k 2 --coverage-k 3 --train test.tsv \
+	run --separate-stderr rec-eval -n 2 --coverage-k 3 --train test.tsv \
 	    --test train.tsv --items items.tsv --popular popular.tsv
 	assert_success
 	[[ "$stderr" == *"rec-eval: warning: the test period (train.tsv, from 1000) is not after the training period (test.tsv, until 2007): are --train and --test swapped?"* ]]
@@ -394,9 +394,9 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 	[[ "$stderr" != *swapped* ]]
 }
 
-@test "--replay with -k 1 and as a table" {
+@test "--replay with -n 1 and as a table" {
 	replay_store
-	run --separate-stderr rec-eval "${RARGS[@]}" -k 1 \
+	run --separate-stderr rec-eval "${RARGS[@]}" -n 1 \
 	    --replay "$OUT/recs.db" --format table
 	assert_success
 	assert_line --index 0 --regexp '^model +group +carts +hits +hit_at_1 +coverage_at_1$'
@@ -418,9 +418,9 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 
 @test "--replay refuses -k above the store's lists, a missing or bad store" {
 	replay_store
-	run rec-eval "${RARGS[@]}" -k 4 --replay "$OUT/recs.db"
+	run rec-eval "${RARGS[@]}" -n 4 --replay "$OUT/recs.db"
 	assert_failure 64
-	assert_output "rec-eval: -k 4: the store $OUT/recs.db holds lists of 3 items at most"
+	assert_output "rec-eval: -n 4: the store $OUT/recs.db holds lists of 3 items at most"
 	run rec-eval "${RARGS[@]}" --replay "$OUT/none.db"
 	assert_failure 66
 	assert_output --partial "$OUT/none.db"
