@@ -18,8 +18,8 @@ static const char usage_text[] =
     "usage: item-sim [-v] [-t THREADS] [-w WEIGHTS] [-n K] [--score S]\n"
     "                [--beta B] [--min-support N] [--session-gap MIN]\n"
     "                [--scope session|user] [--session-cap N]\n"
-    "                [--half-life DAYS] (-o SIMS.bin | --tsv [-o FILE])\n"
-    "                [EVENTS.tsv ...]\n";
+    "                [--half-life DAYS] -o SIMS.bin [EVENTS.tsv ...]\n"
+    "       item-sim [options] --tsv [-o FILE] [EVENTS.tsv ...]\n";
 
 struct opts {
 	itemsim_params p;
