@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "idmap.h"
+#include "util.h"
 
 const char *const itemsim_score_name[ITEMSIM_NSCORES] = {
 	"count", "damped", "cosine"
@@ -118,21 +119,16 @@ itemsim_free(itemsim *s)
 	free(s);
 }
 
-/* Grows *p (of *cap elements of size sz) to hold n + 1; -1 when out of
- * memory. */
+/* Makes room in *p (of *cap elements of size sz) for n + 1; -1 when out
+ * of memory. */
 static int
 grow(void *p, size_t *cap, size_t n, size_t sz)
 {
-	void *np;
-	size_t nc;
+	void *np = util_grow(*(void **)p, cap, n + 1, sz);
 
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 1024;
-	if ((np = realloc(*(void **)p, nc * sz)) == NULL)
+	if (np == NULL)
 		return -1;
 	*(void **)p = np;
-	*cap = nc;
 	return 0;
 }
 
@@ -687,23 +683,6 @@ struct itemsim_cand {
 	double score;
 };
 
-/* The index of item in l->item, or -1. */
-static long
-find_item(const itemsim_lists *l, uint64_t item)
-{
-	size_t lo = 0, hi = l->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (l->item[mid] < item)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < l->n && l->item[lo] == item ? (long)lo : -1;
-}
-
 static int
 cmp_cand_item(const void *a, const void *b)
 {
@@ -731,7 +710,7 @@ itemsim_recommend(const itemsim_lists *l, const uint64_t *hist,
 	uint64_t k;
 
 	for (h = 0; h < nh; h++) {
-		long at = find_item(l, hist[h]);
+		int64_t at = util_u64_find(l->item, l->n, hist[h]);
 
 		if (at < 0)
 			continue;
