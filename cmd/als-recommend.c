@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "outfile.h"
@@ -43,6 +44,7 @@ static const cli_program program = {
 typedef struct sinkctx {
 	const als_model *mod;
 	FILE *fp;
+	const char *name;         /* the output, for messages */
 } sinkctx;
 
 static void warn_unknown(const als_user_list *ul);
@@ -118,6 +120,8 @@ main(int argc, char **argv)
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
 	sk.fp = o.fp;
+	sk.name = cc.output == NULL || strcmp(cc.output, "-") == 0 ?
+	    "stdout" : cc.output;
 	if (als_recommend(&mod, users, nusers, n_recs, have_seen ? &seen : NULL,
 	    threads, put_list, &sk, &st, &e) != 0)
 		rs_die_err(&e);
@@ -163,6 +167,13 @@ put_list(void *arg, size_t user, const uint32_t *items, const float *scores,
 {
 	sinkctx *sk = arg;
 
-	return recs_write_rows(sk->fp, sk->mod->user_ids[user],
+	char why[RS_ERR_MSG];
+	int rc = recs_write_rows(sk->fp, sk->mod->user_ids[user],
 	    sk->mod->item_ids, items, scores, n, e);
+
+	if (rc == 0)
+		return 0;
+	/* "write error: why", with the file named in front. */
+	snprintf(why, sizeof why, "%s", e->msg);
+	return rs_errf(e, rc, "%s: %s", sk->name, why);
 }
