@@ -27,12 +27,14 @@
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
-	"                [--similar SIMS.bin]\n" \
+	"                [--similar SIMS.bin] [--curves FILE]\n" \
 	"       rec-eval [-v] [-n K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
 	"                --replay [NAME=]RECS.db ...\n"
 
 #define MAX_K 10000
+/* The precision and recall curves run over k = 1..CURVE_K. */
+#define CURVE_K 20
 #define MAX_LISTS 64
 
 /* A named input: a --recs list or a --replay store. */
@@ -44,7 +46,8 @@ struct named {
 struct opts {
 	size_t k, coverage_k;
 	int count_dups, table, verbose;
-	const char *train, *test, *items, *popular, *similar, *out;
+	const char *train, *test, *items, *popular, *similar, *out, *curves;
+	FILE *curves_fp;       /* open while the rows are evaluated */
 	int coverage_k_set;
 	struct named recs[MAX_LISTS], replay[MAX_LISTS];
 	size_t nrecs, nreplay;
@@ -67,7 +70,7 @@ static const char *const replay_cols[R_NCOLS] = {
 
 enum {
 	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
-	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY, OPT_SIMILAR
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY, OPT_SIMILAR, OPT_CURVES
 };
 
 static const cli_option options[] = {
@@ -88,6 +91,8 @@ static const cli_option options[] = {
 	    "top_popular/all_test_users\nand top_popular/with_history"},
 	{OPT_RECS, "recs", "NAME=FILE", "recs TSV: row NAME/with_history "
 	    "(repeatable)"},
+	{OPT_CURVES, "curves", "FILE", "also write precision@k and recall@k "
+	    "for k = 1..20\nof every row to FILE (TSV)"},
 	{OPT_SIMILAR, "similar", "FILE", "item-sim neighbours: row "
 	    "item_sim/with_history,\neach user's training items' neighbours"},
 	{OPT_REPLAY, "replay", "[NAME=]FILE", "replay every test cart against "
@@ -104,6 +109,10 @@ static const cli_program program = {
 };
 
 static void parse_args(int, char **, struct opts *);
+static size_t list_k(const struct opts *);
+static void curve_init(const struct opts *, eval_curve *);
+static void curve_rows(const struct opts *, eval_curve *, const char *,
+    const char *);
 static void add_named(struct named *, size_t *, const char *, char *,
     const char *);
 static void check_args(const struct opts *);
@@ -137,7 +146,7 @@ main(int argc, char **argv)
 	items catalogue;
 	rs_err e = {0};
 	table tab;
-	outfile out;
+	outfile out, curves;
 
 	cli_init(argc, argv, &program);
 	parse_args(argc, argv, &o);
@@ -145,6 +154,13 @@ main(int argc, char **argv)
 	 * any later failure removes the temporary file. */
 	if (outfile_open(&out, o.out, &e) != 0)
 		rs_die_err(&e);
+	o.curves_fp = NULL;
+	if (o.curves != NULL) {
+		if (outfile_open(&curves, o.curves, &e) != 0)
+			rs_die_err(&e);
+		o.curves_fp = curves.fp;
+		fputs("model\tgroup\tk\tprecision\trecall\n", curves.fp);
+	}
 
 	if (items_load(&catalogue, o.items, &e) != 0)
 		rs_die_err(&e);
@@ -168,6 +184,8 @@ main(int argc, char **argv)
 		report_metrics(&o, &truth, &catalogue, &tab);
 
 	table_write(&tab, out.fp, o.table);
+	if (o.curves != NULL && outfile_commit(&curves, &e) != 0)
+		rs_die_err(&e);
 	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 	table_free(&tab);
@@ -228,6 +246,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				cli_usage_error(USAGE, "--recs: \"%s\": expected "
 				    "NAME=FILE", optarg);
 			add_named(o->recs, &o->nrecs, "--recs", optarg, NULL);
+			break;
+		case OPT_CURVES:
+			o->curves = optarg;
 			break;
 		case OPT_SIMILAR:
 			if (o->similar != NULL)
@@ -324,6 +345,9 @@ check_args(const struct opts *o)
 		if (o->coverage_k_set)
 			cli_usage_error(USAGE, "--coverage-k does not apply to "
 			    "--replay (coverage is of the served -n lists)");
+		if (o->curves != NULL)
+			cli_usage_error(USAGE, "--curves does not apply to "
+			    "--replay");
 	} else if (o->popular == NULL && o->nrecs == 0 && o->similar == NULL) {
 		cli_usage_error(USAGE, "nothing to evaluate: give --popular, "
 		    "--recs or --similar, or --replay");
@@ -365,6 +389,36 @@ table_start(table *tab, const char *const *cols, size_t ncols, size_t k,
 	}
 	if (table_init(tab, header, ncols, 2) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
+}
+
+/* How many items of each list the rows need. */
+static size_t
+list_k(const struct opts *o)
+{
+	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+
+	return o->curves != NULL && K < CURVE_K ? CURVE_K : K;
+}
+
+static void
+curve_init(const struct opts *o, eval_curve *c)
+{
+	if (eval_curve_init(c, CURVE_K, o->count_dups) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+}
+
+/* Writes the curve of one row (none when it has no user) and frees it. */
+static void
+curve_rows(const struct opts *o, eval_curve *c, const char *model,
+    const char *group)
+{
+	size_t k;
+
+	for (k = 1; c->users > 0 && k <= CURVE_K; k++)
+		fprintf(o->curves_fp, "%s\t%s\t%zu\t%.4f\t%.4f\n", model,
+		    group, k, eval_curve_precision_pct(c, k),
+		    eval_curve_recall_pct(c, k));
+	eval_curve_free(c);
 }
 
 /* The seed's table: top popular for everyone and for users with history,
@@ -513,8 +567,9 @@ static void
 eval_popular(const struct opts *o, const eval_truth *t,
     const items *catalogue, table *tab)
 {
-	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	size_t K = list_k(o);
 	eval_acc all, hist;
+	eval_curve call, chist;
 	poptsv pop;
 	const uint64_t *list;
 	size_t n, u;
@@ -529,11 +584,24 @@ eval_popular(const struct opts *o, const eval_truth *t,
 	if (eval_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
 	    eval_acc_init(&hist, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
+	if (o->curves_fp != NULL) {
+		curve_init(o, &call);
+		curve_init(o, &chist);
+	}
 	for (u = 0; n > 0 && u < t->nusers; u++) {
 		if (eval_acc_add(&all, t, u, list, n, catalogue) != 0 ||
 		    (t->history[u] &&
 		    eval_acc_add(&hist, t, u, list, n, catalogue) != 0))
 			rs_die(EX_SOFTWARE, "out of memory");
+		if (o->curves_fp != NULL) {
+			eval_curve_add(&call, t, u, list, n);
+			if (t->history[u])
+				eval_curve_add(&chist, t, u, list, n);
+		}
+	}
+	if (o->curves_fp != NULL) {
+		curve_rows(o, &call, "top_popular", "all_test_users");
+		curve_rows(o, &chist, "top_popular", "with_history");
 	}
 	add_row(tab, "top_popular", "all_test_users", &all, catalogue,
 	    n == 0 ? "the popular list is empty" : "no test user");
@@ -550,7 +618,7 @@ static void
 eval_recs(const struct opts *o, const struct named *ra,
     const eval_truth *t, const items *catalogue, table *tab)
 {
-	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	size_t K = list_k(o);
 	eval_lists l;
 	rs_err e = {0};
 
@@ -570,7 +638,7 @@ static void
 eval_similar(const struct opts *o, const eval_truth *t,
     const items *catalogue, table *tab)
 {
-	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	size_t K = list_k(o);
 	char spec[256];
 	ev_weights w;
 	itemsim_file f;
@@ -602,14 +670,25 @@ score_lists(const struct opts *o, const char *name, const eval_lists *l,
     const char *why_none)
 {
 	eval_acc acc;
+	eval_curve cur;
 	size_t u;
 
 	if (eval_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
-	for (u = 0; u < t->nusers; u++)
-		if (l->len[u] > 0 && eval_acc_add(&acc, t, u,
-		    l->item + u * l->K, l->len[u], catalogue) != 0)
+	if (o->curves_fp != NULL)
+		curve_init(o, &cur);
+	for (u = 0; u < t->nusers; u++) {
+		if (l->len[u] == 0)
+			continue;
+		if (eval_acc_add(&acc, t, u, l->item + u * l->K, l->len[u],
+		    catalogue) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
+		if (o->curves_fp != NULL)
+			eval_curve_add(&cur, t, u, l->item + u * l->K,
+			    l->len[u]);
+	}
+	if (o->curves_fp != NULL)
+		curve_rows(o, &cur, name, "with_history");
 	add_row(tab, name, "with_history", &acc, catalogue,
 	    t->nhistory == 0 ? "no test user has history in the training "
 	    "events" : why_none);
