@@ -157,7 +157,7 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	int rc;
 
 	if (eval_truth_init(t) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	t->test_first_ms = t->train_first_ms = INT64_MAX;
 	t->test_last_ms = t->train_last_ms = INT64_MIN;
 	path[0] = (char *)test;
@@ -167,14 +167,14 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 		if (span_add(&t->test_first_ms, &t->test_last_ms, ev.ts_ms),
 		    ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	if (eval_truth_finish(t) != 0) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		goto fail;
 	}
 	path[0] = (char *)train;
