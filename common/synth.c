@@ -471,7 +471,15 @@ sample_time(rng *r, int64_t lo, int64_t hi)
  * (scripts/bench-discovery.sh prints both).
  */
 #define P_CART_DIRECT 0.50     /* a carted item is not viewed just before */
-#define P_CART_SEEN 0.12       /* ...and is one seen in an earlier session */
+#define P_CART_SEEN 0.18       /* ...and is one seen in an earlier session */
+/*
+ * A session browses around one item: a view or a cart is, this often, of
+ * an item of the same "product line" (within LINE positions of the first
+ * view among its category's items), which is what makes items viewed
+ * together predict each other better than their category's best sellers.
+ */
+#define P_LINE 0.9
+#define LINE 12
 /*
  * Taste: a visitor buys in one home category and browses more widely,
  * mostly in a second one; returning shoppers sometimes cart again what
@@ -564,16 +572,64 @@ vis_click_gap(vis *v)
 }
 
 /*
+ * A position of node n's items near position at (within LINE of it on
+ * either side, inside the node) in proportion to cum: the items of one
+ * "product line", which a session browses together.
+ */
+static uint32_t
+sample_near(const world *w, const double *cum, int n, uint32_t at, rng *r)
+{
+	uint32_t s = w->node_start[n], e = w->node_start[n + 1];
+	uint32_t lo = at > s + LINE ? at - LINE : s;
+	uint32_t hi = at + LINE + 1 < e ? at + LINE + 1 : e;
+	double base = lo > 0 ? cum[lo - 1] : 0;
+	double x = base + rng_unif(r) * (cum[hi - 1] - base);
+
+	return w->by_node[cum_search(cum, lo, hi, x)];
+}
+
+/* The position in by_node of an item of node n drawn by popularity. */
+static uint32_t
+sample_pos(const world *w, int n, rng *r)
+{
+	uint32_t s = w->node_start[n], e = w->node_start[n + 1];
+	double base = s > 0 ? w->cum[s - 1] : 0;
+	double x = base + rng_unif(r) * (w->cum[e - 1] - base);
+
+	return cum_search(w->cum, s, e, x);
+}
+
+/* An item of node: near anchor P_LINE of the time, else anywhere. */
+static uint32_t
+pick(const world *w, const double *cum, int node, uint32_t anchor, rng *r)
+{
+	if (rng_unif(r) < P_LINE)
+		return sample_near(w, cum, node, anchor, r);
+	return sample_in(w, cum, node, r);
+}
+
+/*
  * The item of a direct cart (one that does not follow a view of it): a
  * new one drawn by cart appeal in node, sometimes one seen in an earlier
  * session.
  */
 static uint32_t
-direct_or_new(const world *w, vis *v, int node)
+direct_or_new(const world *w, vis *v, int node, uint32_t anchor,
+    const uint32_t *seen, int nseen)
 {
+	uint32_t item;
+	int tries, i;
+
 	if (v->nhist > 0 && rng_unif(&v->r) < P_CART_SEEN)
 		return v->hist[rng_below(&v->r, (uint64_t)v->nhist)];
-	return sample_in(w, w->ccum, node, &v->r);
+	/* Not one of this session's views (a few draws at most). */
+	for (tries = 0; ; tries++) {
+		item = pick(w, w->ccum, node, anchor, &v->r);
+		for (i = 0; i < nseen && seen[i] != item; i++)
+			;
+		if (i == nseen || tries == 7)
+			return item;
+	}
 }
 
 /* One session: views in one category, maybe a cart and a purchase. */
@@ -584,7 +640,7 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 	rng *r = &v->r;
 	int node, nviews, revisit_at = -1, i, ncart = 0, nseen = 0;
 	int cart_unseen = 0, direct = 0;
-	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8];
+	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8], anchor;
 
 	if (carting)
 		node = rng_unif(r) < w->p_home_cart ? home1 :
@@ -619,15 +675,18 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 		revisit_at = (int)rng_below(r, (uint64_t)nviews);
 		reitem = v->hist[rng_below(r, (uint64_t)v->nhist)];
 	}
+	anchor = sample_pos(w, node, r);
 	for (i = 0; i < nviews; i++) {
 		if (i > 0)
 			vis_click_gap(v);
 		if (i == revisit_at)
 			item = reitem;
 		else if (carting && i == nviews - 1 && !direct)
-			item = sample_in(w, w->ccum, node, r);
-		else if (i == 0 || rng_unif(r) >= P_REPEAT)
-			item = sample_in(w, w->cum, node, r);
+			item = pick(w, w->ccum, node, anchor, r);
+		else if (i == 0)
+			item = w->by_node[anchor];
+		else if (rng_unif(r) >= P_REPEAT)
+			item = pick(w, w->cum, node, anchor, r);
 		if (i == revisit_at && cart_unseen)
 			break;
 		vis_emit(v, EV_VIEW, item, 0);
@@ -636,7 +695,7 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 	if (carting) {
 		/* A direct cart follows views of other items. */
 		if (direct)
-			item = direct_or_new(w, v, node);
+			item = direct_or_new(w, v, node, anchor, seen, nseen);
 		v->t += 5000 + (int64_t)rng_below(r, 55000);
 		vis_emit(v, EV_ADDTOCART, item, 0);
 		carted[ncart++] = item;
@@ -644,11 +703,13 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 		    P_MORE_CARTS_HEAVY : P_MORE_CARTS)) {
 			vis_click_gap(v);
 			direct = rng_unif(r) < P_CART_DIRECT;
-			item = sample_in(w, direct ? w->cum : w->ccum, node, r);
+			item = pick(w, direct ? w->cum : w->ccum, node, anchor,
+			    r);
 			vis_emit(v, EV_VIEW, item, 0);
 			seen[nseen++] = item;
 			if (direct)
-				item = direct_or_new(w, v, node);
+				item = direct_or_new(w, v, node, anchor, seen,
+				    nseen);
 			v->t += 5000 + (int64_t)rng_below(r, 55000);
 			vis_emit(v, EV_ADDTOCART, item, 0);
 			carted[ncart++] = item;

@@ -35,6 +35,8 @@
  *     to buyers (popularity times a log-normal factor), not by views, so
  *     past carts predict future carts better than past views: the
  *     structure weighted ALS finds and popularity does not;
+ *   - a session browses a "product line": most views and carts are of
+ *     items near its first one among its category's items;
  *   - shoppers' sessions view 2-7 items and end with a cart: of the item
  *     just viewed half the time, otherwise of one carted straight from a
  *     listing (mostly new to the visitor, sometimes seen in an earlier

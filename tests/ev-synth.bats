@@ -200,7 +200,10 @@ between() {
 	run sh -c "tail -n +2 '$S/events.csv' | cut -d, -f4 | sort | uniq -c | sort -rn | awk '{ c[NR] = \$1 } END { printf \"%d %d %.3f\", c[1], c[int(NR / 2)], NR }'"
 	assert_success
 	read -r top median items <<<"$output"
-	[ "$top" -ge $((50 * median)) ] || fail "top item $top vs median $median"
+	# (sessions browse "product lines" around an item, which spreads the
+	# head's views over its neighbours: 40 times, not more, at 100,000
+	# events; the real slice has 34 against 1)
+	[ "$top" -ge $((40 * median)) ] || fail "top item $top vs median $median"
 	# the head is at least 373 items wide at any scale, so a small run
 	# sees more of its ~16,900 item ids (about 80%) than the default
 	# scale does (about half)
