@@ -37,10 +37,10 @@ static const cli_option options[] = {
 	    WEIGHTS_DEFAULT ")"},
 	{'n', "n-recs", "K", "neighbours kept per item (default 50)"},
 	{OPT_SCORE, "score", "S", "count, damped (c(i,j)/n(j)^beta) or cosine\n"
-	    "(default cosine)"},
+	    "(default count)"},
 	{OPT_BETA, "beta", "B", "damped's exponent, 0 to 2 (default 0.5)"},
 	{OPT_MIN_SUPPORT, "min-support", "N", "sessions a pair needs "
-	    "(default 2)"},
+	    "(default 1)"},
 	{OPT_SESSION_GAP, "session-gap", "MIN", "a gap of more minutes starts "
 	    "a session\n(default 30)"},
 	{OPT_SCOPE, "scope", "session|user", "a visitor's sessions, or their "

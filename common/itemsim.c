@@ -67,8 +67,8 @@ itemsim_params_init(itemsim_params *p)
 	weights_parse(WEIGHTS_DEFAULT, &p->weights, NULL);
 	p->session_gap_ms = 30 * 60000;
 	p->half_life_days = 0;
-	p->min_support = 2;
-	p->score = ITEMSIM_COSINE;
+	p->min_support = 1;
+	p->score = ITEMSIM_COUNT;
 	p->beta = 0.5;
 	p->top_k = 50;
 	p->session_cap = 100;

@@ -28,14 +28,14 @@ setup() {
 	assert_output --partial "--session-cap N"
 }
 
-@test "count: co-counts with support >= 2, the default" {
-	run item-sim --tsv --score count "$F/events.tsv"
+@test "count with --min-support 2: co-counts of pairs seen twice" {
+	run item-sim --tsv --score count --min-support 2 "$F/events.tsv"
 	assert_success
 	assert_output "$(printf 'item\tneighbour\trank\tscore\n10\t12\t1\t0.25\n10\t11\t2\t0.125\n11\t10\t1\t0.125\n12\t10\t1\t0.25')"
 }
 
-@test "count with --min-support 1 keeps every pair, best first, ties by id" {
-	run item-sim --tsv --score count --min-support 1 "$F/events.tsv"
+@test "the defaults, count and support 1, keep every pair, best first, ties by id" {
+	run item-sim --tsv "$F/events.tsv"
 	assert_success
 	assert_line --index 3 "$(printf '10\t13\t3\t0.0625')"
 	assert_line --index 4 "$(printf '11\t12\t1\t0.1875')"
@@ -43,18 +43,18 @@ setup() {
 	assert_line --index 10 "$(printf '13\t11\t2\t0.0625')"
 }
 
-@test "cosine (the default score): c(i,j) / sqrt(n(i) n(j)); damped; --beta" {
-	run item-sim --tsv "$F/events.tsv"
+@test "cosine: c(i,j) / sqrt(n(i) n(j)); damped; --beta" {
+	run item-sim --tsv --score cosine --min-support 2 "$F/events.tsv"
 	assert_success
 	# 10: 12 -> .25 / sqrt(.75 x 1) = .28867513; 11 -> .125 / .75
 	assert_line --index 1 "$(printf '10\t12\t1\t0.28867513')"
 	assert_line --index 2 "$(printf '10\t11\t2\t0.16666667')"
-	run item-sim --tsv --score damped "$F/events.tsv"
+	run item-sim --tsv --score damped --min-support 2 "$F/events.tsv"
 	assert_success
 	# damped, beta 0.5: 12 -> .25 / 1; 11 -> .125 / sqrt(.75)
 	assert_line --index 1 "$(printf '10\t12\t1\t0.25')"
 	assert_line --index 2 "$(printf '10\t11\t2\t0.14433756')"
-	run item-sim --tsv --score damped --beta 0 "$F/events.tsv"
+	run item-sim --tsv --score damped --beta 0 --min-support 2 "$F/events.tsv"
 	assert_success
 	assert_line --index 2 "$(printf '10\t11\t2\t0.125')"
 }
@@ -105,9 +105,9 @@ setup() {
 @test "sims.bin: kind itemsim version 1, its parameters, -v counts" {
 	run --separate-stderr item-sim -v -o "$OUT/s.bin" "$F/events.tsv"
 	assert_success
-	[[ "$stderr" == *"item-sim: 9 weighted events, 4 sessions (0 capped), 4 items, 3 with neighbours, 4 pairs kept"* ]]
+	[[ "$stderr" == *"item-sim: 9 weighted events, 4 sessions (0 capped), 4 items, 4 with neighbours, 10 pairs kept"* ]]
 	assert_equal "$(head -c 14 "$OUT/s.bin" | tail -c 6)" "itemsi"
-	grep -a -q 'score=cosine' "$OUT/s.bin"
+	grep -a -q 'score=count' "$OUT/s.bin"
 	grep -a -q 'weights=view=0.25,addtocart=0.75,transaction=0' "$OUT/s.bin"
 	grep -a -q 'session_gap_ms=1800000' "$OUT/s.bin"
 }

@@ -168,8 +168,8 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_dir_only "$OUT" bad.tsv
 }
 
-# sims-events.tsv gives item-sim these neighbours (cosine, support 2):
-#   10: 13 (.25), 12 (.204); 11: 99; 12: 10, 13; 13: 10, 12; 99: 11.
+# sims-events.tsv gives item-sim these neighbours (count, support 1):
+#   10: 13 (.1875), 12 (.125); 11: 99; 12: 10, 13; 13: 10, 12; 99: 11.
 # item_sim lists: user 1 (viewed 10) 13 12 -> P 1/2, R 1/2 of {10, 13};
 # user 2 (carted 11) 99 -> P 1, R 1: 75%, 75%; coverage 13 12 (99 is not
 # in the catalogue) = 2/10 = 20%.
