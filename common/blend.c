@@ -2,8 +2,9 @@
 #include "blend.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "itemsim.h"
 
 const char *const blend_source_name[BLEND_NSOURCES] = {
 	"popular", "online", "personal"
@@ -173,30 +174,6 @@ seed_recs(const store *s, uint64_t user, size_t n_recs,
 	return interleave(l, 2, n_recs, out, &seen);
 }
 
-/* A neighbour candidate of S2. */
-struct cand {
-	uint64_t item;
-	double score;
-};
-
-static int
-cmp_cand_item(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	return (x->item > y->item) - (x->item < y->item);
-}
-
-static int
-cmp_cand_score(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return (x->item > y->item) - (x->item < y->item);
-}
-
 /*
  * S2: the merged neighbours of recent[0..nr) (newest first, distinct),
  * into out (room for STORE_MAX_LAST * BLEND_MAX_NBR); returns the count.
@@ -205,8 +182,8 @@ static size_t
 similar_list(const store *s, const uint64_t *recent, size_t nr,
     uint64_t *out)
 {
-	struct cand c[STORE_MAX_LAST * BLEND_MAX_NBR];
-	size_t nc = 0, i, k, m;
+	struct itemsim_cand c[STORE_MAX_LAST * BLEND_MAX_NBR];
+	size_t nc = 0, i, k;
 
 	if (nr > s->last_items)
 		nr = s->last_items;
@@ -224,19 +201,7 @@ similar_list(const store *s, const uint64_t *recent, size_t nr,
 			nc++;
 		}
 	}
-	if (nc == 0)
-		return 0;
-	qsort(c, nc, sizeof *c, cmp_cand_item);
-	for (i = 1, m = 0; i < nc; i++)
-		if (c[i].item == c[m].item)
-			c[m].score += c[i].score;
-		else
-			c[++m] = c[i];
-	m++;
-	qsort(c, m, sizeof *c, cmp_cand_score);
-	for (i = 0; i < m; i++)
-		out[i] = c[i].item;
-	return m;
+	return itemsim_merge(c, nc, out);
 }
 
 /* Appends up to quota items of l[*at..] not yet seen; returns the new

@@ -678,11 +678,6 @@ itemsim_close(itemsim_file *f)
 	memset(f, 0, sizeof *f);
 }
 
-struct itemsim_cand {
-	uint64_t item;
-	double score;
-};
-
 static int
 cmp_cand_item(const void *a, const void *b)
 {
@@ -733,15 +728,29 @@ itemsim_recommend(const itemsim_lists *l, const uint64_t *hist,
 	}
 	if (nc == 0)
 		return 0;
-	qsort(*scratch, nc, sizeof **scratch, cmp_cand_item);
-	for (i = 1, m = 0; i < nc; i++)
-		if ((*scratch)[i].item == (*scratch)[m].item)
-			(*scratch)[m].score += (*scratch)[i].score;
-		else
-			(*scratch)[++m] = (*scratch)[i];
-	m++;
-	qsort(*scratch, m, sizeof **scratch, cmp_cand_score);
+	m = itemsim_merge(*scratch, nc, (uint64_t *)*scratch);
+	/* The items were written over the candidates' first 8 m bytes. */
 	for (i = 0; i < m && i < n; i++)
-		out[i] = (*scratch)[i].item;
+		out[i] = ((uint64_t *)*scratch)[i];
 	return (long)i;
+}
+
+size_t
+itemsim_merge(struct itemsim_cand *c, size_t nc, uint64_t *out)
+{
+	size_t i, m;
+
+	if (nc == 0)
+		return 0;
+	qsort(c, nc, sizeof *c, cmp_cand_item);
+	for (i = 1, m = 0; i < nc; i++)
+		if (c[i].item == c[m].item)
+			c[m].score += c[i].score;
+		else
+			c[++m] = c[i];
+	m++;
+	qsort(c, m, sizeof *c, cmp_cand_score);
+	for (i = 0; i < m; i++)
+		out[i] = c[i].item;
+	return m;
 }

@@ -102,10 +102,21 @@ int itemsim_write_tsv(const itemsim_lists *l, FILE *fp);
  * other.  *scratch is grown as needed (free() it after the last call);
  * -1 when out of memory.
  */
-struct itemsim_cand;
+struct itemsim_cand {
+	uint64_t item;
+	double score;
+};
 long itemsim_recommend(const itemsim_lists *l, const uint64_t *hist,
     const double *w, size_t nh, size_t n, uint64_t *out,
     struct itemsim_cand **scratch, size_t *scratch_cap);
+
+/*
+ * Merges the weighted candidates c[0..nc) in place (the scores of an item
+ * summed) and writes the items, best first (equal scores: smaller id
+ * first), into out (room for nc); returns their number.  No allocation:
+ * what the session blend calls per request.
+ */
+size_t itemsim_merge(struct itemsim_cand *c, size_t nc, uint64_t *out);
 
 /*
  * An open sims.bin: validated (header, sections, every CRC, ids ascending,
