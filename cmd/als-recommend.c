@@ -16,6 +16,7 @@
 #include "matrix.h"
 #include "num.h"
 #include "tsv.h"
+#include "util.h"
 
 /* Unknown users named one by one before the rest are only counted. */
 #define MAX_UNKNOWN_SHOWN 10
@@ -63,7 +64,7 @@ main(int argc, char **argv)
 	size_t n_recs = 10, nusers, unknown = 0, dups = 0, i;
 	int c, have_seen = 0;
 	cli_common cc = {0};
-	struct timespec t0, t1;
+	double t0;
 	als_rec_stats st;
 	uint32_t *users;
 	als_model mod;
@@ -94,7 +95,7 @@ main(int argc, char **argv)
 	if (threads > ALS_MAX_THREADS)
 		threads = ALS_MAX_THREADS;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = util_mono_s();
 	if (als_model_load(&mod, argv[optind], &e) != 0)
 		rs_die_err(&e);
 	if (seen_path != NULL) {
@@ -123,7 +124,6 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (cc.verbose)
 		rs_warnx("%zu users asked, %zu lists of up to %zu items, "
 		    "%zu users without factors skipped, %zu unknown, "
@@ -132,8 +132,7 @@ main(int argc, char **argv)
 		    nusers + unknown + dups, st.lists, n_recs, st.zero_users,
 		    unknown, dups, st.filtered, st.tiles > 0 ?
 		    100.0 * (double)st.scored / (double)st.tiles : 0.0,
-		    (double)(t1.tv_sec - t0.tv_sec) +
-		    (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+		    util_mono_s() - t0);
 	free(users);
 	if (have_seen)
 		matrix_close(&seen);

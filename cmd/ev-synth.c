@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "rs_err.h"
 #include "synth.h"
+#include "util.h"
 
 static const char usage_text[] =
     "usage: ev-synth [-v] [-s SEED] [--events N] [--no-props] -o DIR\n";
@@ -44,7 +45,6 @@ static int make_dirs(const char *dir, char ***created, size_t *ncreated,
     rs_err *e);
 static void remove_dirs(char **created, size_t n);
 static void print_line(void *arg, const char *line);
-static double now_s(void);
 
 int
 main(int argc, char **argv)
@@ -57,7 +57,7 @@ main(int argc, char **argv)
 	size_t ncreated = 0, i;
 	int verbose, c, rc;
 	cli_common cc = {0};
-	double t0 = now_s();
+	double t0 = util_mono_s();
 
 	cli_init(argc, argv, &program);
 	synth_opts_init(&o);
@@ -102,7 +102,7 @@ main(int argc, char **argv)
 	free(created);
 
 	if (verbose) {
-		double dt = now_s() - t0, mb = 0;
+		double dt = util_mono_s() - t0, mb = 0;
 
 		for (i = 0; i < SYNTH_NFILES; i++) {
 			fprintf(stderr, "ev-synth: %s/%s: %llu rows, %llu "
@@ -193,13 +193,4 @@ print_line(void *arg, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "ev-synth: %s\n", line);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -9,15 +9,7 @@
 #include <time.h>
 
 #include "serve_int.h"
-
-int64_t
-serve_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util.h"
 
 uint64_t
 serve_now_ns(void)
@@ -87,7 +79,7 @@ int
 serve_check_store(server *s)
 {
 	struct stat st;
-	int64_t now = serve_now_ms();
+	int64_t now = util_mono_ms();
 
 	if (s->have_store && now - s->checked_ms < SRV_CHECK_MS)
 		return 1;

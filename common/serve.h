@@ -133,9 +133,6 @@ int64_t conn_deadline(const conn *c);
  */
 void conn_timeout(conn *c);
 
-/* Monotonic milliseconds. */
-int64_t serve_now_ms(void);
-
 /*
  * Serves one connection on rfd/wfd until it ends; timeouts apply when
  * timeouts is set (sockets), not to pipes and files.  Returns 0, or 1 if

@@ -276,7 +276,7 @@ recs_refused() {
 	recs_refused '1\t1\t10\t0.5\n1\t3\t11\t0.4\n' \
 	    '3: field 2 (rank): expected rank 2: "3"'
 	recs_refused '1\t1\t10\t0.5\n2\t1\t11\t0.4\n1\t1\t12\t0.4\n' \
-	    '4: field 1 (user): the user'"'"'s rows are not contiguous: "1"'
+	    '4: user 1: rows not grouped by user (first seen at line 2)'
 	recs_refused '1\t1\t10\t0.5\n1\t2\t10\t0.4\n' \
 	    '3: field 3 (item): item listed twice for the user: "10"'
 	recs_refused '9\t1\t10\tlots\n' \
