@@ -168,6 +168,8 @@ CMD_report       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.t
                    --recs naive_als=$(D_naive_recs)/naive-als-recs.tsv \
                    --recs weighted_als=$(D_recs)/als-recs.tsv \
                    $(if $(COUNT_DUPLICATES),--count-duplicates )-o $1report.tsv
+CMD_train_stats  = ev-stats -o $1train-stats.tsv $(D_train)/train.tsv
+CMD_test_stats   = ev-stats -o $1test-stats.tsv $(D_test)/test.tsv
 CMD_replay       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
                    --items $(D_items)/items.tsv --replay $(D_store)/recs.db \
                    -o $1replay.tsv
@@ -180,7 +182,8 @@ STAGE_TABLE := inputs:-:inputs.tsv items:catalog-snapshot:items.tsv \
     naive_matrix:interactions-weight:naive-matrix.bin als:als-fit:als.model \
     naive_als:als-fit:naive-als.model recs:als-recommend:als-recs.tsv \
     eval_users:-:eval-users.tsv naive_recs:als-recommend:naive-als-recs.tsv \
-    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv
+    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv \
+    train_stats:ev-stats:train-stats.tsv test_stats:ev-stats:test-stats.tsv
 field = $(word $2,$(subst :, ,$1))
 STAGES := $(foreach t,$(STAGE_TABLE),$(call field,$t,1))
 $(foreach t,$(STAGE_TABLE),$(eval PROG_$(call field,$t,1) := $(filter-out -,$(call field,$t,2))))
@@ -213,7 +216,8 @@ R      := $(BUILD)/runs/$(RUN_ID)
 LEDGER := $(BUILD)/runs.tsv
 # What the run's directory holds: links to these, and run.tsv.
 RUN_ARTIFACTS := items train test popular matrix naive_matrix als naive_als \
-                 recs eval_users naive_recs store report replay
+                 recs eval_users naive_recs store report replay \
+                 train_stats test_stats
 PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
           N_RECS SEED COUNT_DUPLICATES $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
 
@@ -295,6 +299,9 @@ $(eval $(call stage_rule,naive_recs,$(call deps,naive_als eval_users)))
 $(eval $(call stage_rule,store,$(call deps,items popular recs)))
 $(eval $(call stage_rule,report,$(call deps,train test items popular naive_recs recs)))
 $(eval $(call stage_rule,replay,$(call deps,train test items store)))
+# The data profiles (the original's EDA) of both periods.
+$(eval $(call stage_rule,train_stats,$(call deps,train)))
+$(eval $(call stage_rule,test_stats,$(call deps,test)))
 
 # The run: its directory gets hard links to every artifact (recs.db among
 # them) once the store, its report and its replay are built, so a run

@@ -1,6 +1,7 @@
 /* recs.c: see recs.h. */
 #include "recs.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,4 +294,29 @@ recs_free(recs *r)
 	free(r->off);
 	free(r->item);
 	memset(r, 0, sizeof *r);
+}
+
+int
+recs_write_rows(FILE *fp, uint64_t user, const uint64_t *item_ids,
+    const uint32_t *items, const float *scores, size_t n, rs_err *e)
+{
+	char num[NUM_FIXED6_MAX];
+	size_t k;
+	int len;
+
+	for (k = 0; k < n; k++) {
+		len = num_fmt_fixed6(num, scores[k]);
+		tsv_put_u64(fp, user);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, k + 1);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, item_ids[items[k]]);
+		tsv_put_ch(fp, '\t');
+		fwrite_unlocked(num, 1, (size_t)len, fp);
+		tsv_put_ch(fp, '\n');
+	}
+	if (ferror(fp))
+		return rs_errf(e, EX_IOERR, "write error: %s",
+		    strerror(errno != 0 ? errno : EIO));
+	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rs_err.h"
 
@@ -60,5 +61,15 @@ typedef struct recs {
  */
 int recs_load(recs *r, const char *path, size_t max_rank, rs_err *e);
 void recs_free(recs *r);
+
+/*
+ * Writes one user's list as recs TSV rows (the header is the caller's,
+ * tsv_write_header with recs_cols): "user rank item score" with ranks 1..n,
+ * item k the id item_ids[items[k]], scores with six decimals
+ * (num_fmt_fixed6).  EX_IOERR "write error: why" when the stream has
+ * failed.
+ */
+int recs_write_rows(FILE *fp, uint64_t user, const uint64_t *item_ids,
+    const uint32_t *items, const float *scores, size_t n, rs_err *e);
 
 #endif

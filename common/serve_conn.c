@@ -1,6 +1,7 @@
 /* serve_conn.c: a connection and the one-connection driver (see serve.h). */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -120,10 +121,12 @@ conn_flush(conn *c, int fd)
 }
 
 int
-serve_run_fd(server *s, int rfd, int wfd, int timeouts)
+serve_run_fd(server *s, int rfd, int wfd, int timeouts, rs_err *e)
 {
 	int bad;
 	conn c;
+
+	e->code = 0;
 
 	conn_init(&c, s);
 	for (;;) {
@@ -141,8 +144,11 @@ serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 			pf.fd = wfd;
 			pf.events = POLLOUT;
 			while (c.out.len > 0) {
-				if (conn_flush(&c, wfd) != 0)
+				if (conn_flush(&c, wfd) != 0) {
+					rs_errf(e, EX_IOERR, "write error: %s",
+					    strerror(errno));
 					goto out;
+				}
 				if (c.out.len == 0)
 					break;
 				if (timeouts && (t = (int)(wdeadline -
@@ -181,6 +187,7 @@ serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			rs_errf(e, EX_IOERR, "read error: %s", strerror(errno));
 			break;
 		}
 		conn_process(&c, (size_t)n, n == 0);

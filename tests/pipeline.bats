@@ -10,7 +10,7 @@ CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
 als.model naive-als.model als-recs.tsv eval-users.tsv naive-als-recs.tsv
-report.tsv replay.tsv recs.db"
+report.tsv replay.tsv recs.db train-stats.tsv test-stats.tsv"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
@@ -93,7 +93,8 @@ same_build() {
 	# checksums; every artifact of the run is a link to one of them.
 	run sh -c "ls '$REF/cache' | sed 's/-[0-9a-f]\{10\}\$//'"
 	assert_output "$(printf '%s\n' als eval_users inputs items matrix naive_als \
-	    naive_matrix naive_recs popular recs replay report store test train)"
+	    naive_matrix naive_recs popular recs replay report store test \
+	    test_stats train train_stats)"
 	for d in "$REF"/cache/*; do
 		[ -s "$d/.params" ] && [ -s "$d/.stage.tsv" ] && [ -s "$d/.sums" ] ||
 		    fail "$d: no .params, .stage.tsv or .sums"
@@ -237,7 +238,7 @@ same_build() {
 	cp -p "$D/category_tree.csv" "$BATS_TEST_TMPDIR/tree"
 	touch "$D/category_tree.csv"
 	run would_run "$B"
-	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter interactions-weight pop-rank rec-blend rec-eval)"
+	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter ev-stats interactions-weight pop-rank rec-blend rec-eval)"
 	refute_output --partial "ev-synth"
 	touch -r "$BATS_TEST_TMPDIR/tree" "$D/category_tree.csv"
 }
@@ -405,7 +406,7 @@ shim() {
 	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
 	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
 	run ls "$B/cache"
-	assert_equal "${#lines[@]}" 15
+	assert_equal "${#lines[@]}" 17
 	assert_dir_only "$B/runs" "${o##*/}"
 	# A store whose evaluation fails is never linked into a run.
 	run pl "$B" N_RECS=9 BIN="$(shim rec-eval 'exit 65')" publish
@@ -452,9 +453,9 @@ shim() {
 	assert_equal "$(grep -c '^metric\.replay\.' "$o/run.tsv")" \
 	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/replay.tsv")"
 	grep -q "^metric.report.weighted_als.with_history.precision_at_5	$(awk -F'\t' '$1 == "weighted_als" { print $4 }' "$o/report.tsv")\$" "$o/run.tsv"
-	# Wall and CPU seconds and peak memory of all 15 stages.
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 30
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 15
+	# Wall and CPU seconds and peak memory of all 17 stages.
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 34
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 17
 	# Each artifact's path under BUILD and checksum.
 	for f in $ARTIFACTS; do
 		[ $f = recs.db ] && continue
@@ -466,6 +467,29 @@ shim() {
 	run rec-runs -l "$REF/runs.tsv" show "${o##*/}"
 	assert_success
 	assert_equal "$output" "$(printf 'name\tvalue\n'; cat "$o/run.tsv")"
+}
+
+@test "pipeline: a program rebuilt reruns its stages in place; the run completes again with a new row" {
+	copy_ref
+	local bin=$BATS_TEST_TMPDIR/bin o before
+	# A copy of the programs with their mtimes; then rec-eval "rebuilt".
+	cp -a "$RS_BIN" "$bin"
+	touch "$bin/rec-eval"
+	o=$(rundir "$B")
+	before=$(stat -c '%i' "$o/train.tsv" "$o/recs.db")
+	run pl "$B" BIN="$bin" all
+	assert_success
+	assert_output --partial "$bin/rec-eval --train"
+	refute_output --partial "$bin/als-fit"
+	# Same parameters, same run directory: the reports relinked, the rest
+	# as it was; a second row for the run in the ledger.
+	assert_equal "$(rundir "$B" BIN="$bin")" "$o"
+	assert_equal "$(stat -c '%i' "$o/train.tsv" "$o/recs.db")" "$before"
+	[ "$o/report.tsv" -ef "$B"/cache/report-*/report.tsv ]
+	run cut -f 1 "$B/runs.tsv"
+	assert_output "$(printf 'run=%s\nrun=%s' "${o##*/}" "${o##*/}")"
+	run rec-runs -l "$B/runs.tsv" show "${o##*/}"
+	assert_success
 }
 
 @test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {
