@@ -145,21 +145,21 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	int rc;
 
 	if (eval_truth_init(t) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	path[0] = (char *)test;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
 	while ((rc = event_reader_next(r, &ev, e)) == 1)
 		if (ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	if (eval_truth_finish(t) != 0) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		goto fail;
 	}
 	path[0] = (char *)train;
@@ -362,4 +362,55 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	if (rc != 0)
 		eval_lists_free(l);
 	return rc;
+}
+
+int
+eval_curve_init(eval_curve *c, size_t kmax, int count_dups)
+{
+	memset(c, 0, sizeof *c);
+	c->kmax = kmax;
+	c->count_dups = count_dups;
+	c->sum_precision = calloc(kmax, sizeof *c->sum_precision);
+	c->sum_recall = calloc(kmax, sizeof *c->sum_recall);
+	if (c->sum_precision == NULL || c->sum_recall == NULL) {
+		eval_curve_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+eval_curve_free(eval_curve *c)
+{
+	free(c->sum_precision);
+	free(c->sum_recall);
+	c->sum_precision = c->sum_recall = NULL;
+}
+
+void
+eval_curve_add(eval_curve *c, const eval_truth *t, size_t u,
+    const uint64_t *list, size_t n)
+{
+	eval_hits h;
+	size_t k;
+
+	c->users++;
+	for (k = 1; k <= c->kmax; k++) {
+		eval_match(t, u, list, n < k ? n : k, &h);
+		c->sum_precision[k - 1] += eval_precision(&h, c->count_dups);
+		c->sum_recall[k - 1] += eval_recall(&h, c->count_dups);
+	}
+}
+
+double
+eval_curve_precision_pct(const eval_curve *c, size_t k)
+{
+	return c->users ? 100.0 * c->sum_precision[k - 1] / (double)c->users :
+	    0.0;
+}
+
+double
+eval_curve_recall_pct(const eval_curve *c, size_t k)
+{
+	return c->users ? 100.0 * c->sum_recall[k - 1] / (double)c->users : 0.0;
 }

@@ -9,7 +9,10 @@ PKGS="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev
 bats bats-assert bats-support bats-file mandoc curl prometheus
 systemd ucspi-tcp wrk hyperfine valgrind clang libclang-rt-14-dev
 python3 util-linux procps jq time
-openmpi-bin libopenmpi-dev haproxy"
+openmpi-bin libopenmpi-dev haproxy
+gnuplot-nox chromium"
+# gnuplot-nox and time are run-time needs of pipeline.mk (report.html's
+# plots, each stage's cost); chromium is the test of report.html.
 
 missing=""
 for p in $PKGS; do
