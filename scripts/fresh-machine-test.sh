@@ -36,10 +36,10 @@ die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
 if ! command -v debootstrap >/dev/null 2>&1; then
 	say "installing debootstrap"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends debootstrap >/dev/null ||
-	    die "cannot install debootstrap"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends debootstrap \
+	    >/dev/null || die "cannot install debootstrap"
 fi
 for c in findmnt git chroot; do
 	command -v "$c" >/dev/null 2>&1 ||
@@ -183,6 +183,7 @@ while IFS= read -r cmd <&3; do
 		case " $* " in *" $i "*) ;; *) continue ;; esac
 	fi
 	root="$work/root$i"
+	shown=$(printf '%s' "$cmd" | sed 's/[[:space:]]*#.*//')
 	say "[$i] a fresh minbase $suite in $root"
 	debootstrap --variant=minbase --include="$include" \
 	    --unpack-tarball="$tarball" "$suite" "$root" "$mirror" \
@@ -200,7 +201,7 @@ while IFS= read -r cmd <&3; do
 	git clone -q "$top" "$root/root/recsys-ecom"
 	git -C "$root/root/recsys-ecom" checkout -q --detach "$commit"
 
-	say "[$i] \$ $cmd"
+	say "[$i] \$ $shown"
 	start=$(date +%s)
 	if chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
 	    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -211,8 +212,8 @@ while IFS= read -r cmd <&3; do
 		failed=1
 	fi
 	secs=$(($(date +%s) - start))
-	say "[$i] $cmd: $res in ${secs} s"
-	summary="$summary$(printf '%-10s %5d s  %s' "$res" "$secs" "$cmd")
+	say "[$i] $shown: $res in ${secs} s"
+	summary="$summary$(printf '  %-16s %s in %d s' "$shown" "$res" "$secs")
 "
 	# This chroot goes now, mounts first, before the next one is made.
 	teardown "$root" || exit 1
