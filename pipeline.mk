@@ -1,29 +1,33 @@
 # pipeline.mk: the offline pipeline of recsys-ecom, from the raw
 # Retailrocket CSVs to the serving store and the evaluation report.  It
 # stands in for the original system's DVC pipeline (dvc.yaml, params.yaml
-# and build_date.yaml); recsys-pipeline(7) is its manual.
+# and build_date.yaml) and its MLflow tracking; recsys-pipeline(7) is its
+# manual.  It needs GNU make 4.3 or later (grouped targets, $(file <)).
 #
 #   make -f pipeline.mk [CUTOFF=2015-09-01] [DATA=data] [BUILD=build]
 #        [VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=50 ITERATIONS=50
 #         REG=0.05 ALPHA=1 N_RECS=50 SEED=123 THREADS=N] [target]
 #
-# Targets: all (default: the store and the reports), report (prints the
-# reports as tables), publish (points $(BUILD)/current at this build),
-# clean (removes this build).
+# Targets: all (default: the run: store, reports, ledger row), report
+# (prints the reports as tables), publish (points $(BUILD)/current at this
+# run), where (prints this run's directory), clean (removes this run's
+# directory), gc (removes the cached stages no run uses).
 #
-# How it keeps DVC's promise ("a stage reruns when an input or one of its
-# own parameters changes, and not otherwise"): each stage's command line,
-# with the program directory and the thread count left out and the paths
-# under $(BUILD) made relative, is its parameter stamp,
-# $(OUT)/.params/STAGE.  The stamp is compared with the
-# stored one while this file is read, and is rewritten (atomically, by the
-# stamp's recipe) only when it differs, so its mtime moves only when the
-# stage's parameters do; the stage's output depends on it like on any input
-# file.  Changing FACTORS therefore reruns als-fit and what follows it, not
-# ev-filter.  Because the comparison happens at parse time and the writing
-# in a recipe, "make -n" shows exactly the stages that would run and
-# changes nothing.  The programs are prerequisites too: rebuilding one
-# (after a code change) reruns the stages it drives, as DVC does for code
+# Runs keyed by their parameters (DVC's run cache).  Each stage writes into
+# its own directory, $(BUILD)/cache/STAGE-KEY, where KEY is a short hash of
+# exactly what the stage depends on: its command line (without the program
+# directory, the thread count and -v, with the paths under $(BUILD) made
+# relative), which names the directories of the stages it reads (and so
+# their keys), and, for a stage that reads the data files, their paths,
+# sizes and mtimes.  Two parameter sets therefore never share a mutable
+# file; a stage whose inputs and parameters did not change keeps its
+# directory and is not rerun; and going back to earlier parameters finds
+# their directories built.  A run is (data, CUTOFF, every parameter): its
+# directory $(BUILD)/runs/CUTOFF-KEY holds hard links to its artifacts and
+# run.tsv, and completing it appends one row to the ledger
+# $(BUILD)/runs.tsv.  Only "publish" changes $(BUILD)/current.  The
+# programs are prerequisites too: rebuilding one (after a code change)
+# reruns the stages it drives, in their directories, as DVC does for code
 # dependencies.
 #
 # Interruptions: every program writes "-o FILE" to a temporary file and
@@ -31,7 +35,7 @@
 # leaves either the previous artifact or the complete new one, never a
 # partial file that make could take as up to date.  SIGKILL can leave the
 # program's temporary file (".NAME.XXXXXX"); the stage removes its own
-# leftovers before it starts again.
+# leftovers before it starts again (scripts/pipeline-stage).
 
 # ---- parameters (the original system's defaults) -----------------------
 CUTOFF      ?= 2015-09-01
@@ -58,9 +62,6 @@ VERBOSE     ?=
 # A command prefix for every program (nice, a timer): RUN="nice -n 10".
 RUN         ?=
 
-# The embedded default: with no events file in $(DATA), ev-synth writes a
-# Retailrocket-shaped dataset of SYNTH_EVENTS events into $(SYNTH).
-SYNTH        ?= $(BUILD)/synth-data
 SYNTH_EVENTS ?= 300000
 SYNTH_SEED   ?= 123
 
@@ -70,23 +71,47 @@ SYNTH_SEED   ?= 123
 TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 BIN ?= $(TOP)/bin
 
-OUT := $(BUILD)/$(CUTOFF)
-P   := $(OUT)/.params
+CACHE := $(BUILD)/cache
+STAGE := $(TOP)/scripts/pipeline-stage
+START := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-ifneq ($(findstring :,$(CUTOFF))$(findstring /,$(CUTOFF)),)
-$(error pipeline: CUTOFF names a directory: use YYYY-MM-DD or @MILLIS, not "$(CUTOFF)")
+# A cutoff is a calendar date or @MILLIS, checked before anything is made:
+# a bad one leaves no directory behind.
+ifeq ($(filter clean gc,$(MAKECMDGOALS)),)
+ifneq ($(shell case '$(subst ','',$(CUTOFF))' in (@[0-9]*[!0-9]*) ;; (@[0-9]*) echo ok ;; \
+    ([0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) \
+    [ "$$(date -u -d '$(CUTOFF)' +%F 2>/dev/null)" = '$(CUTOFF)' ] && echo ok ;; esac),ok)
+$(error pipeline: CUTOFF: use YYYY-MM-DD (a real date) or @MILLIS, not "$(CUTOFF)")
 endif
+endif
+
+# hash(TEXT): the 10 hex digits that name a stage's or a run's directory.
+hash = $(shell printf '%s' '$(subst ','\'',$1)' | sha256sum | cut -c1-10)
+# ident(FILES): what identifies data files without reading them: path,
+# size and mtime, as make itself judges them.
+ident = $(if $1,$(shell stat -L -c '%n:%s:%Y' $1 2>/dev/null))
 
 # ---- inputs --------------------------------------------------------------
 # Plain or gzip, the programs read both.  A part present both ways would be
-# read twice, so that is refused.
+# read twice, so that is refused.  An unset DATA with no events in data/
+# falls back to the embedded synthetic dataset; a DATA given on the command
+# line or in the environment must be a directory holding the data.
 have = $(firstword $(wildcard $(DATA)/$1 $(DATA)/$1.gz))
 EVENTS := $(call have,events.csv)
 ifeq ($(EVENTS),)
+ifneq ($(filter command environment,$(firstword $(origin DATA))),)
+ifeq ($(wildcard $(DATA)/.),)
+$(error pipeline: DATA=$(DATA): no such directory)
+endif
+$(error pipeline: DATA=$(DATA): no events.csv[.gz] in it (leave DATA unset for the embedded synthetic data))
+endif
 USING_SYNTH := yes
+CMD_synth    = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(or $(1:/=),.)
+SYNTH       ?= $(CACHE)/synth-$(call hash,$(call CMD_synth,))
 EVENTS      := $(SYNTH)/events.csv
 PROPS       := $(SYNTH)/item_properties_part1.csv $(SYNTH)/item_properties_part2.csv
 TREE        := $(SYNTH)/category_tree.csv
+DATA_IDENT   =
 else
 PROPS := $(sort $(wildcard $(DATA)/item_properties_part*.csv $(DATA)/item_properties_part*.csv.gz))
 TREE  := $(call have,category_tree.csv)
@@ -99,59 +124,106 @@ endif
 ifeq ($(PROPS),)
 $(error pipeline: no item_properties_part*.csv[.gz] in $(DATA))
 endif
+DATA_IDENT = $(call ident,$1)
 endif
 
 ifeq ($(USING_SYNTH),yes)
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean gc where,$(MAKECMDGOALS)),)
 $(info pipeline: no events.csv in $(DATA)/: using the embedded default, ev-synth --events $(SYNTH_EVENTS) -s $(SYNTH_SEED) in $(SYNTH)/)
 endif
 endif
 
 # ---- stage commands ------------------------------------------------------
 # $(call CMD_STAGE,DIR/) is the command of a stage whose outputs are in
-# DIR, without the program directory.  With DIR the build directory it is
-# what runs; with DIR empty it is the stage's parameter stamp (stamp_text
-# below), which so does not change when the build directory is moved or
-# copied.
+# DIR, without the program directory; its inputs are named by the
+# directories of the stages that make them, D_STAGE below.
 V := $(if $(VERBOSE),-v)
 T := $(if $(THREADS),-t $(THREADS))
 WEIGHTS       := view=$(VIEW_WEIGHT),addtocart=$(CART_WEIGHT),transaction=0
 NAIVE_WEIGHTS := view=1,addtocart=1,transaction=0
 ALS_PARAMS     = -f $(FACTORS) -r $(REG) -i $(ITERATIONS) -a $(ALPHA) -s $(SEED)
 
-CMD_synth        = ev-synth -s $(SYNTH_SEED) --events $(SYNTH_EVENTS) -o $(or $(1:/=),.)
+CMD_inputs       = sh $(TOP)/scripts/pipeline-inputs -o $1inputs.tsv \
+                   $(EVENTS) $(PROPS) $(TREE)
 CMD_items        = catalog-snapshot --at $(CUTOFF) --tree $(TREE) -o $1items.tsv $(PROPS)
-CMD_train        = ev-filter --until $(CUTOFF) --items $1items.tsv -o $1train.tsv $(EVENTS)
+CMD_train        = ev-filter --until $(CUTOFF) --items $(D_items)/items.tsv \
+                   -o $1train.tsv $(EVENTS)
 CMD_test         = ev-filter --from $(CUTOFF) -o $1test.tsv $(EVENTS)
-CMD_popular      = pop-rank --items $1items.tsv -o $1popular.tsv $1train.tsv
-CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $1matrix.bin $1train.tsv
-CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $1naive-matrix.bin $1train.tsv
-CMD_als          = als-fit $(ALS_PARAMS) -o $1als.model $1matrix.bin
-CMD_naive_als    = als-fit $(ALS_PARAMS) -o $1naive-als.model $1naive-matrix.bin
-CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $1als.model
-CMD_naive_recs   = als-recommend -n $(N_RECS) --users $1eval-users.tsv \
-                   -o $1naive-als-recs.tsv $1naive-als.model
-CMD_store        = rec-blend --items $1items.tsv --popular $1popular.tsv \
-                   --personal $1als-recs.tsv -c $(CUTOFF) -o $1recs-staged.db
-CMD_report       = rec-eval --train $1train.tsv --test $1test.tsv \
-                   --items $1items.tsv --popular $1popular.tsv \
-                   --recs naive_als=$1naive-als-recs.tsv \
-                   --recs weighted_als=$1als-recs.tsv \
+CMD_popular      = pop-rank --items $(D_items)/items.tsv -o $1popular.tsv $(D_train)/train.tsv
+CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $1matrix.bin $(D_train)/train.tsv
+CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $1naive-matrix.bin \
+                   $(D_train)/train.tsv
+CMD_als          = als-fit $(ALS_PARAMS) -o $1als.model $(D_matrix)/matrix.bin
+CMD_naive_als    = als-fit $(ALS_PARAMS) -o $1naive-als.model $(D_naive_matrix)/naive-matrix.bin
+CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $(D_als)/als.model
+CMD_eval_users   = sh $(TOP)/scripts/pipeline-eval-users -o $1eval-users.tsv \
+                   $(D_train)/train.tsv $(D_test)/test.tsv
+CMD_naive_recs   = als-recommend -n $(N_RECS) --users $(D_eval_users)/eval-users.tsv \
+                   -o $1naive-als-recs.tsv $(D_naive_als)/naive-als.model
+CMD_store        = rec-blend --items $(D_items)/items.tsv --popular $(D_popular)/popular.tsv \
+                   --personal $(D_recs)/als-recs.tsv -n $(N_RECS) -c $(CUTOFF) \
+                   -o $1recs.db
+CMD_report       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
+                   --items $(D_items)/items.tsv --popular $(D_popular)/popular.tsv \
+                   --recs naive_als=$(D_naive_recs)/naive-als-recs.tsv \
+                   --recs weighted_als=$(D_recs)/als-recs.tsv \
                    $(if $(COUNT_DUPLICATES),--count-duplicates )-o $1report.tsv
-CMD_replay       = rec-eval --train $1train.tsv --test $1test.tsv \
-                   --items $1items.tsv --replay $1recs-staged.db \
+CMD_replay       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
+                   --items $(D_items)/items.tsv --replay $(D_store)/recs.db \
                    -o $1replay.tsv
 
-PROGRAMS := ev-synth ev-filter catalog-snapshot pop-rank interactions-weight \
-            als-fit als-recommend rec-blend rec-eval
+# The stages, each after those it reads: STAGE:PROGRAM:OUTPUT (PROGRAM
+# "-" for a helper script), and the data files the first ones read.
+STAGE_TABLE := inputs:-:inputs.tsv items:catalog-snapshot:items.tsv \
+    train:ev-filter:train.tsv test:ev-filter:test.tsv \
+    popular:pop-rank:popular.tsv matrix:interactions-weight:matrix.bin \
+    naive_matrix:interactions-weight:naive-matrix.bin als:als-fit:als.model \
+    naive_als:als-fit:naive-als.model recs:als-recommend:als-recs.tsv \
+    eval_users:-:eval-users.tsv naive_recs:als-recommend:naive-als-recs.tsv \
+    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv
+field = $(word $2,$(subst :, ,$1))
+STAGES := $(foreach t,$(STAGE_TABLE),$(call field,$t,1))
+$(foreach t,$(STAGE_TABLE),$(eval PROG_$(call field,$t,1) := $(filter-out -,$(call field,$t,2))))
+$(foreach t,$(STAGE_TABLE),$(eval OUT_$(call field,$t,1) := $(call field,$t,3)))
+DATA_inputs := $(EVENTS) $(PROPS) $(TREE)
+DATA_items  := $(PROPS) $(TREE)
+DATA_train  := $(EVENTS)
+DATA_test   := $(EVENTS)
+# Threads are not a parameter of the result.
+EXTRA_als        = $(T)
+EXTRA_naive_als  = $(T)
+EXTRA_recs       = $(T)
+EXTRA_naive_recs = $(T)
+
+PROGRAMS := ev-synth $(sort $(foreach s,$(STAGES),$(PROG_$s)))
+
+# The stamp of a stage: its command for outputs in "", the paths under
+# $(CACHE) relative, and the identity of the data files it reads.  Its hash
+# names the stage's directory.
+stamp_text = $(subst $(CACHE)/,,$(call CMD_$1,)) $(call DATA_IDENT,$(DATA_$1))
+define keyed
+D_$1 := $(CACHE)/$1-$(call hash,$(call stamp_text,$1))
+endef
+$(foreach s,$(STAGES),$(eval $(call keyed,$s)))
+F_ = $(D_$1)/$(OUT_$1)
+
+# A run is every stage: its key hashes their directories' names.
+RUN_ID := $(CUTOFF)-$(call hash,$(foreach s,$(STAGES),$(notdir $(D_$s))))
+R      := $(BUILD)/runs/$(RUN_ID)
+LEDGER := $(BUILD)/runs.tsv
+# What the run's directory holds: links to these, and run.tsv.
+RUN_ARTIFACTS := items train test popular matrix naive_matrix als naive_als \
+                 recs eval_users naive_recs store report replay
+PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
+          N_RECS SEED COUNT_DUPLICATES $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
 
 # ---- targets -------------------------------------------------------------
-all: $(OUT)/recs.db $(OUT)/report.tsv $(OUT)/replay.tsv
+all: $(R)/run.tsv
 
 # The two reports as aligned tables.
 report: all
-	@echo "pipeline: $(OUT)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
-	@for f in $(OUT)/report.tsv $(OUT)/replay.tsv; do echo; \
+	@echo "pipeline: run $(RUN_ID): $(R)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
+	@for f in $(R)/report.tsv $(R)/replay.tsv; do echo; \
 	    awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $$i; \
 	    if (length($$i) > w[i]) w[i] = length($$i) } \
 	    if (NF > n) n = NF } END { for (r = 1; r <= NR; r++) { s = ""; \
@@ -159,116 +231,84 @@ report: all
 	    print s c[r, n] } }' $$f; done
 
 # $(BUILD)/current is replaced by rename(2), so a reader (rec-serve opening
-# current/recs.db) sees the old build or the new one, never neither.  The
+# current/recs.db) sees the old run or the new one, never neither.  The
 # link is relative so that $(BUILD) can be moved.
 publish: all
-	@ln -sfn $(CUTOFF) $(BUILD)/.current.$$$$ && \
+	@ln -sfn runs/$(RUN_ID) $(BUILD)/.current.$$$$ && \
 	    mv -Tf $(BUILD)/.current.$$$$ $(BUILD)/current
-	@echo "pipeline: $(BUILD)/current -> $(CUTOFF)"
+	@echo "pipeline: $(BUILD)/current -> runs/$(RUN_ID)"
+
+where:
+	@echo $(R)
 
 clean:
-	@if [ "$$(readlink $(BUILD)/current 2>/dev/null)" = "$(CUTOFF)" ]; then \
-	    echo "pipeline: $(OUT) is published as $(BUILD)/current;" \
-	        "publish another build first" >&2; exit 1; fi
-	rm -rf $(OUT)
+	@if [ "$$(readlink $(BUILD)/current 2>/dev/null)" = "runs/$(RUN_ID)" ]; then \
+	    echo "pipeline: $(R) is published as $(BUILD)/current;" \
+	        "publish another run first" >&2; exit 1; fi
+	rm -rf $(R)
 
-.PHONY: all report publish clean build-programs FORCE
+# A cached stage is in use while a run links one of its outputs (the link
+# count of the file is above 1); gc removes the stage directories of which
+# no output is in use.  The embedded dataset is kept.
+gc:
+	@for d in $(CACHE)/*-*/; do d=$${d%/}; \
+	    case $${d##*/} in synth-*) continue ;; esac; \
+	    [ -n "$$(find $$d -maxdepth 1 -type f ! -name '.*' -links +1 | head -n 1)" ] || \
+	    { rm -rf $$d && echo "pipeline: removed $$d"; }; done
+
+.PHONY: all report publish where clean gc build-programs FORCE
 .DELETE_ON_ERROR:
 
 # ---- stages --------------------------------------------------------------
-# $(call run,STAGE[,EXTRA]): removes the output's leftover temporary files
-# from a killed run, then runs the stage's command with the programs'
-# directory, the RUN prefix, -v and EXTRA (flags that are not parameters).
-run = @rm -f $(@D)/.$(@F).??????; \
-      echo '$(call CMD_$1,$(OUT)/)'; \
-      $(RUN) $(BIN)/$(call CMD_$1,$(OUT)/) $(V) $2
-
 ifeq ($(USING_SYNTH),yes)
-$(EVENTS) $(PROPS) $(TREE) &: $(SYNTH)/.params/synth $(BIN)/ev-synth
-	@mkdir -p $(SYNTH)
-	@for f in $(EVENTS) $(PROPS) $(TREE); do \
-	    rm -f $$(dirname $$f)/.$$(basename $$f).??????; done
-	@echo '$(call CMD_synth,$(SYNTH)/)'
-	@$(RUN) $(BIN)/$(call CMD_synth,$(SYNTH)/) $(V)
+$(EVENTS) $(PROPS) $(TREE) &: $(BIN)/ev-synth
+	@$(STAGE) synth $(SYNTH) '$(subst $(CACHE)/,,$(call CMD_synth,))' \
+	    $(RUN) $(BIN)/$(call CMD_synth,$(SYNTH)/) $(V)
 	@touch $(EVENTS) $(PROPS) $(TREE)
 endif
 
-$(OUT)/items.tsv: $(PROPS) $(TREE) $(P)/items $(BIN)/catalog-snapshot
-	$(call run,items)
-$(OUT)/train.tsv: $(EVENTS) $(OUT)/items.tsv $(P)/train $(BIN)/ev-filter
-	$(call run,train)
-$(OUT)/test.tsv: $(EVENTS) $(P)/test $(BIN)/ev-filter
-	$(call run,test)
-$(OUT)/popular.tsv: $(OUT)/train.tsv $(OUT)/items.tsv $(P)/popular $(BIN)/pop-rank
-	$(call run,popular)
-$(OUT)/matrix.bin: $(OUT)/train.tsv $(P)/matrix $(BIN)/interactions-weight
-	$(call run,matrix)
-$(OUT)/naive-matrix.bin: $(OUT)/train.tsv $(P)/naive_matrix $(BIN)/interactions-weight
-	$(call run,naive_matrix)
-$(OUT)/als.model: $(OUT)/matrix.bin $(P)/als $(BIN)/als-fit
-	$(call run,als,$(T))
-$(OUT)/naive-als.model: $(OUT)/naive-matrix.bin $(P)/naive_als $(BIN)/als-fit
-	$(call run,naive_als,$(T))
-$(OUT)/als-recs.tsv: $(OUT)/als.model $(P)/recs $(BIN)/als-recommend
-	$(call run,recs,$(T))
+# $(call stage_rule,STAGE,PREREQUISITES): the rule of a stage: its output
+# from the outputs of the stages it reads, its data files and its program,
+# run by scripts/pipeline-stage in the stage's directory.
+define stage_rule
+$$(call F_,$1): $2 $$(DATA_$1) $$(if $$(PROG_$1),$$(BIN)/$$(PROG_$1))
+	@$$(STAGE) $1 $$(D_$1) '$$(call stamp_text,$1)' \
+	    $$(RUN) $$(if $$(PROG_$1),$$(BIN)/)$$(call CMD_$1,$$(D_$1)/) $$(V) $$(EXTRA_$1)
+endef
+deps = $(foreach s,$1,$(call F_,$s))
+$(eval $(call stage_rule,inputs,$(TOP)/scripts/pipeline-inputs))
+$(eval $(call stage_rule,items,))
+$(eval $(call stage_rule,train,$(call deps,items)))
+$(eval $(call stage_rule,test,))
+$(eval $(call stage_rule,popular,$(call deps,train items)))
+$(eval $(call stage_rule,matrix,$(call deps,train)))
+$(eval $(call stage_rule,naive_matrix,$(call deps,train)))
+$(eval $(call stage_rule,als,$(call deps,matrix)))
+$(eval $(call stage_rule,naive_als,$(call deps,naive_matrix)))
+$(eval $(call stage_rule,recs,$(call deps,als)))
 # The naive baseline serves only the report, so it recommends only for the
 # users the report evaluates it on: test users (an add-to-cart in the test
 # period) with history (a view or add-to-cart in training), who are all in
 # the naive model.  A few thousand users instead of all of them.
-$(OUT)/eval-users.tsv: $(OUT)/train.tsv $(OUT)/test.tsv
-	@echo 'test users with history -> $@'
-	@{ echo user; awk -F'\t' 'FNR == 1 { next } NR == FNR { \
-	    if ($$3 == "view" || $$3 == "addtocart") h[$$2] = 1; next } \
-	    $$3 == "addtocart" && ($$2 in h) && !s[$$2]++ { print $$2 }' \
-	    $^ | sort -n; } >$(@D)/.eval-users.tsv.tmp
-	@mv -f $(@D)/.eval-users.tsv.tmp $@
-$(OUT)/naive-als-recs.tsv: $(OUT)/naive-als.model $(OUT)/eval-users.tsv \
-    $(P)/naive_recs $(BIN)/als-recommend
-	$(call run,naive_recs,$(T))
-$(OUT)/recs-staged.db: $(OUT)/items.tsv $(OUT)/popular.tsv $(OUT)/als-recs.tsv $(P)/store $(BIN)/rec-blend
-	$(call run,store)
-$(OUT)/report.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
-    $(OUT)/popular.tsv $(OUT)/naive-als-recs.tsv $(OUT)/als-recs.tsv \
-    $(P)/report $(BIN)/rec-eval
-	$(call run,report)
-$(OUT)/replay.tsv: $(OUT)/train.tsv $(OUT)/test.tsv $(OUT)/items.tsv \
-    $(OUT)/recs-staged.db $(P)/replay $(BIN)/rec-eval
-	$(call run,replay)
-# The store becomes recs.db, the name servers read, only once its report
-# and its replay have been built: rebuilding the published build in place
-# (another FACTORS, the same cutoff) never serves a store whose evaluation
-# failed.
-# A hard link renamed into place: no copy, and the old recs.db stays intact
-# for the servers that have it open.  The reports are order-only: a new
-# report of the same store changes nothing here.
-$(OUT)/recs.db: $(OUT)/recs-staged.db | $(OUT)/report.tsv $(OUT)/replay.tsv
-	@rm -f $(@D)/.recs.db.link
-	@ln $< $(@D)/.recs.db.link 2>/dev/null || cp -p $< $(@D)/.recs.db.link
-	@mv -f $(@D)/.recs.db.link $@
-	@echo 'pipeline: $@ is the store just evaluated'
+$(eval $(call stage_rule,eval_users,$(call deps,train test) $(TOP)/scripts/pipeline-eval-users))
+$(eval $(call stage_rule,naive_recs,$(call deps,naive_als eval_users)))
+$(eval $(call stage_rule,store,$(call deps,items popular recs)))
+$(eval $(call stage_rule,report,$(call deps,train test items popular naive_recs recs)))
+$(eval $(call stage_rule,replay,$(call deps,train test items store)))
 
-# ---- parameter stamps ----------------------------------------------------
-# same(A,B) is non-empty when the strings A and B are equal.
-same = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
-
-# The stamp of a stage: its command for outputs in "", with the embedded
-# dataset's directory named SYNTH, so that moving $(BUILD) changes none.
-stamp_text = $(patsubst $(SYNTH)/%,SYNTH/%,$(call CMD_$1,))
-
-# $(call stamp,FILE,STAGE): FILE holds the stamp of STAGE; it is out of
-# date (FORCE) only when its stored content differs.
-define stamp
-$1: $$(if $$(call same,$$(file <$1),$$(call stamp_text,$2)),,FORCE)
-	@mkdir -p $$(@D)
-	@printf '%s\n' '$$(call stamp_text,$2)' >$$@.tmp && mv -f $$@.tmp $$@
-endef
-STAGES := items train test popular matrix naive_matrix als naive_als recs \
-          naive_recs store report replay
-$(foreach s,$(STAGES),$(eval $(call stamp,$(P)/$s,$s)))
-ifeq ($(USING_SYNTH),yes)
-$(eval $(call stamp,$(SYNTH)/.params/synth,synth))
-endif
-FORCE:
+# The run: its directory gets hard links to every artifact (recs.db among
+# them) once the store, its report and its replay are built, so a run
+# directory never serves a store whose evaluation failed; then its row
+# goes into the ledger.  Rebuilding a stage of the run (a program changed)
+# makes it again and appends a new row.
+$(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
+	@$(TOP)/scripts/pipeline-run -r $(R) -l $(LEDGER) -t $(START) -g $(TOP) \
+	    $(foreach p,$(PARAMS),-p '$p=$(subst ','\'',$($p))') \
+	    -n $(call F_,inputs) \
+	    $(if $(USING_SYNTH),-d $(SYNTH)) $(foreach s,$(STAGES),-d $(D_$s)) \
+	    $(foreach s,$(RUN_ARTIFACTS),-a $(call F_,$s)) \
+	    -m $(call F_,report) -m $(call F_,replay)
+	@echo 'pipeline: run $(RUN_ID) in $(R), row appended to $(LEDGER)'
 
 # ---- the programs --------------------------------------------------------
 # One recursive make builds whatever is missing or stale; each program then

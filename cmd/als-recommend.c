@@ -3,7 +3,6 @@
  * of the factors, ties broken by item id ascending; TSV "user rank item
  * score".  See als-recommend(1).
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,28 +25,23 @@ static const char usage_text[] =
     "[--users FILE]\n"
     "                     [-t THREADS] [-o FILE] MODEL\n";
 
-static const char help_text[] =
-    "  -n, --count N               items per user (default 10)\n"
-    "      --filter-seen MATRIX    never recommend items the user has "
-    "in MATRIX\n"
-    "      --users FILE            only these users (TSV, header "
-    "\"user\")\n"
-    "  -t, --threads N             threads (default: all cores)\n"
-    "  -o, --output FILE           output file (atomic; default stdout)\n"
-    "  -v, --verbose               counts and time on standard error\n"
-    "  -h, --help                  this help\n";
-
 enum { OPT_FILTER_SEEN = 256, OPT_USERS };
 
-static const struct option longopts[] = {
-	{"count", required_argument, NULL, 'n'},
-	{"filter-seen", required_argument, NULL, OPT_FILTER_SEEN},
-	{"users", required_argument, NULL, OPT_USERS},
-	{"threads", required_argument, NULL, 't'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{'n', "n-recs", "N", "items per user (default 10)"},
+	{'n', "count", "N", "deprecated: same as --n-recs"},
+	{OPT_FILTER_SEEN, "filter-seen", "MATRIX", "never recommend items the "
+	    "user has in MATRIX"},
+	{OPT_USERS, "users", "FILE", "only these users (TSV, header \"user\")"},
+	{'t', "threads", "N", "threads (default: all cores)"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic; default stdout)",
+	.verbose_help = "counts and time on standard error",
 };
 
 typedef struct sinkctx {
@@ -64,10 +58,11 @@ int
 main(int argc, char **argv)
 {
 	static const char *const cols[4] = {"user", "rank", "item", "score"};
-	const char *out = NULL, *seen_path = NULL, *users_path = NULL;
+	const char *seen_path = NULL, *users_path = NULL;
 	unsigned threads = (unsigned)cli_ncpu();
-	size_t n = 10, nusers, unknown = 0, dups = 0, i;
-	int verbose = 0, c, have_seen = 0;
+	size_t n_recs = 10, nusers, unknown = 0, dups = 0, i;
+	int c, have_seen = 0;
+	cli_common cc = {0};
 	struct timespec t0, t1;
 	als_rec_stats st;
 	uint32_t *users;
@@ -77,11 +72,11 @@ main(int argc, char **argv)
 	outfile o;
 	csr seen;
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "n:t:o:vh", longopts, NULL)) != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'n':
-			n = (size_t)cli_u64("-n", optarg, 1, 1000000);
+			n_recs = (size_t)cli_u64("-n", optarg, 1, 1000000);
 			break;
 		case OPT_FILTER_SEEN:
 			seen_path = optarg;
@@ -93,16 +88,6 @@ main(int argc, char **argv)
 			threads = (unsigned)cli_u64("-t", optarg, 1,
 			    ALS_MAX_THREADS);
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
 	if (argc - optind != 1)
 		cli_usage_error(usage_text, "expected one MODEL operand");
@@ -118,6 +103,7 @@ main(int argc, char **argv)
 		have_seen = 1;
 	}
 	if (users_path != NULL) {
+		cli_stdin_notice((char *const *)&users_path, 1, "users");
 		users = read_users(users_path, &mod, &nusers, &unknown, &dups);
 	} else {
 		nusers = mod.users;
@@ -127,23 +113,23 @@ main(int argc, char **argv)
 			users[i] = (uint32_t)i;
 	}
 
-	if (outfile_open(&o, out, &e) != 0)
+	if (outfile_open(&o, cc.output, &e) != 0)
 		rs_die_err(&e);
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
 	sk.fp = o.fp;
-	if (als_recommend(&mod, users, nusers, n, have_seen ? &seen : NULL,
+	if (als_recommend(&mod, users, nusers, n_recs, have_seen ? &seen : NULL,
 	    threads, put_list, &sk, &st, &e) != 0)
 		rs_die_err(&e);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (verbose)
+	if (cc.verbose)
 		rs_warnx("%zu users asked, %zu lists of up to %zu items, "
 		    "%zu users without factors skipped, %zu unknown, "
 		    "%zu repeated, %zu seen entries filtered; %.1f%% of the "
 		    "scores computed (norm bound); %.3f s",
-		    nusers + unknown + dups, st.lists, n, st.zero_users,
+		    nusers + unknown + dups, st.lists, n_recs, st.zero_users,
 		    unknown, dups, st.filtered, st.tiles > 0 ?
 		    100.0 * (double)st.scored / (double)st.tiles : 0.0,
 		    (double)(t1.tv_sec - t0.tv_sec) +

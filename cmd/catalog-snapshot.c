@@ -4,7 +4,6 @@
  * category and availability recorded before --at, with the category's top
  * ancestor in the category tree, as the items TSV sorted by item id.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,28 +18,27 @@ static const char usage_text[] =
     "[--skip-bad]\n"
     "                        [-o FILE] [PROPS.csv ...]\n";
 
-static const char help_text[] =
-    "\n"
-    "Reads item_properties CSV files (plain or gzip; none or - is stdin) and\n"
-    "writes the items TSV (item category root available ts) as of TIME.\n"
-    "\n"
-    "  --at TIME          use the records strictly before TIME\n"
-    "  --tree FILE        category_tree.csv, to find each category's root\n"
-    "  --skip-bad         skip and count bad property rows instead of stopping\n"
-    "  -o FILE            write to FILE atomically (default stdout)\n"
-    "  -v                 print progress and counts on stderr\n"
-    "  -h, --help         print this help\n"
-    "\n"
-    "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] (UTC) or @MILLIS.\n";
-
 enum { OPT_AT = 256, OPT_TREE, OPT_SKIP_BAD };
 
-static const struct option longopts[] = {
-	{"at", required_argument, NULL, OPT_AT},
-	{"tree", required_argument, NULL, OPT_TREE},
-	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{OPT_AT, "at", "TIME", "use the records strictly before TIME"},
+	{OPT_TREE, "tree", "FILE", "category_tree.csv, to find each "
+	    "category's root"},
+	{OPT_SKIP_BAD, "skip-bad", NULL, "skip and count bad property rows "
+	    "instead of stopping"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.about = "Reads item_properties CSV files (plain or gzip; none or - "
+	    "is stdin) and\nwrites the items TSV (item category root "
+	    "available ts) as of TIME.\n",
+	.options = options,
+	.output_help = "write to FILE atomically (default stdout)",
+	.verbose_help = "print progress and counts on stderr",
+	.notes = "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] (UTC) or "
+	    "@MILLIS.\n",
 };
 
 static catalog_progress progress;
@@ -51,11 +49,12 @@ int
 main(int argc, char **argv)
 {
 	static char *stdin_only[] = {"-"};
-	const char *out_path = NULL, *tree_path = NULL;
+	const char *tree_path = NULL;
 	char **files;
 	size_t nfiles;
 	int64_t at_ms = 0;
-	int has_at = 0, verbose = 0, ch;
+	int has_at = 0, ch;
+	cli_common cc = {0};
 	skip_bad bad = {0};
 	catalog_stats st;
 	catalog snap;
@@ -63,8 +62,8 @@ main(int argc, char **argv)
 	rs_err e = {0};
 	outfile out;
 
-	cli_init(argc, argv);
-	while ((ch = getopt_long(argc, argv, "ho:v", longopts, NULL)) != -1) {
+	cli_init(argc, argv, &program);
+	while ((ch = cli_getopt(argc, argv, &cc)) != -1) {
 		switch (ch) {
 		case OPT_AT:
 			at_ms = cli_time_ms("--at", optarg);
@@ -76,16 +75,6 @@ main(int argc, char **argv)
 		case OPT_SKIP_BAD:
 			bad.skip = 1;
 			break;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:            /* getopt has said what is wrong */
-			cli_bad_option(usage_text);
 		}
 	}
 	if (!has_at)
@@ -95,13 +84,14 @@ main(int argc, char **argv)
 	files = optind < argc ? argv + optind : stdin_only;
 	nfiles = optind < argc ? (size_t)(argc - optind) : 1;
 
+	cli_stdin_notice(files, nfiles, "item properties CSV");
 	if (cattree_load(&tree, tree_path, &e) != 0)
 		rs_die_err(&e);
 	if (catalog_init(&snap, at_ms, &e) != 0)
 		rs_die_err(&e);
-	if (outfile_open(&out, out_path, &e) != 0)
+	if (outfile_open(&out, cc.output, &e) != 0)
 		rs_die_err(&e);
-	if (catalog_read_all(&snap, files, nfiles, &bad, verbose ? progress :
+	if (catalog_read_all(&snap, files, nfiles, &bad, cc.verbose ? progress :
 	    NULL, NULL, &e) != 0)
 		rs_die_err(&e);
 	if (catalog_finish(&snap, &tree, &st, &e) != 0)
@@ -110,7 +100,7 @@ main(int argc, char **argv)
 	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
-	if (verbose)
+	if (cc.verbose)
 		report(&tree, &snap, &st);
 	if (bad.n > 0) {
 		char line[RS_ERR_MSG + 64];

@@ -4,7 +4,6 @@
  * them as events TSV in input order.  The train/test split of the pipeline
  * is "--until CUTOFF" and "--from CUTOFF".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,32 +21,30 @@ static const char usage_text[] =
     "usage: ev-filter [-v] [--from TIME] [--until TIME] [--types LIST]\n"
     "                 [--items ITEMS.tsv] [--skip-bad] [-o FILE] [FILE ...]\n";
 
-static const char help_text[] =
-    "\n"
-    "Reads events.csv or events TSV (plain or gzip; none or - is stdin) and\n"
-    "writes the events kept as events TSV (ts user event item txn).\n"
-    "\n"
-    "  --from TIME        keep events at or after TIME\n"
-    "  --until TIME       keep events before TIME\n"
-    "  --types LIST       keep these event types (view,addtocart,transaction)\n"
-    "  --items ITEMS.tsv  keep events whose item is in this catalogue snapshot\n"
-    "  --skip-bad         skip and count bad rows instead of stopping\n"
-    "  -o FILE            write to FILE atomically (default stdout)\n"
-    "  -v                 print counts on stderr\n"
-    "  -h, --help         print this help\n"
-    "\n"
-    "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] (UTC) or @MILLIS.\n";
-
 enum { OPT_FROM = 256, OPT_UNTIL, OPT_TYPES, OPT_ITEMS, OPT_SKIP_BAD };
 
-static const struct option longopts[] = {
-	{"from", required_argument, NULL, OPT_FROM},
-	{"until", required_argument, NULL, OPT_UNTIL},
-	{"types", required_argument, NULL, OPT_TYPES},
-	{"items", required_argument, NULL, OPT_ITEMS},
-	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{OPT_FROM, "from", "TIME", "keep events at or after TIME"},
+	{OPT_UNTIL, "until", "TIME", "keep events before TIME"},
+	{OPT_TYPES, "types", "LIST", "keep these event types "
+	    "(view,addtocart,transaction)"},
+	{OPT_ITEMS, "items", "ITEMS.tsv", "keep events whose item is in this "
+	    "catalogue snapshot"},
+	{OPT_SKIP_BAD, "skip-bad", NULL, "skip and count bad rows instead of "
+	    "stopping"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = usage_text,
+	.about = "Reads events.csv or events TSV (plain or gzip; none or - is "
+	    "stdin) and\nwrites the events kept as events TSV (ts user event "
+	    "item txn).\n",
+	.options = options,
+	.output_help = "write to FILE atomically (default stdout)",
+	.verbose_help = "print counts on stderr",
+	.notes = "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z] (UTC) or "
+	    "@MILLIS.\n",
 };
 
 static void report(const uint64_t *count, uint64_t rows, const skip_bad *bad);
@@ -57,7 +54,7 @@ main(int argc, char **argv)
 {
 	static char buf[1 << 16];
 	size_t used = 0;
-	const char *out_path = NULL, *items_path = NULL;
+	const char *items_path = NULL;
 	uint64_t count[EVFILTER_NVERDICTS] = {0};
 	skip_bad bad = {0};
 	evfilter flt;
@@ -66,11 +63,12 @@ main(int argc, char **argv)
 	outfile out;
 	event_reader *in;
 	event ev;
-	int verbose = 0, ch, rc;
+	int ch, rc;
+	cli_common cc = {0};
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	evfilter_init(&flt);
-	while ((ch = getopt_long(argc, argv, "ho:v", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, &cc)) != -1) {
 		switch (ch) {
 		case OPT_FROM:
 			flt.has_from = 1;
@@ -91,16 +89,6 @@ main(int argc, char **argv)
 		case OPT_SKIP_BAD:
 			bad.skip = 1;
 			break;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:            /* getopt has said what is wrong */
-			cli_bad_option(usage_text);
 		}
 	}
 	if (flt.has_from && flt.has_until && flt.from_ms >= flt.until_ms)
@@ -112,10 +100,11 @@ main(int argc, char **argv)
 			rs_die_err(&e);
 		flt.items = &cat;
 	}
+	cli_stdin_notice(argv + optind, (size_t)(argc - optind), "events");
 	if ((in = event_reader_open(argv + optind, (size_t)(argc - optind), &bad,
 	    &e)) == NULL)
 		rs_die_err(&e);
-	if (outfile_open(&out, out_path, &e) != 0)
+	if (outfile_open(&out, cc.output, &e) != 0)
 		rs_die_err(&e);
 
 	tsv_write_header(out.fp, ev_tsv_cols, 5);
@@ -139,9 +128,9 @@ main(int argc, char **argv)
 	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
-	if (verbose)
+	if (cc.verbose)
 		report(count, event_reader_rows(in), &bad);
-	if (verbose && event_reader_blank_lines(in) > 0)
+	if (cc.verbose && event_reader_blank_lines(in) > 0)
 		rs_warnx("empty lines skipped: %llu",
 		    (unsigned long long)event_reader_blank_lines(in));
 	if (bad.n > 0) {

@@ -5,7 +5,6 @@
  * The generator is common/synth.c; this file is option parsing and glue.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +19,25 @@
 static const char usage_text[] =
     "usage: ev-synth [-v] [-s SEED] [--events N] [--no-props] -o DIR\n";
 
-static const char help_text[] =
-    "Write a synthetic Retailrocket dataset into DIR.\n"
-    "  -o, --output DIR   directory to write the four CSV files into\n"
-    "                     (created if missing)\n"
-    "  -s, --seed SEED    random seed (default 1); same seed, same bytes\n"
-    "      --events N     number of event rows (default 2756101)\n"
-    "      --no-props     property files with only the categoryid and\n"
-    "                     available rows (about a tenth of the size)\n"
-    "  -v, --verbose      progress and counts on stderr\n"
-    "  -h, --help         this help\n";
-
 enum { OPT_EVENTS = 256, OPT_NO_PROPS };
 
-static const struct option longopts[] = {
-	{"output", required_argument, NULL, 'o'},
-	{"seed", required_argument, NULL, 's'},
-	{"events", required_argument, NULL, OPT_EVENTS},
-	{"no-props", no_argument, NULL, OPT_NO_PROPS},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_option options[] = {
+	{'s', "seed", "SEED", "random seed (default 1); same seed, same bytes"},
+	{OPT_EVENTS, "events", "N", "number of event rows (default 2756101)"},
+	{OPT_NO_PROPS, "no-props", NULL, "property files with only the "
+	    "categoryid and\navailable rows (about a tenth of the size)"},
+	{0, NULL, NULL, NULL}
+};
+
+/* -o names a directory here: the dataset is four files. */
+static const cli_program program = {
+	.usage = usage_text,
+	.about = "Writes a synthetic Retailrocket dataset into DIR.\n",
+	.options = options,
+	.output_arg = "DIR",
+	.output_help = "directory to write the four CSV files into\n"
+	    "(created if missing)",
+	.verbose_help = "progress and counts on stderr",
 };
 
 static int make_dirs(const char *dir, char ***created, size_t *ncreated,
@@ -58,16 +55,14 @@ main(int argc, char **argv)
 	const char *dir = NULL;
 	char **created = NULL;
 	size_t ncreated = 0, i;
-	int verbose = 0, c, rc;
+	int verbose, c, rc;
+	cli_common cc = {0};
 	double t0 = now_s();
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	synth_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "ho:s:v", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cc)) != -1) {
 		switch (c) {
-		case 'o':
-			dir = optarg;
-			break;
 		case 's':
 			o.seed = cli_u64("-s", optarg, 0, UINT64_MAX);
 			break;
@@ -78,15 +73,10 @@ main(int argc, char **argv)
 		case OPT_NO_PROPS:
 			o.all_props = 0;
 			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
 	}
+	dir = cc.output;
+	verbose = cc.verbose;
 	if (optind < argc)
 		cli_usage_error(usage_text, "unexpected operand \"%s\"",
 		    argv[optind]);

@@ -6,7 +6,6 @@
  * matrix (recsys-container(5), kind "matrix") that als-fit reads, or with
  * --tsv "user item value" triples.  See interactions-weight(1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,28 +25,26 @@ static const char usage_text[] =
     "       interactions-weight [-v] [-w WEIGHTS] --tsv [-o FILE] "
     "[EVENTS.tsv ...]\n";
 
-static const char help_text[] =
-    "  -w, --weights SPEC  weight per event type (default "
-    DEFAULT_WEIGHTS ")\n"
-    "  -t, --tsv           write \"user item value\" triples, not a matrix\n"
-    "  -o, --output FILE   output file (atomic); required for a matrix\n"
-    "  -v, --verbose       counts on standard error\n"
-    "  -h, --help          this help\n";
+static const cli_option options[] = {
+	{'w', "weights", "SPEC", "weight per event type\n(default "
+	    DEFAULT_WEIGHTS ")"},
+	{'t', "tsv", NULL, "write \"user item value\" triples, not a matrix"},
+	{0, NULL, NULL, NULL}
+};
 
-static const struct option longopts[] = {
-	{"weights", required_argument, NULL, 'w'},
-	{"tsv", no_argument, NULL, 't'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic); required for a matrix",
+	.verbose_help = "counts on standard error",
 };
 
 int
 main(int argc, char **argv)
 {
-	const char *spec = DEFAULT_WEIGHTS, *out = NULL;
-	int tsv = 0, verbose = 0, c, rc;
+	const char *spec = DEFAULT_WEIGHTS, *out;
+	int tsv = 0, c, rc;
+	cli_common cc = {0};
 	unsigned long long nev = 0;
 	ev_weights w;
 	rs_err e = {0};
@@ -56,8 +53,8 @@ main(int argc, char **argv)
 	event_reader *r;
 	csr m;
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "w:to:vh", longopts, NULL)) != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'w':
 			spec = optarg;
@@ -65,22 +62,14 @@ main(int argc, char **argv)
 		case 't':
 			tsv = 1;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
+	out = cc.output;
 	if (weights_parse(spec, &w, &e) != 0)
 		cli_usage_error(usage_text, "-w: %s", e.msg);
 	if (out == NULL && !tsv)
 		cli_usage_error(usage_text, "-o MATRIX is required (or --tsv)");
 
+	cli_stdin_notice(argv + optind, (size_t)(argc - optind), "events");
 	if ((r = event_reader_open(argv + optind, (size_t)(argc - optind), NULL, &e)) == NULL)
 		rs_die_err(&e);
 	if (interactions_init(&set, &e) != 0)
@@ -93,13 +82,13 @@ main(int argc, char **argv)
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	if (verbose && event_reader_blank_lines(r) > 0)
+	if (cc.verbose && event_reader_blank_lines(r) > 0)
 		rs_warnx("empty lines skipped: %llu",
 		    (unsigned long long)event_reader_blank_lines(r));
 	event_reader_close(r);
 	if (interactions_finish(&set, &e) != 0 || interactions_csr(&set, &w, &m, &e) != 0)
 		rs_die_err(&e);
-	if (verbose)
+	if (cc.verbose)
 		rs_warnx("%llu events, %zu weighted, %zu distinct "
 		    "(user, event, item); matrix %zu users x %zu items, "
 		    "%zu nonzeros", nev, set.added, set.n, m.rows, m.cols,

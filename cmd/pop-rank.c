@@ -6,7 +6,6 @@
  * with a count above 0 as popular TSV "item category count score", sorted by
  * count descending then item id ascending.  See pop-rank(1).
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,37 +26,33 @@ static const char usage_text[] =
     "[-n N]\n"
     "                -i ITEMS.tsv [-o FILE] [EVENTS.tsv ...]\n";
 
-static const char help_text[] =
-    "  -w, --weights SPEC    weight per event type (default "
-    DEFAULT_WEIGHTS ")\n"
-    "  -u, --distinct-users  count users, not events\n"
-    "  -S, --since TIME      only events at or after TIME\n"
-    "  -n, --top N           only the first N items\n"
-    "  -i, --items FILE      catalogue snapshot (items TSV), for categories\n"
-    "  -o, --output FILE     output file (atomic), default standard output\n"
-    "  -v, --verbose         counts on standard error\n"
-    "  -h, --help            this help\n";
+static const cli_option options[] = {
+	{'w', "weights", "SPEC", "weight per event type\n(default "
+	    DEFAULT_WEIGHTS ")"},
+	{'u', "distinct-users", NULL, "count users, not events"},
+	{'S', "since", "TIME", "only events at or after TIME"},
+	{'n', "n-recs", "N", "only the first N items"},
+	{'n', "top", "N", "deprecated: same as --n-recs"},
+	{'i', "items", "FILE", "catalogue snapshot (items TSV), for categories"},
+	{0, NULL, NULL, NULL}
+};
 
-static const struct option longopts[] = {
-	{"weights", required_argument, NULL, 'w'},
-	{"distinct-users", no_argument, NULL, 'u'},
-	{"since", required_argument, NULL, 'S'},
-	{"top", required_argument, NULL, 'n'},
-	{"items", required_argument, NULL, 'i'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "output file (atomic), default standard output",
+	.verbose_help = "counts on standard error",
 };
 
 int
 main(int argc, char **argv)
 {
-	const char *spec = DEFAULT_WEIGHTS, *out = NULL, *items_path = NULL;
+	const char *spec = DEFAULT_WEIGHTS, *items_path = NULL;
 	int64_t since_ms = INT64_MIN;
-	int distinct = 0, verbose = 0, c, rc;
+	int distinct = 0, c, rc;
 	unsigned long long nev = 0;
-	size_t top = 0, n;
+	size_t n_recs = 0, n;
+	cli_common cc = {0};
 	ev_weights w;
 	popular_counter pc;
 	popular_entry *list;
@@ -67,9 +62,8 @@ main(int argc, char **argv)
 	outfile o;
 	event_reader *r;
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "w:uS:n:i:o:vh", longopts, NULL))
-	    != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'w':
 			spec = optarg;
@@ -81,21 +75,11 @@ main(int argc, char **argv)
 			since_ms = cli_time_ms("--since", optarg);
 			break;
 		case 'n':
-			top = (size_t)cli_u64("-n", optarg, 1, SIZE_MAX);
+			n_recs = (size_t)cli_u64("-n", optarg, 1, SIZE_MAX);
 			break;
 		case 'i':
 			items_path = optarg;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
 	if (weights_parse(spec, &w, &e) != 0)
 		cli_usage_error(usage_text, "-w: %s", e.msg);
@@ -106,6 +90,7 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	if (popular_init(&pc, &w, distinct, since_ms, &e) != 0)
 		rs_die_err(&e);
+	cli_stdin_notice(argv + optind, (size_t)(argc - optind), "events");
 	if ((r = event_reader_open(argv + optind, (size_t)(argc - optind), NULL, &e)) == NULL)
 		rs_die_err(&e);
 	while ((rc = event_reader_next(r, &ev, &e)) == 1) {
@@ -115,20 +100,20 @@ main(int argc, char **argv)
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	if (verbose && event_reader_blank_lines(r) > 0)
+	if (cc.verbose && event_reader_blank_lines(r) > 0)
 		rs_warnx("empty lines skipped: %llu",
 		    (unsigned long long)event_reader_blank_lines(r));
 	event_reader_close(r);
 	if (popular_rank(&pc, &list, &n, &e) != 0)
 		rs_die_err(&e);
-	if (verbose)
+	if (cc.verbose)
 		rs_warnx("%llu events, %zu counted, %zu items ranked, "
 		    "%zu in the catalogue snapshot", nev, pc.counted, n, it.n);
 	popular_free(&pc);
 
-	if (outfile_open(&o, out, &e) != 0)
+	if (outfile_open(&o, cc.output, &e) != 0)
 		rs_die_err(&e);
-	popular_write_tsv(o.fp, list, n, top, &it);
+	popular_write_tsv(o.fp, list, n, n_recs, &it);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
 	free(list);

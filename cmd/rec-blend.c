@@ -8,7 +8,6 @@
  * parameters and the sources' checksums.  See rec-blend(1) and
  * recsys-recsdb(5).
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,30 +24,24 @@ static const char usage_text[] =
     "[-k N] [-n N]\n"
     "                 [-c CUTOFF] -o FILE\n";
 
-static const char help_text[] =
-    "  -i, --items FILE       catalogue snapshot (items TSV)\n"
-    "  -p, --popular FILE     popular TSV (pop-rank)\n"
-    "  -r, --personal FILE    personal recommendations (recs TSV)\n"
-    "  -k, --last-items N     newest viewed items the blend uses\n"
-    "                         (default 3, 1-16)\n"
-    "  -n, --list-len N       longest list kept, the largest n_recs served\n"
-    "                         (default 50, 1-1000)\n"
-    "  -c, --cutoff TEXT      training cutoff, recorded for the metrics\n"
-    "  -o, --output FILE      the store (atomic; - is standard output)\n"
-    "  -v, --verbose          counts on standard error\n"
-    "  -h, --help             this help\n";
+static const cli_option options[] = {
+	{'i', "items", "FILE", "catalogue snapshot (items TSV)"},
+	{'p', "popular", "FILE", "popular TSV (pop-rank)"},
+	{'r', "personal", "FILE", "personal recommendations (recs TSV)"},
+	{'k', "last-items", "N", "newest viewed items the blend uses\n"
+	    "(default 3, 1-16)"},
+	{'n', "n-recs", "N", "longest list kept, the largest n_recs served\n"
+	    "(default 50, 1-1000)"},
+	{'n', "list-len", "N", "deprecated: same as --n-recs"},
+	{'c', "cutoff", "TEXT", "training cutoff, recorded for the metrics"},
+	{0, NULL, NULL, NULL}
+};
 
-static const struct option longopts[] = {
-	{"items", required_argument, NULL, 'i'},
-	{"popular", required_argument, NULL, 'p'},
-	{"personal", required_argument, NULL, 'r'},
-	{"last-items", required_argument, NULL, 'k'},
-	{"list-len", required_argument, NULL, 'n'},
-	{"cutoff", required_argument, NULL, 'c'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "the store (atomic; - is standard output)",
+	.verbose_help = "counts on standard error",
 };
 
 static int64_t build_time_ms(void);
@@ -57,13 +50,13 @@ int
 main(int argc, char **argv)
 {
 	store_build_opts o = { .list_len = 50, .last_items = 3 };
-	const char *out = NULL;
+	const char *out;
 	rs_err e = {0};
-	int verbose = 0, c;
+	int verbose, c;
+	cli_common cc = {0};
 
-	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "i:p:r:k:n:c:o:vh", longopts,
-	    NULL)) != -1)
+	cli_init(argc, argv, &program);
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'i':
 			o.items_path = optarg;
@@ -89,17 +82,9 @@ main(int argc, char **argv)
 				    "39 bytes on one line", optarg);
 			o.cutoff = optarg;
 			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
+	out = cc.output;
+	verbose = cc.verbose;
 	if (optind != argc)
 		cli_usage_error(usage_text, "unexpected operand \"%s\"",
 		    argv[optind]);

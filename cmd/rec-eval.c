@@ -6,7 +6,6 @@
  * every test cart.  The definitions are in common/eval.h,
  * common/replay.h and rec-eval(1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,34 +21,51 @@
 #include "table.h"
 
 #define USAGE \
-	"usage: rec-eval [-v] [-k K] [--coverage-k K2] [--count-duplicates]\n" \
+	"usage: rec-eval [-v] [-n K] [--coverage-k K2] [--count-duplicates]\n" \
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
-	"       rec-eval [-v] [-k K] [--format tsv|table] [-o FILE]\n" \
+	"       rec-eval [-v] [-n K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
 	"                --replay RECS.db\n"
 
 #define MAX_K 10000
 #define MAX_RECS 64
 
-static const char help[] =
-	"\n"
-	"  -k K                precision and recall at K (default 5)\n"
-	"  --coverage-k K2     coverage of the top-K2 lists (default 50)\n"
-	"  --count-duplicates  count every cart row, as the seed notebook did\n"
-	"  --format tsv|table  report as TSV (default) or aligned for people\n"
-	"  --train FILE        training events TSV (who has history)\n"
-	"  --test FILE         test events TSV (the carts are the relevant set)\n"
-	"  --items FILE        catalogue snapshot (items TSV), for coverage\n"
-	"  --popular FILE      popular TSV: rows top_popular/all_test_users\n"
-	"                      and top_popular/with_history\n"
-	"  --recs NAME=FILE    recs TSV: row NAME/with_history (repeatable)\n"
-	"  --replay FILE       replay every test cart against the store FILE\n"
-	"                      (rec-blend) through the served blend: hit@K\n"
-	"  -o FILE             write the report to FILE atomically\n"
-	"  -v                  counts on standard error\n"
-	"  -h, --help          this help\n";
+enum {
+	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
+};
+
+static const cli_option options[] = {
+	{'n', "n-recs", "K", "precision and recall at K (default 5)"},
+	{'k', NULL, "K", "deprecated: same as -n"},
+	{OPT_COVERAGE_K, "coverage-k", "K2", "coverage of the top-K2 lists "
+	    "(default 50)"},
+	{OPT_COUNT_DUPS, "count-duplicates", NULL, "count every cart row, as "
+	    "the seed notebook did"},
+	{OPT_FORMAT, "format", "tsv|table", "report as TSV (default) or "
+	    "aligned for people"},
+	{OPT_TRAIN, "train", "FILE", "training events TSV (who has history)"},
+	{OPT_TEST, "test", "FILE", "test events TSV (the carts are the "
+	    "relevant set)"},
+	{OPT_ITEMS, "items", "FILE", "catalogue snapshot (items TSV), for "
+	    "coverage"},
+	{OPT_POPULAR, "popular", "FILE", "popular TSV: rows "
+	    "top_popular/all_test_users\nand top_popular/with_history"},
+	{OPT_RECS, "recs", "NAME=FILE", "recs TSV: row NAME/with_history "
+	    "(repeatable)"},
+	{OPT_REPLAY, "replay", "FILE", "replay every test cart against the "
+	    "store FILE\n(rec-blend) through the served blend: hit@K"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program program = {
+	.usage = USAGE,
+	.options = options,
+	.output_help = "write the report to FILE atomically",
+	.verbose_help = "counts on standard error",
+};
 
 struct recs_arg {
 	const char *name;
@@ -63,11 +79,6 @@ struct opts {
 	int coverage_k_set;
 	struct recs_arg recs[MAX_RECS];
 	size_t nrecs;
-};
-
-enum {
-	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
-	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
 };
 
 static void parse_args(int, char **, struct opts *);
@@ -93,7 +104,7 @@ main(int argc, char **argv)
 	table tab;
 	outfile out;
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	parse_args(argc, argv, &o);
 	/* Opened first, so an output that cannot be created fails at once;
 	 * any later failure removes the temporary file. */
@@ -132,31 +143,19 @@ main(int argc, char **argv)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{"coverage-k", required_argument, NULL, OPT_COVERAGE_K},
-		{"count-duplicates", no_argument, NULL, OPT_COUNT_DUPS},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"train", required_argument, NULL, OPT_TRAIN},
-		{"test", required_argument, NULL, OPT_TEST},
-		{"items", required_argument, NULL, OPT_ITEMS},
-		{"popular", required_argument, NULL, OPT_POPULAR},
-		{"recs", required_argument, NULL, OPT_RECS},
-		{"replay", required_argument, NULL, OPT_REPLAY},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
-	};
+	cli_common cc = {0};
 	int c;
 	size_t i;
 
 	memset(o, 0, sizeof *o);
 	o->k = 5;
 	o->coverage_k = 50;
-	while ((c = getopt_long(argc, argv, "hk:o:v", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cc)) != -1) {
 		switch (c) {
-		case 'h':
-			cli_help(USAGE, help);
+		case 'n':
 		case 'k':
-			o->k = (size_t)cli_u64("-k", optarg, 1, MAX_K);
+			o->k = (size_t)cli_u64(c == 'n' ? "-n" : "-k", optarg,
+			    1, MAX_K);
 			break;
 		case OPT_COVERAGE_K:
 			o->coverage_k = (size_t)cli_u64("--coverage-k", optarg,
@@ -224,16 +223,10 @@ parse_args(int argc, char **argv, struct opts *o)
 				cli_usage_error(USAGE, "--replay given twice");
 			o->replay = optarg;
 			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		default:
-			cli_bad_option(USAGE);
 		}
 	}
+	o->out = cc.output;
+	o->verbose = cc.verbose;
 	if (optind < argc)
 		cli_usage_error(USAGE, "unexpected operand \"%s\"",
 		    argv[optind]);
@@ -270,7 +263,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			    "apply to --replay (every cart is one request)");
 		if (o->coverage_k_set)
 			cli_usage_error(USAGE, "--coverage-k does not apply to "
-			    "--replay (coverage is of the served -k lists)");
+			    "--replay (coverage is of the served -n lists)");
 	} else if (o->popular == NULL && o->nrecs == 0) {
 		cli_usage_error(USAGE, "nothing to evaluate: give --popular "
 		    "and/or --recs, or --replay");
@@ -327,7 +320,7 @@ report_replay(const struct opts *o, const eval_truth *t,
 	if (store_open(&st, o->replay, STORE_VERIFY, &e) != 0)
 		rs_die_err(&e);
 	if (o->k > st.list_len)
-		rs_die(EX_USAGE, "-k %zu: the store %s holds lists of %zu "
+		rs_die(EX_USAGE, "-n %zu: the store %s holds lists of %zu "
 		    "items at most", o->k, o->replay, st.list_len);
 	if (replay_events_load(&ev, t, o->test, &e) != 0)
 		rs_die_err(&e);

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,34 +22,36 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "num.h"
+#include "outfile.h"
 #include "rs_err.h"
 #include "serve.h"
 
 static const char usage_text[] =
     "usage: rec-serve [-v] [-m FILE] [-t SECONDS] [-i SECONDS]\n"
-    "                 [-l ADDR:PORT [-w N] [-c N]] RECS.db\n";
+    "                 [-l ADDR:PORT [-w N] [-c N]] [-o FILE] RECS.db\n";
 
-static const char help_text[] =
-    "  -l, --listen ADDR:PORT  serve on a TCP socket (else stdin/stdout)\n"
-    "  -w, --workers N         pre-forked workers (default: CPUs;\n"
-    "                          0: a process per connection)\n"
-    "  -c, --max-conns N       connections per worker (default 1024)\n"
-    "  -m, --metrics FILE      counters shared by every process\n"
-    "  -t, --timeout SECONDS   to receive a whole request (default 10)\n"
-    "  -i, --idle SECONDS      keep-alive idle time (default 5)\n"
-    "  -v, --verbose           log store reloads and bad requests\n"
-    "  -h, --help              this help\n";
+static const cli_option options[] = {
+	{'l', "listen", "ADDR:PORT", "serve on a TCP socket (else "
+	    "stdin/stdout)"},
+	{'w', "workers", "N", "pre-forked workers (default: CPUs;\n0: a "
+	    "process per connection)"},
+	{'c', "max-conns", "N", "connections per worker (default 1024)"},
+	{'m', "metrics", "FILE", "counters shared by every process"},
+	{'t', "timeout", "SECONDS", "to receive a whole request (default 10)"},
+	{'i', "idle", "SECONDS", "keep-alive idle time (default 5)"},
+	{0, NULL, NULL, NULL}
+};
 
-static const struct option longopts[] = {
-	{"listen", required_argument, NULL, 'l'},
-	{"workers", required_argument, NULL, 'w'},
-	{"max-conns", required_argument, NULL, 'c'},
-	{"metrics", required_argument, NULL, 'm'},
-	{"timeout", required_argument, NULL, 't'},
-	{"idle", required_argument, NULL, 'i'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}
+/* -o: the responses of a shell pipeline (requests on standard input); a
+ * server answers on its connections, so -o with --listen or under a
+ * superserver is a usage error. */
+static const cli_program program = {
+	.usage = usage_text,
+	.options = options,
+	.output_help = "responses to FILE (atomic), not standard output,\n"
+	    "when requests come on standard input",
+	.verbose_help = "log store reloads and bad requests",
 };
 
 static const char ready_line[] =
@@ -58,6 +59,10 @@ static const char ready_line[] =
 
 static volatile sig_atomic_t stop;
 
+#define LISTEN_MAX 256
+
+static void split_listen(const char *spec, char host[static LISTEN_MAX],
+    char **port);
 static int listen_on(const char *spec);
 static int run_listen(server *s, int lfd, long workers, int max_conns);
 static void on_stop(int sig);
@@ -71,14 +76,15 @@ main(int argc, char **argv)
 	long workers = -1;
 	int max_conns = 1024, c, lfd, rc;
 	rs_err e = {0}, se = {0};
+	cli_common cc = {0};
+	outfile out;
 	server s;
 
-	cli_init(argc, argv);
+	cli_init(argc, argv, &program);
 	memset(&s, 0, sizeof s);
 	s.timeout_ms = 10000;
 	s.idle_ms = 5000;
-	while ((c = getopt_long(argc, argv, "l:w:c:m:t:i:vh", longopts,
-	    NULL)) != -1)
+	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
 		case 'l':
 			listen_spec = optarg;
@@ -100,21 +106,26 @@ main(int argc, char **argv)
 			s.idle_ms = (int)(cli_double("-i", optarg, 0.001,
 			    3600) * 1000);
 			break;
-		case 'v':
-			s.verbose = 1;
-			break;
-		case 'h':
-			cli_help(usage_text, help_text);
-		default:
-			cli_bad_option(usage_text);
 		}
+	s.verbose = cc.verbose != 0;
 	if (argc - optind != 1)
 		cli_usage_error(usage_text, argc == optind ?
 		    "the store RECS.db is required" : "one store only");
 	if (listen_spec == NULL && workers >= 0)
 		cli_usage_error(usage_text, "-w needs -l");
+	if (listen_spec != NULL) {
+		char host[LISTEN_MAX], *port;
+
+		split_listen(listen_spec, host, &port);
+	}
+	if (cc.output != NULL && (listen_spec != NULL || is_socket(0)))
+		cli_usage_error(usage_text, "-o applies when requests come on "
+		    "standard input (a server answers on its connections)");
 	signal(SIGPIPE, SIG_IGN);
 
+	/* A long-lived --listen server verifies each store whole, once; a
+	 * process per connection checks only the blocks it reads. */
+	s.verify = listen_spec != NULL;
 	if (serve_init(&s, argv[optind], metrics_path, &se, &e) != 0)
 		rs_die_err(&e);
 	if (listen_spec != NULL) {
@@ -133,7 +144,19 @@ main(int argc, char **argv)
 		/* A shell pipeline: no store is an error, as in any tool. */
 		if (!s.have_store)
 			rs_die_err(&se);
-		rc = serve_run_fd(&s, 0, 1, 0);
+		cli_stdin_notice(NULL, 0, "requests (JSON or TSV lines)");
+		if (cc.output == NULL) {
+			rc = serve_run_fd(&s, 0, 1, 0);
+		} else {
+			/* Error lines are part of the answer: the file is
+			 * kept (as standard output would be), the status
+			 * says some requests were invalid. */
+			if (outfile_open(&out, cc.output, &e) != 0)
+				rs_die_err(&e);
+			rc = serve_run_fd(&s, 0, fileno(out.fp), 0);
+			if (outfile_commit(&out, &e) != 0)
+				rs_die_err(&e);
+		}
 		serve_fini(&s);
 		if (rc != 0)
 			rs_die(EX_DATAERR, "some requests were invalid (see the "
@@ -187,28 +210,47 @@ on_stop(int sig)
 	stop = 1;
 }
 
-/* ADDR:PORT, [V6ADDR]:PORT or :PORT (every address). */
-static int
-listen_on(const char *spec)
+/*
+ * ADDR:PORT, [V6ADDR]:PORT or :PORT (every address) into host (empty for
+ * every address) and port; a usage error (64) names what is wrong, before
+ * anything is loaded.
+ */
+static void
+split_listen(const char *spec, char host[static LISTEN_MAX], char **port)
 {
-	struct addrinfo hints, *res, *ai;
-	char host[256], *port;
-	const char *colon = strrchr(spec, ':');
-	int fd = -1, one = 1, err;
+	const char *colon = strrchr(spec, ':'), *why;
+	uint64_t portno;
 
 	if (colon == NULL || colon[1] == '\0' ||
-	    (size_t)(colon - spec) >= sizeof host)
+	    (size_t)(colon - spec) >= LISTEN_MAX)
 		rs_die(EX_USAGE, "-l: \"%s\": expected ADDR:PORT", spec);
 	memcpy(host, spec, (size_t)(colon - spec));
 	host[colon - spec] = '\0';
-	port = host + strlen(host) + 1;
-	if ((size_t)(port - host) + strlen(colon + 1) >= sizeof host)
+	*port = host + strlen(host) + 1;
+	if ((size_t)(*port - host) + strlen(colon + 1) >= LISTEN_MAX)
 		rs_die(EX_USAGE, "-l: \"%s\": too long", spec);
-	strcpy(port, colon + 1);
+	strcpy(*port, colon + 1);
+	if ((why = num_u64(*port, &portno)) != NULL)
+		rs_die(EX_USAGE, "-l: \"%s\": port \"%s\": %s", spec, *port,
+		    why);
+	if (portno > 65535)
+		rs_die(EX_USAGE, "-l: \"%s\": port %s: out of range (0 to "
+		    "65535)", spec, *port);
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
 	}
+}
+
+/* A listening socket on the address split_listen accepted. */
+static int
+listen_on(const char *spec)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[LISTEN_MAX], *port;
+	int fd = -1, one = 1, err;
+
+	split_listen(spec, host, &port);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

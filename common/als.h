@@ -19,8 +19,10 @@
  * axpy of length f per stored entry); or an exact Cholesky solve per row.
  *
  * Determinism: the factors depend only on the matrix and the parameters
- * (the seed among them), never on the thread count: rows are independent
- * within a half-sweep and every per-row computation runs in a fixed order.
+ * (the seed among them), never on the thread count or the number of
+ * processes (als_fit_part): rows are independent within a half-sweep,
+ * every per-row computation runs in a fixed order, and the Gram matrix is
+ * a sum of blocks of GRAM_ROWS rows taken in block order.
  * The SIMD kernels are chosen at run time (AVX2+FMA or portable C), so
  * two machines of different kinds may differ in the last bits.
  *
@@ -33,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "comm.h"
 #include "container.h"
 #include "rs_err.h"
 #include "matrix.h"
@@ -106,6 +109,42 @@ int als_fit(const csr *m, const als_params *p, als_model *out,
     als_progress_fn progress, void *arg, rs_err *e);
 
 /*
+ * What one rank of a distributed fit did: its stripes (rows of each side
+ * it solves), their entries, and the bytes it received.  A single process
+ * receives nothing.
+ */
+typedef struct als_dist_stats {
+	size_t user_lo, user_hi, item_lo, item_hi;
+	uint64_t user_nnz, item_nnz;
+	uint64_t setup_bytes;   /* entries received to build the items' stripe */
+	uint64_t factor_bytes;  /* factor rows received, all iterations */
+	uint64_t gram_bytes;    /* partial Gram blocks received, all iterations */
+	uint64_t needed_bytes;  /* per iteration, what an owner-to-needer
+	                           exchange would receive instead of
+	                           factor_bytes / iterations: the other side's
+	                           rows this rank's stripes refer to and it
+	                           does not solve */
+} als_dist_stats;
+
+/*
+ * als_fit spread over the ranks of c (a collective: every rank calls it
+ * with the same parameters).  m is each rank's matrix_load_part of the
+ * same file; each rank solves a stripe of users and a stripe of items cut
+ * by entries (comm_split), builds its items' stripe by sending every entry
+ * of its users' stripe to the rank of its item, and keeps every factor
+ * row: per half-sweep the ranks share out the blocks of the Gram matrix,
+ * gather them and sum them in block order, then gather the rows each
+ * solved.  The factors are those of als_fit, bit for bit, whatever the
+ * number of ranks and threads.  Rank 0 gets the model; the others an
+ * empty one.  Errors are agreed as by comm_fail: every rank returns the
+ * status, one has the message.  p->loss needs a single process.  st, when
+ * not NULL, gets this rank's figures.  With c NULL this is als_fit.
+ */
+int als_fit_part(const csr *m, const comm *c, const als_params *p,
+    als_model *out, als_progress_fn progress, void *arg,
+    als_dist_stats *st, rs_err *e);
+
+/*
  * The training loss of implicit 0.7: the objective above divided by the
  * total confidence (sum of c over stored entries plus one per missing
  * entry).  X is rows x f, Y is cols x f, both with stride f.
@@ -130,6 +169,10 @@ void als_model_free(als_model *mod);
  * call it before fitting or recommending.
  */
 void als_portable_kernels(int on);
+
+/* Which kernels this build has and which this CPU runs, in words (for
+ * --version). */
+const char *als_kernels_info(void);
 
 /* Index of id in the ascending array ids[0..n-1], or -1. */
 int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);

@@ -13,11 +13,20 @@
  * load, large enough that taking one costs nothing. */
 #define ROW_CHUNK 64
 
+/*
+ * Rows per partial Gram matrix.  Y'Y is the sum of the blocks' Y_b'Y_b in
+ * block order, whichever rank or thread computed each block, so the
+ * factors do not depend on -t or on the number of ranks.  Part of the
+ * numerics: changing it changes the last bits of every model.
+ */
+#define GRAM_ROWS 4096
+
 /* ---- fitting ---- */
 
-/* One side of the problem: rows (users or items) with their entries. */
+/* One side of the problem: this rank's stripe of rows (users or items)
+ * with their entries; row u of the stripe is row lo + u of the side. */
 typedef struct side {
-	size_t rows;
+	size_t lo, rows;
 	const uint64_t *indptr;
 	const uint32_t *indices;
 	const float *data;
@@ -26,7 +35,7 @@ typedef struct side {
 /* One half-sweep: solve every row of s given the other side's factors. */
 typedef struct sweep {
 	const side *s;
-	float *X;               /* rows x fp, solved */
+	float *X;               /* the stripe's rows x fp, solved */
 	const float *Y;         /* the other side, fixed */
 	const float *YtY;       /* fp x fp, reg on the diagonal */
 	size_t f, fp;
@@ -37,20 +46,25 @@ typedef struct sweep {
 	float *scratch;         /* per thread: see sweep_scratch_floats */
 	size_t scratch_floats;
 	atomic_int bad;         /* a row was not positive definite */
-	atomic_size_t bad_row;  /* the first such row */
+	atomic_size_t bad_row;  /* the first such row (of the stripe) */
 } sweep;
 
 /* Everything a fit holds between its steps. */
 typedef struct fit {
 	const csr *m;
+	const comm *c;
 	const als_params *p;
 	size_t f, fp;
-	side users, items;
-	float *X, *Y;           /* users x fp, items x fp */
+	side users, items;      /* this rank's stripes */
+	size_t *ubounds, *ibounds;      /* every rank's stripes: size + 1 */
+	size_t *counts;         /* scratch: size */
+	float *X, *Y;           /* all users x fp, all items x fp */
 	float *YtY;             /* fp x fp */
+	float *part;            /* partial Gram blocks, fp x fp each */
 	float *scratch;
-	void *tmem;             /* the item-major copy */
+	void *tmem;             /* the item-major stripe */
 	sweep w;
+	als_dist_stats *st;
 } fit;
 
 static size_t
@@ -91,24 +105,72 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 	}
 }
 
-/* YtY = Y'Y + reg*I over the f real factors (single-threaded OpenBLAS). */
-static void
-gram(const float *Y, size_t n, size_t f, size_t fp, double reg, float *YtY)
-{
-	size_t i, j;
+/* Partial Gram blocks [lo, hi) of Y (n rows): block b is Y_b'Y_b, upper
+ * triangle, in part + b fp^2 (single-threaded OpenBLAS). */
+typedef struct gramctx {
+	const float *Y;
+	size_t n, fp, b0;       /* b0: this rank's first block */
+	float *part;
+} gramctx;
 
+static void
+gram_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
+{
+	gramctx *g = ctx;
+	size_t b;
+
+	(void)tid;
+	for (b = g->b0 + lo; b < g->b0 + hi; b++) {
+		size_t r0 = b * GRAM_ROWS, r1 = r0 + GRAM_ROWS < g->n ?
+		    r0 + GRAM_ROWS : g->n;
+
+		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)g->fp,
+		    (int)(r1 - r0), 1.0f, g->Y + r0 * g->fp, (int)g->fp, 0.0f,
+		    g->part + b * g->fp * g->fp, (int)g->fp);
+	}
+}
+
+/*
+ * YtY = Y'Y + reg*I over the f real factors, Y having n rows.  The ranks
+ * share out the blocks of GRAM_ROWS rows (each its threads), gather them
+ * all and sum them in block order.
+ */
+static int
+gram(fit *ft, const float *Y, size_t n, rs_err *e)
+{
+	size_t fp = ft->fp, f = ft->f, nb = (n + GRAM_ROWS - 1) / GRAM_ROWS;
+	unsigned size = comm_size(ft->c), rank = comm_rank(ft->c), r;
+	size_t b0 = nb * rank / size, b1 = nb * (rank + 1) / size, b, i, j;
+	float *YtY = ft->YtY;
+	gramctx g = {Y, n, fp, b0, ft->part};
+
+	par_run(ft->p->threads, b1 - b0, 1, gram_chunk, &g);
+	for (r = 0; r < size; r++)
+		ft->counts[r] = nb * (r + 1) / size - nb * r / size;
+	if (comm_allgather(ft->c, ft->part, ft->counts,
+	    fp * fp * sizeof(float)) != 0)
+		return rs_errf(e, EX_SOFTWARE, "communication failed");
+	if (ft->st != NULL)
+		ft->st->gram_bytes += (nb - (b1 - b0)) * fp * fp *
+		    sizeof(float);
 	memset(YtY, 0, fp * fp * sizeof *YtY);
-	if (n > 0)
-		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)fp,
-		    (int)n, 1.0f, Y, (int)fp, 0.0f, YtY, (int)fp);
+	for (b = 0; b < nb; b++) {
+		const float *pb = ft->part + b * fp * fp;
+
+		for (i = 0; i < fp; i++)
+			for (j = i; j < fp; j++)
+				YtY[i * fp + j] += pb[i * fp + j];
+	}
 	for (i = 0; i < fp; i++)
 		for (j = 0; j < i; j++)
 			YtY[i * fp + j] = YtY[j * fp + i];
 	for (i = 0; i < f; i++)
-		YtY[i * fp + i] += (float)reg;
+		YtY[i * fp + i] += (float)ft->p->reg;
+	return 0;
 }
 
-/* The item-major copy of m (rows ascending within each item). */
+/* The item-major copy of the whole of m (rows ascending within each
+ * item): the items' stripe of a single process. */
 static int
 transpose(const csr *m, side *t, void **mem)
 {
@@ -144,12 +206,136 @@ transpose(const csr *m, side *t, void **mem)
 	for (i = m->cols; i > 0; i--)
 		ptr[i] = ptr[i - 1];
 	ptr[0] = 0;
+	t->lo = 0;
 	t->rows = m->cols;
 	t->indptr = ptr;
 	t->indices = idx;
 	t->data = val;
 	*mem = buf;
 	return 0;
+}
+
+/* An entry on its way from the rank that holds its user to the rank that
+ * holds its item. */
+typedef struct entry {
+	uint32_t item, user;
+	float value;
+} entry;
+
+/*
+ * The items' stripes of several ranks, from the users' stripes: the
+ * column counts summed over the ranks cut the items into stripes of about
+ * equal entries (comm_split), then every entry goes to its item's rank.
+ * Entries arrive in rank order, users ascending within a rank, and a
+ * stable counting sort keeps that order: within an item the users ascend,
+ * as in transpose().  A collective; the status is agreed.
+ */
+static int
+exchange_items(fit *ft, rs_err *e)
+{
+	const csr *m = ft->m;
+	const side *us = &ft->users;
+	unsigned size = comm_size(ft->c), rank = comm_rank(ft->c), r;
+	size_t *scounts, *rcounts, *ones, *at, nrecv = 0, nloc, u, i;
+	uint64_t *ptr, *iptr = NULL, k, lo = us->indptr[0];
+	uint64_t hi = us->indptr[us->rows];
+	uint32_t *owner, *idx;
+	entry *send, *recv = NULL;
+	float *val;
+	char *buf = NULL;
+	int rc = 0;
+
+	ptr = calloc(m->cols + 1, sizeof *ptr);
+	owner = malloc((m->cols + 1) * sizeof *owner);
+	scounts = calloc(4 * (size_t)size + 1, sizeof *scounts);
+	send = malloc((hi - lo + 1) * sizeof *send);
+	rcounts = scounts + size;
+	ones = rcounts + size;
+	at = ones + size;
+	if (ptr == NULL || owner == NULL || scounts == NULL || send == NULL)
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+	if ((rc = comm_fail(ft->c, rc, e)) != 0)
+		goto done;
+	for (k = lo; k < hi; k++)
+		ptr[m->indices[k] + 1]++;
+	if (comm_sum_u64(ft->c, ptr + 1, m->cols) != 0) {
+		rc = rs_errf(e, EX_SOFTWARE, "communication failed");
+		goto done;
+	}
+	for (i = 0; i < m->cols; i++)
+		ptr[i + 1] += ptr[i];
+	comm_split(ptr, m->cols, size, ft->ibounds);
+	for (r = 0; r < size; r++)
+		for (i = ft->ibounds[r]; i < ft->ibounds[r + 1]; i++)
+			owner[i] = r;
+	for (k = lo; k < hi; k++)
+		scounts[owner[m->indices[k]]]++;
+	for (r = 0; r < size; r++) {
+		at[r + 1] = at[r] + scounts[r];
+		ones[r] = 1;
+	}
+	for (u = 0; u < us->rows; u++)
+		for (k = us->indptr[u]; k < us->indptr[u + 1]; k++) {
+			entry *en = &send[at[owner[m->indices[k]]]++];
+
+			en->item = m->indices[k];
+			en->user = (uint32_t)(us->lo + u);
+			en->value = m->data[k];
+		}
+	if (comm_alltoall(ft->c, scounts, ones, rcounts, ones,
+	    sizeof *scounts) != 0) {
+		rc = rs_errf(e, EX_SOFTWARE, "communication failed");
+		goto done;
+	}
+	for (r = 0; r < size; r++)
+		nrecv += rcounts[r];
+	nloc = ft->ibounds[rank + 1] - ft->ibounds[rank];
+	recv = malloc((nrecv + 1) * sizeof *recv);
+	buf = malloc((nloc + 1) * sizeof *iptr + nrecv * (sizeof *idx +
+	    sizeof *val) + 16);
+	rc = recv == NULL || buf == NULL ? rs_errf(e, EX_SOFTWARE,
+	    "out of memory") : 0;
+	if ((rc = comm_fail(ft->c, rc, e)) != 0)
+		goto done;
+	if (comm_alltoall(ft->c, send, scounts, recv, rcounts,
+	    sizeof *send) != 0) {
+		rc = rs_errf(e, EX_SOFTWARE, "communication failed");
+		goto done;
+	}
+	if (ft->st != NULL)
+		ft->st->setup_bytes += (nrecv - rcounts[rank]) * sizeof *recv;
+	iptr = (uint64_t *)(void *)buf;
+	val = (float *)(void *)(iptr + nloc + 1);
+	idx = (uint32_t *)(void *)(val + nrecv);
+	memset(iptr, 0, (nloc + 1) * sizeof *iptr);
+	for (i = 0; i < nrecv; i++)
+		iptr[recv[i].item - ft->ibounds[rank] + 1]++;
+	for (i = 0; i < nloc; i++)
+		iptr[i + 1] += iptr[i];
+	for (i = 0; i < nrecv; i++) {
+		uint64_t to = iptr[recv[i].item - ft->ibounds[rank]]++;
+
+		idx[to] = recv[i].user;
+		val[to] = recv[i].value;
+	}
+	for (i = nloc; i > 0; i--)
+		iptr[i] = iptr[i - 1];
+	iptr[0] = 0;
+	ft->items.lo = ft->ibounds[rank];
+	ft->items.rows = nloc;
+	ft->items.indptr = iptr;
+	ft->items.indices = idx;
+	ft->items.data = val;
+	ft->tmem = buf;
+	buf = NULL;
+done:
+	free(ptr);
+	free(owner);
+	free(scounts);
+	free(send);
+	free(recv);
+	free(buf);
+	return rc;
 }
 
 /* Deterministic uniform floats on [0, 1): splitmix64. */
@@ -174,29 +360,93 @@ init_factors(float *X, size_t rows, size_t f, size_t fp, uint64_t *state)
 			    (1.0f / 16777216.0f) * 0.01f;
 }
 
-/* Allocates the factors (seeded), the Gram matrix, the scratch and the
- * item-major copy, and sets up the sweep. */
-static int
-fit_start(fit *ft, const csr *m, const als_params *p, rs_err *e)
+/* Rows of the other side that the stripe s refers to but this rank does
+ * not solve (other side's stripe [olo, ohi) of n rows): what an
+ * owner-to-needer exchange would have to bring it. */
+static size_t
+needed_rows(const side *s, size_t n, size_t olo, size_t ohi)
 {
+	unsigned char *seen = calloc(n + 1, 1);
+	size_t count = 0, u;
+	uint64_t k;
+
+	if (seen == NULL)
+		return 0;
+	for (u = 0; u < s->rows; u++)
+		for (k = s->indptr[u]; k < s->indptr[u + 1]; k++) {
+			size_t o = s->indices[k];
+
+			if ((o < olo || o >= ohi) && !seen[o]) {
+				seen[o] = 1;
+				count++;
+			}
+		}
+	free(seen);
+	return count;
+}
+
+/*
+ * Allocates the factors (seeded: every rank draws all of them, in the
+ * same order), the Gram blocks, the scratch and the items' stripe, and
+ * sets up the sweep.  A collective; the status is agreed.
+ */
+static int
+fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
+    als_dist_stats *st, rs_err *e)
+{
+	unsigned size = comm_size(c), rank = comm_rank(c);
+	size_t nbmax = ((m->rows > m->cols ? m->rows : m->cols) + GRAM_ROWS -
+	    1) / GRAM_ROWS;
 	uint64_t rng;
+	int rc = 0;
 
 	memset(ft, 0, sizeof *ft);
 	ft->m = m;
+	ft->c = c;
 	ft->p = p;
+	ft->st = st;
 	ft->f = p->factors;
 	ft->fp = (ft->f + 7) & ~(size_t)7;
-	ft->users.rows = m->rows;
-	ft->users.indptr = m->indptr;
-	ft->users.indices = m->indices;
-	ft->users.data = m->data;
+	ft->ubounds = malloc((2 * (size_t)size + 2) * sizeof *ft->ubounds);
+	ft->counts = malloc(size * sizeof *ft->counts);
 	ft->X = als_falloc(m->rows * ft->fp);
 	ft->Y = als_falloc(m->cols * ft->fp);
 	ft->YtY = als_falloc(ft->fp * ft->fp);
+	ft->part = als_falloc((nbmax > 0 ? nbmax : 1) * ft->fp * ft->fp);
 	ft->scratch = als_falloc(p->threads * sweep_scratch_floats(ft->fp));
-	if (ft->X == NULL || ft->Y == NULL || ft->YtY == NULL ||
-	    ft->scratch == NULL || transpose(m, &ft->items, &ft->tmem) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	if (ft->ubounds == NULL || ft->counts == NULL || ft->X == NULL ||
+	    ft->Y == NULL || ft->YtY == NULL || ft->part == NULL ||
+	    ft->scratch == NULL)
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+	if ((rc = comm_fail(c, rc, e)) != 0)
+		return rc;
+	ft->ibounds = ft->ubounds + size + 1;
+	comm_split(m->indptr, m->rows, size, ft->ubounds);
+	ft->users.lo = ft->ubounds[rank];
+	ft->users.rows = ft->ubounds[rank + 1] - ft->ubounds[rank];
+	ft->users.indptr = m->indptr + ft->users.lo;
+	ft->users.indices = m->indices;
+	ft->users.data = m->data;
+	if (size == 1) {
+		ft->ibounds[0] = 0;
+		ft->ibounds[1] = m->cols;
+		if (transpose(m, &ft->items, &ft->tmem) != 0)
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+	} else if ((rc = exchange_items(ft, e)) != 0)
+		return rc;
+	if (st != NULL) {
+		st->user_lo = ft->users.lo;
+		st->user_hi = ft->users.lo + ft->users.rows;
+		st->item_lo = ft->items.lo;
+		st->item_hi = ft->items.lo + ft->items.rows;
+		st->user_nnz = ft->users.indptr[ft->users.rows] -
+		    ft->users.indptr[0];
+		st->item_nnz = ft->items.indptr[ft->items.rows];
+		st->needed_bytes = (needed_rows(&ft->users, m->cols,
+		    st->item_lo, st->item_hi) + needed_rows(&ft->items,
+		    m->rows, st->user_lo, st->user_hi)) * ft->fp *
+		    sizeof(float);
+	}
 	rng = p->seed;
 	init_factors(ft->X, m->rows, ft->f, ft->fp, &rng);
 	init_factors(ft->Y, m->cols, ft->f, ft->fp, &rng);
@@ -215,37 +465,59 @@ fit_start(fit *ft, const csr *m, const als_params *p, rs_err *e)
 static void
 fit_free(fit *ft)
 {
+	free(ft->ubounds);
+	free(ft->counts);
 	free(ft->X);
 	free(ft->Y);
 	free(ft->YtY);
+	free(ft->part);
 	free(ft->scratch);
 	free(ft->tmem);
 }
 
-/* Half 0 solves the users given the items, half 1 the items given the
- * users.  EX_DATAERR naming the first row whose system is singular. */
+/*
+ * Half 0 solves the users given the items, half 1 the items given the
+ * users: the Gram matrix of the other side, this rank's stripe solved on
+ * its threads, then every rank's new rows gathered by every rank.
+ * EX_DATAERR naming the first row whose system is singular (the lowest
+ * rank's, so the first row of all).  A collective; the status is agreed.
+ */
 static int
 half_sweep(fit *ft, int half, rs_err *e)
 {
 	const csr *m = ft->m;
 	sweep *w = &ft->w;
+	const size_t *bounds = half == 0 ? ft->ubounds : ft->ibounds;
+	float *X = half == 0 ? ft->X : ft->Y;
+	unsigned size = comm_size(ft->c), r;
+	int rc;
 
 	w->s = half == 0 ? &ft->users : &ft->items;
-	w->X = half == 0 ? ft->X : ft->Y;
+	w->X = X + w->s->lo * ft->fp;
 	w->Y = half == 0 ? ft->Y : ft->X;
-	gram(w->Y, half == 0 ? m->cols : m->rows, ft->f, ft->fp, ft->p->reg,
-	    ft->YtY);
+	if ((rc = gram(ft, w->Y, half == 0 ? m->cols : m->rows, e)) != 0)
+		return rc;
 	atomic_init(&w->bad, 0);
 	atomic_init(&w->bad_row, SIZE_MAX);
 	par_run(ft->p->threads, w->s->rows, ROW_CHUNK, sweep_chunk, w);
 	if (atomic_load(&w->bad)) {
-		size_t row = atomic_load(&w->bad_row);
+		size_t row = w->s->lo + atomic_load(&w->bad_row);
 
-		return rs_errf(e, EX_DATAERR, "%s %llu: the system is not "
+		rc = rs_errf(e, EX_DATAERR, "%s %llu: the system is not "
 		    "positive definite (regularization %g is too small)",
 		    half == 0 ? "user" : "item", (unsigned long long)(half == 0 ?
 		    m->row_ids[row] : m->col_ids[row]), ft->p->reg);
 	}
+	if (ft->p->solver == ALS_CHOLESKY &&
+	    (rc = comm_fail(ft->c, rc, e)) != 0)
+		return rc;
+	for (r = 0; r < size; r++)
+		ft->counts[r] = bounds[r + 1] - bounds[r];
+	if (comm_allgather(ft->c, X, ft->counts, ft->fp * sizeof *X) != 0)
+		return rs_errf(e, EX_SOFTWARE, "communication failed");
+	if (ft->st != NULL && size > 1)
+		ft->st->factor_bytes += ((half == 0 ? m->rows : m->cols) -
+		    w->s->rows) * ft->fp * sizeof *X;
 	return 0;
 }
 
@@ -314,26 +586,37 @@ fit_model(const fit *ft, als_model *out, rs_err *e)
 }
 
 int
-als_fit(const csr *m, const als_params *p, als_model *out,
-    als_progress_fn progress, void *arg, rs_err *e)
+als_fit_part(const csr *m, const comm *c, const als_params *p,
+    als_model *out, als_progress_fn progress, void *arg,
+    als_dist_stats *st, rs_err *e)
 {
 	const char *why = als_check_params(p);
 	unsigned it;
-	int rc, half;
+	int rc = 0, half;
 	fit ft;
 
 	memset(out, 0, sizeof *out);
+	if (st != NULL)
+		memset(st, 0, sizeof *st);
 	if (why != NULL)
-		return rs_errf(e, EX_USAGE, "%s", why);
+		rc = rs_errf(e, EX_USAGE, "%s", why);
+	else if (p->loss && comm_size(c) > 1)
+		rc = rs_errf(e, EX_USAGE, "the training loss is computed by "
+		    "a single process only");
 	/* BLAS takes int dimensions; item-side rows are u32 user indices. */
-	if (m->rows > INT32_MAX || m->cols > INT32_MAX)
-		return rs_errf(e, EX_DATAERR, "%s: %zu x %zu: too many rows "
+	else if (m->rows > INT32_MAX || m->cols > INT32_MAX)
+		rc = rs_errf(e, EX_DATAERR, "%s: %zu x %zu: too many rows "
 		    "or columns (at most %d)", m->file.path != NULL ?
 		    m->file.path : "matrix", m->rows, m->cols, INT32_MAX);
+	if ((rc = comm_fail(c, rc, e)) != 0)
+		return rc;
 	/* Parallelism is ours, over rows; a threaded BLAS inside each
-	 * thread would oversubscribe the cores (about 10x slower). */
+	 * thread would oversubscribe the cores (about 10x slower).  The
+	 * reference BLAS (config.mk BLAS=netlib) has no threads. */
+#ifndef RS_BLAS_NETLIB
 	openblas_set_num_threads(1);
-	if ((rc = fit_start(&ft, m, p, e)) != 0)
+#endif
+	if ((rc = fit_start(&ft, m, c, p, st, e)) != 0)
 		goto done;
 	for (it = 0; it < p->iterations; it++) {
 		double t0 = par_now_s();
@@ -350,10 +633,18 @@ als_fit(const csr *m, const als_params *p, als_model *out,
 			progress(&pr, arg);
 		}
 	}
-	rc = fit_model(&ft, out, e);
+	if (comm_rank(c) == 0)
+		rc = fit_model(&ft, out, e);
 done:
 	fit_free(&ft);
 	return rc;
+}
+
+int
+als_fit(const csr *m, const als_params *p, als_model *out,
+    als_progress_fn progress, void *arg, rs_err *e)
+{
+	return als_fit_part(m, NULL, p, out, progress, arg, NULL, e);
 }
 
 /* ---- loss ---- */

@@ -75,6 +75,18 @@ use_avx2(void)
 #endif
 }
 
+const char *
+als_kernels_info(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+	return use_avx2() ? "avx2+fma and portable compiled in; this CPU: "
+	    "avx2+fma" : "avx2+fma and portable compiled in; this CPU: "
+	    "portable";
+#else
+	return "portable only (no avx2+fma kernels compiled in)";
+#endif
+}
+
 static const als_kernels generic = {
 	cg_row_generic, chol_row_generic, rec_tile_generic
 };

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytemask.h"
 #include "csv_reader.h"
 #include "items.h"
 #include "num.h"
@@ -306,20 +305,35 @@ keep(catalog *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
 	return 0;
 }
 
-int
-catalog_add(catalog *s, char *const *f, const char *file,
-    unsigned long long line, rs_err *e)
+/* catalog_add's body; padded (a constant) says that the fields are
+ * csv_reader's, after which num_u64_padded may read. */
+static inline int
+add_row(catalog *s, char *const *f, const char *file,
+    unsigned long long line, rs_err *e, int padded)
 {
 	uint64_t ts, item, cat = 0;
 	const char *why;
 	int is_cat, avail = 0;
 
-	if ((why = num_u64(f[0], &ts)) != NULL || ts > INT64_MAX)
+#define U64(s, v) (padded ? num_u64_padded((s), (v)) : num_u64((s), (v)))
+	/* Most rows hold other properties, whose names are numbers: their
+	 * timestamp and item id need checking but not converting.  Plain
+	 * ones (up to 18 and 19 digits: in range) are settled here; any
+	 * other goes the long way, which says what is wrong. */
+	if (padded && f[2][0] != 'c' && f[2][0] != 'a') {
+		size_t n0 = num_count_digits(f[0]), n1 = num_count_digits(f[1]);
+
+		if (n0 - 1 < 18 && f[0][n0] == '\0' && n1 - 1 < 19 &&
+		    f[1][n1] == '\0')
+			return 0;
+	}
+
+	if ((why = U64(f[0], &ts)) != NULL || ts > INT64_MAX)
 		return rs_field_err(e, file, line, 1, props_cols[0],
 		    why == NULL ? "bad timestamp (out of range)" :
 		    strcmp(why, "negative") == 0 ? "bad timestamp (negative)" :
 		    "bad timestamp", f[0]);
-	if ((why = num_u64(f[1], &item)) != NULL)
+	if ((why = U64(f[1], &item)) != NULL)
 		return rs_field_err(e, file, line, 2, props_cols[1], why, f[1]);
 	/* Most rows hold other properties, whose names are numbers: the
 	 * first byte settles them. */
@@ -329,7 +343,7 @@ catalog_add(catalog *s, char *const *f, const char *file,
 		is_cat = 0;
 	else
 		return 0;
-	if (is_cat && (why = num_u64(f[3], &cat)) != NULL)
+	if (is_cat && (why = U64(f[3], &cat)) != NULL)
 		return rs_field_err(e, file, line, 4, props_cols[3],
 		    strcmp(why, "empty") == 0 ? "empty category id" : why, f[3]);
 	if (!is_cat) {
@@ -338,124 +352,16 @@ catalog_add(catalog *s, char *const *f, const char *file,
 			    "available must be 0 or 1", f[3]);
 		avail = f[3][0] - '0';
 	}
+#undef U64
 	return keep(s, (int64_t)ts, item, is_cat, is_cat ? cat : (uint64_t)avail,
 	    e);
 }
 
-#ifdef __SSE2__
-/* Bit i set when byte i of the 16 at p is a comma, double quote, NUL or
- * LF. */
-static inline unsigned
-specials16(const char *p)
+int
+catalog_add(catalog *s, char *const *f, const char *file,
+    unsigned long long line, rs_err *e)
 {
-	return bytemask_csv16(p) | bytemask_eq16(p, '\n');
-}
-#endif
-
-/*
- * The end of the line whose last two fields start at p, when they are
- * plain: exactly one comma, no double quote, no NUL before the LF (what
- * csv_reader would split into two fields without libcsv).  Returns the LF, or
- * NULL when the line is for csv_reader.
- */
-static inline const char *
-plain_tail(const char *p)
-{
-	int commas = 0;
-
-#ifdef __SSE2__
-	for (;; p += 16) {
-		unsigned m = specials16(p);
-
-		for (; m != 0; m &= m - 1) {
-			const char *q = p + __builtin_ctz(m);
-
-			if (*q == '\n')
-				return commas == 1 ? q : NULL;
-			if (*q != ',' || ++commas > 1)
-				return NULL;
-		}
-	}
-#else
-	for (;; p++) {
-		if (*p == '\n')
-			return commas == 1 ? p : NULL;
-		if (*p == '"' || *p == '\0' || (*p == ',' && ++commas > 1))
-			return NULL;
-	}
-#endif
-}
-
-/*
- * The row at p (a whole line ending in LF, INFILE_PAD readable after it) in
- * its plain form: the byte after its LF, the record taken if it is one
- * that counts; NULL when the line is for the general path (csv_reader, then
- * catalog_add), which then reads it as it reads any line.  Plain: a
- * timestamp of up to 18 digits and an item id of up to 19 (no overflow
- * possible), then a categoryid with a category id of up to 19 digits, or
- * available with 0 or 1, or any other property with a value csv_reader splits
- * as one field; CRLF allowed as csv_reader allows it.
- */
-static const char *
-fast_row(catalog *s, const char *p, int *rc, rs_err *e)
-{
-	uint64_t ts, item, value;
-	size_t n;
-	int is_cat;
-
-#ifdef __SSE2__
-	/*
-	 * Most rows hold other properties, whose timestamp and item id need
-	 * checking but not converting: with the first 32 bytes classified
-	 * at once, the first two commas must follow 1..18 and 1..19 digits.  Rows whose commas lie further go the long way.
-	 */
-	{
-		uint64_t cm = bytemask_eq16(p, ',') | (uint64_t)bytemask_eq16(p + 16, ',') << 16;
-		uint64_t nd = bytemask_nondigit16(p) |
-		    (uint64_t)bytemask_nondigit16(p + 16) << 16;
-		unsigned c1 = (unsigned)__builtin_ctzll(cm | 1ull << 32), c2;
-
-		/* A quote, NUL or LF is a non-digit: any before c2 fails. */
-		cm &= cm - 1;
-		c2 = (unsigned)__builtin_ctzll(cm | 1ull << 33);
-		if (c2 < 32 && c1 - 1 < 18 && c2 - c1 - 2 < 19 &&
-		    (nd & ((2ull << c2) - 1)) == (1ull << c1 | 1ull << c2) &&
-		    p[c2 + 1] != 'c' && p[c2 + 1] != 'a') {
-			const char *nl = plain_tail(p + c2 + 1);
-
-			return nl != NULL ? nl + 1 : NULL;
-		}
-	}
-#endif
-	if ((n = num_scan_u64(p, &ts)) - 1 >= 18 || p[n] != ',')
-		return NULL;
-	p += n + 1;
-	if ((n = num_scan_u64(p, &item)) - 1 >= 19 || p[n] != ',')
-		return NULL;
-	p += n + 1;
-	if (memcmp(p, "categoryid,", 11) == 0) {
-		p += 11;
-		if ((n = num_scan_u64(p, &value)) - 1 >= 19)
-			return NULL;
-		p += n;
-		is_cat = 1;
-	} else if (memcmp(p, "available,", 10) == 0) {
-		p += 10;
-		if (*p != '0' && *p != '1')
-			return NULL;
-		value = (uint64_t)(*p++ - '0');
-		is_cat = 0;
-	} else {
-		const char *nl = plain_tail(p);
-
-		return nl != NULL ? nl + 1 : NULL;
-	}
-	if (*p == '\r')
-		p++;
-	if (*p != '\n')
-		return NULL;
-	*rc = keep(s, (int64_t)ts, item, is_cat, value, e);
-	return p + 1;
+	return add_row(s, f, file, line, e, 0);
 }
 
 /* Counts a row read, telling progress every CATSNAP_PROGRESS_ROWS. */
@@ -473,7 +379,6 @@ catalog_read(catalog *s, const char *path, skip_bad *bad,
     catalog_progress *progress, void *arg, rs_err *e)
 {
 	csv_reader *c;
-	infile *r;
 	char **f;
 	int rc;
 
@@ -481,42 +386,13 @@ catalog_read(catalog *s, const char *path, skip_bad *bad,
 		return e->code;
 	if ((rc = csv_reader_header(c, props_cols, 4, e)) != 0)
 		goto out;
-	r = csv_reader_rd(c);
-	for (;;) {
-		/* The fast path over a block of whole lines, up to a line it
-		 * leaves to csv_reader. */
-		const char *blk, *p, *end;
-		long n = infile_lines(r, &blk, e);
-		uint64_t lines = 0;
-
-		rc = 0;
-		if (n < 0) {
-			rc = e->code;
-			goto out;
-		}
-		for (p = blk, end = blk + n; p < end; lines++) {
-			const char *next = fast_row(s, p, &rc, e);
-
-			if (next == NULL)
-				break;
-			count_row(s, c, progress, arg);
-			p = next;
-			if (rc != 0)    /* out of memory */
-				goto out;
-		}
-		infile_skip(r, (size_t)(p - blk), lines);
-		if (n > 0 && p == end)
-			continue;
-		/* One line or record (or the end) by csv_reader. */
-		rc = csv_reader_next(c, &f, e);
-		if (rc == 0)
-			break;
-		if (rc != 1 && infile_failed(r))
+	while ((rc = csv_reader_next(c, &f, e)) != 0) {
+		if (rc != 1 && infile_failed(csv_reader_rd(c)))
 			goto out;
 		count_row(s, c, progress, arg);
 		if (rc == 1)
-			rc = catalog_add(s, f, csv_reader_name(c),
-			    (unsigned long long)csv_reader_lineno(c), e);
+			rc = add_row(s, f, csv_reader_name(c),
+			    (unsigned long long)csv_reader_lineno(c), e, 1);
 		if (rc != 0 && (rc = skip_bad_take(bad, e)) != 0)
 			goto out;
 	}

@@ -32,6 +32,9 @@ struct container_writer {
 	char *params;
 	size_t plen, pcap;
 	int bad;          /* a call failed; container_writer_write reports it */
+	char blocks_name[24];     /* block CRC section, "" when none */
+	uint32_t block;           /* its block size */
+	unsigned char *blocks;    /* its bytes, made at write time */
 };
 
 static void
@@ -102,6 +105,7 @@ container_writer_free(container_writer *w)
 	if (w == NULL)
 		return;
 	free(w->params);
+	free(w->blocks);
 	free(w);
 }
 
@@ -159,6 +163,42 @@ container_writer_section(container_writer *w, const char *name, const void *data
 }
 
 int
+container_writer_block_crcs(container_writer *w, const char *name,
+    uint32_t block)
+{
+	if (strlen(name) >= sizeof w->blocks_name || block == 0 ||
+	    w->blocks_name[0] != '\0') {
+		w->bad = 1;
+		return -1;
+	}
+	memcpy(w->blocks_name, name, strlen(name) + 1);
+	w->block = block;
+	return 0;
+}
+
+/* The block CRC section over the sections added so far, added last. */
+static int
+add_block_crcs(container_writer *w)
+{
+	size_t n = 0, i, k, off;
+	unsigned char *p;
+
+	for (i = 0; i < w->nsec; i++)
+		n += (w->sec[i].size + w->block - 1) / w->block;
+	if ((p = w->blocks = malloc(n * 4 + 1)) == NULL)
+		return -1;
+	for (i = 0; i < w->nsec; i++)
+		for (off = 0; off < w->sec[i].size; off += w->block) {
+			k = w->sec[i].size - off < w->block ?
+			    w->sec[i].size - off : w->block;
+			put32(p, crc_of(0, (const unsigned char *)
+			    w->sec[i].data + off, k));
+			p += 4;
+		}
+	return container_writer_section(w, w->blocks_name, w->blocks, n * 4);
+}
+
+int
 container_writer_write(container_writer *w, const char *path, rs_err *e)
 {
 	static const unsigned char zeros[64];
@@ -167,6 +207,9 @@ container_writer_write(container_writer *w, const char *path, rs_err *e)
 	outfile o;
 	int rc;
 
+	if (w->blocks_name[0] != '\0' && w->blocks == NULL &&
+	    add_block_crcs(w) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	if (w->bad)
 		return rs_errf(e, EX_SOFTWARE, "%s: bad container parameters "
 		    "or sections (internal error)", path);
@@ -353,6 +396,33 @@ container_close(container *c)
 		munmap((void *)c->base, c->size);
 	free(c->path);
 	memset(c, 0, sizeof *c);
+}
+
+int
+container_section_crc(const container *c, const char *name, uint32_t *crc)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nsec; i++) {
+		const unsigned char *ent = c->base + HDR + ENT * i;
+
+		if (strncmp((const char *)ent, name, 24) == 0) {
+			*crc = get32(ent + 40);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const void *
+container_section_at(const container *c, uint32_t i, const char **name,
+    size_t *size)
+{
+	const unsigned char *ent = c->base + HDR + ENT * i;
+
+	*name = (const char *)ent;
+	*size = get64(ent + 32);
+	return c->base + get64(ent + 24);
 }
 
 const void *

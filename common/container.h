@@ -39,6 +39,15 @@ int container_writer_param(container_writer *w, const char *key, const char *fmt
 	__attribute__((format(printf, 3, 4)));
 /* Adds a section; data is referenced, not copied, until container_writer_write. */
 int container_writer_section(container_writer *w, const char *name, const void *data, size_t size);
+/*
+ * Asks for a block checksum section: when the file is written, a last
+ * section called name holds the CRC-32 (u32) of every block of block
+ * bytes of every other section, in table order, a section's last block
+ * possibly short, an empty section none.  A reader can then check only
+ * the blocks it reads (see store.h).
+ */
+int container_writer_block_crcs(container_writer *w, const char *name,
+    uint32_t block);
 /* Writes the file atomically (see outfile.h); "-" writes to stdout. */
 int container_writer_write(container_writer *w, const char *path, rs_err *e);
 
@@ -71,6 +80,15 @@ void container_close(container *c);
 
 /* Checks every section's CRC of an open container. */
 int container_verify(const container *c, rs_err *e);
+
+/* Section i (< c->nsec) of the table: its bytes, NUL-padded name (24
+ * bytes, at least one NUL, checked at open) and size. */
+const void *container_section_at(const container *c, uint32_t i,
+    const char **name, size_t *size);
+
+/* The CRC-32 the section table records for the section called name;
+ * -1 when there is no such section. */
+int container_section_crc(const container *c, const char *name, uint32_t *crc);
 
 /* The section called name, or NULL; *size set when not NULL. */
 const void *container_section(const container *c, const char *name, size_t *size);

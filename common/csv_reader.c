@@ -7,13 +7,34 @@
 
 #include "bytemask.h"
 
+/*
+ * Two paths read a record, with one set of rules around them.  Both see
+ * the same lines: a final CR taken off (CRLF), empty lines skipped and
+ * counted, a BOM taken off the header, a NUL refused.
+ *
+ * The fast path takes a block of whole lines from the reader's buffer
+ * (infile_lines) and splits each line in place at its commas, provided it
+ * can prove the line plain: no double quote and no NUL.  On such a line
+ * libcsv (strict, no space trimming, LF the only terminator) would give the
+ * same fields, which tests/fuzz/fuzz_csv_diff.c checks byte for byte.  Any
+ * other line is given back to the reader untouched and read by libcsv,
+ * which is also what reads the header and every line when
+ * csv_reader_libcsv_only is set (RS_CSV_LIBCSV_ONLY=1 in the environment).
+ */
 struct csv_reader {
 	infile *r;
 	size_t ncols;            /* 0 until the header is read */
-	uint64_t lineno;
+	uint64_t lineno;         /* line the current record starts on */
+	uint64_t blank;          /* empty lines skipped */
+	uint64_t by_libcsv;      /* records libcsv read */
+	int libcsv_only;
 	char **fields;
 	size_t nfields, fcap;
-	/* libcsv slow path: fields copied into arena */
+	/* the fast path's block: lines [cur, end) still to read; taken:
+	 * lines read since blk, not yet consumed from the reader */
+	char *blk, *cur, *end;
+	uint64_t taken;
+	/* libcsv: fields copied into arena, one after the other */
 	struct csv_parser p;
 	char *arena;
 	size_t alen, acap;
@@ -24,13 +45,22 @@ struct csv_reader {
 };
 
 /* libcsv trims spaces and tabs around unquoted fields by default; the fast
- * path keeps them, so the slow path must too (and then strict mode refuses
- * a space between a closing quote and the comma, as RFC 4180 does). */
+ * path keeps them, so libcsv must too (and then strict mode refuses a space
+ * between a closing quote and the comma, as RFC 4180 does). */
 static int
 no_space(unsigned char ch)
 {
 	(void)ch;
 	return 0;
+}
+
+/* libcsv ends a record at a CR too; a lone CR inside a line is data to the
+ * fast path (lines end at LF; a CR before it is taken off first), so only
+ * LF ends a record here. */
+static int
+lf_term(unsigned char ch)
+{
+	return ch == '\n';
 }
 
 static int
@@ -39,6 +69,7 @@ parser_init(csv_reader *c)
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return -1;
 	csv_set_space_func(&c->p, no_space);
+	csv_set_term_func(&c->p, lf_term);
 	return 0;
 }
 
@@ -46,6 +77,7 @@ csv_reader *
 csv_reader_from_rd(infile *r, rs_err *e)
 {
 	csv_reader *c = calloc(1, sizeof *c);
+	const char *only = getenv("RS_CSV_LIBCSV_ONLY");
 
 	if (c == NULL || parser_init(c) != 0) {
 		free(c);
@@ -54,6 +86,7 @@ csv_reader_from_rd(infile *r, rs_err *e)
 		return NULL;
 	}
 	c->r = r;
+	c->libcsv_only = only != NULL && strcmp(only, "1") == 0;
 	return c;
 }
 
@@ -63,6 +96,12 @@ csv_reader_open(const char *path, rs_err *e)
 	infile *r = infile_open(path, e);
 
 	return r == NULL ? NULL : csv_reader_from_rd(r, e);
+}
+
+void
+csv_reader_libcsv_only(csv_reader *c, int on)
+{
+	c->libcsv_only = on;
 }
 
 void
@@ -96,6 +135,18 @@ csv_reader_rd(csv_reader *c)
 	return c->r;
 }
 
+uint64_t
+csv_reader_blank_lines(const csv_reader *c)
+{
+	return c->blank;
+}
+
+uint64_t
+csv_reader_libcsv_records(const csv_reader *c)
+{
+	return c->by_libcsv;
+}
+
 static int
 grow_fields(csv_reader *c)
 {
@@ -118,6 +169,8 @@ push_field(csv_reader *c, char *f)
 	return 0;
 }
 
+/* ---- libcsv ----------------------------------------------------------- */
+
 static void
 cb_field(void *s, size_t len, void *data)
 {
@@ -127,7 +180,8 @@ cb_field(void *s, size_t len, void *data)
 		return;
 	if (c->alen + len + 1 > c->acap) {
 		size_t ncap = (c->alen + len + 1) * 2;
-		char *na = realloc(c->arena, ncap);
+		/* padded as infile's lines are (see csv_reader.h) */
+		char *na = realloc(c->arena, ncap + INFILE_PAD);
 
 		if (na == NULL) {
 			c->oom = 1;
@@ -174,12 +228,28 @@ reset_parser(csv_reader *c, rs_err *e)
 	return e != NULL ? e->code : EX_DATAERR;
 }
 
-/* Parses a record that starts with line (which holds a quote) via libcsv,
+/* Takes the CR of a CRLF off the line. */
+static inline void
+chop_cr(char *line, size_t *len)
+{
+	if (*len > 0 && line[*len - 1] == '\r')
+		line[--*len] = '\0';
+}
+
+static int
+nul_err(csv_reader *c, rs_err *e)
+{
+	return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not a text "
+	    "file?)", infile_name(c->r),
+	    (unsigned long long)infile_lineno(c->r));
+}
+
+/* Parses the record that starts with line (not empty, no NUL) via libcsv,
  * reading further lines while a quoted field stays open. */
 static int
-slow_record(csv_reader *c, char *line, size_t len, rs_err *e)
+libcsv_record(csv_reader *c, char *line, size_t len, rs_err *e)
 {
-	size_t i;
+	size_t i, n;
 	int rc;
 
 	c->nfields = 0;
@@ -198,6 +268,7 @@ slow_record(csv_reader *c, char *line, size_t len, rs_err *e)
 			return rs_errf(e, EX_SOFTWARE, "out of memory");
 		if (c->record_done)
 			break;
+		/* Within a quoted field: its next line. */
 		rc = infile_line(c->r, &line, &len, e);
 		if (rc == 0) {
 			rs_errf(e, EX_DATAERR, "%s:%llu: unterminated "
@@ -207,111 +278,174 @@ slow_record(csv_reader *c, char *line, size_t len, rs_err *e)
 		}
 		if (rc != 1)
 			return rc;
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
+		chop_cr(line, &len);
+		if (memchr(line, '\0', len) != NULL) {
+			nul_err(c, e);
+			return reset_parser(c, e);
+		}
 	}
-	/* The record callback fired; the parser may have been left in a
-	 * state expecting the next record, which is what we want. */
-	{
-		size_t n = c->nfields;
-
-		c->nfields = 0;
-		for (i = 0; i < n; i++)
-			if (push_field(c, c->arena + c->offs[i]) < 0)
-				return rs_errf(e, EX_SOFTWARE, "out of memory");
-	}
+	n = c->nfields;
+	c->nfields = 0;
+	for (i = 0; i < n; i++)
+		if (push_field(c, c->arena + c->offs[i]) < 0)
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+	c->by_libcsv++;
 	return 1;
 }
 
-enum { SPLIT_OK, SPLIT_QUOTE, SPLIT_NUL, SPLIT_NOMEM };
-
-/* Takes the special byte at q: a comma ends a field. */
-static inline int
-split_at(csv_reader *c, char *q)
+/* The next record by libcsv, from the reader's next line on. */
+static int
+general_record(csv_reader *c, rs_err *e)
 {
-	if (*q == ',') {
-		*q = '\0';
-		return push_field(c, q + 1) < 0 ? SPLIT_NOMEM : SPLIT_OK;
+	char *line;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		if ((rc = infile_line(c->r, &line, &len, e)) != 1)
+			return rc;
+		chop_cr(line, &len);
+		if (c->ncols == 0 && len >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			line += 3;
+			len -= 3;
+		}
+		if (len > 0)
+			break;
+		c->blank++;
 	}
-	return *q == '"' ? SPLIT_QUOTE : SPLIT_NUL;
+	c->lineno = infile_lineno(c->r);
+	if (memchr(line, '\0', len) != NULL)
+		return nul_err(c, e);
+	return libcsv_record(c, line, len, e);
 }
 
+/* ---- the fast path ---------------------------------------------------- */
+
+/* Gives back to the reader the lines the fast path has taken. */
+static void
+settle(csv_reader *c)
+{
+	if (c->blk != NULL)
+		infile_skip(c->r, (size_t)(c->cur - c->blk), c->taken);
+	c->blk = c->cur = c->end = NULL;
+	c->taken = 0;
+}
+
+enum { PLAIN, NOT_PLAIN, NO_MEMORY };
 
 /*
- * Splits a line at its commas.  With SSE2 it looks at 16 bytes a step
- * (the special bytes of a block found at once, then taken lowest first;
- * the last partial block is read as the 16 bytes that end the line, the
- * bytes already seen masked off), else at one byte a step.  SPLIT_QUOTE
- * when the line holds a double quote (its commas then put back, for
- * libcsv), SPLIT_NUL for a NUL byte.
+ * Splits the line at p (whole, ending in LF, INFILE_PAD readable after the
+ * block) at its commas, in place: PLAIN with c->fields set and *lf at its
+ * LF, or NOT_PLAIN (a double quote or a NUL) with the line as it was.
+ * With SSE2 it looks at 16 bytes a step, the special bytes of a step found
+ * at once and taken lowest first.
  */
 static int
-split_fast(csv_reader *c, char *line, size_t len)
+split_plain(csv_reader *c, char *p, char **lf)
 {
-	char *p = line, *end = line + len;
-	int rc = SPLIT_OK;
-	size_t i;
+	char **f = c->fields, *q;
+	size_t n = 1, cap = c->fcap, i;
 
-	c->nfields = 0;
-	if (push_field(c, line) < 0)
-		return SPLIT_NOMEM;
+	if (cap < 2) {
+		if (grow_fields(c) < 0)
+			return NO_MEMORY;
+		f = c->fields;
+		cap = c->fcap;
+	}
+	f[0] = p;
 #ifdef __SSE2__
-	{
-		unsigned m;
+	for (;; p += 16) {
+		unsigned m = bytemask_csv16(p) | bytemask_eq16(p, '\n');
 
-		for (; end - p >= 16 && rc == SPLIT_OK; p += 16)
-			for (m = bytemask_csv16(p); m != 0 && rc == SPLIT_OK;
-			    m &= m - 1)
-				rc = split_at(c, p + __builtin_ctz(m));
-		if (rc == SPLIT_OK && p < end && len >= 16) {
-			char *q = end - 16;
-
-			m = bytemask_csv16(q) & (~0u << (p - q));
-			for (; m != 0 && rc == SPLIT_OK; m &= m - 1)
-				rc = split_at(c, q + __builtin_ctz(m));
-			p = end;
+		for (; m != 0; m &= m - 1) {
+			q = p + __builtin_ctz(m);
+#else
+	for (;; p++) {
+		{
+			q = p;
+			if (*q != ',' && *q != '\n' && *q != '"' && *q != '\0')
+				continue;
+#endif
+			if (*q == '\n') {
+				*lf = q;
+				c->nfields = n;
+				return PLAIN;
+			}
+			if (*q != ',')
+				goto not_plain;
+			*q = '\0';
+			if (n == cap) {
+				c->nfields = n;
+				if (grow_fields(c) < 0)
+					return NO_MEMORY;
+				f = c->fields;
+				cap = c->fcap;
+			}
+			f[n++] = q + 1;
 		}
 	}
-#endif
-	for (; p < end && rc == SPLIT_OK; p++)
-		if (*p == ',' || *p == '"' || *p == '\0')
-			rc = split_at(c, p);
-	if (rc == SPLIT_QUOTE)
-		for (i = 1; i < c->nfields; i++)
-			c->fields[i][-1] = ',';
-	return rc;
+not_plain:
+	for (i = 1; i < n; i++)
+		f[i][-1] = ',';
+	c->nfields = 0;
+	return NOT_PLAIN;
+}
+
+/*
+ * The next record by the fast path: 1 with c->fields set, 0 when the next
+ * line is for libcsv (or there is none left), or an error of the input
+ * itself.
+ */
+static int
+fast_record(csv_reader *c, rs_err *e)
+{
+	char *line, *lf;
+
+	for (;;) {
+		if (c->cur == c->end) {
+			long n;
+
+			settle(c);
+			if ((n = infile_lines(c->r, &c->blk, e)) <= 0)
+				return n < 0 ? (e != NULL && e->code ? e->code :
+				    EX_IOERR) : 0;
+			c->cur = c->blk;
+			c->end = c->blk + n;
+		}
+		switch (split_plain(c, c->cur, &lf)) {
+		case PLAIN:
+			break;
+		case NOT_PLAIN:
+			settle(c);
+			return 0;
+		default:
+			return rs_errf(e, EX_SOFTWARE, "out of memory");
+		}
+		line = c->cur;
+		c->cur = lf + 1;
+		c->taken++;
+		*lf = '\0';
+		if (lf > line && lf[-1] == '\r')
+			*--lf = '\0';
+		if (lf > line || c->nfields > 1) {
+			c->lineno = infile_lineno(c->r) + c->taken;
+			return 1;
+		}
+		c->blank++;             /* an empty line */
+	}
 }
 
 /* Reads one record into c->fields / c->nfields. */
 static int
 read_record(csv_reader *c, rs_err *e)
 {
-	char *line;
-	size_t len;
 	int rc;
 
-	rc = infile_line(c->r, &line, &len, e);
-	if (rc != 1)
+	if (c->ncols != 0 && !c->libcsv_only &&
+	    (rc = fast_record(c, e)) != 0)
 		return rc;
-	if (len > 0 && line[len - 1] == '\r')
-		line[--len] = '\0';
-	c->lineno = infile_lineno(c->r);
-	if (c->ncols == 0 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-		line += 3;
-		len -= 3;
-	}
-	switch (split_fast(c, line, len)) {
-	case SPLIT_OK:
-		return 1;
-	case SPLIT_QUOTE:
-		return slow_record(c, line, len, e);
-	case SPLIT_NUL:
-		return rs_errf(e, EX_DATAERR, "%s:%llu: NUL byte in line (not "
-		    "a text file?)", infile_name(c->r),
-		    (unsigned long long)c->lineno);
-	default:
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	}
+	return general_record(c, e);
 }
 
 static void

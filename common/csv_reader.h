@@ -1,14 +1,30 @@
 /*
- * csv_reader.h: reading the raw Retailrocket CSV files.
+ * csv_reader.h: reading the raw Retailrocket CSV files (events.csv,
+ * item_properties_part*.csv, category_tree.csv): the one CSV parser of the
+ * project, libcsv, behind one fast path.
  *
- * Fields are comma-separated; a line with a double quote goes through
- * libcsv, so quoted fields (with commas, doubled quotes or line breaks
- * inside) are read as RFC 4180 says; lines without one are split directly,
- * which is the common case and the fast path.  CRLF line ends and a UTF-8
- * byte order mark before the header are accepted; a NUL byte is an error (a
- * binary file, or a field that C strings would cut short).  Every record
- * must have as many fields as the header; a record that does not is an
- * error naming the file and line.
+ * Fields are comma-separated and may be quoted as RFC 4180 says (commas,
+ * doubled quotes or line breaks inside); spaces are data, never trimmed.
+ * Lines end at LF, and a CR before it is taken off (CRLF); a CR elsewhere is
+ * data.  A UTF-8 byte order mark before the header is taken off.  Empty
+ * lines are skipped, as pandas skips them, and counted.  A NUL byte is an
+ * error (a binary file, or a field that C strings would cut short).  Every
+ * record must have as many fields as the header; a record that does not is
+ * an error naming the file and line.
+ *
+ * libcsv reads the header and every line that holds a double quote; the
+ * other lines, which libcsv would split at their commas, are split at
+ * their commas by a fast path that gives the same fields
+ * (tests/fuzz/fuzz_csv_diff.c and test_csv_reader check that the two
+ * agree).  RS_CSV_LIBCSV_ONLY=1 in the environment, or
+ * csv_reader_libcsv_only(), sends every line through libcsv: for the
+ * benchmark and the differential tests.
+ *
+ * The fields of a record lie one after the other, each ended by its NUL:
+ * fields[i + 1] == fields[i] + strlen(fields[i]) + 1, whichever path read
+ * it, so a caller can copy a whole record at once; and after the last
+ * NUL at least INFILE_PAD more bytes can be read, so word-at-a-time number
+ * parsers (num_u64_padded) need no bounds check.
  */
 #ifndef RS_CSV_READER_H
 #define RS_CSV_READER_H
@@ -44,5 +60,13 @@ int csv_reader_next(csv_reader *c, char ***fields, rs_err *e);
 uint64_t csv_reader_lineno(const csv_reader *c);
 const char *csv_reader_name(const csv_reader *c);
 infile *csv_reader_rd(csv_reader *c);
+
+/* Empty lines skipped so far, and records read by libcsv (the header
+ * included). */
+uint64_t csv_reader_blank_lines(const csv_reader *c);
+uint64_t csv_reader_libcsv_records(const csv_reader *c);
+
+/* With on set, every later record is read by libcsv. */
+void csv_reader_libcsv_only(csv_reader *c, int on);
 
 #endif

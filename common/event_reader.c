@@ -4,37 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytemask.h"
 #include "csv_reader.h"
-#include "num.h"
 #include "infile.h"
 #include "tsv.h"
 
 /*
- * Two paths read the rows.  The fast one takes a block of whole lines from
- * the reader's buffer (infile_lines) and parses each line in place, accepting
- * only the plain form of a valid row: canonical numbers that fit, a known
- * type, the txn rule kept, no quote, nothing else.  A line it does not
- * accept is left to the general path (csv_reader or tsv_reader, then ev_parse), which
- * reads it the same way it reads every line of a file without a fast path:
- * so every message, line number and --skip-bad decision stays its own.
+ * Each file is read by csv_reader (CSV, with its fast path and libcsv) or
+ * tsv_reader (TSV), and each row validated by ev_parse: there is no other
+ * path, so every message, line number and --skip-bad decision is the same
+ * whichever way a line was split.
  */
 struct event_reader {
 	char *const *paths;
 	size_t npaths, next;       /* next: index of the file after cur */
 	skip_bad *bad;
-	uint64_t rows, blank;
-	infile *r;                     /* the current file's reader, owned by */
-	csv_reader *csv;                 /* ... one of these two */
+	uint64_t rows, blank;      /* blank: of the files closed, and TSV's */
+	infile *r;                 /* the current file's reader, owned by */
+	csv_reader *csv;           /* ... one of these two */
 	tsv_reader *tsv;
-	char sep;                  /* ',' (CSV) or '\t' (TSV) */
-	/* the fast path's block: lines [cur, end) still to parse; taken:
-	 * lines parsed since blk, not yet consumed from the reader */
-	const char *blk, *cur, *end;
-	uint64_t taken;
-	/* the last row's text when the fast path read it (see event_reader_fmt_tsv) */
-	const char *text;
-	size_t text_len;
+	/* the last row's fields when every number in them was canonical
+	 * (see event_reader_fmt_tsv); NULL if not */
+	char *const *canon;
 };
 
 /* 1 when the first line of r holds a TAB (our TSV), 0 if not, -1 on error. */
@@ -54,6 +44,8 @@ looks_tsv(infile *r, rs_err *e)
 static void
 close_cur(event_reader *r)
 {
+	if (r->csv != NULL)
+		r->blank += csv_reader_blank_lines(r->csv);
 	csv_reader_close(r->csv);
 	tsv_reader_close(r->tsv);
 	r->csv = NULL;
@@ -75,9 +67,6 @@ open_file(event_reader *r, const char *path, rs_err *e)
 		return e->code;
 	}
 	r->r = in;
-	r->sep = tsv ? '\t' : ',';
-	r->blk = r->cur = r->end = NULL;
-	r->taken = 0;
 	if (tsv) {
 		if ((r->tsv = tsv_reader_from_rd(in, ev_tsv_cols, 5, e)) == NULL)
 			goto fail;
@@ -113,129 +102,30 @@ event_reader_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e)
 	return r;
 }
 
-/*
- * The unsigned number at *pp, written canonically (no leading zero) in
- * 1..maxd digits and followed by sep: its value, *pp moved past the sep.
- * -1 when it is not so.
- */
-static inline int
-canon_u64(const char **pp, char sep, size_t maxd, uint64_t *v)
-{
-	const char *p = *pp;
-	size_t n = num_scan_u64(p, v);
-
-	if (n - 1 >= maxd || (p[0] == '0' && n > 1) || p[n] != sep)
-		return -1;
-	*pp = p + n + 1;
-	return 0;
-}
-
-/*
- * Parses the line at p (whole, ending in LF, INFILE_PAD readable after it) in
- * its plain form; returns the byte after its LF and sets r->text, or NULL
- * when the line is for the general path.  CSV allows CRLF; TSV refuses it,
- * so there a CR is for the general path to report.
- */
-static const char *
-fast_row(event_reader *r, const char *p, event *ev)
-{
-	const char *line = p;
-	char sep = r->sep;
-	uint64_t ts;
-
-	/* 18 digits: always below INT64_MAX */
-	if (canon_u64(&p, sep, 18, &ts) != 0 ||
-	    canon_u64(&p, sep, 19, &ev->user) != 0)
-		return NULL;
-	ev->ts_ms = (int64_t)ts;
-	if (memcmp(p, "view", 4) == 0 && p[4] == sep) {
-		ev->type = EV_VIEW;
-		p += 5;
-	} else if (memcmp(p, "addtocart", 9) == 0 && p[9] == sep) {
-		ev->type = EV_ADDTOCART;
-		p += 10;
-	} else if (memcmp(p, "transaction", 11) == 0 && p[11] == sep) {
-		ev->type = EV_TRANSACTION;
-		p += 12;
-	} else {
-		return NULL;
-	}
-	if (canon_u64(&p, sep, 19, &ev->item) != 0)
-		return NULL;
-	ev->txn = 0;
-	ev->has_txn = 0;
-	if (*p != '\n' && *p != '\r') {
-		size_t n = num_scan_u64(p, &ev->txn);
-
-		if (n - 1 >= 19 || (p[0] == '0' && n > 1))
-			return NULL;
-		p += n;
-		ev->has_txn = 1;
-	}
-	if (ev->has_txn != (ev->type == EV_TRANSACTION))
-		return NULL;
-	r->text = line;
-	r->text_len = (size_t)(p - line);
-	if (*p == '\r' && sep == ',')
-		p++;
-	if (*p != '\n')
-		return NULL;
-	return p + 1;
-}
-
-/* Gives back to the reader the lines the fast path has taken. */
-static void
-settle(event_reader *r)
-{
-	if (r->blk != NULL)
-		infile_skip(r->r, (size_t)(r->cur - r->blk), r->taken);
-	r->blk = r->cur = r->end = NULL;
-	r->taken = 0;
-}
-
-/* 1 when the line at p (whole, ending in LF) is empty: "\n", or "\r\n" in
- * CSV (in TSV a CR is for the general path to refuse). */
-static inline int
-blank_line(const event_reader *r, const char *p)
-{
-	return p[0] == '\n' || (r->sep == ',' && p[0] == '\r' && p[1] == '\n');
-}
-
-/*
- * The next row by the fast path: 1 with ev filled, 0 when the next line is
- * for the general path (or there is none left), or an error of the input
- * itself (then infile_failed is set).  Empty lines are skipped and counted
- * here; every line reaches the fast path first, so none gets past it.
- */
+/* The next row of the TSV, its empty lines skipped and counted. */
 static int
-fast_next(event_reader *r, event *ev, rs_err *e)
+tsv_row(event_reader *r, char ***f, rs_err *e)
 {
-	const char *next;
+	const char *p;
+	char *line;
+	size_t len;
+	long n;
 
-	for (;;) {
-		if (r->cur == r->end) {
-			long n;
-
-			settle(r);
-			if ((n = infile_lines(r->r, &r->blk, e)) <= 0)
-				return n < 0 ? e->code : 0;
-			r->cur = r->blk;
-			r->end = r->blk + n;
-		}
-		if (!blank_line(r, r->cur))
+	while ((n = infile_peek(r->r, 1, &p, e)) > 0 && p[0] == '\n') {
+		if (infile_line(r->r, &line, &len, e) != 1)
 			break;
-		r->cur = (const char *)memchr(r->cur, '\n',
-		    (size_t)(r->end - r->cur)) + 1;
-		r->taken++;
 		r->blank++;
 	}
-	if ((next = fast_row(r, r->cur, ev)) == NULL) {
-		settle(r);
-		return 0;
-	}
-	r->cur = next;
-	r->taken++;
-	return 1;
+	if (n < 0)
+		return e != NULL && e->code ? e->code : EX_IOERR;
+	return tsv_reader_next(r->tsv, f, e);
+}
+
+/* 1 when the number field s is written canonically: no leading zero. */
+static inline int
+canon(const char *s)
+{
+	return s[0] != '0' || s[1] == '\0';
 }
 
 int
@@ -250,32 +140,30 @@ event_reader_next(event_reader *r, event *ev, rs_err *e)
 		return rs_errf(e, EX_SOFTWARE, "%s: cannot go on after "
 		    "failing to open it (internal error)",
 		    r->paths[r->next - 1]);
+	r->canon = NULL;
 	for (;;) {
-		if ((rc = fast_next(r, ev, e)) == 1) {
-			r->rows++;
-			return 1;
-		}
-		if (rc != 0)
-			return rc;
-		r->text = NULL;
 		if (r->csv != NULL)
 			rc = csv_reader_next(r->csv, &f, e);
 		else
-			rc = tsv_reader_next(r->tsv, &f, e);
+			rc = tsv_row(r, &f, e);
 		if (rc == 1) {
 			r->rows++;
 			if (r->csv != NULL)
-				rc = ev_parse(f, ev_csv_cols,
+				rc = ev_parse_padded(f, ev_csv_cols,
 				    csv_reader_name(r->csv),
 				    (unsigned long long)csv_reader_lineno(r->csv),
 				    ev, e);
 			else
-				rc = ev_parse(f, ev_tsv_cols,
+				rc = ev_parse_padded(f, ev_tsv_cols,
 				    tsv_reader_name(r->tsv),
 				    (unsigned long long)tsv_reader_lineno(r->tsv),
 				    ev, e);
-			if (rc == 0)
+			if (rc == 0) {
+				if (canon(f[0]) && canon(f[1]) && canon(f[3]) &&
+				    canon(f[4]))
+					r->canon = f;
 				return 1;
+			}
 		} else if (rc == 0) {
 			if (r->next >= r->npaths)
 				return 0;
@@ -297,34 +185,20 @@ event_reader_next(event_reader *r, event *ev, rs_err *e)
 size_t
 event_reader_fmt_tsv(const event_reader *r, const event *ev, char *buf)
 {
-	const char *s = r->text;
-	size_t n = r->text_len, i = 0;
+	char *const *f = r->canon;
+	size_t n;
 
-	if (s == NULL)
+	if (f == NULL)
 		return ev_fmt_tsv(buf, ev);
-	if (r->sep == '\t') {
-		memcpy(buf, s, n);
-		i = n;
-	}
-#ifdef __SSE2__
-	/* 16 bytes a step, commas turned to TABs by xor where a byte equals
-	 * ','.  A plain row is at most 91 bytes, so the last step ends within
-	 * EV_TSV_ROW_MAX (96) of buf, and reads within INFILE_PAD of the line. */
-	if (i < n) {
-		const __m128i comma = _mm_set1_epi8(','),
-		    flip = _mm_set1_epi8(',' ^ '\t');
-
-		for (; i < n; i += 16) {
-			__m128i v = bytemask_load16(s + i);
-
-			v = _mm_xor_si128(v, _mm_and_si128(flip,
-			    _mm_cmpeq_epi8(v, comma)));
-			_mm_storeu_si128((__m128i *)(void *)(buf + i), v);
-		}
-	}
-#endif
-	for (; i < n; i++)
-		buf[i] = s[i] == ',' ? '\t' : s[i];
+	/* The fields lie one after the other, each ended by a NUL (see
+	 * csv_reader.h, tsv.h): one copy, then TABs for the NULs.  Canonical
+	 * numbers and a known type fit EV_TSV_ROW_MAX as ev_fmt_tsv's do. */
+	n = (size_t)(f[4] - f[0]) + strlen(f[4]);
+	memcpy(buf, f[0], n);
+	buf[f[1] - f[0] - 1] = '\t';
+	buf[f[2] - f[0] - 1] = '\t';
+	buf[f[3] - f[0] - 1] = '\t';
+	buf[f[4] - f[0] - 1] = '\t';
 	buf[n] = '\n';
 	return n + 1;
 }
@@ -338,7 +212,7 @@ event_reader_rows(const event_reader *r)
 uint64_t
 event_reader_blank_lines(const event_reader *r)
 {
-	return r->blank;
+	return r->blank + (r->csv != NULL ? csv_reader_blank_lines(r->csv) : 0);
 }
 
 void

@@ -40,6 +40,10 @@ int ev_type_parse(const char *name);
  */
 int ev_parse(char *const *f, const char *const *cols, const char *file,
     unsigned long long line, event *ev, rs_err *e);
+/* ev_parse for fields after each of whose NULs at least 7 more bytes can
+ * be read (those of csv_reader and tsv_reader): the same answers, faster. */
+int ev_parse_padded(char *const *f, const char *const *cols,
+    const char *file, unsigned long long line, event *ev, rs_err *e);
 
 /* Reading events: see event_reader.h, the one reader of event streams. */
 

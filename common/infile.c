@@ -311,7 +311,7 @@ infile_line(infile *r, char **line, size_t *len, rs_err *e)
 }
 
 long
-infile_lines(infile *r, const char **p, rs_err *e)
+infile_lines(infile *r, char **p, rs_err *e)
 {
 	size_t scan = r->pos;
 

@@ -6,7 +6,10 @@
  * read whole, and a truncated or corrupt gzip stream is an error (EX_DATAERR)
  * rather than a silently short read.  Lines are returned without their LF,
  * NUL-terminated, in a buffer the caller may modify until the next call.
- * A final line without LF is returned as a line.
+ * A final line without LF is returned as a line.  After every line's NUL,
+ * and after every block of infile_lines, at least INFILE_PAD more bytes
+ * can be read (their values unspecified), so word-at-a-time scans of a
+ * line need no bounds check.
  */
 #ifndef RS_INFILE_H
 #define RS_INFILE_H
@@ -42,13 +45,14 @@ long infile_peek(infile *r, size_t min, const char **p, rs_err *e);
  * whole line is buffered.  0 when no LF is left (at the end of the input,
  * where a last line without LF is left for infile_line), negative on error
  * (as infile_line's, and infile_failed is then set).  Nothing is consumed: the
- * caller says with infile_skip how much it took.  At least INFILE_PAD bytes after
+ * caller says with infile_skip how much it took, and may change the
+ * bytes of the lines it takes (as those of a line of infile_line's).  At least INFILE_PAD bytes after
  * the block can be read (their values are unspecified), so word-at-a-time
  * scans need no bounds check until the last LF.  The block is valid until
  * the next call of any reading function.
  */
 #define INFILE_PAD 64
-long infile_lines(infile *r, const char **p, rs_err *e);
+long infile_lines(infile *r, char **p, rs_err *e);
 
 /* Consumes n bytes holding nlines lines from a block of infile_lines (n at
  * the start of a line), counting them for infile_lineno. */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "comm.h"
 #include "container.h"
 #include "rs_err.h"
 
@@ -47,5 +48,21 @@ int matrix_save(const csr *m, const char *path, const char *const *kv,
  */
 int matrix_load(csr *m, const char *path, rs_err *e);
 void matrix_close(csr *m);
+
+/*
+ * The part of a matrix file that rank comm_rank(c) of a distributed run
+ * reads (a collective: every rank of c calls it).  The rows are cut into
+ * comm_size(c) stripes of about equal numbers of entries (comm_split over
+ * indptr); this rank's is [*lo, *hi).  m is set as by matrix_load, but the
+ * rank reads (touches the pages of) only its stripe of indptr, indices,
+ * data and user_ids, and one share of item_ids: no rank needs the whole
+ * matrix in memory.  The checks are matrix_load's, shared out: every
+ * section's CRC-32 is combined from the ranks' shares, and each rank checks
+ * the structure of its stripe.  On failure every rank returns the same
+ * status and only the rank that found the error has a message (see
+ * comm_fail); m is then closed.
+ */
+int matrix_load_part(csr *m, const char *path, const comm *c, size_t *lo,
+    size_t *hi, rs_err *e);
 
 #endif

@@ -30,18 +30,27 @@ serve_now_ns(void)
 
 /* ---- the store ---- */
 
-static int
-same_file(const server *s, const struct stat *st)
+static void
+file_id(serve_file_id *id, const struct stat *st)
 {
-	return st->st_dev == s->dev && st->st_ino == s->ino &&
-	    st->st_size == s->size && st->st_mtim.tv_sec == s->mtime.tv_sec &&
-	    st->st_mtim.tv_nsec == s->mtime.tv_nsec;
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+}
+
+static int
+same_file(const serve_file_id *id, const struct stat *st)
+{
+	return st->st_dev == id->dev && st->st_ino == id->ino &&
+	    st->st_size == id->size && st->st_mtim.tv_sec == id->mtime.tv_sec &&
+	    st->st_mtim.tv_nsec == id->mtime.tv_nsec;
 }
 
 /*
- * Opens the file now at the store path.  The identity is taken from an
- * fstat-equivalent stat before the open, so a rename between the two
- * only makes the next check reopen once more.
+ * Opens the file now at the store path.  The identity is taken from a
+ * stat before the open, so a rename between the two only makes the next
+ * check reopen once more.
  */
 static int
 open_store(server *s, const struct stat *st)
@@ -49,10 +58,16 @@ open_store(server *s, const struct stat *st)
 	rs_err e = {0};
 	store nst;
 
-	if (store_open(&nst, s->store_path, 0, &e) != 0) {
-		if (strcmp(e.msg, s->store_err) != 0 || s->verbose)
+	if (store_open(&nst, s->store_path, s->verify ? STORE_VERIFY : 0,
+	    &e) != 0) {
+		if (s->have_store) {
+			serve_metrics_add(&s->mt.m->store_rejected, 1);
+			rs_warnx("%s; keeping the store in use", e.msg);
+		} else if (strcmp(e.msg, s->store_err) != 0 || s->verbose) {
 			rs_warnx("%s", e.msg);
+		}
 		memcpy(s->store_err, e.msg, sizeof s->store_err);
+		file_id(&s->rejected, st);
 		return 0;
 	}
 	if (s->have_store) {
@@ -64,10 +79,7 @@ open_store(server *s, const struct stat *st)
 	s->st = nst;
 	s->have_store = 1;
 	s->store_err[0] = '\0';
-	s->dev = st->st_dev;
-	s->ino = st->st_ino;
-	s->size = st->st_size;
-	s->mtime = st->st_mtim;
+	file_id(&s->id, st);
 	return 1;
 }
 
@@ -86,9 +98,26 @@ serve_check_store(server *s)
 			    s->store_path, strerror(errno));
 		return s->have_store;
 	}
-	if (!s->have_store || !same_file(s, &st))
+	if ((!s->have_store || !same_file(&s->id, &st)) &&
+	    !same_file(&s->rejected, &st))
 		open_store(s, &st);
 	return s->have_store;
+}
+
+int
+serve_store_damaged(server *s)
+{
+	size_t block;
+	const char *sec = store_damage(&s->st, &block);
+
+	if (sec == NULL)
+		return 0;
+	rs_warnx("%s: section \"%s\" block %zu: checksum mismatch "
+	    "(damaged store); answered with an error", s->store_path, sec,
+	    block);
+	serve_metrics_add(&s->mt.m->store_damaged, 1);
+	store_damage_clear(&s->st);
+	return 1;
 }
 
 int
@@ -113,12 +142,10 @@ serve_init(server *s, const char *store_path, const char *metrics_path,
 		if (stat(store_path, &st) != 0)
 			rs_errf(store_e, EX_NOINPUT, "%s: %s", store_path,
 			    strerror(errno));
-		else if (store_open(&s->st, store_path, 0, store_e) == 0) {
+		else if (store_open(&s->st, store_path, s->verify ?
+		    STORE_VERIFY : 0, store_e) == 0) {
 			s->have_store = 1;
-			s->dev = st.st_dev;
-			s->ino = st.st_ino;
-			s->size = st.st_size;
-			s->mtime = st.st_mtim;
+			file_id(&s->id, &st);
 		}
 		if (!s->have_store)
 			memcpy(s->store_err, store_e->msg,

@@ -30,14 +30,21 @@
 #define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
 #define SRV_CHECK_MS 1          /* least time between two looks at the store */
 
+/* A file's identity: a file renamed over or rewritten has another. */
+typedef struct serve_file_id {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+} serve_file_id;
+
 typedef struct server {
 	const char *store_path;
 	store st;
 	int have_store;
-	dev_t dev;                /* identity of the open store file */
-	ino_t ino;
-	struct timespec mtime;
-	off_t size;
+	int verify;               /* check a whole store before using it */
+	serve_file_id id;         /* of the open store file */
+	serve_file_id rejected;   /* of the last file refused (not retried) */
 	char store_err[RS_ERR_MSG];   /* why no store, when have_store == 0 */
 	int64_t checked_ms;           /* last look at the store path */
 	serve_metrics mt;
@@ -48,7 +55,10 @@ typedef struct server {
 } server;
 
 /*
- * Opens the metrics (file or anonymous) and the store.  A store that cannot
+ * Opens the metrics (file or anonymous) and the store.  With s->verify
+ * set (--listen) every store, the first and each new one, is verified
+ * whole (STORE_VERIFY) before it is used; else each request checks the
+ * blocks it reads (see store.h).  A store that cannot
  * be opened is not fatal here: requests get 503 until it can (e says why;
  * the caller decides whether to go on).  Returns 0, or EX_* for metrics.
  */
@@ -62,9 +72,17 @@ void serve_fini(server *s);
  * looks (one stat(2)) when SRV_CHECK_MS have passed since the last look,
  * so a swap is seen within a millisecond while a stream of pipelined
  * requests does not pay a system call each.  On failure the old store
- * stays in use.  Returns have_store.
+ * stays in use, the failure is logged and counted once, and that same
+ * file is not tried again.  Returns have_store.
  */
 int serve_check_store(server *s);
+
+/*
+ * After a lookup in the store: 1 when it met a damaged block (logged with
+ * the section's name, counted), so the answer must be an error; 0 when
+ * all it read was good.
+ */
+int serve_store_damaged(server *s);
 
 /* Adds this process's CPU time not yet counted to the shared metric. */
 void serve_account_cpu(server *s);

@@ -48,7 +48,8 @@ respond_detail(conn *c, int status, const char *text, const char *extra)
 	respond(c, status, json_type, body, (size_t)n, 0, extra);
 }
 
-/* Serves a valid request: the blend, as {"recs":[...]}.  0 or 503. */
+/* Serves a valid request: the blend, as {"recs":[...]}.  0, 500 (out of
+ * memory) or 503 (a damaged part of the store was met). */
 static int
 serve_recs(conn *c, const recs_req *q, int head_only)
 {
@@ -62,6 +63,8 @@ serve_recs(conn *c, const recs_req *q, int head_only)
 
 	n = blend_recs(&c->s->st, q->user_id, (size_t)q->n_recs, q->last,
 	    q->n_last, out, &src);
+	if (serve_store_damaged(c->s))
+		return 503;
 	serve_metrics_add(&c->s->mt.m->recs[src], 1);
 	/* The body first, then the header that gives its length is
 	 * slipped in front of it. */
@@ -145,7 +148,12 @@ handle_recs(conn *c, const http_req *r, int method)
 		return 422;
 	}
 	outbuf_free(&q.err);
-	if ((st = serve_recs(c, &q, method == MM_HEAD)) != 0) {
+	if ((st = serve_recs(c, &q, method == MM_HEAD)) == 503) {
+		serve_metrics_add(&c->s->mt.m->exceptions, 1);
+		respond_detail(c, 503, "recommendation store damaged", NULL);
+		return 503;
+	}
+	if (st != 0) {
 		serve_metrics_add(&c->s->mt.m->exceptions, 1);
 		respond_detail(c, 500, "Internal Server Error", NULL);
 		return 500;

@@ -89,6 +89,11 @@ line_request(conn *c, char *line)
 	memcpy(last, q.last, q.n_last * sizeof *last);
 	n_last = q.n_last;
 	got = blend_recs(&c->s->st, user, (size_t)n, last, n_last, out, &src);
+	if (serve_store_damaged(c->s)) {
+		serve_metrics_add(&c->s->mt.m->exceptions, 1);
+		line_error(c, "recommendation store damaged");
+		return;
+	}
 	serve_metrics_add(&c->s->mt.m->recs[src], 1);
 	outbuf_u64(&c->out, user);
 	outbuf_add(&c->out, "\t", 1);

@@ -85,6 +85,97 @@ verify_layout(const store *s, rs_err *e)
 	return 0;
 }
 
+/*
+ * The per-block checks: every section but "block_crc" (which must be the
+ * last, of the size its blocks give) with the index of its first CRC.
+ */
+static int
+open_guard(store *s, int flags, rs_err *e)
+{
+	store_guard *g;
+	const void *crc;
+	size_t ncrc = 0, size;
+	const char *name;
+	uint32_t i;
+
+	if (s->c.nsec == 0 || (crc = container_section_at(&s->c, s->c.nsec - 1,
+	    &name, &size), strcmp(name, "block_crc") != 0))
+		return rs_errf(e, EX_DATAERR, "%s: section \"block_crc\" "
+		    "missing or not last", s->c.path);
+	for (i = 0; i + 1 < s->c.nsec; i++) {
+		size_t n;
+
+		container_section_at(&s->c, i, &name, &n);
+		ncrc += (n + STORE_BLOCK - 1) / STORE_BLOCK;
+	}
+	if (size != ncrc * 4)
+		return rs_errf(e, EX_DATAERR, "%s: section \"block_crc\" has "
+		    "%zu bytes, expected %zu", s->c.path, size, ncrc * 4);
+	if (flags & STORE_VERIFY)
+		return 0;   /* every section's CRC was checked */
+	if ((g = calloc(1, sizeof *g)) == NULL ||
+	    (g->ok = calloc(ncrc / 8 + 1, 1)) == NULL) {
+		free(g);
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	}
+	g->crc = crc;
+	g->ncrc = ncrc;
+	g->nsec = s->c.nsec - 1;
+	for (i = 0, ncrc = 0; i < g->nsec; i++) {
+		g->sec[i].p = container_section_at(&s->c, i, &g->sec[i].name,
+		    &g->sec[i].size);
+		g->sec[i].crc0 = ncrc;
+		ncrc += (g->sec[i].size + STORE_BLOCK - 1) / STORE_BLOCK;
+	}
+	s->guard = g;
+	return 0;
+}
+
+int
+store_guard_check(const store *s, const void *p, size_t len)
+{
+	store_guard *g = s->guard;
+	const unsigned char *b = p;
+	uint32_t i;
+
+	for (i = 0; i < g->nsec; i++) {
+		const struct store_guard_sec *sec = &g->sec[i];
+		size_t first, last, k;
+
+		if (b < sec->p || b >= sec->p + sec->size)
+			continue;
+		if (len > (size_t)(sec->p + sec->size - b))
+			break;   /* runs past its section: a bug, refuse */
+		first = (size_t)(b - sec->p) / STORE_BLOCK;
+		last = (size_t)(b + len - 1 - sec->p) / STORE_BLOCK;
+		for (k = first; k <= last; k++) {
+			size_t at = sec->crc0 + k, off = k * STORE_BLOCK;
+			size_t n = sec->size - off < STORE_BLOCK ?
+			    sec->size - off : STORE_BLOCK;
+			const unsigned char *c = g->crc + at * 4;
+
+			if (g->ok[at / 8] & (1u << (at % 8)))
+				continue;
+			if (crc32(0, sec->p + off, (uInt)n) != ((uint32_t)c[0] |
+			    (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
+			    (uint32_t)c[3] << 24)) {
+				if (g->bad_sec == NULL) {
+					g->bad_sec = sec->name;
+					g->bad_block = k;
+				}
+				return 0;
+			}
+			g->ok[at / 8] |= (unsigned char)(1u << (at % 8));
+		}
+		return 1;
+	}
+	if (g->bad_sec == NULL) {
+		g->bad_sec = "(outside every section)";
+		g->bad_block = 0;
+	}
+	return 0;
+}
+
 int
 store_open(store *s, const char *path, int flags, rs_err *e)
 {
@@ -148,6 +239,8 @@ store_open(store *s, const char *path, int flags, rs_err *e)
 		s->cutoff[0] = '\0';
 	if ((flags & STORE_VERIFY) && verify_layout(s, e) != 0)
 		goto bad;
+	if (open_guard(s, flags, e) != 0)
+		goto bad;
 	return 0;
 bad:
 	store_close(s);
@@ -157,6 +250,10 @@ bad:
 void
 store_close(store *s)
 {
+	if (s->guard != NULL) {
+		free(s->guard->ok);
+		free(s->guard);
+	}
 	container_close(&s->c);
 	memset(s, 0, sizeof *s);
 }
@@ -431,6 +528,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	if ((rc = build_params(w, o, &b, e)) != 0)
 		goto done;
 	build_sections(w, &b);
+	container_writer_block_crcs(w, "block_crc", STORE_BLOCK);
 	rc = container_writer_write(w, out, e);
 	o->n_items = b.it.n;
 	o->n_cats = b.ncat;

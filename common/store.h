@@ -1,5 +1,5 @@
 /*
- * store.h: recs.db, the serving store (container kind "recsdb", version 1,
+ * store.h: recs.db, the serving store (container kind "recsdb", version 2,
  * specified byte by byte in recsys-recsdb(5)).
  *
  * One file holds everything the blend needs, laid out so that it is used in
@@ -19,6 +19,17 @@
  * Ids are found by a 65,536-bucket index on their high bits followed by a
  * binary search inside one bucket: a handful of probes among millions, a
  * few tens of nanoseconds when warm.
+ *
+ * Damage.  Besides each section's CRC (checked only by STORE_VERIFY, in
+ * time linear in the size), the section "block_crc" holds the CRC-32 of
+ * every 1 KiB block of every other section.  A store opened without
+ * STORE_VERIFY checks, before it uses them, the blocks that a lookup
+ * reads (each block once per process): a one-request process pays for a
+ * dozen blocks, not for the file.  A lookup that meets a damaged block
+ * returns an empty list and records the damage (store_damage); the caller
+ * must then answer an error, not the blend.  A store opened with
+ * STORE_VERIFY checks nothing more per lookup.  Code that reads a new
+ * section goes through store_readable first.
  */
 #ifndef RS_STORE_H
 #define RS_STORE_H
@@ -30,7 +41,8 @@
 #include "rs_err.h"
 
 #define STORE_KIND "recsdb"
-#define STORE_VERSION 1
+#define STORE_VERSION 2
+#define STORE_BLOCK 1024        /* bytes per block of "block_crc" */
 
 /* Upper bound of rec-blend --list-len, hence of any n_recs ever served. */
 #define STORE_MAX_LIST 1000
@@ -47,8 +59,25 @@ typedef struct store_idx {
 	unsigned shift;           /* bucket of x is x >> shift */
 } store_idx;
 
+/* The per-block checks of a store opened without STORE_VERIFY. */
+typedef struct store_guard {
+	const unsigned char *crc; /* section "block_crc": u32 per block */
+	size_t ncrc;
+	uint32_t nsec;            /* sections covered, in table order */
+	struct store_guard_sec {
+		const unsigned char *p;
+		size_t size;
+		size_t crc0;          /* index of its first block in crc */
+		const char *name;
+	} sec[CONTAINER_MAX_SECTIONS];
+	unsigned char *ok;        /* bit per block: checked and good */
+	const char *bad_sec;      /* the first damage met, NULL: none */
+	size_t bad_block;
+} store_guard;
+
 typedef struct store {
 	container c;
+	store_guard *guard;       /* NULL when opened with STORE_VERIFY */
 	/* Blend parameters recorded by rec-blend. */
 	size_t list_len;          /* longest list kept: the largest n_recs */
 	size_t last_items;        /* newest last_items the blend looks at */
@@ -91,18 +120,49 @@ enum {
 int store_open(store *s, const char *path, int flags, rs_err *e);
 void store_close(store *s);
 
-/* Position of id in ix, or -1. */
+/* Checks the blocks of [p, p+len) against "block_crc"; 1 when all are
+ * good, else 0 with the damage recorded.  See store_readable. */
+int store_guard_check(const store *s, const void *p, size_t len);
+
+/* Whether the len bytes at p (inside one section) may be used. */
+static inline int
+store_readable(const store *s, const void *p, size_t len)
+{
+	return s->guard == NULL || len == 0 || store_guard_check(s, p, len);
+}
+
+/* The damage met since store_damage_clear: the section's name and the
+ * block, or NULL. */
+static inline const char *
+store_damage(const store *s, size_t *block)
+{
+	if (s->guard == NULL || s->guard->bad_sec == NULL)
+		return NULL;
+	if (block != NULL)
+		*block = s->guard->bad_block;
+	return s->guard->bad_sec;
+}
+
+static inline void
+store_damage_clear(const store *s)
+{
+	if (s->guard != NULL)
+		s->guard->bad_sec = NULL;
+}
+
+/* Position of id in ix, or -1 (also when a block read is damaged). */
 static inline int64_t
-store_idx_find(const store_idx *ix, uint64_t id)
+store_idx_find(const store *s, const store_idx *ix, uint64_t id)
 {
 	uint64_t b = id >> ix->shift;
 	size_t lo, hi;
 
-	if (b >= STORE_BUCKETS)
+	if (b >= STORE_BUCKETS || !store_readable(s, ix->bucket + b, 8))
 		return -1;
 	lo = ix->bucket[b];
 	hi = ix->bucket[b + 1];
-	if (hi > ix->n || lo > hi)
+	if (hi > ix->n || lo > hi ||
+	    !store_readable(s, ix->id + lo, (hi - lo) * 8))
 		return -1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -119,9 +179,10 @@ store_idx_find(const store_idx *ix, uint64_t id)
 static inline int64_t
 store_item_category(const store *s, uint64_t item)
 {
-	int64_t i = store_idx_find(&s->items, item);
+	int64_t i = store_idx_find(s, &s->items, item);
 
-	if (i < 0 || s->item_cat[i] >= s->n_cats)
+	if (i < 0 || !store_readable(s, s->item_cat + i, 4) ||
+	    s->item_cat[i] >= s->n_cats)
 		return -1;
 	return (int64_t)s->item_cat[i];
 }
@@ -130,10 +191,18 @@ store_item_category(const store *s, uint64_t item)
 static inline size_t
 store_category_list(const store *s, size_t c, const uint64_t **list)
 {
-	size_t a = s->cat_off[c], b = s->cat_off[c + 1];
+	size_t a, b;
 
+	*list = s->cat_pop;
+	if (!store_readable(s, s->cat_off + c, 8))
+		return 0;
+	a = s->cat_off[c];
+	b = s->cat_off[c + 1];
+	if (b < a || b > s->n_cat_pop || b - a > s->list_len ||
+	    !store_readable(s, s->cat_pop + a, (b - a) * 8))
+		return 0;
 	*list = s->cat_pop + a;
-	return b < a || b > s->n_cat_pop || b - a > s->list_len ? 0 : b - a;
+	return b - a;
 }
 
 /* The global popular list; returns its length. */
@@ -141,22 +210,24 @@ static inline size_t
 store_global_list(const store *s, const uint64_t **list)
 {
 	*list = s->global;
-	return s->n_global;
+	return store_readable(s, s->global, s->n_global * 8) ? s->n_global :
+	    0;
 }
 
 /* The personal list of user; returns its length, 0 when it has none. */
 static inline size_t
 store_personal_list(const store *s, uint64_t user, const uint64_t **list)
 {
-	int64_t i = store_idx_find(&s->users, user);
+	int64_t i = store_idx_find(s, &s->users, user);
 	uint64_t a, b;
 
 	*list = NULL;
-	if (i < 0)
+	if (i < 0 || !store_readable(s, s->user_off + i, 16))
 		return 0;
 	a = s->user_off[i];
 	b = s->user_off[i + 1];
-	if (b < a || b > s->n_user_rec || b - a > s->list_len)
+	if (b < a || b > s->n_user_rec || b - a > s->list_len ||
+	    !store_readable(s, s->user_rec + a, (b - a) * 8))
 		return 0;
 	*list = s->user_rec + a;
 	return (size_t)(b - a);

@@ -30,7 +30,8 @@ void tsv_reader_close(tsv_reader *t);
 /*
  * Next row: 1 with *fields set to n NUL-terminated strings (valid until the
  * next call), 0 at end, or an error status: a wrong field count, a CR, or
- * an I/O error, each naming file and line.
+ * an I/O error, each naming file and line.  The fields are the line split
+ * in place, so they lie one after the other, each ended by its NUL.
  */
 int tsv_reader_next(tsv_reader *t, char ***fields, rs_err *e);
 

@@ -16,7 +16,9 @@
 #
 # Usage: scripts/bench-ingest.sh     (run by `make bench`)
 # Environment: RS_BIN, BENCH_INGEST_DATA, BENCH_RUNS (5), BENCH_PANDAS (1;
-# 0 skips the pandas runs), RS_REAL_DATA.
+# 0 skips the pandas runs), BENCH_LIBCSV (1; 0 skips the runs with every
+# line read by libcsv, RS_CSV_LIBCSV_ONLY=1, which show what csv_reader's
+# fast path is worth), RS_REAL_DATA.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -142,7 +144,7 @@ props_bytes=$(($(wc -c < "$p1") + $(wc -c < "$p2")))
 # when it is installed: a child forked from python would count python's
 # own ~14 MB, which is then the floor shown ("<=").
 measure() {
-	python3 - "$work" "$@" >> "$work/results" <<'PY'
+	python3 - "$work" "$@" >> "${results:-$work/results}" <<'PY'
 import os, subprocess, sys, time
 work, runs, *rest = sys.argv[1:]
 groups, cur = [], None
@@ -237,6 +239,25 @@ print(int((last.property == "categoryid").sum()))' "$cutoff_ms" "$p1" "$p2"
 	    echo "bench-ingest: note: pandas found $(cat "$work/pd_cat") items with a category, catalog-snapshot wrote $n_items (items outside the tree are dropped)" >&2
 fi
 
+# csv_reader with every line through libcsv (RS_CSV_LIBCSV_ONLY=1): the
+# same output, and the price of the fast path's absence.
+if [ "${BENCH_LIBCSV:-1}" != 0 ]; then
+	results="$work/results-libcsv" measure "$runs" \
+	    -- "ev-filter --until $cutoff" "$ev_bytes" "$work/train-fast.tsv" \
+		"$bin/ev-filter" --until "$cutoff" "$ev" \
+	    -- "ev-filter --until (libcsv only)" "$ev_bytes" \
+		"$work/train-libcsv.tsv" env RS_CSV_LIBCSV_ONLY=1 \
+		"$bin/ev-filter" --until "$cutoff" "$ev" \
+	    -- "catalog-snapshot --at $cutoff" "$props_bytes" "$work/items.tsv" \
+		"$bin/catalog-snapshot" --at "$cutoff" --tree "$tree" "$p1" "$p2" \
+	    -- "catalog-snapshot (libcsv only)" "$props_bytes" \
+		"$work/items-libcsv.tsv" env RS_CSV_LIBCSV_ONLY=1 \
+		"$bin/catalog-snapshot" --at "$cutoff" --tree "$tree" "$p1" "$p2"
+	cmp -s "$work/train-fast.tsv" "$work/train-libcsv.tsv" &&
+	    cmp -s "$work/items.tsv" "$work/items-libcsv.tsv" ||
+	    { echo "bench-ingest: the fast path and libcsv gave different output" >&2; exit 1; }
+fi
+
 # ---- report -------------------------------------------------------------
 
 echo "bench-ingest: data by $gen; $(nproc) CPUs, load $(cut -d ' ' -f 1-3 /proc/loadavg);" \
@@ -266,3 +287,12 @@ awk -F '\t' -v pandas="$py" '
 			print "pandas: skipped (BENCH_PANDAS=0, or no python3 that imports pandas)"
 		}
 	}' "$work/results"
+if [ -s "$work/results-libcsv" ]; then
+	echo "csv_reader's fast path against libcsv reading every line (RS_CSV_LIBCSV_ONLY=1), same output:"
+	awk -F '\t' '{ printf "%-36s %8.3f %8.0f %8s %8.3f\n", $1, $2, $3, $4, $5 }' "$work/results-libcsv"
+	awk -F '\t' '{ wall[NR] = $2; cpu[NR] = $5 }
+	END {
+		printf "ev-filter libcsv / fast path:     %5.1fx wall  (CPU time: %.1fx)\n", wall[2] / wall[1], cpu[2] / cpu[1]
+		printf "catalog-snapshot libcsv / fast:   %5.1fx wall  (CPU time: %.1fx)\n", wall[4] / wall[3], cpu[4] / cpu[3]
+	}' "$work/results-libcsv"
+fi

@@ -25,10 +25,12 @@ man-db"
 
 # bats and its helpers; mandoc (make lint-man, the man page tests); man-db
 # (systemd-analyze verify runs man for Documentation=man:...); promtool,
-# systemd-analyze, tcpserver and python3 (rec-serve's sample configs and
-# clients); procps (pgrep), jq.
+# systemd-analyze, tcpserver, haproxy, wrk and python3 (rec-serve's sample
+# configs, clients and load); procps (pgrep), jq; Open MPI (als-fit built
+# with mpicc and run under mpirun).
 PKGS_test="bats bats-assert bats-support bats-file mandoc man-db prometheus
-systemd ucspi-tcp python3 procps jq"
+systemd ucspi-tcp haproxy wrk python3 procps jq
+openmpi-bin libopenmpi-dev"
 
 # Load generators and timers; bc, python3, tcpserver and procps for the
 # serving and ingest benchmarks.

@@ -31,6 +31,9 @@ same_lists() {
 	same_lists "$FIXTURES/als-recommend/top3.tsv" "$D/out.tsv"
 	# ranks 1..3 per user, scores never increase within a list
 	awk -F'\t' 'NR > 1 { if ($1 == u && $4 > s) exit 1; u = $1; s = $4 }' "$D/out.tsv"
+	# --n-recs, and --count, its deprecated spelling, are the same option.
+	als-recommend --n-recs 3 "$D/a.model" | cmp - "$D/out.tsv"
+	als-recommend --count=3 "$D/a.model" | cmp - "$D/out.tsv"
 }
 
 @test "equal scores are ranked by item id" {

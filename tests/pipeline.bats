@@ -10,12 +10,14 @@ CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
 als.model naive-als.model als-recs.tsv eval-users.tsv naive-als-recs.tsv
-recs-staged.db report.tsv replay.tsv recs.db"
+report.tsv replay.tsv recs.db"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
 	ev-synth -s 7 --events 20000 -o "$D"
 	pl "$REF" all
+	REF_RUN=$(rundir "$REF")
+	export REF_RUN
 }
 
 # pl BUILD [MAKE ARGS...]: the pipeline on the test data, small parameters.
@@ -24,6 +26,11 @@ pl() {
 	shift
 	make --no-print-directory -f "$TOP/pipeline.mk" DATA="$D" BUILD="$b" \
 	    BIN="$RS_BIN" FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 "$@"
+}
+
+# rundir BUILD [MAKE ARGS...]: the run directory of those parameters.
+rundir() {
+	pl "$@" -s where
 }
 
 # The program names a "make -n" would run, sorted, one per line.
@@ -62,8 +69,8 @@ ctr_sections() {
 	done
 }
 
-# same_build DIR1 DIR2: every artifact identical; the stores (which record
-# when they were built) section by section.
+# same_build RUN1 RUN2: every artifact of two run directories identical;
+# the stores (which record when they were built) section by section.
 same_build() {
 	local f
 	for f in $ARTIFACTS; do
@@ -76,11 +83,24 @@ same_build() {
 }
 
 @test "pipeline: builds every artifact, valid, and nothing else" {
-	local o=$REF/$CUT
+	local o d
+	o=$(rundir "$REF")
+	[[ $o == $REF/runs/$CUT-?????????? ]] || fail "run directory $o"
 	# shellcheck disable=SC2086
-	assert_dir_only "$o" .params $ARTIFACTS
-	assert_dir_only "$o/.params" items train test popular matrix \
-	    naive_matrix als naive_als recs naive_recs store report replay
+	assert_dir_only "$o" run.tsv $ARTIFACTS
+	assert_dir_only "$REF" cache runs runs.tsv runs.tsv.lock
+	# Each stage in its own keyed directory, with its stamp, timings and
+	# checksums; every artifact of the run is a link to one of them.
+	run sh -c "ls '$REF/cache' | sed 's/-[0-9a-f]\{10\}\$//'"
+	assert_output "$(printf '%s\n' als eval_users inputs items matrix naive_als \
+	    naive_matrix naive_recs popular recs replay report store test train)"
+	for d in "$REF"/cache/*; do
+		[ -s "$d/.params" ] && [ -s "$d/.stage.tsv" ] && [ -s "$d/.sums" ] ||
+		    fail "$d: no .params, .stage.tsv or .sums"
+	done
+	for f in $ARTIFACTS; do
+		[ "$(stat -c %h "$o/$f")" = 2 ] || fail "$o/$f is not a link into the cache"
+	done
 	assert_equal "$(head -n 1 "$o/train.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
 	assert_equal "$(head -n 1 "$o/test.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
 	assert_equal "$(head -n 1 "$o/items.tsv")" "$(printf 'item\tcategory\troot\tavailable\tts')"
@@ -111,8 +131,9 @@ same_build() {
 	ctr_check "$o/als.model" alsmodel
 	ctr_check "$o/naive-als.model" alsmodel
 	ctr_check "$o/recs.db" recsdb
-	# recs.db is the evaluated store itself.
-	[ "$o/recs.db" -ef "$o/recs-staged.db" ] || fail "recs.db is not recs-staged.db"
+	# recs.db is the evaluated store itself, kept N_RECS=10 long.
+	[ "$o/recs.db" -ef "$REF"/cache/store-*/recs.db ] || fail "recs.db is not the store"
+	grep -q -- ' -n 10 ' "$REF"/cache/store-*/.params
 	# The model is the one the recommendations came from.
 	run als-recommend -n 10 -o "$BATS_TEST_TMPDIR/r.tsv" "$o/als.model"
 	assert_success
@@ -129,9 +150,11 @@ same_build() {
 }
 
 @test "pipeline: report prints the table; a second run runs nothing" {
+	local o
+	o=$(rundir "$REF")
 	run pl "$REF" report
 	assert_success
-	assert_output --partial "pipeline: $REF/$CUT/report.tsv and replay.tsv"
+	assert_output --partial "pipeline: run ${o##*/}: $o/report.tsv and replay.tsv"
 	assert_output --partial weighted_als
 	assert_output --partial all_test_carts
 	refute_output --partial "$(printf '\t')"
@@ -140,29 +163,55 @@ same_build() {
 	assert_output ""
 }
 
-@test "pipeline: FACTORS reruns both ALS fits and what follows, nothing before" {
+@test "pipeline: FACTORS runs both ALS fits and what follows in new directories, nothing before" {
 	copy_ref
+	local o o9 f before
+	o=$(rundir "$B")
 	run would_run "$B" FACTORS=9
 	assert_output "$(printf '%s\n' als-fit als-recommend rec-blend rec-eval)"
 	# make -n changed nothing.
 	run would_run "$B"
 	assert_output ""
-	local before f
-	# shellcheck disable=SC2086
-	before=$(cd "$B/$CUT" && stat -c '%n %y' $ARTIFACTS)
+	before=$(cd "$B" && find . -path ./runs.tsv -prune -o -type f -printf '%p %i %T@\n' | sort)
 	run pl "$B" FACTORS=9 all
 	assert_success
-	for f in items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin; do
-		echo "$before" | grep -qx "$(cd "$B/$CUT" && stat -c '%n %y' $f)" ||
-		    fail "$f was rebuilt"
+	o9=$(rundir "$B" FACTORS=9)
+	[ "$o9" != "$o" ] || fail "one run directory for two parameter sets"
+	# Nothing that existed changed: the new parameters have their own files.
+	run comm -23 <(echo "$before") \
+	    <(cd "$B" && find . -path ./runs.tsv -prune -o -type f -printf '%p %i %T@\n' | sort)
+	assert_output ""
+	for f in items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin eval-users.tsv; do
+		[ "$o/$f" -ef "$o9/$f" ] || fail "$f is not shared"
 	done
-	for f in als.model naive-als.model als-recs.tsv recs-staged.db report.tsv replay.tsv recs.db; do
-		! echo "$before" | grep -qx "$(cd "$B/$CUT" && stat -c '%n %y' $f)" ||
-		    fail "$f was not rebuilt"
+	for f in als.model naive-als.model als-recs.tsv recs.db report.tsv replay.tsv; do
+		[ ! "$o/$f" -ef "$o9/$f" ] || fail "$f is shared"
 	done
-	grep -q -- '-f 9 ' "$B/$CUT/.params/als"
+	grep -q -- '-f 9 ' "$B"/cache/als-*/.params
 	run would_run "$B" FACTORS=9
 	assert_output ""
+}
+
+@test "pipeline: the run cache: going back to built parameters rebuilds nothing, current untouched" {
+	copy_ref
+	local before rows
+	run pl "$B" publish
+	assert_success
+	run pl "$B" FACTORS=9 all
+	assert_success
+	rows=$(wc -l <"$B/runs.tsv")
+	before=$(cd "$B" && find -L current -printf '%p %i %s %T@\n' | sort)
+	# Back and forth between two built parameter sets: no program runs,
+	# no row is added, nothing under current changes.
+	for f in "" FACTORS=9 "" FACTORS=9; do
+		run pl "$B" $f all
+		assert_success
+		refute_output --partial "$RS_BIN/"
+		refute_output --partial "row appended"
+	done
+	assert_equal "$(wc -l <"$B/runs.tsv")" "$rows"
+	assert_equal "$(cd "$B" && find -L current -printf '%p %i %s %T@\n' | sort)" "$before"
+	assert_equal "$(readlink "$B/current")" "runs/${REF_RUN##*/}"
 }
 
 @test "pipeline: each parameter reruns only its own stages" {
@@ -171,22 +220,26 @@ same_build() {
 	assert_output "$(printf '%s\n' als-fit als-recommend interactions-weight rec-blend rec-eval)"
 	# The naive baseline does not use the weights.
 	run pl "$B" VIEW_WEIGHT=0.5 -n
-	assert_output --partial "$B/$CUT/matrix.bin"
-	refute_output --partial "-o $B/$CUT/naive-matrix.bin"
-	refute_output --partial "-o $B/$CUT/naive-als.model"
+	assert_output --partial "view=0.5,addtocart=0.75,transaction=0 -o $B/cache/matrix-"
+	refute_output --partial "-o $B/cache/naive_matrix-"
+	refute_output --partial "-o $B/cache/naive_als-"
 	run would_run "$B" N_RECS=20
 	assert_output "$(printf '%s\n' als-recommend rec-blend rec-eval)"
+	# N_RECS reaches the store: its longest list.
+	run pl "$B" N_RECS=20 -n
+	assert_output --regexp "rec-blend .* -n 20 "
 	run would_run "$B" SEED=5
 	assert_output "$(printf '%s\n' als-fit als-recommend rec-blend rec-eval)"
 	# THREADS and VERBOSE are not parameters of the result.
 	run would_run "$B" THREADS=1 VERBOSE=1
 	assert_output ""
 	# An input file that changes reruns everything downstream of it.
+	cp -p "$D/category_tree.csv" "$BATS_TEST_TMPDIR/tree"
 	touch "$D/category_tree.csv"
 	run would_run "$B"
 	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter interactions-weight pop-rank rec-blend rec-eval)"
 	refute_output --partial "ev-synth"
-	touch -d '2000-01-01' "$D/category_tree.csv"
+	touch -r "$BATS_TEST_TMPDIR/tree" "$D/category_tree.csv"
 }
 
 # shim NAME SCRIPT: a program directory in $BATS_TEST_TMPDIR/shim-NAME
@@ -213,37 +266,40 @@ shim() {
 		    BUILD="$b" BIN="$(shim $p '"$REAL" "$@" & sleep 0.1; kill -KILL 0')" \
 		    FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 all
 		assert_failure
-		[ ! -e "$b/$CUT/report.tsv" ] || fail "the run killed in $p finished"
+		[ ! -e "$b/runs" ] || fail "the run killed in $p finished"
 	done
 	run pl "$b" all
 	assert_success
-	same_build "$REF/$CUT" "$b/$CUT"
+	same_build "$REF_RUN" "$(rundir "$b")"
 	# shellcheck disable=SC2086
-	assert_dir_only "$b/$CUT" .params $ARTIFACTS
+	assert_dir_only "$(rundir "$b")" run.tsv $ARTIFACTS
+	run find "$b/cache" -name '.*.??????'
+	assert_output ""
 }
 
 @test "pipeline: make -j2 builds the same artifacts as make -j1" {
 	local b=$BATS_TEST_TMPDIR/j
 	run pl "$b" -j2 all
 	assert_success
-	same_build "$REF/$CUT" "$b/$CUT"
+	same_build "$REF_RUN" "$(rundir "$b")"
 }
 
 @test "pipeline: publish switches build/current under a running rec-serve with no failed request" {
 	copy_ref
-	local cut2=2015-08-25 port=$((20000 + $$ % 20000)) pid i bad=0 user c last want
+	local cut2=2015-08-25 port=$((20000 + $$ % 20000)) pid i bad=0 user c last want o o2
 	run pl "$B" CUTOFF=$cut2 all
 	assert_success
 	run pl "$B" publish
 	assert_success
-	assert_equal "$(readlink "$B/current")" "$CUT"
+	o=$(rundir "$B") o2=$(rundir "$B" CUTOFF=$cut2)
+	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
 	rec-serve --listen 127.0.0.1:$port "$B/current/recs.db" 2>"$BATS_TEST_TMPDIR/serve.log" &
 	pid=$!
 	for i in $(seq 50); do
 		curl -sf "http://127.0.0.1:$port/" >/dev/null && break
 		sleep 0.1
 	done
-	user=$(awk -F'\t' 'NR == 2 { print $1 }' "$B/$CUT/als-recs.tsv")
+	user=$(awk -F'\t' 'NR == 2 { print $1 }' "$o/als-recs.tsv")
 	for i in $(seq 60); do
 		curl -sf --max-time 5 -H 'Content-Type: application/json' \
 		    -d "{\"user_id\": $user, \"n_recs\": 5, \"last_items\": []}" \
@@ -260,55 +316,85 @@ shim() {
 	kill "$pid"
 	wait "$pid" || true
 	assert_equal "$bad" 0
-	assert_equal "$(readlink "$B/current")" "$CUT"
+	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
 	# Both builds were served while they were current.
 	run sort -u "$BATS_TEST_TMPDIR/answers"
 	[ "${#lines[@]}" -ge 2 ] || fail "one store served: $output"
-	want=$(printf '%s\t5\t\n' "$user" | rec-serve "$B/$CUT/recs.db" | cut -f 2)
+	want=$(printf '%s\t5\t\n' "$user" | rec-serve "$o/recs.db" | cut -f 2)
 	assert_equal "$(echo "$last" | tr -dc '0-9,')" "$want"
-	assert_dir_only "$B" "$CUT" "$cut2" current
+	assert_dir_only "$B" cache runs runs.tsv runs.tsv.lock current
+	assert_dir_only "$B/runs" "${o##*/}" "${o2##*/}"
 }
 
-@test "pipeline: the embedded default is ev-synth into BUILD/synth-data, and it says so" {
-	local b=$BATS_TEST_TMPDIR/e
-	mkdir "$BATS_TEST_TMPDIR/empty"
-	run make --no-print-directory -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/empty" \
-	    BUILD="$b" BIN="$RS_BIN" SYNTH_EVENTS=20000 SYNTH_SEED=7 "$b/synth-data/events.csv"
+@test "pipeline: with DATA unset and no data/, the embedded default is ev-synth into a keyed directory, and it says so" {
+	local b=$BATS_TEST_TMPDIR/e s
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	cd "$BATS_TEST_TMPDIR/cwd"
+	run make --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7 -s where
 	assert_success
-	assert_line --index 0 "pipeline: no events.csv in $BATS_TEST_TMPDIR/empty/: using the embedded default, ev-synth --events 20000 -s 7 in $b/synth-data/"
+	s=$(ls -d "$b"/cache/synth-* 2>/dev/null || true)
+	[ -z "$s" ] || fail "where built $s"
+	run make --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7 -n
+	assert_line --index 0 --regexp "^pipeline: no events.csv in data/: using the embedded default, ev-synth --events 20000 -s 7 in $b/cache/synth-[0-9a-f]{10}/\$"
+	s=$(echo "${lines[0]}" | sed 's/.* in //; s|/$||')
+	run make --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7 "$s/events.csv"
+	assert_success
 	for f in events.csv item_properties_part1.csv item_properties_part2.csv category_tree.csv; do
-		cmp "$D/$f" "$b/synth-data/$f"
+		cmp "$D/$f" "$s/$f"
 	done
-	# The rest of the pipeline reads it.
-	run make -n --no-print-directory -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/empty" \
-	    BUILD="$b" BIN="$RS_BIN" SYNTH_EVENTS=20000 SYNTH_SEED=7
-	assert_output --partial "-o $b/2015-09-01/test.tsv $b/synth-data/events.csv"
+	grep -qx 'ev-synth -s 7 --events 20000 -o \.' "$s/.params"
+	# The rest of the pipeline reads it; another seed is another dataset.
+	run make -n --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7
+	assert_output --regexp "-o $b/cache/test-[0-9a-f]{10}/test.tsv $s/events.csv"
 	refute_output --partial "ev-synth -s"
+	run make -n --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=8
+	assert_output --partial "ev-synth -s 8"
+	refute_output --partial "$s/"
 }
 
-@test "pipeline: bad data directories and cutoffs are refused with a message" {
+@test "pipeline: bad data directories and cutoffs are refused with a message, leaving nothing" {
+	local b=$BATS_TEST_TMPDIR/b c
 	mkdir "$BATS_TEST_TMPDIR/d"
+	# A DATA that is given must hold the data: no silent synthetic fallback.
+	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/dta" BUILD="$b"
+	assert_failure 2
+	assert_output --partial "pipeline: DATA=$BATS_TEST_TMPDIR/dta: no such directory"
+	run env DATA="$BATS_TEST_TMPDIR/d" make -f "$TOP/pipeline.mk" BUILD="$b"
+	assert_failure 2
+	assert_output --partial "pipeline: DATA=$BATS_TEST_TMPDIR/d: no events.csv[.gz] in it (leave DATA unset for the embedded synthetic data)"
 	cp "$D/events.csv" "$BATS_TEST_TMPDIR/d/"
-	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$BATS_TEST_TMPDIR/b"
+	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$b"
 	assert_failure 2
 	assert_output --partial "pipeline: $BATS_TEST_TMPDIR/d needs exactly one events.csv[.gz] and one category_tree.csv[.gz]"
 	cp "$D/category_tree.csv" "$BATS_TEST_TMPDIR/d/"
-	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$BATS_TEST_TMPDIR/b"
+	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$b"
 	assert_failure 2
 	assert_output --partial "pipeline: no item_properties_part*.csv[.gz] in $BATS_TEST_TMPDIR/d"
 	cp "$D/item_properties_part1.csv" "$BATS_TEST_TMPDIR/d/"
 	gzip -c "$D/item_properties_part1.csv" >"$BATS_TEST_TMPDIR/d/item_properties_part1.csv.gz"
-	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$BATS_TEST_TMPDIR/b"
+	run make -f "$TOP/pipeline.mk" DATA="$BATS_TEST_TMPDIR/d" BUILD="$b"
 	assert_failure 2
 	assert_output --partial "both plain and gzip copies of $BATS_TEST_TMPDIR/d/item_properties_part1.csv.gz"
-	run make -f "$TOP/pipeline.mk" DATA="$D" CUTOFF=2015-09-01T00:00:00
-	assert_failure 2
-	assert_output --partial 'pipeline: CUTOFF names a directory: use YYYY-MM-DD or @MILLIS, not "2015-09-01T00:00:00"'
-	[ ! -e "$BATS_TEST_TMPDIR/b" ]
+	for c in 2015-09-01T00:00:00 2015-13-45 2015-02-30 15-09-01 @12x3 "" "2015-09-01'"; do
+		run make -f "$TOP/pipeline.mk" DATA="$D" BUILD="$b" CUTOFF="$c"
+		assert_failure 2
+		assert_output --partial "pipeline: CUTOFF: use YYYY-MM-DD (a real date) or @MILLIS, not \"$c\""
+	done
+	[ ! -e "$b" ] || fail "$b was made"
+	run make -s -f "$TOP/pipeline.mk" DATA="$D" BUILD="$b" CUTOFF=@1441065600000 where
+	assert_success
+	assert_output --regexp "^$b/runs/@1441065600000-[0-9a-f]{10}\$"
 }
 
-@test "pipeline: a failing stage leaves the published store alone" {
+@test "pipeline: a failing stage leaves the published store alone, and no empty directory" {
 	copy_ref
+	local o
+	o=$(rundir "$B")
 	run pl "$B" publish
 	assert_success
 	run pl "$B" FACTORS=0 publish
@@ -316,36 +402,124 @@ shim() {
 	assert_output --partial "als-fit"
 	run would_run "$B" FACTORS=0
 	assert_output --partial "als-fit"
-	assert_equal "$(readlink "$B/current")" "$CUT"
-	cmp "$REF/$CUT/recs.db" "$B/$CUT/recs.db"
-	# A store whose evaluation fails is never installed as recs.db.
+	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
+	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
+	run ls "$B/cache"
+	assert_equal "${#lines[@]}" 15
+	assert_dir_only "$B/runs" "${o##*/}"
+	# A store whose evaluation fails is never linked into a run.
 	run pl "$B" N_RECS=9 BIN="$(shim rec-eval 'exit 65')" publish
 	assert_failure 2
-	[ "$B/$CUT/recs-staged.db" -nt "$REF/$CUT/recs-staged.db" ]
-	cmp "$REF/$CUT/recs.db" "$B/$CUT/recs.db"
+	assert_equal "$(ls "$B"/cache/store-*/recs.db | wc -l)" 2
+	[ ! -e "$(rundir "$B" N_RECS=9)" ] || fail "the run was made"
+	assert_dir_only "$B/runs" "${o##*/}"
+	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
 	run pl "$B" clean
 	assert_failure
-	assert_output --partial "pipeline: $B/$CUT is published as $B/current; publish another build first"
-	[ -d "$B/$CUT" ]
+	assert_output --partial "pipeline: $o is published as $B/current; publish another run first"
+	[ -d "$o" ]
 	rm "$B/current"
 	run pl "$B" clean
 	assert_success
-	[ ! -e "$B/$CUT" ]
+	[ ! -e "$o" ]
+	# gc removes the stages that no run uses any more.
+	run pl "$B" gc
+	assert_success
+	assert_output --partial "pipeline: removed $B/cache/als-"
+	assert_dir_only "$B/cache"
+}
+
+@test "pipeline: the ledger: one row per run, every parameter, metric, stage and artifact" {
+	local row o f
+	o=$REF_RUN
+	run wc -l <"$REF/runs.tsv"
+	assert_output 1
+	row=$(cat "$REF/runs.tsv")
+	# The row and the run's run.tsv hold the same fields.
+	assert_equal "$(tr '\t' '\n' <<<"$row" | sed 's/=/\t/')" "$(cat "$o/run.tsv")"
+	[[ $row == run=${o##*/}$'\t'start=20??-??-??T??:??:??Z$'\t'end=20??-??-??T??:??:??Z$'\t'version=?* ]] ||
+	    fail "row starts: ${row:0:120}"
+	for f in CUTOFF=$CUT DATA=$D VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=8 \
+	    ITERATIONS=3 REG=0.05 ALPHA=1 N_RECS=10 SEED=123 COUNT_DUPLICATES=; do
+		grep -q "$(printf '\tparam.%s\t' "$f")" <<<"$(printf '\t%s\t' "$row" | sed 's/\t/\t\t/g')" ||
+		    fail "no param.$f"
+	done
+	assert_equal "$(grep -c '^input\.events\.csv\.md5	' "$o/run.tsv")" 1
+	grep -q "^input.events.csv.md5	$(md5sum <"$D/events.csv" | cut -c1-32)\$" "$o/run.tsv"
+	# Every cell of both reports, by model, group and column.
+	assert_equal "$(grep -c '^metric\.report\.' "$o/run.tsv")" \
+	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/report.tsv")"
+	assert_equal "$(grep -c '^metric\.replay\.' "$o/run.tsv")" \
+	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/replay.tsv")"
+	grep -q "^metric.report.weighted_als.with_history.precision_at_5	$(awk -F'\t' '$1 == "weighted_als" { print $4 }' "$o/report.tsv")\$" "$o/run.tsv"
+	# Wall and CPU seconds and peak memory of all 15 stages.
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 30
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 15
+	# Each artifact's path under BUILD and checksum.
+	for f in $ARTIFACTS; do
+		[ $f = recs.db ] && continue
+		grep -q "^artifact.$f	cache/[a-z_]*-[0-9a-f]*/$f\$" "$o/run.tsv" || fail "no artifact $f"
+		grep -q "^artifact.$f.md5	$(md5sum <"$o/$f" | cut -c1-32)\$" "$o/run.tsv" || fail "bad md5 of $f"
+	done
+	grep -q "^artifact.recs.db.md5	$(md5sum <"$o/recs.db" | cut -c1-32)\$" "$o/run.tsv"
+	# rec-runs reads it.
+	run rec-runs -l "$REF/runs.tsv" show "${o##*/}"
+	assert_success
+	assert_equal "$output" "$(printf 'name\tvalue\n'; cat "$o/run.tsv")"
+}
+
+@test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {
+	local b=$BATS_TEST_TMPDIR/c p1 p2 h i
+	mkdir -p "$b"
+	# The lock is held from outside until both runs have finished their
+	# stages; each then waits for it.
+	flock "$b/runs.tsv.lock" sh -c "touch '$b/held'; while [ ! -e '$b/release' ]; do sleep 0.1; done" &
+	h=$!
+	for i in $(seq 50); do [ -e "$b/held" ] && break; sleep 0.1; done
+	pl "$b" FACTORS=6 all >"$BATS_TEST_TMPDIR/p1.log" 2>&1 &
+	p1=$!
+	pl "$b" FACTORS=7 all >"$BATS_TEST_TMPDIR/p2.log" 2>&1 &
+	p2=$!
+	for i in $(seq 600); do
+		[ -e "$(rundir "$b" FACTORS=6)/run.tsv" ] && [ -e "$(rundir "$b" FACTORS=7)/run.tsv" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -0 $p1 && kill -0 $p2 || fail "a pipeline did not wait for the lock"
+	[ ! -s "$b/runs.tsv" ] || fail "a row was written under the lock"
+	touch "$b/release"
+	wait $h
+	wait $p1 || fail "first pipeline: $(cat "$BATS_TEST_TMPDIR/p1.log")"
+	wait $p2 || fail "second pipeline: $(cat "$BATS_TEST_TMPDIR/p2.log")"
+	# Both rows, whole: each is its run's run.tsv.
+	run wc -l <"$b/runs.tsv"
+	assert_output 2
+	for f in 6 7; do
+		grep -qxF "$(awk -F'\t' '{ printf "%s%s=%s", (NR > 1 ? "\t" : ""), $1, $2 }' \
+		    "$(rundir "$b" FACTORS=$f)/run.tsv")" "$b/runs.tsv" || fail "row of FACTORS=$f"
+	done
+	# The stages both runs share were built once, into one directory each.
+	assert_equal "$(ls -d "$b"/cache/train-* | wc -l)" 1
+	run grep -c "bin/ev-filter --until" "$BATS_TEST_TMPDIR/p1.log" "$BATS_TEST_TMPDIR/p2.log"
+	assert_output --regexp ":1"
+	run find "$b/cache" -name '.*.??????'
+	assert_output ""
 }
 
 @test "rec-rebuild: builds, publishes, logs, keeps KEEP builds" {
 	copy_ref
-	mkdir "$B/2015-08-01" "$B/2015-08-02" "$B/2015-08-03" "$B/not-a-date"
+	mkdir "$B/runs/2015-08-01-x" "$B/runs/2015-08-02-x" "$B/runs/2015-08-03-x" "$B/runs/not-a-date"
 	run "$TOP/scripts/rec-rebuild" -b "$B" -d "$D" -k 2 -l "$B/log" $CUT \
 	    BIN="$RS_BIN" FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2
 	assert_success
 	assert_output ""
-	assert_equal "$(readlink "$B/current")" "$CUT"
-	assert_dir_only "$B" "$CUT" 2015-08-03 not-a-date current log .rebuild.lock
+	assert_equal "$(readlink "$B/current")" "runs/${REF_RUN##*/}"
+	assert_dir_only "$B" cache runs runs.tsv runs.tsv.lock current log .rebuild.lock
+	assert_dir_only "$B/runs" "${REF_RUN##*/}" 2015-08-03-x not-a-date
 	run cat "$B/log"
 	assert_line --regexp "^[0-9T:-]+Z rec-rebuild\[[0-9]+\]: start: cutoff $CUT, data $D, build $B, BIN="
-	assert_line --regexp "rec-rebuild\[[0-9]+\]: published $B/current -> $CUT\$"
-	assert_line --regexp "removed the old build $B/2015-08-01\$"
+	assert_line --regexp "rec-rebuild\[[0-9]+\]: published $B/current -> runs/${REF_RUN##*/}\$"
+	assert_line --regexp "removed the old run $B/runs/2015-08-01-x\$"
 	assert_line --regexp "done\$"
 }
 
@@ -369,8 +543,8 @@ shim() {
 	run "$TOP/scripts/rec-rebuild" -b "$B" -d "$D" $CUT BIN="$RS_BIN" FACTORS=0
 	assert_failure 1
 	assert_output "rec-rebuild: $CUT: the pipeline failed; see $B/rebuild.log"
-	assert_equal "$(readlink "$B/current")" "$CUT"
-	cmp "$REF/$CUT/recs.db" "$B/$CUT/recs.db"
+	assert_equal "$(readlink "$B/current")" "runs/${REF_RUN##*/}"
+	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
 	grep -q "FAILED: the pipeline failed" "$B/rebuild.log"
 }
 

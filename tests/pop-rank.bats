@@ -60,6 +60,11 @@ setup() {
 	assert_output "$(head -3 "$F/default.tsv")"
 	run pop-rank -n 100 -i "$F/items.tsv" "$F/events.tsv"
 	assert_output "$(cat "$F/default.tsv")"
+	# --n-recs, and --top, its deprecated spelling, are the same option.
+	run pop-rank --n-recs 2 -i "$F/items.tsv" "$F/events.tsv"
+	assert_output "$(head -3 "$F/default.tsv")"
+	run pop-rank --top=2 -i "$F/items.tsv" "$F/events.tsv"
+	assert_output "$(head -3 "$F/default.tsv")"
 }
 
 @test "an empty catalogue leaves every category empty" {

@@ -33,7 +33,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 @test "--help prints the usage and the options" {
 	run rec-eval --help
 	assert_success
-	assert_line --index 0 --partial "usage: rec-eval [-v] [-k K]"
+	assert_line --index 0 --partial "usage: rec-eval [-v] [-n K]"
 	assert_output --partial "--replay RECS.db"
 	assert_output --partial "--count-duplicates"
 }
@@ -240,7 +240,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_line --index 0 "rec-eval: --count-duplicates does not apply to --replay (every cart is one request)"
 	run rec-eval "${a[@]}" --coverage-k 10
 	assert_failure 64
-	assert_line --index 0 "rec-eval: --coverage-k does not apply to --replay (coverage is of the served -k lists)"
+	assert_line --index 0 "rec-eval: --coverage-k does not apply to --replay (coverage is of the served -n lists)"
 }
 
 @test "an input that cannot be opened exits 66" {
@@ -328,14 +328,14 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 
 @test "--replay: hit@k of the served blend, by source" {
 	replay_store
-	run --separate-stderr rec-eval "${RARGS[@]}" -k 2 --replay "$OUT/recs.db"
+	run --separate-stderr rec-eval "${RARGS[@]}" --n-recs 2 --replay "$OUT/recs.db"
 	assert_success
 	diff -u replay/expected-k2.tsv - <<<"$output"
 }
 
-@test "--replay with -k 1 and as a table" {
+@test "--replay with -n 1 and as a table" {
 	replay_store
-	run --separate-stderr rec-eval "${RARGS[@]}" -k 1 \
+	run --separate-stderr rec-eval "${RARGS[@]}" -n 1 \
 	    --replay "$OUT/recs.db" --format table
 	assert_success
 	assert_line --index 0 --regexp '^model +group +carts +hits +hit_at_1 +coverage_at_1$'
@@ -357,9 +357,9 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 
 @test "--replay refuses -k above the store's lists, a missing or bad store" {
 	replay_store
-	run rec-eval "${RARGS[@]}" -k 4 --replay "$OUT/recs.db"
+	run rec-eval "${RARGS[@]}" -n 4 --replay "$OUT/recs.db"
 	assert_failure 64
-	assert_output "rec-eval: -k 4: the store $OUT/recs.db holds lists of 3 items at most"
+	assert_output "rec-eval: -n 4: the store $OUT/recs.db holds lists of 3 items at most"
 	run rec-eval "${RARGS[@]}" --replay "$OUT/none.db"
 	assert_failure 66
 	assert_output --partial "$OUT/none.db"

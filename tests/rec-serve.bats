@@ -12,6 +12,7 @@
 #   personal: user 7 = 104 501 301, user 3 = 202 203
 
 load test_helper
+bats_require_minimum_version 1.5.0
 
 FX="$BATS_TEST_DIRNAME/fixtures"
 RAW="$FX/rec-serve/raw.py"
@@ -279,6 +280,24 @@ http_reason() {
 	    'rec-serve: some requests were invalid (see the "error" lines)')"
 }
 
+@test "rec-serve: -o writes the responses of standard input to a file" {
+	mkdir "$T/o"
+	run --separate-stderr rec-serve -o "$T/o/out.tsv" "$D/recs.db" \
+	    < <(printf '999\t2\n7\t1\n')
+	assert_success
+	assert_output ""
+	assert_equal "$(cat "$T/o/out.tsv")" "$(printf '999\t501,502\n7\t501')"
+	# Invalid requests: their error lines are in the file, status 65.
+	run --separate-stderr rec-serve --output "$T/o/bad.tsv" "$D/recs.db" \
+	    < <(printf '999\t1\nx\t1\n999\t1\n')
+	assert_failure 65
+	assert_equal "$(cat "$T/o/bad.tsv")" "$(printf '999\t501\nerror\tline 2: field 1 (user_id): not a number: "x"\n999\t501')"
+	assert_dir_only "$T/o" out.tsv bad.tsv
+	# A file that cannot be created: 73, nothing read.
+	run rec-serve -o "$T/no/such/dir/x" "$D/recs.db" < /dev/null
+	assert_failure 73
+}
+
 @test "rec-serve: the line protocol over TCP" {
 	run "$RAW" "$PORT" <<< $'999\t2\t101\n7\t1'
 	assert_output "$(printf '999\t101,501\n7\t501')"
@@ -296,6 +315,17 @@ http_reason() {
 	run rec-serve -l nonsense "$D/recs.db"
 	assert_failure 64
 	assert_output 'rec-serve: -l: "nonsense": expected ADDR:PORT'
+	# A bad port is named as such, before any name lookup or loading.
+	run rec-serve -l localhost:18081x "$T/none.db"
+	assert_failure 64
+	assert_output 'rec-serve: -l: "localhost:18081x": port "18081x": not a number'
+	run rec-serve -l 127.0.0.1:65536 "$D/recs.db"
+	assert_failure 64
+	assert_output 'rec-serve: -l: "127.0.0.1:65536": port 65536: out of range (0 to 65535)'
+	# -o is for requests on standard input, not for a server.
+	run rec-serve -l 127.0.0.1:0 -o "$T/x" "$D/recs.db"
+	assert_failure 64
+	assert_line --index 0 'rec-serve: -o applies when requests come on standard input (a server answers on its connections)'
 	run rec-serve "$T/none.db" < /dev/null
 	assert_failure 66
 	assert_output "rec-serve: $T/none.db: No such file or directory"

@@ -100,6 +100,40 @@ main(void)
 	}
 	store_close(&st);
 
+	/* Per-block checks: a byte of "global" flipped in the file is met
+	 * by the lookup that reads it, which answers nothing and names the
+	 * section; the other lists are still read. */
+	{
+		FILE *fp = fopen(path, "r+b");
+		const unsigned char *g;
+		size_t gsz, blk = 99;
+		long at;
+
+		CHECK(store_open(&st, path, 0, &e) == 0 && st.guard != NULL);
+		CHECK(store_global_list(&st, &l) == 6);
+		CHECK(store_damage(&st, NULL) == NULL);
+		g = container_section(&st.c, "global", &gsz);
+		at = (long)(g - st.c.base) + 3;
+		store_close(&st);
+		CHECK(fp != NULL && fseek(fp, at, SEEK_SET) == 0);
+		CHECK(fputc(0x5a, fp) != EOF && fclose(fp) == 0);
+		CHECK(store_open(&st, path, 0, &e) == 0);
+		CHECK(store_personal_list(&st, 7, &l) == 3);
+		CHECK(store_damage(&st, NULL) == NULL);
+		CHECK(store_global_list(&st, &l) == 0);
+		CHECK_STR(store_damage(&st, &blk), "global");
+		CHECK(blk == 0);
+		store_damage_clear(&st);
+		CHECK(store_damage(&st, NULL) == NULL);
+		CHECK_STR(run(999, 3, NULL, 0), " popular");
+		CHECK_STR(store_damage(&st, NULL), "global");
+		store_close(&st);
+		/* The whole verification refuses it. */
+		CHECK(store_open(&st, path, STORE_VERIFY, &e) == EX_DATAERR);
+		CHECK_HAS(e.msg, "section \"global\": checksum mismatch");
+		(void)gsz;
+	}
+
 	/* A wrong kind of file is refused with a reason. */
 	CHECK(store_open(&st, FX "items.tsv", 0, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "bad magic");

@@ -1,6 +1,9 @@
 /* test_cli.c: the option-value helpers main() uses: each bad value exits
  * 64 with "prog: OPT: \"VALUE\": why". */
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "t.h"
@@ -51,21 +54,104 @@ run_usage(void *unused)
 	    "-q");
 }
 
+enum { OPT_LONG = 256 };
+
+static const cli_option t_options[] = {
+	{'n', "n-recs", "N", "list length"},
+	{'n', "count", "N", "deprecated: same as --n-recs"},
+	{OPT_LONG, "long-only", NULL, "a long option\non two lines"},
+	{'k', NULL, "K", "deprecated: same as -n"},
+	{0, NULL, NULL, NULL}
+};
+
+static const cli_program t_program = {
+	.usage = "usage: x [-v] [-n N] [-o FILE]\n",
+	.about = "About x.\n",
+	.options = t_options,
+	.output_arg = "DIR",
+	.output_help = "where to write",
+	.verbose_help = "say more",
+	.notes = "Notes.\n",
+};
+
+/* A program option that takes -o: a bug caught when options are read. */
+static const cli_option t_clash[] = {
+	{'o', "other", "X", "clashes with -o"},
+	{0, NULL, NULL, NULL}
+};
+static const cli_program t_clash_program = {
+	.usage = "usage: y\n",
+	.options = t_clash,
+};
+
+static char *g_argv[32];
+static int g_argc;
+static char g_seen[64];
+
+/* Parses g_argv with t_program; prints what it saw on stdout. */
 static void
-run_help(void *unused)
+run_getopt(void *arg)
 {
-	(void)unused;
-	if (freopen("/dev/null", "w", stdout) == NULL)
-		_exit(99);
-	cli_help("usage: x\n", "  -h  this help\n");
+	const cli_program *p = arg != NULL ? arg : &t_program;
+	cli_common cc = {0};
+	size_t n = 0;
+	int c;
+
+	optind = 1;
+	cli_init(g_argc, g_argv, p);
+	while ((c = cli_getopt(g_argc, g_argv, &cc)) != -1)
+		n += (size_t)snprintf(g_seen + n, sizeof g_seen - n, "%c=%s ",
+		    c < 256 ? c : 'L', optarg != NULL ? optarg : "-");
+	printf("%so=%s v=%d argv0=%s\n", g_seen, cc.output != NULL ?
+	    cc.output : "-", cc.verbose, g_argv[0]);
+	cli_exit_ok();
 }
 
-static void
-run_bad_option(void *unused)
+/* Runs run_getopt on the arguments (NULL-terminated); its stdout in
+ * *out, its stderr in *err. */
+static int
+getopt_child(const cli_program *p, const char **out, const char **err,
+    ...)
 {
-	(void)unused;
-	rs_setprog("x");
-	cli_bad_option("usage: x [-v]\n");
+	static char outbuf[4096];
+	const char *op = t_path("child.stdout");
+	va_list ap;
+	char *got;
+	int st, saved = dup(1), fd;
+
+	g_argc = 0;
+	va_start(ap, err);
+	while (g_argc < 31 && (g_argv[g_argc] = va_arg(ap, char *)) != NULL)
+		g_argc++;
+	va_end(ap);
+	fflush(stdout);
+	fd = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 1);
+	close(fd);
+	st = t_child(run_getopt, (void *)p, err);
+	dup2(saved, 1);
+	close(saved);
+	got = t_slurp(op, NULL);
+	snprintf(outbuf, sizeof outbuf, "%s", got != NULL ? got : "");
+	free(got);
+	*out = outbuf;
+	return st;
+}
+
+/* Standard input a terminal (a pseudo-terminal), then the notice. */
+static void
+run_notice(void *arg)
+{
+	char *paths[2] = {"a.tsv", arg};
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0 ||
+	    (s = open(ptsname(m), O_RDWR | O_NOCTTY)) < 0)
+		_exit(77);
+	dup2(s, 0);
+	rs_setprog("ev-filter");
+	cli_stdin_notice(paths, arg != NULL ? 2 : 1, "events");
+	cli_stdin_notice(paths, 0, "events");
 }
 
 static void
@@ -75,7 +161,7 @@ run_help_full(void *unused)
 	if (freopen("/dev/full", "w", stdout) == NULL)
 		_exit(99);
 	rs_setprog("x");
-	cli_help("usage: x\n", "  -h  this help\n");
+	cli_help(&t_program);
 }
 
 /* Runs fn with OPT VALUE; returns the status, *err the stderr text. */
@@ -90,7 +176,7 @@ run(void (*fn)(void *), const char *opt, const char *val, const char **err)
 int
 main(int argc, char **argv)
 {
-	const char *err;
+	const char *err, *out;
 	char *av0 = "/usr/bin/ev-synth";
 
 	(void)argc;
@@ -134,15 +220,69 @@ main(int argc, char **argv)
 	CHECK(t_child(run_usage, NULL, &err) == EX_USAGE);
 	CHECK_STR(err, "rec-eval: unknown option -q\nusage: rec-eval [-v] "
 	    "file\n");
-	/* --help: stdout, status 0; a failing stdout is reported (74). */
-	CHECK(t_child(run_help, NULL, &err) == 0);
+	/* The common options in every program; aliases; argv[0] short. */
+	CHECK(getopt_child(NULL, &out, &err, "/usr/bin/x", "-v", "--verbose",
+	    "--output", "d", "-n", "3", "--count", "4", "--long-only", "-k",
+	    "5", "rest", NULL) == 0);
+	CHECK_STR(out, "n=3 n=4 L=- k=5 o=d v=2 argv0=x\n");
+	CHECK_STR(err, "");
+	CHECK(getopt_child(NULL, &out, &err, "x", "-o", "f", "-n3", NULL) ==
+	    0);
+	CHECK_STR(out, "n=3 o=f v=0 argv0=x\n");
+	/* --help: the one layout, generated from the table. */
+	CHECK(getopt_child(NULL, &out, &err, "./x", "--help", NULL) == 0);
+	CHECK_STR(out, "usage: x [-v] [-n N] [-o FILE]\n"
+	    "\n"
+	    "About x.\n"
+	    "\n"
+	    "options:\n"
+	    "  -n, --n-recs N      list length\n"
+	    "      --count N       deprecated: same as --n-recs\n"
+	    "      --long-only     a long option\n"
+	    "                      on two lines\n"
+	    "  -k K                deprecated: same as -n\n"
+	    "  -o, --output DIR    where to write\n"
+	    "  -v, --verbose       say more\n"
+	    "  -h, --help          this help\n"
+	    "      --version       version and build options\n"
+	    "\n"
+	    "Notes.\n");
+	CHECK(getopt_child(NULL, &out, &err, "x", "-h", "--bogus", NULL) ==
+	    0);
+	/* --version: name, package, version; the build's options. */
+	CHECK(getopt_child(NULL, &out, &err, "/a/b/x", "--version", NULL) ==
+	    0);
+	CHECK(strncmp(out, "x (recsys-ecom) ", 16) == 0);
+	CHECK_HAS(out, "\ncompiler: ");
+	CHECK_HAS(out, "\ncflags: ");
+	CHECK_HAS(out, "\nblas: ");
+	CHECK_HAS(out, "\nals kernels: ");
+	CHECK_HAS(out, "\nmpi: ");
+	/* A bad option: getopt's message with the short name, the usage. */
+	CHECK(getopt_child(NULL, &out, &err, "/usr/bin/x", "-q", NULL) ==
+	    EX_USAGE);
+	CHECK_STR(err, "x: invalid option -- 'q'\nusage: x [-v] [-n N] "
+	    "[-o FILE]\n");
+	CHECK(getopt_child(NULL, &out, &err, "x", "--output", NULL) ==
+	    EX_USAGE);
+	CHECK_HAS(err, "x: option '--output' requires an argument\n");
+	/* A program that redefines a common option cannot run. */
+	CHECK(getopt_child(&t_clash_program, &out, &err, "y", NULL) ==
+	    EX_SOFTWARE);
+	CHECK_STR(err, "y: internal: option -o defined twice\n");
+	/* --help: a failing stdout is reported (74). */
 	CHECK(t_child(run_help_full, NULL, &err) == EX_IOERR);
 	CHECK_STR(err, "x: stdout: write error: No space left on device\n");
-	/* After getopt's own message: only the usage, status 64. */
-	CHECK(t_child(run_bad_option, NULL, &err) == EX_USAGE);
-	CHECK_STR(err, "usage: x [-v]\n");
+	/* Reading a terminal: said once, only when stdin is read. */
+	CHECK(t_child(run_notice, "-", &err) == 0);
+	CHECK_STR(err, "ev-filter: reading events from the terminal (stdin); "
+	    "see --help\nev-filter: reading events from the terminal "
+	    "(stdin); see --help\n");
+	CHECK(t_child(run_notice, NULL, &err) == 0);
+	CHECK_STR(err, "ev-filter: reading events from the terminal (stdin); "
+	    "see --help\n");
 
-	cli_init(1, &av0);
+	cli_init(1, &av0, &t_program);
 	CHECK_STR(rs_prog(), "ev-synth");
 	CHECK(cli_ncpu() >= 1);
 	return t_done();

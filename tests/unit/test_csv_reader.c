@@ -45,8 +45,13 @@ header_of(const char *name, const char *text, rs_err *e)
 	return rc;
 }
 
-int
-main(void)
+/*
+ * Every expectation below is checked twice: with the fast path, and with
+ * libcsv reading every line (RS_CSV_LIBCSV_ONLY=1), so the two paths are
+ * held to one set of answers.
+ */
+static void
+run_all(int libcsv_only)
 {
 	rs_err e = {0};
 	csv_reader *c;
@@ -97,8 +102,10 @@ main(void)
 	CHECK(header_of("h6.csv", "\xef\xbb\xbf\xef\xbb\xbf" "a,b\n", &e) ==
 	    EX_DATAERR);
 	CHECK_HAS(e.msg, "found \"\xef\xbb\xbf" "a,b\"");
+	/* Empty lines are skipped before the header too (as pandas does). */
 	CHECK(header_of("h7.csv", "\n", &e) == EX_DATAERR);
-	CHECK_HAS(e.msg, "h7.csv:1: expected header \"a,b\", found \"\"");
+	CHECK_HAS(e.msg, "h7.csv: empty input (expected header \"a,b\")");
+	CHECK(header_of("h8.csv", "\n\r\na,b\n", &e) == 0);
 	/* Empty input. */
 	CHECK(header_of("empty.csv", "", &e) == EX_DATAERR);
 	CHECK_STR(e.msg + strlen(t_path("empty.csv")),
@@ -155,8 +162,7 @@ main(void)
 	    ":3: expected 2 fields, found 3");
 	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "cols.csv:4: expected 2 fields, found 1");
-	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);   /* a blank line */
-	CHECK_HAS(e.msg, "cols.csv:5: expected 2 fields, found 1");
+	/* line 5, empty, is skipped */
 	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
 	CHECK_HAS(e.msg, "cols.csv:6: expected 2 fields, found 3");
 	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
@@ -232,5 +238,42 @@ main(void)
 		CHECK_STR(f[39], "39");
 		csv_reader_close(c);
 	}
+	/* Empty lines (CRLF too) are skipped anywhere and counted; a CR
+	 * inside a line is data; line numbers count every line. */
+	c = open_ab("blank.csv", "a,b\n\n1,2\r\n\r\n\n3\r4,5\n\n\"q\n\nr\",6\n"
+	    "7,8\r\r\n", &e);
+	CHECK_STR(next2(c, &e), "1|2");
+	CHECK(csv_reader_lineno(c) == 3);
+	CHECK_STR(next2(c, &e), "3\r4|5");
+	CHECK(csv_reader_lineno(c) == 6);
+	CHECK_STR(next2(c, &e), "q\n\nr|6");      /* empty inside quotes: data */
+	CHECK(csv_reader_lineno(c) == 8);
+	CHECK_STR(next2(c, &e), "7|8\r");          /* only one CR is the line end's */
+	CHECK_STR(next2(c, &e), "rc=0");
+	CHECK(csv_reader_blank_lines(c) == 4);
+	/* Which path read what: libcsv the header and the quoted record, or
+	 * everything. */
+	CHECK(csv_reader_libcsv_records(c) == (libcsv_only ? 5u : 2u));
+	csv_reader_close(c);
+
+	/* A NUL byte: an error on either path, in a quoted record too. */
+	c = csv_reader_open(t_file("nul.csv", "a,b\n1,2\n3\0,4\n\"x\ny\0\",5\n"
+	    "6,7\n", 26), &e);
+	CHECK(csv_reader_header(c, AB, 2, &e) == 0);
+	CHECK_STR(next2(c, &e), "1|2");
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
+	CHECK_HAS(e.msg, "nul.csv:3: NUL byte in line (not a text file?)");
+	CHECK(csv_reader_next(c, &f, &e) == EX_DATAERR);
+	CHECK_HAS(e.msg, "nul.csv:5: NUL byte in line (not a text file?)");
+	CHECK_STR(next2(c, &e), "6|7");
+	csv_reader_close(c);
+}
+
+int
+main(void)
+{
+	run_all(0);
+	setenv("RS_CSV_LIBCSV_ONLY", "1", 1);
+	run_all(1);
 	return t_done();
 }
