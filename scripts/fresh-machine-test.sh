@@ -15,6 +15,8 @@
 # another.  The downloaded base system is cached as a debootstrap tarball
 # in RS_FRESH_CACHE (default /var/cache/recsys-ecom; remade when older than
 # 30 days); the chroots are made under RS_FRESH_TMP (default /var/tmp).
+# A command still running after RS_FRESH_TIMEOUT seconds (default 2400)
+# fails.
 #
 # Mounts: /proc and a read-only /sys in each chroot, and fresh tmpfs and
 # devpts instances on its /dev/shm and /dev/pts (the host's /dev is never
@@ -29,6 +31,7 @@ tmproot=${RS_FRESH_TMP:-/var/tmp}
 suite=bookworm
 include=git,ca-certificates
 tarball=$cache/debootstrap-minbase-$suite-git.tgz
+limit=${RS_FRESH_TIMEOUT:-2400}     # seconds allowed to each command
 
 say() { printf 'fresh-machine-test: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -203,12 +206,29 @@ while IFS= read -r cmd <&3; do
 
 	say "[$i] \$ $shown"
 	start=$(date +%s)
-	if chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+	# In the background, so that a signal to this script is handled at
+	# once; bounded, so that a hung test cannot hang CI (timeout signals
+	# the command's whole process group).
+	timeout --kill-after=30 "$limit" chroot "$root" /usr/bin/env -i \
+	    HOME=/root TERM=dumb \
 	    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	    /bin/sh -c "cd /root/recsys-ecom && $cmd" </dev/null; then
+	    /bin/sh -c "cd /root/recsys-ecom && $cmd" </dev/null &
+	st=0
+	wait $! || st=$?
+	if [ "$st" = 0 ]; then
 		res=passed
+	elif [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		res="FAILED (still running after $limit s)"
+		failed=1
 	else
-		res="FAILED (status $?)"
+		res="FAILED (status $st)"
+		failed=1
+	fi
+	# What the README says next works there too: its manual pages.
+	if [ "$st" = 0 ] && ! chroot "$root" /bin/sh -c \
+	    'cd /root/recsys-ecom && man -l man/ev-filter.1' </dev/null \
+	    2>&1 | grep -q 'ev-filter'; then
+		res="FAILED (afterwards, man -l man/ev-filter.1 does not work)"
 		failed=1
 	fi
 	secs=$(($(date +%s) - start))
