@@ -18,9 +18,10 @@
 # package may be in several lists), with the reason when it is not obvious.
 set -eu
 
-# Compiler, make, the three libraries, curl for the demo's request, and
+# Compiler, make, the three libraries, curl for the demo's request,
+# /usr/bin/time (pipeline.mk's stages record their time and memory), and
 # man-db so that "man -l man/PAGE" (README) works.
-PKGS_run="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev curl
+PKGS_run="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev curl time
 man-db"
 
 # bats and its helpers; mandoc (make lint-man, the man page tests); man-db
