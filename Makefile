@@ -114,16 +114,19 @@ deps-run deps-test deps-bench deps-fuzz:
 # What the README's test command (scripts/test.sh) runs once the packages
 # are there: a quiet build (only warnings would show), the unit tests and
 # every bats file, ending with one summary line.
+# The tests run make themselves (pipeline.bats): they get the environment
+# of a plain shell, not this make's jobserver flags.
+TESTENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
 check: deps-test
 	@$(MAKE) -s --no-print-directory all units
-	@scripts/run-tests.sh $(O) $(B)
+	@$(TESTENV) scripts/run-tests.sh $(O) $(B)
 
 # The whole suite again on an AddressSanitizer + UBSan build.
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 sanitize: deps-test
 	@$(MAKE) -s --no-print-directory O=obj-san B=bin-san \
 	    CFLAGS="$(CFLAGS) -g -O1 $(SAN)" LDFLAGS="$(LDFLAGS) $(SAN)" all units
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 RS_SANITIZE=1 \
+	@$(TESTENV) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 RS_SANITIZE=1 \
 	    scripts/run-tests.sh obj-san bin-san
 
 # libFuzzer harnesses over the parsers, each run for FUZZ_SECONDS.
