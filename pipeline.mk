@@ -153,7 +153,7 @@ CMD_popular      = pop-rank --items $(D_items)/items.tsv -o $1popular.tsv $(D_tr
 CMD_matrix       = interactions-weight -w $(WEIGHTS) -o $1matrix.bin $(D_train)/train.tsv
 CMD_naive_matrix = interactions-weight -w $(NAIVE_WEIGHTS) -o $1naive-matrix.bin \
                    $(D_train)/train.tsv
-CMD_als          = als-fit $(ALS_PARAMS) -o $1als.model $(D_matrix)/matrix.bin
+CMD_als          = als-fit $(ALS_PARAMS) --loss -o $1als.model $(D_matrix)/matrix.bin
 CMD_naive_als    = als-fit $(ALS_PARAMS) -o $1naive-als.model $(D_naive_matrix)/naive-matrix.bin
 CMD_recs         = als-recommend -n $(N_RECS) -o $1als-recs.tsv $(D_als)/als.model
 CMD_eval_users   = sh $(TOP)/scripts/pipeline-eval-users -o $1eval-users.tsv \
@@ -167,7 +167,16 @@ CMD_report       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.t
                    --items $(D_items)/items.tsv --popular $(D_popular)/popular.tsv \
                    --recs naive_als=$(D_naive_recs)/naive-als-recs.tsv \
                    --recs weighted_als=$(D_recs)/als-recs.tsv \
-                   $(if $(COUNT_DUPLICATES),--count-duplicates )-o $1report.tsv
+                   $(if $(COUNT_DUPLICATES),--count-duplicates )--curves $1curves.tsv \
+                   -o $1report.tsv
+CMD_train_stats  = ev-stats -o $1train-stats.tsv $(D_train)/train.tsv
+CMD_test_stats   = ev-stats -o $1test-stats.tsv $(D_test)/test.tsv
+CMD_html         = sh $(TOP)/scripts/pipeline-report-html -o $1report.html \
+                   -r $(D_report)/report.tsv -c $(D_report)/curves.tsv \
+                   -p $(D_replay)/replay.tsv -l $(D_als)/.log \
+                   -t $(D_train_stats)/train-stats.tsv -T $(D_test_stats)/test-stats.tsv \
+                   $(foreach p,$(PARAMS),-P '$p=$(subst ','\'',$($p))') \
+                   $(foreach s,$(filter-out html,$(STAGES)),-s $(D_$s))
 CMD_replay       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
                    --items $(D_items)/items.tsv --replay $(D_store)/recs.db \
                    -o $1replay.tsv
@@ -180,7 +189,9 @@ STAGE_TABLE := inputs:-:inputs.tsv items:catalog-snapshot:items.tsv \
     naive_matrix:interactions-weight:naive-matrix.bin als:als-fit:als.model \
     naive_als:als-fit:naive-als.model recs:als-recommend:als-recs.tsv \
     eval_users:-:eval-users.tsv naive_recs:als-recommend:naive-als-recs.tsv \
-    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv
+    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv \
+    train_stats:ev-stats:train-stats.tsv test_stats:ev-stats:test-stats.tsv \
+    html:-:report.html
 field = $(word $2,$(subst :, ,$1))
 STAGES := $(foreach t,$(STAGE_TABLE),$(call field,$t,1))
 $(foreach t,$(STAGE_TABLE),$(eval PROG_$(call field,$t,1) := $(filter-out -,$(call field,$t,2))))
@@ -195,6 +206,10 @@ EXTRA_naive_als  = $(T)
 EXTRA_recs       = $(T)
 EXTRA_naive_recs = $(T)
 
+# The parameters of a run, for its ledger row and its page.
+PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
+          N_RECS SEED COUNT_DUPLICATES $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
+
 PROGRAMS := ev-synth $(sort $(foreach s,$(STAGES),$(PROG_$s)))
 
 # The stamp of a stage: its command for outputs in "", the paths under
@@ -205,30 +220,34 @@ define keyed
 D_$1 := $(CACHE)/$1-$(call hash,$(call stamp_text,$1))
 endef
 $(foreach s,$(STAGES),$(eval $(call keyed,$s)))
+# F_: a stage's output; S_: its record of completion (pipeline-stage
+# writes it last), the stage's target.
 F_ = $(D_$1)/$(OUT_$1)
+S_ = $(D_$1)/.stage.tsv
 
-# A run is every stage: its key hashes their directories' names.
-RUN_ID := $(CUTOFF)-$(call hash,$(foreach s,$(STAGES),$(notdir $(D_$s))))
+# A run is every stage: its key hashes their directories' names (but the
+# page's, which is made from the others and names the run).
+RUN_ID := $(CUTOFF)-$(call hash,$(foreach s,$(filter-out html,$(STAGES)),$(notdir $(D_$s))))
 R      := $(BUILD)/runs/$(RUN_ID)
 LEDGER := $(BUILD)/runs.tsv
 # What the run's directory holds: links to these, and run.tsv.
 RUN_ARTIFACTS := items train test popular matrix naive_matrix als naive_als \
-                 recs eval_users naive_recs store report replay
-PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
-          N_RECS SEED COUNT_DUPLICATES $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
+                 recs eval_users naive_recs store report replay \
+                 train_stats test_stats html
 
 # ---- targets -------------------------------------------------------------
 all: $(R)/run.tsv
 
-# The two reports as aligned tables.
+# The two reports as aligned tables, in percent, with titles and the
+# one-line reading; the page is report.html.
 report: all
-	@echo "pipeline: run $(RUN_ID): $(R)/report.tsv and replay.tsv$(if $(USING_SYNTH), (embedded synthetic data))"
-	@for f in $(R)/report.tsv $(R)/replay.tsv; do echo; \
-	    awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $$i; \
-	    if (length($$i) > w[i]) w[i] = length($$i) } \
-	    if (NF > n) n = NF } END { for (r = 1; r <= NR; r++) { s = ""; \
-	    for (i = 1; i < n; i++) s = s sprintf("%-*s  ", w[i], c[r, i]); \
-	    print s c[r, n] } }' $$f; done
+	@echo "pipeline: run $(RUN_ID)$(if $(USING_SYNTH), (embedded synthetic data)) in $(R)/"
+	@echo; echo "The original's offline metrics, in % (report.tsv):"; echo
+	@awk -f $(TOP)/scripts/report-table.awk $(R)/report.tsv
+	@echo; awk -f $(TOP)/scripts/report-reading.awk $(R)/report.tsv | fold -s -w 78 | sed 's/ *$$//'
+	@echo; echo "The served blend replayed at every test cart, hit@5 by source, in % (replay.tsv):"; echo
+	@awk -f $(TOP)/scripts/report-table.awk $(R)/replay.tsv
+	@echo; echo "The page, with the curves, the ALS loss and the data's profile: $(R)/report.html"
 
 # $(BUILD)/current is replaced by rename(2), so a reader (rec-serve opening
 # current/recs.db) sees the old run or the new one, never neither.  The
@@ -271,11 +290,11 @@ endif
 # from the outputs of the stages it reads, its data files and its program,
 # run by scripts/pipeline-stage in the stage's directory.
 define stage_rule
-$$(call F_,$1): $2 $$(DATA_$1) $$(if $$(PROG_$1),$$(BIN)/$$(PROG_$1))
+$$(call S_,$1): $2 $$(DATA_$1) $$(if $$(PROG_$1),$$(BIN)/$$(PROG_$1))
 	@$$(STAGE) $1 $$(D_$1) '$$(call stamp_text,$1)' \
 	    $$(RUN) $$(if $$(PROG_$1),$$(BIN)/)$$(call CMD_$1,$$(D_$1)/) $$(V) $$(EXTRA_$1)
 endef
-deps = $(foreach s,$1,$(call F_,$s))
+deps = $(foreach s,$1,$(call S_,$s))
 $(eval $(call stage_rule,inputs,$(TOP)/scripts/pipeline-inputs))
 $(eval $(call stage_rule,items,))
 $(eval $(call stage_rule,train,$(call deps,items)))
@@ -295,6 +314,12 @@ $(eval $(call stage_rule,naive_recs,$(call deps,naive_als eval_users)))
 $(eval $(call stage_rule,store,$(call deps,items popular recs)))
 $(eval $(call stage_rule,report,$(call deps,train test items popular naive_recs recs)))
 $(eval $(call stage_rule,replay,$(call deps,train test items store)))
+# The data profiles (the original's EDA) of both periods.
+$(eval $(call stage_rule,train_stats,$(call deps,train)))
+$(eval $(call stage_rule,test_stats,$(call deps,test)))
+# The run's page: every figure above, plotted by gnuplot.
+$(eval $(call stage_rule,html,$(call deps,report replay als train_stats test_stats) \
+    $(TOP)/scripts/pipeline-report-html $(TOP)/scripts/report-reading.awk))
 
 # The run: its directory gets hard links to every artifact (recs.db among
 # them) once the store, its report and its replay are built, so a run
@@ -306,7 +331,7 @@ $(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
 	    $(foreach p,$(PARAMS),-p '$p=$(subst ','\'',$($p))') \
 	    -n $(call F_,inputs) \
 	    $(if $(USING_SYNTH),-d $(SYNTH)) $(foreach s,$(STAGES),-d $(D_$s)) \
-	    $(foreach s,$(RUN_ARTIFACTS),-a $(call F_,$s)) \
+	    $(foreach s,$(RUN_ARTIFACTS),-a $(call F_,$s)) -a $(D_report)/curves.tsv \
 	    -m $(call F_,report) -m $(call F_,replay)
 	@echo 'pipeline: run $(RUN_ID) in $(R), row appended to $(LEDGER)'
 

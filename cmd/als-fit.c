@@ -16,6 +16,7 @@
 #include "rs_err.h"
 #include "matrix.h"
 #include "par.h"
+#include "util.h"
 
 #ifdef HAVE_MPI
 #include <mpi.h>
@@ -137,7 +138,7 @@ main(int argc, char **argv)
 	if ((why = als_check_params(&p)) != NULL)
 		cli_usage_error(usage_text, "%s", why);
 
-	t0 = par_now_s();
+	t0 = util_mono_s();
 	if (comm_size(cm) > 1 ? matrix_load_part(&m, argv[optind], cm, &lo, &hi,
 	    &e) != 0 : matrix_load(&m, argv[optind], &e) != 0)
 		die(cm, &e);
@@ -160,7 +161,7 @@ main(int argc, char **argv)
 		    p.iterations, total, p.iterations > 0 ?
 		    total / p.iterations : 0.0);
 		rs_warnx("matrix mapped to model written in %.2f s on %u "
-		    "process%s", par_now_s() - t0, comm_size(cm),
+		    "process%s", util_mono_s() - t0, comm_size(cm),
 		    comm_size(cm) > 1 ? "es" : "");
 	}
 	als_model_free(&mod);

@@ -52,8 +52,8 @@ static void report(const uint64_t *count, uint64_t rows, const skip_bad *bad);
 int
 main(int argc, char **argv)
 {
-	static char buf[1 << 16];
-	size_t used = 0;
+	static outfile_block blk;
+	char *row;
 	const char *items_path = NULL;
 	uint64_t count[EVFILTER_NVERDICTS] = {0};
 	skip_bad bad = {0};
@@ -108,37 +108,26 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 
 	tsv_write_header(out.fp, ev_tsv_cols, 5);
-	/* Rows are gathered in buf and written a block at a time: a stdio
-	 * call per row costs as much as formatting it. */
+	blk.out = &out;
 	while ((rc = event_reader_next(in, &ev, &e)) == 1) {
 		enum evfilter_verdict v = evfilter_judge(&flt, &ev);
 
 		count[v]++;
 		if (v != EVFILTER_KEEP)
 			continue;
-		used += event_reader_fmt_tsv(in, &ev, buf + used);
-		if (used > sizeof buf - EV_TSV_ROW_MAX) {
-			fwrite(buf, 1, used, out.fp);
-			used = 0;
-		}
+		if ((row = outfile_block_room(&blk, EV_TSV_ROW_MAX, &e)) ==
+		    NULL)
+			rs_die_err(&e);
+		blk.used += event_reader_fmt_tsv(in, &ev, row);
 	}
-	if (rc != 0)
+	if (rc != 0 || outfile_block_flush(&blk, &e) != 0)
 		rs_die_err(&e);
-	fwrite(buf, 1, used, out.fp);
 	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 
 	if (cc.verbose)
 		report(count, event_reader_rows(in), &bad);
-	if (cc.verbose && event_reader_blank_lines(in) > 0)
-		rs_warnx("empty lines skipped: %llu",
-		    (unsigned long long)event_reader_blank_lines(in));
-	if (bad.n > 0) {
-		char line[RS_ERR_MSG + 64];
-
-		skip_bad_summary(&bad, line, sizeof line);
-		rs_warnx("%s", line);
-	}
+	cli_read_notes(event_reader_blank_lines(in), &bad, cc.verbose);
 	event_reader_close(in);
 	if (flt.items != NULL)
 		items_free(&cat);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "rs_err.h"
 #include "synth.h"
+#include "util.h"
 
 static const char usage_text[] =
     "usage: ev-synth [-v] [-s SEED] [--events N] [--no-props] -o DIR\n";
@@ -44,7 +45,6 @@ static int make_dirs(const char *dir, char ***created, size_t *ncreated,
     rs_err *e);
 static void remove_dirs(char **created, size_t n);
 static void print_line(void *arg, const char *line);
-static double now_s(void);
 
 int
 main(int argc, char **argv)
@@ -57,7 +57,7 @@ main(int argc, char **argv)
 	size_t ncreated = 0, i;
 	int verbose, c, rc;
 	cli_common cc = {0};
-	double t0 = now_s();
+	double t0 = util_mono_s();
 
 	cli_init(argc, argv, &program);
 	synth_opts_init(&o);
@@ -84,11 +84,7 @@ main(int argc, char **argv)
 		cli_usage_error(usage_text, "-o DIR is required");
 	if (verbose) {
 		o.progress = print_line;
-		fprintf(stderr, "ev-synth: seed %llu, %llu events, %s\n",
-		    (unsigned long long)o.seed,
-		    (unsigned long long)o.events,
-		    o.all_props ? "all properties" :
-		    "categoryid and available only");
+		synth_report_start(&o, print_line, NULL);
 	}
 
 	if (make_dirs(dir, &created, &ncreated, &e) != 0)
@@ -101,27 +97,9 @@ main(int argc, char **argv)
 		free(created[i]);
 	free(created);
 
-	if (verbose) {
-		double dt = now_s() - t0, mb = 0;
-
-		for (i = 0; i < SYNTH_NFILES; i++) {
-			fprintf(stderr, "ev-synth: %s/%s: %llu rows, %llu "
-			    "bytes\n", dir, synth_file_names[i],
-			    (unsigned long long)st.rows[i],
-			    (unsigned long long)st.bytes[i]);
-			mb += (double)st.bytes[i] / 1e6;
-		}
-		fprintf(stderr, "ev-synth: %llu visitors, %llu transactions, "
-		    "%llu of %llu items in the catalogue, %llu event items "
-		    "without properties\n",
-		    (unsigned long long)st.visitors,
-		    (unsigned long long)st.transactions,
-		    (unsigned long long)st.items_in_catalogue,
-		    (unsigned long long)st.item_ids,
-		    (unsigned long long)st.event_items_without_props);
-		fprintf(stderr, "ev-synth: %.1f s, %.0f MB, %.0f MB/s\n", dt,
-		    mb, dt > 0 ? mb / dt : 0.0);
-	}
+	if (verbose)
+		synth_report_done(&st, dir, util_mono_s() - t0, print_line,
+		    NULL);
 	cli_exit_ok();
 }
 
@@ -192,14 +170,5 @@ static void
 print_line(void *arg, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "ev-synth: %s\n", line);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	rs_warnx("%s", line);
 }

@@ -82,9 +82,7 @@ main(int argc, char **argv)
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	if (cc.verbose && event_reader_blank_lines(r) > 0)
-		rs_warnx("empty lines skipped: %llu",
-		    (unsigned long long)event_reader_blank_lines(r));
+	cli_read_notes(event_reader_blank_lines(r), NULL, cc.verbose);
 	event_reader_close(r);
 	if (interactions_finish(&set, &e) != 0 || interactions_csr(&set, &w, &m, &e) != 0)
 		rs_die_err(&e);

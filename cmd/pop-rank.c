@@ -100,9 +100,7 @@ main(int argc, char **argv)
 	}
 	if (rc != 0)
 		rs_die_err(&e);
-	if (cc.verbose && event_reader_blank_lines(r) > 0)
-		rs_warnx("empty lines skipped: %llu",
-		    (unsigned long long)event_reader_blank_lines(r));
+	cli_read_notes(event_reader_blank_lines(r), NULL, cc.verbose);
 	event_reader_close(r);
 	if (popular_rank(&pc, &list, &n, &e) != 0)
 		rs_die_err(&e);

@@ -18,6 +18,7 @@
 #include "rs_err.h"
 #include "num.h"
 #include "store.h"
+#include "util.h"
 
 static const char usage_text[] =
     "usage: rec-blend [-v] -i ITEMS.tsv -p POPULAR.tsv [-r RECS.tsv] "
@@ -111,7 +112,6 @@ static int64_t
 build_time_ms(void)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct timespec ts;
 	uint64_t s;
 
 	if (sde != NULL && *sde != '\0') {
@@ -120,6 +120,5 @@ build_time_ms(void)
 			    "number of seconds", sde);
 		return (int64_t)s * 1000;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return util_real_ms();
 }

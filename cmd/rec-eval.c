@@ -25,16 +25,19 @@
 	"                [--format tsv|table] [-o FILE] --train TRAIN.tsv\n" \
 	"                --test TEST.tsv --items ITEMS.tsv\n" \
 	"                [--popular POPULAR.tsv] [--recs NAME=RECS.tsv ...]\n" \
+	"                [--curves FILE]\n" \
 	"       rec-eval [-v] [-n K] [--format tsv|table] [-o FILE]\n" \
 	"                --train TRAIN.tsv --test TEST.tsv --items ITEMS.tsv\n" \
 	"                --replay RECS.db\n"
 
 #define MAX_K 10000
+/* The precision and recall curves run over k = 1..CURVE_K. */
+#define CURVE_K 20
 #define MAX_RECS 64
 
 enum {
 	OPT_COVERAGE_K = 256, OPT_COUNT_DUPS, OPT_FORMAT, OPT_TRAIN, OPT_TEST,
-	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY
+	OPT_ITEMS, OPT_POPULAR, OPT_RECS, OPT_REPLAY, OPT_CURVES
 };
 
 static const cli_option options[] = {
@@ -55,6 +58,8 @@ static const cli_option options[] = {
 	    "top_popular/all_test_users\nand top_popular/with_history"},
 	{OPT_RECS, "recs", "NAME=FILE", "recs TSV: row NAME/with_history "
 	    "(repeatable)"},
+	{OPT_CURVES, "curves", "FILE", "also write precision@k and recall@k "
+	    "for k = 1..20\nof every row to FILE (TSV)"},
 	{OPT_REPLAY, "replay", "FILE", "replay every test cart against the "
 	    "store FILE\n(rec-blend) through the served blend: hit@K"},
 	{0, NULL, NULL, NULL}
@@ -75,7 +80,8 @@ struct recs_arg {
 struct opts {
 	size_t k, coverage_k;
 	int count_dups, table, verbose;
-	const char *train, *test, *items, *popular, *replay, *out;
+	const char *train, *test, *items, *popular, *replay, *out, *curves;
+	FILE *curves_fp;       /* open while the rows are evaluated */
 	int coverage_k_set;
 	struct recs_arg recs[MAX_RECS];
 	size_t nrecs;
@@ -89,6 +95,10 @@ static void report_replay(const struct opts *, const eval_truth *,
 static void fmt_pct(char *, size_t, double);
 static void add_row(table *, const char *, const char *, const eval_acc *,
     const items *, const char *);
+static size_t list_k(const struct opts *);
+static void curve_init(const struct opts *, eval_curve *);
+static void curve_rows(const struct opts *, eval_curve *, const char *,
+    const char *);
 static void eval_popular(const struct opts *, const eval_truth *,
     const items *, table *);
 static void eval_recs(const struct opts *, const struct recs_arg *,
@@ -102,7 +112,7 @@ main(int argc, char **argv)
 	items catalogue;
 	rs_err e = {0};
 	table tab;
-	outfile out;
+	outfile out, curves;
 
 	cli_init(argc, argv, &program);
 	parse_args(argc, argv, &o);
@@ -110,6 +120,13 @@ main(int argc, char **argv)
 	 * any later failure removes the temporary file. */
 	if (outfile_open(&out, o.out, &e) != 0)
 		rs_die_err(&e);
+	o.curves_fp = NULL;
+	if (o.curves != NULL) {
+		if (outfile_open(&curves, o.curves, &e) != 0)
+			rs_die_err(&e);
+		o.curves_fp = curves.fp;
+		fputs("model\tgroup\tk\tprecision\trecall\n", curves.fp);
+	}
 
 	if (items_load(&catalogue, o.items, &e) != 0)
 		rs_die_err(&e);
@@ -132,6 +149,8 @@ main(int argc, char **argv)
 		report_metrics(&o, &truth, &catalogue, &tab);
 
 	table_write(&tab, out.fp, o.table);
+	if (o.curves != NULL && outfile_commit(&curves, &e) != 0)
+		rs_die_err(&e);
 	if (outfile_commit(&out, &e) != 0)
 		rs_die_err(&e);
 	table_free(&tab);
@@ -218,6 +237,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->nrecs++;
 			break;
 		}
+		case OPT_CURVES:
+			o->curves = optarg;
+			break;
 		case OPT_REPLAY:
 			if (o->replay != NULL)
 				cli_usage_error(USAGE, "--replay given twice");
@@ -264,6 +286,9 @@ parse_args(int argc, char **argv, struct opts *o)
 		if (o->coverage_k_set)
 			cli_usage_error(USAGE, "--coverage-k does not apply to "
 			    "--replay (coverage is of the served -n lists)");
+		if (o->curves != NULL)
+			cli_usage_error(USAGE, "--curves does not apply to "
+			    "--replay");
 	} else if (o->popular == NULL && o->nrecs == 0) {
 		cli_usage_error(USAGE, "nothing to evaluate: give --popular "
 		    "and/or --recs, or --replay");
@@ -416,14 +441,45 @@ add_row(table *tab, const char *model, const char *group,
 		rs_die(EX_SOFTWARE, "out of memory");
 }
 
+/* How many items of each list the rows need. */
+static size_t
+list_k(const struct opts *o)
+{
+	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+
+	return o->curves != NULL && K < CURVE_K ? CURVE_K : K;
+}
+
+static void
+curve_init(const struct opts *o, eval_curve *c)
+{
+	if (eval_curve_init(c, CURVE_K, o->count_dups) != 0)
+		rs_die(EX_SOFTWARE, "out of memory");
+}
+
+/* Writes the curve of one row (none when it has no user) and frees it. */
+static void
+curve_rows(const struct opts *o, eval_curve *c, const char *model,
+    const char *group)
+{
+	size_t k;
+
+	for (k = 1; c->users > 0 && k <= CURVE_K; k++)
+		fprintf(o->curves_fp, "%s\t%s\t%zu\t%.4f\t%.4f\n", model,
+		    group, k, eval_curve_precision_pct(c, k),
+		    eval_curve_recall_pct(c, k));
+	eval_curve_free(c);
+}
+
 /* The global popular list given to every test user, then to those with
  * history. */
 static void
 eval_popular(const struct opts *o, const eval_truth *t,
     const items *catalogue, table *tab)
 {
-	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	size_t K = list_k(o);
 	eval_acc all, hist;
+	eval_curve call, chist;
 	poptsv pop;
 	const uint64_t *list;
 	size_t n, u;
@@ -438,11 +494,24 @@ eval_popular(const struct opts *o, const eval_truth *t,
 	if (eval_acc_init(&all, o->k, o->coverage_k, o->count_dups) != 0 ||
 	    eval_acc_init(&hist, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
+	if (o->curves_fp != NULL) {
+		curve_init(o, &call);
+		curve_init(o, &chist);
+	}
 	for (u = 0; n > 0 && u < t->nusers; u++) {
 		if (eval_acc_add(&all, t, u, list, n, catalogue) != 0 ||
 		    (t->history[u] &&
 		    eval_acc_add(&hist, t, u, list, n, catalogue) != 0))
 			rs_die(EX_SOFTWARE, "out of memory");
+		if (o->curves_fp != NULL) {
+			eval_curve_add(&call, t, u, list, n);
+			if (t->history[u])
+				eval_curve_add(&chist, t, u, list, n);
+		}
+	}
+	if (o->curves_fp != NULL) {
+		curve_rows(o, &call, "top_popular", "all_test_users");
+		curve_rows(o, &chist, "top_popular", "with_history");
 	}
 	add_row(tab, "top_popular", "all_test_users", &all, catalogue,
 	    n == 0 ? "the popular list is empty" : "no test user");
@@ -459,9 +528,10 @@ static void
 eval_recs(const struct opts *o, const struct recs_arg *ra,
     const eval_truth *t, const items *catalogue, table *tab)
 {
-	size_t K = o->k > o->coverage_k ? o->k : o->coverage_k;
+	size_t K = list_k(o);
 	eval_lists l;
 	eval_acc acc;
+	eval_curve cur;
 	rs_err e = {0};
 	size_t u;
 
@@ -473,10 +543,19 @@ eval_recs(const struct opts *o, const struct recs_arg *ra,
 		    (unsigned long long)l.users_listed, t->nhistory);
 	if (eval_acc_init(&acc, o->k, o->coverage_k, o->count_dups) != 0)
 		rs_die(EX_SOFTWARE, "out of memory");
-	for (u = 0; u < t->nusers; u++)
-		if (l.len[u] > 0 && eval_acc_add(&acc, t, u, l.item + u * K,
-		    l.len[u], catalogue) != 0)
+	if (o->curves_fp != NULL)
+		curve_init(o, &cur);
+	for (u = 0; u < t->nusers; u++) {
+		if (l.len[u] == 0)
+			continue;
+		if (eval_acc_add(&acc, t, u, l.item + u * K, l.len[u],
+		    catalogue) != 0)
 			rs_die(EX_SOFTWARE, "out of memory");
+		if (o->curves_fp != NULL)
+			eval_curve_add(&cur, t, u, l.item + u * K, l.len[u]);
+	}
+	if (o->curves_fp != NULL)
+		curve_rows(o, &cur, ra->name, "with_history");
 	add_row(tab, ra->name, "with_history", &acc, catalogue,
 	    t->nhistory == 0 ? "no test user has history in the training "
 	    "events" : "no test user with history has recommendations in "

@@ -146,14 +146,22 @@ main(int argc, char **argv)
 			rs_die_err(&se);
 		cli_stdin_notice(NULL, 0, "requests (JSON or TSV lines)");
 		if (cc.output == NULL) {
-			rc = serve_run_fd(&s, 0, 1, 0);
+			rc = serve_run_fd(&s, 0, 1, 0, &e);
+			if (e.code != 0)
+				rs_die(e.code, "%s: %s", strstr(e.msg, "read") ==
+				    e.msg ? "stdin" : "stdout", e.msg);
 		} else {
 			/* Error lines are part of the answer: the file is
 			 * kept (as standard output would be), the status
 			 * says some requests were invalid. */
 			if (outfile_open(&out, cc.output, &e) != 0)
 				rs_die_err(&e);
-			rc = serve_run_fd(&s, 0, fileno(out.fp), 0);
+			rc = serve_run_fd(&s, 0, fileno(out.fp), 0, &e);
+			if (e.code != 0) {
+				outfile_abort(&out);
+				rs_die(e.code, "%s: %s", strstr(e.msg, "read") ==
+				    e.msg ? "stdin" : cc.output, e.msg);
+			}
 			if (outfile_commit(&out, &e) != 0)
 				rs_die_err(&e);
 		}
@@ -169,7 +177,8 @@ main(int argc, char **argv)
 		rs_warnx("%s", se.msg);
 	else if (s.verbose)
 		rs_warnx("%s", ready_line);
-	serve_run_fd(&s, 0, 1, 1);
+	/* A client that goes away is not an error of the server. */
+	serve_run_fd(&s, 0, 1, 1, &e);
 	serve_fini(&s);
 	return 0;
 }
@@ -296,6 +305,7 @@ static int
 fork_per_connection(server *s, int lfd)
 {
 	int fl = fcntl(lfd, F_GETFL);
+	rs_err ce = {0};   /* a client that goes away is not our error */
 
 	fcntl(lfd, F_SETFL, fl & ~O_NONBLOCK);
 	signal(SIGCHLD, SIG_IGN);   /* children are reaped by the kernel */
@@ -316,7 +326,7 @@ fork_per_connection(server *s, int lfd)
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
-			serve_run_fd(s, fd, fd, 1);
+			serve_run_fd(s, fd, fd, 1, &ce);
 			serve_fini(s);
 			_exit(0);
 		}

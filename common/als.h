@@ -174,6 +174,30 @@ void als_portable_kernels(int on);
  * --version). */
 const char *als_kernels_info(void);
 
+/*
+ * The users a run is asked about (als-recommend --users): a TSV with the
+ * header "user" ("-" is stdin, gzip recognised), one id per row, as model
+ * rows in file order.  An id not in the model is counted in unknown and
+ * skipped (the first ALS_USERS_SHOWN are kept, with their line, for the
+ * caller to name); a repeated id is kept once, at its first place, and
+ * counted in dups.  A bad id or header is EX_DATAERR naming file, line
+ * and field; EX_NOINPUT when the file cannot be opened.
+ */
+#define ALS_USERS_SHOWN 10
+typedef struct als_user_list {
+	uint32_t *rows;         /* model rows, file order, each once */
+	size_t n;
+	size_t unknown, dups;
+	size_t nshown;          /* min(unknown, ALS_USERS_SHOWN) */
+	struct { unsigned long long line; uint64_t id; }
+	    shown[ALS_USERS_SHOWN];
+	char *name;             /* the file's name for messages */
+} als_user_list;
+
+int als_user_list_read(als_user_list *ul, const char *path,
+    const als_model *mod, rs_err *e);
+void als_user_list_free(als_user_list *ul);
+
 /* Index of id in the ascending array ids[0..n-1], or -1. */
 int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
 

@@ -2,6 +2,7 @@
 #include "als.h"
 #include "als_impl.h"
 #include "par.h"
+#include "util.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -619,7 +620,7 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 	if ((rc = fit_start(&ft, m, c, p, st, e)) != 0)
 		goto done;
 	for (it = 0; it < p->iterations; it++) {
-		double t0 = par_now_s();
+		double t0 = util_mono_s();
 		als_progress pr;
 
 		for (half = 0; half < 2; half++)
@@ -628,7 +629,7 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 		if (progress != NULL) {
 			pr.iteration = it + 1;
 			pr.iterations = p->iterations;
-			pr.seconds = par_now_s() - t0;
+			pr.seconds = util_mono_s() - t0;
 			pr.loss = p->loss ? fit_loss(&ft) : NAN;
 			progress(&pr, arg);
 		}

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* ---- parameters ---- */
 
 void
@@ -207,15 +209,5 @@ als_model_free(als_model *mod)
 int64_t
 als_find_id(const uint64_t *ids, size_t n, uint64_t id)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && ids[lo] == id ? (int64_t)lo : -1;
+	return util_u64_find(ids, n, id);
 }

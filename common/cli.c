@@ -339,3 +339,17 @@ cli_ncpu(void)
 
 	return n < 1 ? 1 : (int)n;
 }
+
+void
+cli_read_notes(uint64_t blank_lines, const skip_bad *bad, int verbose)
+{
+	char line[RS_ERR_MSG + 64];
+
+	if (verbose && blank_lines > 0)
+		rs_warnx("empty lines skipped: %llu",
+		    (unsigned long long)blank_lines);
+	if (bad != NULL && bad->n > 0) {
+		skip_bad_summary(bad, line, sizeof line);
+		rs_warnx("%s", line);
+	}
+}

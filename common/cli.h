@@ -21,6 +21,7 @@
 #include <stdnoreturn.h>
 
 #include "rs_err.h"
+#include "skip_bad.h"
 
 /*
  * One option.  val is the short letter, or a code >= 256 for a long-only
@@ -105,6 +106,13 @@ noreturn void cli_version(void);
  * user who forgot an operand is not left waiting in silence.
  */
 void cli_stdin_notice(char *const *paths, size_t npaths, const char *what);
+
+/*
+ * The notes on standard error after reading rows: with verbose, the empty
+ * lines skipped (when any); and whenever rows were skipped by --skip-bad
+ * (bad may be NULL), skip_bad_summary()'s one line.
+ */
+void cli_read_notes(uint64_t blank_lines, const skip_bad *bad, int verbose);
 
 /* Checks stdout (EX_IOERR on failure, with cleanup) and exits with 0. */
 noreturn void cli_exit_ok(void);

@@ -1,5 +1,6 @@
 /* comm.c: see comm.h. */
 #include "comm.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,17 +109,9 @@ comm_split(const uint64_t *ptr, size_t n, unsigned parts, size_t *bounds)
 		/* The first row whose starting offset reaches the target
 		 * (unsigned __int128: total * r must not wrap). */
 		uint64_t want = (uint64_t)((unsigned __int128)total * r / parts);
-		size_t lo = bounds[r - 1], hi = n;
+		size_t lo = bounds[r - 1];
 
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (ptr[mid] < want)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		bounds[r] = lo;
+		bounds[r] = lo + util_u64_lower_bound(ptr + lo, n - lo, want);
 	}
 	bounds[parts] = n;
 }

@@ -14,6 +14,7 @@
 
 #include "outfile.h"
 #include "num.h"
+#include "util.h"
 
 #define HDR 64
 #define ENT 48
@@ -36,32 +37,6 @@ struct container_writer {
 	uint32_t block;           /* its block size */
 	unsigned char *blocks;    /* its bytes, made at write time */
 };
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static uint32_t
 crc_of(uint32_t crc, const void *data, size_t size)
@@ -191,7 +166,7 @@ add_block_crcs(container_writer *w)
 		for (off = 0; off < w->sec[i].size; off += w->block) {
 			k = w->sec[i].size - off < w->block ?
 			    w->sec[i].size - off : w->block;
-			put32(p, crc_of(0, (const unsigned char *)
+			util_le_put32(p, crc_of(0, (const unsigned char *)
 			    w->sec[i].data + off, k));
 			p += 4;
 		}
@@ -218,29 +193,29 @@ container_writer_write(container_writer *w, const char *path, rs_err *e)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
 	memcpy(hdr, CONTAINER_MAGIC, 8);
 	memcpy(hdr + 8, w->kind, 8);
-	put32(hdr + 16, w->version);
-	put32(hdr + 20, w->nsec);
-	put32(hdr + 32, (uint32_t)w->plen);
+	util_le_put32(hdr + 16, w->version);
+	util_le_put32(hdr + 20, w->nsec);
+	util_le_put32(hdr + 32, (uint32_t)w->plen);
 	off = align64(hlen);
 	for (i = 0; i < w->nsec; i++) {
 		unsigned char *ent = hdr + HDR + ENT * i;
 
 		memcpy(ent, w->sec[i].name, 24);
-		put64(ent + 24, off);
-		put64(ent + 32, w->sec[i].size);
-		put32(ent + 40, crc_of(0, w->sec[i].data, w->sec[i].size));
+		util_le_put64(ent + 24, off);
+		util_le_put64(ent + 32, w->sec[i].size);
+		util_le_put32(ent + 40, crc_of(0, w->sec[i].data, w->sec[i].size));
 		off = align64(off + w->sec[i].size);
 	}
 	/* The file ends where the last section ends, without padding. */
 	if (w->nsec > 0)
-		off = get64(hdr + HDR + ENT * (w->nsec - 1) + 24) +
+		off = util_le_get64(hdr + HDR + ENT * (w->nsec - 1) + 24) +
 		    w->sec[w->nsec - 1].size;
 	else
 		off = hlen;
-	put64(hdr + 24, off);
+	util_le_put64(hdr + 24, off);
 	if (w->plen > 0)
 		memcpy(hdr + HDR + ENT * w->nsec, w->params, w->plen);
-	put32(hdr + 36, crc_of(0, hdr, hlen));
+	util_le_put32(hdr + 36, crc_of(0, hdr, hlen));
 
 	if ((rc = outfile_open(&o, path, e)) != 0) {
 		free(hdr);
@@ -318,14 +293,14 @@ container_open(container *c, const char *path, const char *kind, uint32_t versio
 	if (kind != NULL && strcmp(c->kind, kind) != 0)
 		return bad(c, e, path, "container of kind \"%s\", expected "
 		    "\"%s\"", c->kind, kind);
-	c->version = get32(b + 16);
+	c->version = util_le_get32(b + 16);
 	if (kind != NULL && c->version != version)
 		return bad(c, e, path, "%s version %u, this program reads "
 		    "version %u", c->kind, c->version, version);
-	nsec = get32(b + 20);
-	fsize = get64(b + 24);
-	plen = get32(b + 32);
-	hcrc = get32(b + 36);
+	nsec = util_le_get32(b + 20);
+	fsize = util_le_get64(b + 24);
+	plen = util_le_get32(b + 32);
+	hcrc = util_le_get32(b + 36);
 	if (fsize != c->size)
 		return bad(c, e, path, "size %zu bytes, header says %llu "
 		    "(truncated or extended)", c->size,
@@ -339,7 +314,7 @@ container_open(container *c, const char *path, const char *kind, uint32_t versio
 	if ((hcopy = malloc(hlen)) == NULL)
 		return bad(c, e, path, "out of memory");
 	memcpy(hcopy, b, hlen);
-	put32(hcopy + 36, 0);
+	util_le_put32(hcopy + 36, 0);
 	if (crc_of(0, hcopy, hlen) != hcrc) {
 		free(hcopy);
 		return bad(c, e, path, "header checksum mismatch (corrupt)");
@@ -352,7 +327,7 @@ container_open(container *c, const char *path, const char *kind, uint32_t versio
 	prev_end = hlen;
 	for (i = 0; i < nsec; i++) {
 		const unsigned char *ent = b + HDR + ENT * i;
-		uint64_t off = get64(ent + 24), size = get64(ent + 32);
+		uint64_t off = util_le_get64(ent + 24), size = util_le_get64(ent + 32);
 
 		if (memchr(ent, '\0', 24) == NULL)
 			return bad(c, e, path, "section %u: name not "
@@ -379,9 +354,9 @@ container_verify(const container *c, rs_err *e)
 
 	for (i = 0; i < c->nsec; i++) {
 		const unsigned char *ent = c->base + HDR + ENT * i;
-		uint64_t off = get64(ent + 24), size = get64(ent + 32);
+		uint64_t off = util_le_get64(ent + 24), size = util_le_get64(ent + 32);
 
-		if (crc_of(0, c->base + off, size) != get32(ent + 40))
+		if (crc_of(0, c->base + off, size) != util_le_get32(ent + 40))
 			return rs_errf(e, EX_DATAERR, "%s: section \"%.24s\": "
 			    "checksum mismatch (corrupt)", c->path,
 			    (const char *)ent);
@@ -407,7 +382,7 @@ container_section_crc(const container *c, const char *name, uint32_t *crc)
 		const unsigned char *ent = c->base + HDR + ENT * i;
 
 		if (strncmp((const char *)ent, name, 24) == 0) {
-			*crc = get32(ent + 40);
+			*crc = util_le_get32(ent + 40);
 			return 0;
 		}
 	}
@@ -421,8 +396,8 @@ container_section_at(const container *c, uint32_t i, const char **name,
 	const unsigned char *ent = c->base + HDR + ENT * i;
 
 	*name = (const char *)ent;
-	*size = get64(ent + 32);
-	return c->base + get64(ent + 24);
+	*size = util_le_get64(ent + 32);
+	return c->base + util_le_get64(ent + 24);
 }
 
 const void *
@@ -435,8 +410,8 @@ container_section(const container *c, const char *name, size_t *size)
 
 		if (strncmp((const char *)ent, name, 24) == 0) {
 			if (size != NULL)
-				*size = get64(ent + 32);
-			return c->base + get64(ent + 24);
+				*size = util_le_get64(ent + 32);
+			return c->base + util_le_get64(ent + 24);
 		}
 	}
 	return NULL;

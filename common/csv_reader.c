@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bytemask.h"
+#include "util.h"
 
 /*
  * Two paths read a record, with one set of rules around them.  Both see
@@ -150,13 +151,11 @@ csv_reader_libcsv_records(const csv_reader *c)
 static int
 grow_fields(csv_reader *c)
 {
-	size_t ncap = c->fcap ? c->fcap * 2 : 16;
-	char **nf = realloc(c->fields, ncap * sizeof *nf);
+	char **nf = util_grow(c->fields, &c->fcap, c->fcap + 1, sizeof *nf);
 
 	if (nf == NULL)
 		return -1;
 	c->fields = nf;
-	c->fcap = ncap;
 	return 0;
 }
 

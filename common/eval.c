@@ -10,6 +10,7 @@
 #include "num.h"
 #include "recs.h"
 #include "tsv.h"
+#include "util.h"
 
 int
 eval_truth_init(eval_truth *t)
@@ -180,19 +181,10 @@ fail:
 static int64_t
 find_cart(const eval_truth *t, size_t u, uint64_t item)
 {
-	size_t lo = t->off[u], hi = t->off[u + 1];
+	int64_t i = util_u64_find(t->item + t->off[u],
+	    (size_t)(t->off[u + 1] - t->off[u]), item);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->item[mid] == item)
-			return (int64_t)mid;
-		if (t->item[mid] < item)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return i < 0 ? -1 : (int64_t)t->off[u] + i;
 }
 
 void
@@ -308,101 +300,6 @@ eval_acc_row(const eval_acc *a, size_t ncatalogue, eval_row *r)
 	return 1;
 }
 
-/*
- * Parsing a recs row is the hot loop of rec-eval: a recs file holds tens
- * of millions of rows, of which only the test users' are kept.  The fast
- * path reads the four fields in one pass over the line: three unsigned
- * decimals of at most 19 digits (so no overflow check is needed) and a
- * plain decimal score ("0.25", "-1", "3."), which is checked but never
- * converted since it is not used.  Anything else (an exponent, a long
- * number, a wrong field count, a CR, garbage) takes the slow path, which
- * splits the line as tsv_reader_next does and checks each field with num_u64 and
- * num_double, so messages and verdicts are exactly the TSV reader's.
- */
-static int
-fast_u64(const char **pp, char end, uint64_t *v)
-{
-	const char *p = *pp;
-	uint64_t x = 0;
-	unsigned d, n = 0;
-
-	while ((d = (unsigned)((unsigned char)*p - '0')) < 10) {
-		x = x * 10 + d;
-		p++;
-		n++;
-	}
-	if (n == 0 || n > 19 || *p != end)
-		return -1;
-	*v = x;
-	*pp = p + 1;
-	return 0;
-}
-
-static int
-fast_row(const char *line, size_t len, uint64_t *user, uint64_t *rank,
-    uint64_t *item)
-{
-	const char *p = line;
-	unsigned digits = 0;
-
-	if (fast_u64(&p, '\t', user) != 0 || fast_u64(&p, '\t', rank) != 0 ||
-	    fast_u64(&p, '\t', item) != 0)
-		return -1;
-	p += *p == '-' || *p == '+';
-	for (; (unsigned)((unsigned char)*p - '0') < 10; p++)
-		digits++;
-	if (*p == '.')
-		for (p++; (unsigned)((unsigned char)*p - '0') < 10; p++)
-			digits++;
-	return digits > 0 && digits < 300 && p == line + len ? 0 : -1;
-}
-
-static int
-slow_row(infile *in, char *line, size_t len, uint64_t *user, uint64_t *rank,
-    uint64_t *item, rs_err *e)
-{
-	unsigned long long lineno = (unsigned long long)infile_lineno(in);
-	char *f[4], *p = line, *tab;
-	size_t n = 0;
-	uint64_t *v[3] = {user, rank, item};
-	const char *why;
-	double score;
-
-	if (len > 0 && line[len - 1] == '\r')
-		return rs_errf(e, EX_DATAERR, "%s:%llu: CRLF line end (TSV "
-		    "files use LF; convert with: tr -d '\\r')", infile_name(in),
-		    lineno);
-	for (;;) {
-		tab = memchr(p, '\t', (size_t)(line + len - p));
-		if (n < 4)
-			f[n] = p;
-		n++;
-		if (tab == NULL)
-			break;
-		*tab = '\0';
-		p = tab + 1;
-	}
-	if (n != 4)
-		return rs_errf(e, EX_DATAERR, "%s:%llu: expected 4 fields, "
-		    "found %zu", infile_name(in), lineno, n);
-	for (n = 0; n < 3; n++)
-		if ((why = num_u64(f[n], v[n])) != NULL)
-			return rs_field_err(e, infile_name(in), lineno,
-			    (unsigned)n + 1, recs_cols[n], why, f[n]);
-	if ((why = num_double(f[3], &score)) != NULL)
-		return rs_field_err(e, infile_name(in), lineno, 4, recs_cols[3],
-		    why, f[3]);
-	return 0;
-}
-
-/* A bad field (i 0-based) of the row just read from in. */
-static int
-row_err(infile *in, rs_err *e, unsigned i, const char *why, const char *value)
-{
-	return rs_field_err(e, infile_name(in), (unsigned long long)infile_lineno(in),
-	    i + 1, recs_cols[i], why, value);
-}
-
 void
 eval_lists_free(eval_lists *l)
 {
@@ -415,12 +312,10 @@ int
 eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
 {
-	uint64_t prev_user = 0, prev_rank = 0;
 	int64_t u = -1;         /* the current user's index, -1: skipped */
-	char *line;
-	size_t len;
-	infile *in;
-	tsv_reader *r;
+	uint64_t *first = NULL; /* line of each selected user's first row */
+	recs_reader *r;
+	recs_row row;
 	int rc;
 
 	memset(l, 0, sizeof *l);
@@ -428,77 +323,94 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	l->nusers = t->nusers;
 	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
 	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
-	if (l->item == NULL || l->len == NULL) {
+	first = calloc(t->nusers ? t->nusers : 1, sizeof *first);
+	if (l->item == NULL || l->len == NULL || first == NULL) {
 		eval_lists_free(l);
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		free(first);
+		return rs_oom(e);
 	}
-	/* The tsv_reader checks the header and owns in; the rows are read from
-	 * in directly by the fast path above. */
-	if ((in = infile_open(path, e)) == NULL ||
-	    (r = tsv_reader_from_rd(in, recs_cols, 4, e)) == NULL) {
+	if ((r = recs_reader_open(path, e)) == NULL) {
 		eval_lists_free(l);
+		free(first);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
-	while ((rc = infile_line(in, &line, &len, e)) == 1) {
-		uint64_t user, rank, item, expect, *list;
-		size_t i;
-
-		if (fast_row(line, len, &user, &rank, &item) != 0 &&
-		    (rc = slow_row(in, line, len, &user, &rank, &item,
-		    e)) != 0)
-			break;
-		expect = l->rows > 0 && user == prev_user ? prev_rank + 1 : 1;
-		if (rank != expect) {
-			char msg[64], val[24];
-
-			snprintf(msg, sizeof msg, "expected rank %llu%s",
-			    (unsigned long long)expect, expect == 1 ?
-			    " (the user's first row)" : "");
-			snprintf(val, sizeof val, "%llu",
-			    (unsigned long long)rank);
-			rc = row_err(in, e, 1, msg, val);
-			break;
-		}
+	while ((rc = recs_reader_next(r, &row, e)) == 1) {
 		l->rows++;
-		prev_user = user;
-		prev_rank = rank;
 		/* A user's rows are contiguous: look the user up once, at
-		 * rank 1. */
-		if (rank == 1) {
-			u = idmap_get(&t->map, user);
+		 * rank 1.  Only the selected users are remembered, so only
+		 * theirs are checked for being split. */
+		if (row.rank == 1) {
+			u = idmap_get(&t->map, row.user);
 			if (u >= 0 && only_history && !t->history[u])
 				u = -1;
-			if (u >= 0 && l->len[u] > 0) {
-				char val[24];
-
-				snprintf(val, sizeof val, "%llu",
-				    (unsigned long long)user);
-				rc = row_err(in, e, 0, "the user's rows are "
-				    "not contiguous", val);
+			if (u >= 0 && first[u] != 0) {
+				rc = recs_reader_scattered(r, e, row.user,
+				    first[u], recs_reader_lineno(r));
 				break;
 			}
+			if (u >= 0)
+				first[u] = recs_reader_lineno(r);
 		}
-		if (u < 0 || rank > K)
+		if (u < 0 || row.rank > K)
 			continue;
-		list = l->item + (size_t)u * K;
-		for (i = 0; i < l->len[u]; i++)
-			if (list[i] == item)
-				break;
-		if (i < l->len[u]) {
-			char val[24];
-
-			snprintf(val, sizeof val, "%llu",
-			    (unsigned long long)item);
-			rc = row_err(in, e, 2, "item listed twice for the user",
-			    val);
-			break;
-		}
-		if (rank == 1)
+		if (row.rank == 1)
 			l->users_listed++;
-		list[l->len[u]++] = item;
+		l->item[(size_t)u * K + l->len[u]++] = row.item;
 	}
-	tsv_reader_close(r);
+	recs_reader_close(r);
+	free(first);
 	if (rc != 0)
 		eval_lists_free(l);
 	return rc;
+}
+
+int
+eval_curve_init(eval_curve *c, size_t kmax, int count_dups)
+{
+	memset(c, 0, sizeof *c);
+	c->kmax = kmax;
+	c->count_dups = count_dups;
+	c->sum_precision = calloc(kmax, sizeof *c->sum_precision);
+	c->sum_recall = calloc(kmax, sizeof *c->sum_recall);
+	if (c->sum_precision == NULL || c->sum_recall == NULL) {
+		eval_curve_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+eval_curve_free(eval_curve *c)
+{
+	free(c->sum_precision);
+	free(c->sum_recall);
+	c->sum_precision = c->sum_recall = NULL;
+}
+
+void
+eval_curve_add(eval_curve *c, const eval_truth *t, size_t u,
+    const uint64_t *list, size_t n)
+{
+	eval_hits h;
+	size_t k;
+
+	c->users++;
+	for (k = 1; k <= c->kmax; k++) {
+		eval_match(t, u, list, n < k ? n : k, &h);
+		c->sum_precision[k - 1] += eval_precision(&h, c->count_dups);
+		c->sum_recall[k - 1] += eval_recall(&h, c->count_dups);
+	}
+}
+
+double
+eval_curve_precision_pct(const eval_curve *c, size_t k)
+{
+	return c->users ? 100.0 * c->sum_precision[k - 1] / (double)c->users :
+	    0.0;
+}
+
+double
+eval_curve_recall_pct(const eval_curve *c, size_t k)
+{
+	return c->users ? 100.0 * c->sum_recall[k - 1] / (double)c->users : 0.0;
 }

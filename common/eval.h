@@ -121,6 +121,30 @@ void eval_acc_free(eval_acc *a);
 int eval_acc_add(eval_acc *a, const eval_truth *t, size_t u,
     const uint64_t *list, size_t n, const items *catalogue);
 
+/*
+ * Precision@k and recall@k for every k = 1..kmax over one row's users (the
+ * report's curves): the same definitions and users as eval_acc, so the
+ * curve at the report's k is the report's figure.  A user's list shorter
+ * than k counts as it is (|L| = its length), as in the report.
+ */
+typedef struct eval_curve {
+	size_t kmax;
+	int count_dups;
+	uint64_t users;
+	double *sum_precision, *sum_recall;   /* kmax each, index k - 1 */
+} eval_curve;
+
+/* 0, or -1 when out of memory; kmax >= 1. */
+int eval_curve_init(eval_curve *c, size_t kmax, int count_dups);
+void eval_curve_free(eval_curve *c);
+/* Adds test user u with list[0..n-1] in rank order (n > 0; kmax items
+ * when the user has that many). */
+void eval_curve_add(eval_curve *c, const eval_truth *t, size_t u,
+    const uint64_t *list, size_t n);
+/* The averages in percent at k (1..kmax); 0 when the row has no user. */
+double eval_curve_precision_pct(const eval_curve *c, size_t k);
+double eval_curve_recall_pct(const eval_curve *c, size_t k);
+
 typedef struct eval_row {
 	uint64_t users;
 	double precision_pct, recall_pct, coverage_pct;

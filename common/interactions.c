@@ -9,12 +9,6 @@
 
 const char *const interactions_triple_cols[3] = {"user", "item", "value"};
 
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
-
 int
 interactions_init(interactions_set *s, rs_err *e)
 {
@@ -51,13 +45,13 @@ interactions_add(interactions_set *s, uint64_t user, uint64_t item, int type, rs
 			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
 			    ncap);
 		if ((k = realloc(s->keys, ncap * sizeof *k)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		s->keys = k;
 		if ((it = realloc(s->ev_items, ncap * sizeof *it)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		s->ev_items = it;
 		if ((t = realloc(s->types, ncap)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		s->types = t;
 		s->cap = ncap;
 	}
@@ -115,9 +109,9 @@ interactions_finish(interactions_set *s, rs_err *e)
 	if (s->finished)
 		return rs_errf(e, EX_SOFTWARE, "interactions_finish: called twice");
 	if (rank_ids(s->keys, s->n, &s->user_ids, &s->nusers) != 0)
-		return oom(e);
+		return rs_oom(e);
 	if (rank_ids(s->ev_items, s->n, &s->item_ids, &s->nitems) != 0)
-		return oom(e);
+		return rs_oom(e);
 	if (s->nitems != 0 && s->nusers > UINT64_MAX / EV_NTYPES / s->nitems)
 		return rs_errf(e, EX_SOFTWARE, "too many users x items "
 		    "(%zu x %zu)", s->nusers, s->nitems);
@@ -129,7 +123,7 @@ interactions_finish(interactions_set *s, rs_err *e)
 	s->ev_items = NULL;
 	s->types = NULL;
 	if (radix_sort_u64(s->keys, NULL, s->n) != 0)
-		return oom(e);
+		return rs_oom(e);
 	for (k = 0, out = 0; k < s->n; k++)
 		if (out == 0 || s->keys[k] != s->keys[out - 1])
 			s->keys[out++] = s->keys[k];
@@ -212,7 +206,7 @@ oom:
 	free(data);
 	free(col_ids);
 	free(row_ids);
-	return oom(e);
+	return rs_oom(e);
 }
 
 void

@@ -7,12 +7,7 @@
 
 #include "infile.h"
 #include "num.h"
-
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
+#include "util.h"
 
 /* Splits the line (owned by r) into its fields, checking each. */
 static int
@@ -38,11 +33,11 @@ parse_row(ledger_row *r, const char *path, rs_err *e)
 			    "an empty name", p);
 		*eq = '\0';
 		if (r->n == cap) {
-			ledger_field *nf;
+			ledger_field *nf = util_grow(r->f, &cap, r->n + 1,
+			    sizeof *nf);
 
-			cap = cap ? 2 * cap : 64;
-			if ((nf = realloc(r->f, cap * sizeof *nf)) == NULL)
-				return oom(e);
+			if (nf == NULL)
+				return rs_oom(e);
 			r->f = nf;
 		}
 		r->f[r->n].name = p;
@@ -84,11 +79,11 @@ ledger_load(ledger *l, const char *path, rs_err *e)
 
 		lineno++;
 		if (l->n == cap) {
-			ledger_row *nr;
+			ledger_row *nr = util_grow(l->rows, &cap, l->n + 1,
+			    sizeof *nr);
 
-			cap = cap ? 2 * cap : 16;
-			if ((nr = realloc(l->rows, cap * sizeof *nr)) == NULL) {
-				rc = oom(e);
+			if (nr == NULL) {
+				rc = rs_oom(e);
 				break;
 			}
 			l->rows = nr;
@@ -97,7 +92,7 @@ ledger_load(ledger *l, const char *path, rs_err *e)
 		memset(r, 0, sizeof *r);
 		r->lineno = lineno;
 		if ((r->line = malloc(len + 1)) == NULL) {
-			rc = oom(e);
+			rc = rs_oom(e);
 			break;
 		}
 		memcpy(r->line, line, len + 1);
@@ -226,8 +221,8 @@ ledger_names(const ledger_row *const *rows, size_t n, const char *prefix,
 			if (m < *k)
 				continue;
 			if (*k == cap) {
-				cap = cap ? 2 * cap : 64;
-				if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
+				if ((nv = util_grow(v, &cap, *k + 1,
+				    sizeof *nv)) == NULL) {
 					free(v);
 					*k = 0;
 					return NULL;

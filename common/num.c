@@ -301,3 +301,26 @@ num_fmt_u64(char *buf, uint64_t v)
 		p[-1] = (char)('0' + w);
 	return n;
 }
+
+int
+num_fmt_fixed6(char *buf, double v)
+{
+	double a = fabs(v);
+	unsigned long long q;
+	unsigned frac, k;
+	int n = 0;
+
+	if (!(a < 1e12))
+		return snprintf(buf, NUM_FIXED6_MAX, "%.6f", v);
+	/* Exact for a float v (24 + 20 bits), and ties to even as printf
+	 * rounds them. */
+	q = (unsigned long long)nearbyint(a * 1e6);
+	if (v < 0 && q != 0)
+		buf[n++] = '-';
+	n += num_fmt_u64(buf + n, q / 1000000);
+	buf[n++] = '.';
+	frac = (unsigned)(q % 1000000);
+	for (k = 6; k-- > 0; frac /= 10)
+		buf[n + k] = (char)('0' + frac % 10);
+	return n + 6;
+}

@@ -411,6 +411,37 @@ outfile_abort(outfile *o)
 }
 
 int
+outfile_write(outfile *o, const void *p, size_t n, rs_err *e)
+{
+	if (n == 0)
+		return 0;
+	errno = 0;
+	if (fwrite(p, 1, n, o->fp) != n)
+		return rs_errf(e, EX_IOERR, "%s: write error: %s",
+		    o->path != NULL ? o->path : "stdout",
+		    strerror(errno != 0 ? errno : EIO));
+	return 0;
+}
+
+char *
+outfile_block_room(outfile_block *b, size_t need, rs_err *e)
+{
+	if (need > sizeof b->buf - b->used &&
+	    outfile_block_flush(b, e) != 0)
+		return NULL;
+	return b->buf + b->used;
+}
+
+int
+outfile_block_flush(outfile_block *b, rs_err *e)
+{
+	size_t n = b->used;
+
+	b->used = 0;
+	return outfile_write(b->out, b->buf, n, e);
+}
+
+int
 outfile_close_stdout(rs_err *e)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -50,6 +50,42 @@ void outfile_abort(outfile *o);
 void outfile_abort_all(void);
 
 /*
+ * Writes n bytes to o now, checked: EX_IOERR "NAME: write error: why"
+ * (NAME as given, or "stdout") at the first failure, so that a full disk
+ * or a closed pipe stops a run where it happens.  The temporary file is
+ * left for outfile_abort or rs_die to remove.
+ */
+int outfile_write(outfile *o, const void *p, size_t n, rs_err *e);
+
+/*
+ * A block in front of an outfile, for rows formatted in place: a stdio
+ * call per row costs as much as formatting it, so rows are gathered and
+ * written a block at a time through outfile_write (so every write is
+ * checked).  Usage:
+ *
+ *	outfile_block b = { .out = &o };
+ *	while (...) {
+ *		if ((p = outfile_block_room(&b, ROW_MAX, &e)) == NULL)
+ *			fail;
+ *		b.used += format_row(p, ...);   (at most ROW_MAX bytes)
+ *	}
+ *	if (outfile_block_flush(&b, &e) != 0)
+ *		fail;
+ */
+#define OUTFILE_BLOCK (1 << 16)
+typedef struct outfile_block {
+	outfile *out;
+	size_t used;
+	char buf[OUTFILE_BLOCK];
+} outfile_block;
+
+/* Where up to need (<= OUTFILE_BLOCK) more bytes go, writing the block
+ * out first when they would not fit; NULL and EX_IOERR if that failed. */
+char *outfile_block_room(outfile_block *b, size_t need, rs_err *e);
+/* Writes what the block holds; 0 or EX_IOERR. */
+int outfile_block_flush(outfile_block *b, rs_err *e);
+
+/*
  * Flushes and closes stdout, reporting an error (EX_IOERR) if any write to
  * it failed; main calls it (through cli_exit) before returning 0.
  */

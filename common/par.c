@@ -59,12 +59,3 @@ par_run(unsigned threads, size_t n, size_t chunk,
 		pthread_join(th[t], NULL);
 	pthread_mutex_destroy(&pr.mu);
 }
-
-double
-par_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}

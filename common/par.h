@@ -21,7 +21,4 @@
 void par_run(unsigned threads, size_t n, size_t chunk,
     void (*fn)(void *ctx, size_t lo, size_t hi, unsigned tid), void *ctx);
 
-/* Monotonic clock, in seconds. */
-double par_now_s(void);
-
 #endif

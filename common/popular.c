@@ -9,12 +9,6 @@
 
 const char *const popular_cols[4] = {"item", "category", "count", "score"};
 
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
-
 int
 popular_init(popular_counter *p, const ev_weights *w, int distinct_users,
     int64_t since_ms, rs_err *e)
@@ -56,10 +50,10 @@ popular_add(popular_counter *p, const event *ev, rs_err *e)
 			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
 			    p->cap);
 		if ((it = realloc(p->ev_items, ncap * sizeof *it)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		p->ev_items = it;
 		if ((ty = realloc(p->ev_types, ncap * sizeof *ty)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		p->ev_types = ty;
 		p->cap = ncap;
 	}
@@ -108,7 +102,7 @@ popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e)
 			return e != NULL ? e->code : EX_SOFTWARE;
 		len = p->set.nitems;
 		if ((cnt = calloc(len ? len : 1, sizeof *cnt)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		/* Triples are distinct, so each is one user. */
 		for (k = 0; k < p->set.n; k++) {
 			interactions_triple(&p->set, k, &u, &it, &t);
@@ -116,7 +110,7 @@ popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e)
 		}
 		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL) {
 			free(cnt);
-			return oom(e);
+			return rs_oom(e);
 		}
 		for (i = 0; i < len; i++) {
 			v[i].item = p->set.item_ids[i];
@@ -129,11 +123,11 @@ popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e)
 
 		/* Sorted by item, each item's events are one run. */
 		if (radix_sort_u64(p->ev_items, p->ev_types, p->counted) != 0)
-			return oom(e);
+			return rs_oom(e);
 		for (k = 0, len = 0; k < p->counted; k++)
 			len += k == 0 || p->ev_items[k] != p->ev_items[k - 1];
 		if ((v = malloc((len ? len : 1) * sizeof *v)) == NULL)
-			return oom(e);
+			return rs_oom(e);
 		for (k = 0, i = 0; k < p->counted; k = j, i++) {
 			memset(n_t, 0, sizeof n_t);
 			for (j = k; j < p->counted &&

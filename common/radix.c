@@ -19,11 +19,17 @@ radix_sort_u64(uint64_t *keys, uint32_t *vals, size_t n)
 	size_t (*count)[NBUCKET];
 	uint64_t *ktmp, *ksrc = keys, *kdst;
 	uint32_t *vtmp = NULL, *vsrc = vals, *vdst;
+	uint64_t any = 0;
 	size_t i;
-	int d;
+	int d, ndig = 0;
 
 	if (n < 2)
 		return 0;
+	/* Digits above the highest bit any key has are all 0: not counted. */
+	for (i = 0; i < n; i++)
+		any |= keys[i];
+	while (ndig < NDIG && (any >> (BITS * ndig)) != 0)
+		ndig++;
 	if ((count = calloc(NDIG, sizeof *count)) == NULL)
 		return -1;
 	if ((ktmp = malloc(n * sizeof *ktmp)) == NULL ||
@@ -36,12 +42,12 @@ radix_sort_u64(uint64_t *keys, uint32_t *vals, size_t n)
 	for (i = 0; i < n; i++) {
 		uint64_t k = keys[i];
 
-		for (d = 0; d < NDIG; d++)
+		for (d = 0; d < ndig; d++)
 			count[d][(k >> (BITS * d)) & MASK]++;
 	}
 	kdst = ktmp;
 	vdst = vtmp;
-	for (d = 0; d < NDIG; d++) {
+	for (d = 0; d < ndig; d++) {
 		size_t sum = 0, c, b;
 		uint64_t *kt;
 		uint32_t *vt;

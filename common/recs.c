@@ -1,13 +1,193 @@
 /* recs.c: see recs.h. */
 #include "recs.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "num.h"
 #include "tsv.h"
+#include "util.h"
 
 const char *const recs_cols[4] = { "user", "rank", "item", "score" };
+
+struct recs_reader {
+	tsv_reader *t;
+	uint64_t user, rank;     /* of the last row; rank 0: no row yet */
+	/* the items of the current user's list, for the "listed twice"
+	 * rule: open addressing, a slot in use when its stamp is gen, so a
+	 * new user empties the set by gen++ */
+	uint64_t *key;
+	uint32_t *stamp;
+	size_t cap, used;        /* cap: a power of two */
+	uint32_t gen;
+};
+
+recs_reader *
+recs_reader_open(const char *path, rs_err *e)
+{
+	recs_reader *r = calloc(1, sizeof *r);
+
+	if (r == NULL) {
+		rs_oom(e);
+		return NULL;
+	}
+	if ((r->t = tsv_reader_open(path, recs_cols, 4, e)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->gen = 1;
+	return r;
+}
+
+void
+recs_reader_close(recs_reader *r)
+{
+	if (r == NULL)
+		return;
+	tsv_reader_close(r->t);
+	free(r->key);
+	free(r->stamp);
+	free(r);
+}
+
+uint64_t
+recs_reader_lineno(const recs_reader *r)
+{
+	return tsv_reader_lineno(r->t);
+}
+
+const char *
+recs_reader_name(const recs_reader *r)
+{
+	return tsv_reader_name(r->t);
+}
+
+int
+recs_reader_scattered(const recs_reader *r, rs_err *e, uint64_t user,
+    uint64_t first_line, uint64_t line)
+{
+	return rs_errf(e, EX_DATAERR, "%s:%llu: user %llu: rows not grouped "
+	    "by user (first seen at line %llu)", tsv_reader_name(r->t),
+	    (unsigned long long)line, (unsigned long long)user,
+	    (unsigned long long)first_line);
+}
+
+static inline size_t
+slot_of(uint64_t item, size_t mask)
+{
+	return (size_t)((item * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* Adds item to the current list's set: 1 if it was new, 0 if already
+ * there, -1 when out of memory. */
+static int
+add_item(recs_reader *r, uint64_t item)
+{
+	size_t i;
+
+	if (2 * (r->used + 1) > r->cap) {
+		size_t ncap = r->cap ? 2 * r->cap : 64, k;
+		uint64_t *nk = malloc(ncap * sizeof *nk);
+		uint32_t *ns = calloc(ncap, sizeof *ns);
+
+		if (nk == NULL || ns == NULL) {
+			free(nk);
+			free(ns);
+			return -1;
+		}
+		for (k = 0; k < r->cap; k++)
+			if (r->stamp[k] == r->gen) {
+				for (i = slot_of(r->key[k], ncap - 1);
+				    ns[i] == 1; i = (i + 1) & (ncap - 1))
+					;
+				nk[i] = r->key[k];
+				ns[i] = 1;
+			}
+		free(r->key);
+		free(r->stamp);
+		r->key = nk;
+		r->stamp = ns;
+		r->cap = ncap;
+		r->gen = 1;
+	}
+	for (i = slot_of(item, r->cap - 1); r->stamp[i] == r->gen;
+	    i = (i + 1) & (r->cap - 1))
+		if (r->key[i] == item)
+			return 0;
+	r->key[i] = item;
+	r->stamp[i] = r->gen;
+	r->used++;
+	return 1;
+}
+
+/* Starts a new user's list: the set emptied. */
+static void
+new_list(recs_reader *r)
+{
+	r->used = 0;
+	if (++r->gen == 0) {         /* wrapped: stamps must be cleared */
+		if (r->stamp != NULL)
+			memset(r->stamp, 0, r->cap * sizeof *r->stamp);
+		r->gen = 1;
+	}
+}
+
+/*
+ * 1 when s is a plain decimal ("0.25", "-1", "3."): sign, digits, a point,
+ * digits, 1 to 299 digits in all, which num_double always takes as a
+ * finite number; recs files hold tens of millions of scores, and this
+ * settles them without converting.  0 sends s to num_double.
+ */
+static int
+plain_decimal(const char *s)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	size_t digits = 0;
+
+	for (; (unsigned)((unsigned char)*p - '0') < 10; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; (unsigned)((unsigned char)*p - '0') < 10; p++)
+			digits++;
+	return digits > 0 && digits < 300 && *p == '\0';
+}
+
+int
+recs_reader_next(recs_reader *r, recs_row *row, rs_err *e)
+{
+	uint64_t *v[3] = {&row->user, &row->rank, &row->item}, expect;
+	const char *why;
+	double score;
+	char **f;
+	int rc, i;
+
+	if ((rc = tsv_reader_next(r->t, &f, e)) != 1)
+		return rc;
+	for (i = 0; i < 3; i++)
+		if ((why = num_u64_padded(f[i], v[i])) != NULL)
+			return tsv_reader_field_err(r->t, e, (size_t)i, why);
+	if (!plain_decimal(f[3]) && (why = num_double(f[3], &score)) != NULL)
+		return tsv_reader_field_err(r->t, e, 3, why);
+	expect = r->rank > 0 && row->user == r->user ? r->rank + 1 : 1;
+	if (row->rank != expect) {
+		char msg[64];
+
+		snprintf(msg, sizeof msg, "expected rank %llu%s",
+		    (unsigned long long)expect, expect == 1 ?
+		    " (the user's first row)" : "");
+		return tsv_reader_field_err(r->t, e, 1, msg);
+	}
+	if (expect == 1)
+		new_list(r);
+	r->user = row->user;
+	r->rank = row->rank;
+	if ((rc = add_item(r, row->item)) <= 0)
+		return rc < 0 ? rs_oom(e) : tsv_reader_field_err(r->t, e, 2,
+		    "item listed twice for the user");
+	return 1;
+}
 
 /* One user's rows as read: where its items start in the read order. */
 struct group {
@@ -24,115 +204,59 @@ by_user(const void *a, const void *b)
 	return (x->user > y->user) - (x->user < y->user);
 }
 
-static void *
-grow(void *p, size_t *cap, size_t need, size_t elsize)
-{
-	size_t ncap;
-	void *q;
-
-	if (need <= *cap)
-		return p;
-	ncap = *cap ? *cap * 2 : 4096;
-	while (ncap < need)
-		ncap *= 2;
-	if ((q = realloc(p, ncap * elsize)) == NULL)
-		return NULL;
-	*cap = ncap;
-	return q;
-}
-
-static int
-oom(rs_err *e)
-{
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
-}
-
 int
 recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 {
 	struct group *g = NULL;
 	size_t ng = 0, gcap = 0, icap = 0, i, sorted = 1;
-	uint64_t *items = NULL, ni = 0, prev_rank = 0;
-	const char *name;
-	tsv_reader *t;
-	char **f;
+	uint64_t *items = NULL, ni = 0;
+	recs_reader *rd;
+	recs_row row;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((t = tsv_reader_open(path, recs_cols, 4, e)) == NULL)
+	if ((rd = recs_reader_open(path, e)) == NULL)
 		return e != NULL ? e->code : EX_NOINPUT;
-	while ((rc = tsv_reader_next(t, &f, e)) == 1) {
-		uint64_t user, rank, item;
-		double score;
-		const char *why;
-
+	while ((rc = recs_reader_next(rd, &row, e)) == 1) {
 		r->n_rows++;
-		if ((why = num_u64(f[0], &user)) != NULL) {
-			rc = tsv_reader_field_err(t, e, 0, why);
-			break;
-		}
-		if ((why = num_u64(f[1], &rank)) != NULL) {
-			rc = tsv_reader_field_err(t, e, 1, why);
-			break;
-		}
-		if ((why = num_u64(f[2], &item)) != NULL) {
-			rc = tsv_reader_field_err(t, e, 2, why);
-			break;
-		}
-		if ((why = num_double(f[3], &score)) != NULL) {
-			rc = tsv_reader_field_err(t, e, 3, why);
-			break;
-		}
-		if (ng == 0 || g[ng - 1].user != user) {
-			if ((g = grow(g, &gcap, ng + 1, sizeof *g)) == NULL) {
-				rc = oom(e);
+		if (row.rank == 1) {
+			if ((g = util_grow(g, &gcap, ng + 1, sizeof *g)) ==
+			    NULL) {
+				rc = rs_oom(e);
 				break;
 			}
-			if (ng > 0 && user < g[ng - 1].user)
+			if (ng > 0 && row.user < g[ng - 1].user)
 				sorted = 0;
-			g[ng].user = user;
+			g[ng].user = row.user;
 			g[ng].start = ni;
 			g[ng].len = 0;
-			g[ng].line = tsv_reader_lineno(t);
+			g[ng].line = recs_reader_lineno(rd);
 			ng++;
-			prev_rank = 0;
 		}
-		if (rank != prev_rank + 1) {
-			rc = tsv_reader_field_err(t, e, 1, prev_rank == 0 ?
-			    "a user's first rank must be 1" :
-			    "rank does not follow the previous rank");
-			break;
-		}
-		prev_rank = rank;
-		if (max_rank != 0 && rank > max_rank)
+		if (max_rank != 0 && row.rank > max_rank)
 			continue;
-		if ((items = grow(items, &icap, ni + 1, sizeof *items)) ==
+		if ((items = util_grow(items, &icap, ni + 1, sizeof *items)) ==
 		    NULL) {
-			rc = oom(e);
+			rc = rs_oom(e);
 			break;
 		}
-		items[ni++] = item;
+		items[ni++] = row.item;
 		g[ng - 1].len++;
 	}
-	name = tsv_reader_name(t);
 	if (rc == 0 && !sorted)
 		qsort(g, ng, sizeof *g, by_user);
 	for (i = 1; rc == 0 && i < ng; i++)
 		if (g[i].user == g[i - 1].user)
-			rc = rs_errf(e, EX_DATAERR, "%s:%llu: user %llu: rows "
-			    "not grouped by user (first seen at line %llu)",
-			    name, (unsigned long long)(g[i].line > g[i - 1].line ?
-			    g[i].line : g[i - 1].line),
-			    (unsigned long long)g[i].user,
-			    (unsigned long long)(g[i].line < g[i - 1].line ?
-			    g[i].line : g[i - 1].line));
+			rc = recs_reader_scattered(rd, e, g[i].user,
+			    g[i].line < g[i - 1].line ? g[i].line : g[i - 1].line,
+			    g[i].line > g[i - 1].line ? g[i].line : g[i - 1].line);
 	if (rc == 0) {
 		r->user = malloc((ng ? ng : 1) * sizeof *r->user);
 		r->off = malloc((ng + 1) * sizeof *r->off);
 		r->item = sorted && items != NULL ? items :
 		    malloc((ni ? ni : 1) * sizeof *items);
 		if (r->user == NULL || r->off == NULL || r->item == NULL)
-			rc = oom(e);
+			rc = rs_oom(e);
 	}
 	if (rc == 0) {
 		uint64_t o = 0;
@@ -148,7 +272,7 @@ recs_load(recs *r, const char *path, size_t max_rank, rs_err *e)
 		r->off[ng] = o;
 		r->n_users = ng;
 	}
-	tsv_reader_close(t);
+	recs_reader_close(rd);
 	free(g);
 	if (rc != 0) {
 		if (r->item != items)
@@ -170,4 +294,29 @@ recs_free(recs *r)
 	free(r->off);
 	free(r->item);
 	memset(r, 0, sizeof *r);
+}
+
+int
+recs_write_rows(FILE *fp, uint64_t user, const uint64_t *item_ids,
+    const uint32_t *items, const float *scores, size_t n, rs_err *e)
+{
+	char num[NUM_FIXED6_MAX];
+	size_t k;
+	int len;
+
+	for (k = 0; k < n; k++) {
+		len = num_fmt_fixed6(num, scores[k]);
+		tsv_put_u64(fp, user);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, k + 1);
+		tsv_put_ch(fp, '\t');
+		tsv_put_u64(fp, item_ids[items[k]]);
+		tsv_put_ch(fp, '\t');
+		fwrite_unlocked(num, 1, (size_t)len, fp);
+		tsv_put_ch(fp, '\n');
+	}
+	if (ferror(fp))
+		return rs_errf(e, EX_IOERR, "write error: %s",
+		    strerror(errno != 0 ? errno : EIO));
+	return 0;
 }

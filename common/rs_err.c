@@ -52,6 +52,12 @@ rs_err_prefix(rs_err *e, const char *fmt, ...)
 }
 
 int
+rs_oom(rs_err *e)
+{
+	return rs_errf(e, EX_SOFTWARE, "out of memory");
+}
+
+int
 rs_field_err(rs_err *e, const char *file, unsigned long long line,
     unsigned fieldno, const char *name, const char *why, const char *value)
 {

@@ -29,6 +29,10 @@ int rs_errf(rs_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int rs_verrf(rs_err *e, int code, const char *fmt, va_list ap);
 
+/* "out of memory", EX_SOFTWARE: the one wording of every allocation
+ * failure. */
+int rs_oom(rs_err *e);
+
 /* Prefixes the message already in e with "prefix: " (adds context). */
 int rs_err_prefix(rs_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -258,7 +258,7 @@ runs_mlflow_write(const ledger *l, const char *dir, rs_err *e)
 		    "%s", base);
 	}
 	if ((rows = ledger_rows(l, 1, &n)) == NULL) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {

@@ -3,21 +3,16 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "blend.h"
 #include "serve_int.h"
-
-int64_t
-serve_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util.h"
 
 uint64_t
 serve_now_ns(void)
@@ -87,7 +82,7 @@ int
 serve_check_store(server *s)
 {
 	struct stat st;
-	int64_t now = serve_now_ms();
+	int64_t now = util_mono_ms();
 
 	if (s->have_store && now - s->checked_ms < SRV_CHECK_MS)
 		return 1;
@@ -102,6 +97,71 @@ serve_check_store(server *s)
 	    !same_file(&s->rejected, &st))
 		open_store(s, &st);
 	return s->have_store;
+}
+
+/*
+ * SIGBUS.  A store file overwritten in place (cp over it) or truncated
+ * shrinks under the mapping, and reading a page past its new end raises
+ * SIGBUS.  Checking the size before each read cannot close the window
+ * (the file can shrink between the check and the read, and it costs a
+ * system call per request), so the reads are guarded instead: serve_guard
+ * runs them after a sigsetjmp, and the handler, when the faulting address
+ * is inside the store's mapping, jumps back; the request gets an error,
+ * the store is dropped and reopened at the next check.  A fault anywhere
+ * else is a bug: the handler restores the default action and re-raises.
+ * sigsetjmp(.., 0) saves no signal mask (no system call per request);
+ * SA_NODEFER leaves SIGBUS unblocked after the jump.
+ */
+static sigjmp_buf *bus_jump;
+static const unsigned char *bus_lo, *bus_hi;
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	const unsigned char *a = si->si_addr;
+
+	(void)ctx;
+	if (bus_jump != NULL && a >= bus_lo && a < bus_hi)
+		siglongjmp(*bus_jump, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+store_dropped(server *s)
+{
+	rs_warnx("%s: the store file shrank under its mapping (overwritten "
+	    "in place?); answered with an error, reopening", s->store_path);
+	serve_metrics_add(&s->mt.m->store_truncated, 1);
+	store_close(&s->st);
+	s->have_store = 0;
+	memset(&s->id, 0, sizeof s->id);
+	memset(&s->rejected, 0, sizeof s->rejected);
+	s->checked_ms = 0;
+	snprintf(s->store_err, sizeof s->store_err, "%s: the store file "
+	    "shrank under its mapping", s->store_path);
+}
+
+int
+serve_guard(server *s, void (*fn)(server *, void *), void *arg)
+{
+	sigjmp_buf jb;
+
+	if (!s->have_store) {
+		fn(s, arg);
+		return 0;
+	}
+	if (sigsetjmp(jb, 0) != 0) {
+		bus_jump = NULL;
+		store_dropped(s);
+		return -1;
+	}
+	bus_lo = s->st.c.base;
+	bus_hi = s->st.c.base + s->st.c.size;
+	bus_jump = &jb;
+	fn(s, arg);
+	bus_jump = NULL;
+	return 0;
 }
 
 int
@@ -120,6 +180,39 @@ serve_store_damaged(server *s)
 	return 1;
 }
 
+struct blend_call {
+	uint64_t user;
+	size_t n;
+	const uint64_t *last;
+	size_t n_last;
+	uint64_t *out;
+	enum blend_source src;
+	size_t got;
+};
+
+static void
+blend_call(server *s, void *arg)
+{
+	struct blend_call *b = arg;
+
+	b->got = blend_recs(&s->st, b->user, b->n, b->last, b->n_last, b->out,
+	    &b->src);
+}
+
+long
+serve_blend(server *s, uint64_t user, size_t n, const uint64_t *last,
+    size_t n_last, uint64_t *out)
+{
+	struct blend_call b = { user, n, last, n_last, out, BLEND_POPULAR, 0 };
+
+	if (serve_guard(s, blend_call, &b) != 0)
+		return -1;
+	if (serve_store_damaged(s))
+		return -2;
+	serve_metrics_add(&s->mt.m->recs[b.src], 1);
+	return (long)b.got;
+}
+
 int
 serve_init(server *s, const char *store_path, const char *metrics_path,
     rs_err *store_e, rs_err *e)
@@ -132,6 +225,15 @@ serve_init(server *s, const char *store_path, const char *metrics_path,
 	s->cpu_reported_ns = 0;
 	if ((rc = serve_metrics_open(&s->mt, metrics_path, e)) != 0)
 		return rc;
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	{
 		/* The first open reports its error to the caller, not the
 		 * log. */

@@ -26,7 +26,8 @@
 #include "store.h"
 
 #define SRV_DEFAULT_N_RECS 10
-#define SRV_MAX_LINE 65536      /* a line of the line protocol, bytes */
+#define SRV_MAX_LINE 65536      /* a line of the line protocol, bytes
+                                   before its LF */
 #define SRV_MAX_OUT (1 << 20)   /* output held before reading stops */
 #define SRV_CHECK_MS 1          /* least time between two looks at the store */
 
@@ -78,6 +79,16 @@ void serve_fini(server *s);
 int serve_check_store(server *s);
 
 /*
+ * Runs fn(s, arg), which reads the store, guarded against SIGBUS (the
+ * store's file shrank under its mapping: overwritten in place or
+ * truncated).  Returns 0, or -1 after such a fault: fn was cut short, the
+ * store is closed (logged, counted) and the next serve_check_store
+ * reopens the file at the path.  Installed by serve_init; one guarded
+ * call at a time (the server is single-threaded).
+ */
+int serve_guard(server *s, void (*fn)(server *, void *), void *arg);
+
+/*
  * After a lookup in the store: 1 when it met a damaged block (logged with
  * the section's name, counted), so the answer must be an error; 0 when
  * all it read was good.
@@ -105,6 +116,7 @@ typedef struct conn {
 	int64_t req_ms;           /* first byte of the pending request */
 	int64_t last_ms;          /* last request answered */
 	uint64_t lineno;          /* line protocol: lines read */
+	int skip_line;            /* skipping an over-long line to its LF */
 	uint64_t line_errors;
 } conn;
 
@@ -133,15 +145,15 @@ int64_t conn_deadline(const conn *c);
  */
 void conn_timeout(conn *c);
 
-/* Monotonic milliseconds. */
-int64_t serve_now_ms(void);
-
 /*
  * Serves one connection on rfd/wfd until it ends; timeouts apply when
  * timeouts is set (sockets), not to pipes and files.  Returns 0, or 1 if
  * some line-protocol request was invalid (the line protocol's exit 65).
+ * A read or write that fails ends it with e->code EX_IOERR and e->msg
+ * "read error: REASON" or "write error: REASON" (the caller names the
+ * file); e->code is 0 otherwise.
  */
-int serve_run_fd(server *s, int rfd, int wfd, int timeouts);
+int serve_run_fd(server *s, int rfd, int wfd, int timeouts, rs_err *e);
 
 /*
  * What the workers of --listen share to spread connections (see

@@ -1,18 +1,20 @@
 /* serve_conn.c: a connection and the one-connection driver (see serve.h). */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "serve_int.h"
+#include "util.h"
 
 void
 conn_init(conn *c, server *s)
 {
 	memset(c, 0, sizeof *c);
 	c->s = s;
-	c->start_ms = serve_now_ms();
+	c->start_ms = util_mono_ms();
 	serve_metrics_add(&s->mt.m->connections, 1);
 }
 
@@ -69,11 +71,11 @@ conn_process(conn *c, size_t n, int eof)
 	if (used > 0) {
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
-		c->last_ms = serve_now_ms();
+		c->last_ms = util_mono_ms();
 		c->req_ms = 0;
 	}
 	if (c->in_len > 0 && c->req_ms == 0)
-		c->req_ms = serve_now_ms();
+		c->req_ms = util_mono_ms();
 	if (c->eof && !c->paused)
 		c->closing = 1;
 }
@@ -119,10 +121,12 @@ conn_flush(conn *c, int fd)
 }
 
 int
-serve_run_fd(server *s, int rfd, int wfd, int timeouts)
+serve_run_fd(server *s, int rfd, int wfd, int timeouts, rs_err *e)
 {
 	int bad;
 	conn c;
+
+	e->code = 0;
 
 	conn_init(&c, s);
 	for (;;) {
@@ -135,17 +139,20 @@ serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 		if (c.out.len > 0) {
 			/* Write everything out, within the timeout when the
 			 * peer is a socket. */
-			int64_t wdeadline = serve_now_ms() + s->timeout_ms;
+			int64_t wdeadline = util_mono_ms() + s->timeout_ms;
 
 			pf.fd = wfd;
 			pf.events = POLLOUT;
 			while (c.out.len > 0) {
-				if (conn_flush(&c, wfd) != 0)
+				if (conn_flush(&c, wfd) != 0) {
+					rs_errf(e, EX_IOERR, "write error: %s",
+					    strerror(errno));
 					goto out;
+				}
 				if (c.out.len == 0)
 					break;
 				if (timeouts && (t = (int)(wdeadline -
-				    serve_now_ms())) <= 0)
+				    util_mono_ms())) <= 0)
 					goto out;
 				if (poll(&pf, 1, timeouts ? t : -1) < 0 &&
 				    errno != EINTR)
@@ -161,7 +168,7 @@ serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 		pf.fd = rfd;
 		pf.events = POLLIN;
 		if (timeouts) {
-			int64_t left = conn_deadline(&c) - serve_now_ms();
+			int64_t left = conn_deadline(&c) - util_mono_ms();
 
 			t = left < 0 ? 0 : left > INT32_MAX ? INT32_MAX :
 			    (int)left;
@@ -180,6 +187,7 @@ serve_run_fd(server *s, int rfd, int wfd, int timeouts)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			rs_errf(e, EX_IOERR, "read error: %s", strerror(errno));
 			break;
 		}
 		conn_process(&c, (size_t)n, n == 0);

@@ -54,18 +54,17 @@ static int
 serve_recs(conn *c, const recs_req *q, int head_only)
 {
 	uint64_t out[STORE_MAX_LIST];
-	enum blend_source src;
+	long got;
 	size_t n, i;
 	outbuf *o;
 	char hdr[192];
 	size_t start, body;
 	int hl;
 
-	n = blend_recs(&c->s->st, q->user_id, (size_t)q->n_recs, q->last,
-	    q->n_last, out, &src);
-	if (serve_store_damaged(c->s))
+	if ((got = serve_blend(c->s, q->user_id, (size_t)q->n_recs, q->last,
+	    q->n_last, out)) < 0)
 		return 503;
-	serve_metrics_add(&c->s->mt.m->recs[src], 1);
+	n = (size_t)got;
 	/* The body first, then the header that gives its length is
 	 * slipped in front of it. */
 	o = &c->out;
@@ -150,7 +149,9 @@ handle_recs(conn *c, const http_req *r, int method)
 	outbuf_free(&q.err);
 	if ((st = serve_recs(c, &q, method == MM_HEAD)) == 503) {
 		serve_metrics_add(&c->s->mt.m->exceptions, 1);
-		respond_detail(c, 503, "recommendation store damaged", NULL);
+		respond_detail(c, 503, c->s->have_store ?
+		    "recommendation store damaged" :
+		    "recommendation store unavailable", NULL);
 		return 503;
 	}
 	if (st != 0) {
@@ -171,25 +172,36 @@ handle_root(conn *c, const http_req *r, int method)
 	return 200;
 }
 
-/* GET /metrics. */
+static void
+render_metrics(server *s, void *body)
+{
+	serve_metrics_render(&s->mt, s->have_store ? &s->st : NULL,
+	    s->store_path, serve_metrics_self_cpu_ns() - s->cpu_reported_ns,
+	    body);
+}
+
+/* GET /metrics.  The store's description is read from its mapping, so
+ * under serve_guard. */
 static int
 handle_metrics(conn *c, const http_req *r, int method)
 {
-	int head_only = method == MM_HEAD;
 	outbuf body = {0};
 	server *s = c->s;
 
 	(void)r;
 	serve_check_store(s);
-	serve_metrics_render(&s->mt, s->have_store ? &s->st : NULL, s->store_path,
-	    serve_metrics_self_cpu_ns() - s->cpu_reported_ns, &body);
+	if (serve_guard(s, render_metrics, &body) != 0) {
+		/* The store went away under it: render without it. */
+		outbuf_free(&body);
+		render_metrics(s, &body);
+	}
 	if (body.failed) {
 		outbuf_free(&body);
 		respond_detail(c, 500, "Internal Server Error", NULL);
 		return 500;
 	}
 	respond(c, 200, "text/plain; version=0.0.4; charset=utf-8", body.p,
-	    body.len, head_only, NULL);
+	    body.len, method == MM_HEAD, NULL);
 	outbuf_free(&body);
 	return 200;
 }

@@ -33,6 +33,15 @@ extern const char serve_line_header[];
 /* Monotonic nanoseconds. */
 uint64_t serve_now_ns(void);
 
+/*
+ * The blend of rec-serve: blend_recs under serve_guard, then the damage
+ * check, the source counted.  Returns the number of items in out, -1 when
+ * the store's file shrank under it, -2 when it met a damaged part (both
+ * logged and counted; the answer must be an error).
+ */
+long serve_blend(server *s, uint64_t user, size_t n, const uint64_t *last,
+    size_t n_last, uint64_t *out);
+
 /* Writes as much of c->out as fd takes now; -1 on a write error. */
 int conn_flush(conn *c, int fd);
 

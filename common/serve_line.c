@@ -37,8 +37,8 @@ line_request(conn *c, char *line)
 	char *f[3] = { line, NULL, NULL }, *p;
 	uint64_t user, n = SRV_DEFAULT_N_RECS, out[STORE_MAX_LIST];
 	uint64_t last[STORE_MAX_LAST];
-	size_t nf = 1, n_last = 0, got, i;
-	enum blend_source src;
+	size_t nf = 1, n_last = 0, i;
+	long got;
 	const char *why;
 	recs_req q;
 
@@ -88,16 +88,15 @@ line_request(conn *c, char *line)
 	}
 	memcpy(last, q.last, q.n_last * sizeof *last);
 	n_last = q.n_last;
-	got = blend_recs(&c->s->st, user, (size_t)n, last, n_last, out, &src);
-	if (serve_store_damaged(c->s)) {
+	if ((got = serve_blend(c->s, user, (size_t)n, last, n_last, out)) < 0) {
 		serve_metrics_add(&c->s->mt.m->exceptions, 1);
-		line_error(c, "recommendation store damaged");
+		line_error(c, "recommendation store %s", c->s->have_store ?
+		    "damaged" : "unavailable");
 		return;
 	}
-	serve_metrics_add(&c->s->mt.m->recs[src], 1);
 	outbuf_u64(&c->out, user);
 	outbuf_add(&c->out, "\t", 1);
-	for (i = 0; i < got; i++) {
+	for (i = 0; i < (size_t)got; i++) {
 		if (i > 0)
 			outbuf_add(&c->out, ",", 1);
 		outbuf_u64(&c->out, out[i]);
@@ -105,6 +104,12 @@ line_request(conn *c, char *line)
 	outbuf_add(&c->out, "\n", 1);
 }
 
+/*
+ * One limit whatever the input: a line longer than SRV_MAX_LINE bytes
+ * (before its LF) is answered with an error line, whether it arrived
+ * whole (from a file, in one read) or is still arriving (a pipe); its
+ * bytes are skipped up to its LF and the lines after it are answered.
+ */
 size_t
 line_process(conn *c)
 {
@@ -115,26 +120,39 @@ line_process(conn *c)
 		size_t len;
 
 		nl = memchr(line, '\n', c->in_len - used);
+		if (c->skip_line) {
+			/* The rest of an over-long line, already answered. */
+			if (nl == NULL)
+				return c->in_len;
+			used += (size_t)(nl - line) + 1;
+			c->skip_line = 0;
+			continue;
+		}
 		if (nl == NULL) {
-			if (!c->eof && c->in_len - used < SRV_MAX_LINE)
-				break;
-			if (c->in_len - used >= SRV_MAX_LINE) {
+			if (c->in_len - used > SRV_MAX_LINE) {
 				c->lineno++;
 				line_error(c, "line longer than %d bytes",
 				    SRV_MAX_LINE);
-				c->closing = 1;
+				c->skip_line = 1;
 				return c->in_len;
 			}
+			if (!c->eof)
+				break;
 			/* The last line, without LF: terminate it in
 			 * place (the buffer has room: in_len < cap). */
 			nl = c->in + c->in_len;
 		}
 		len = (size_t)(nl - line);
 		used += len + (nl < c->in + c->in_len ? 1 : 0);
+		c->lineno++;
+		if (len > SRV_MAX_LINE) {
+			line_error(c, "line longer than %d bytes",
+			    SRV_MAX_LINE);
+			continue;
+		}
 		*nl = '\0';
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
-		c->lineno++;
 		if (c->lineno == 1 && strcmp(line, serve_line_header) == 0) {
 			outbuf_str(&c->out, "user_id\trecs\n");
 			continue;
@@ -150,4 +168,3 @@ line_process(conn *c)
 	}
 	return used;
 }
-

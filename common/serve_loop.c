@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "serve_int.h"
+#include "util.h"
 
 /*
  * Fair accept.  Every worker waits on the one listening socket (with
@@ -159,7 +160,7 @@ econn_step(struct eloop *l, struct econn *e)
 		e->want_out = want_out;
 	}
 	if (want_out)
-		e->wdeadline = serve_now_ms() + l->s->timeout_ms;
+		e->wdeadline = util_mono_ms() + l->s->timeout_ms;
 }
 
 /* A connection waiting for its next request: nothing received of it,
@@ -254,7 +255,7 @@ eloop_read(struct eloop *l, struct econn *e)
 static void
 eloop_sweep(struct eloop *l)
 {
-	int64_t now = serve_now_ms();
+	int64_t now = util_mono_ms();
 	struct econn *x, *nx;
 
 	for (x = l->list; x != NULL; x = nx) {
@@ -289,7 +290,7 @@ serve_run_listener(server *s, int lfd, int max_conns, serve_load *load,
 {
 	struct epoll_event evs[64];
 	struct eloop l;
-	int64_t next_sweep = serve_now_ms() + 100, drain_until = 0;
+	int64_t next_sweep = util_mono_ms() + 100, drain_until = 0;
 	int i, n, rc = 0, accept_now;
 
 	memset(&l, 0, sizeof l);
@@ -314,10 +315,10 @@ serve_run_listener(server *s, int lfd, int max_conns, serve_load *load,
 			if (l.listening)
 				epoll_ctl(l.ep, EPOLL_CTL_DEL, lfd, NULL);
 			l.listening = 0;
-			drain_until = serve_now_ms() + s->timeout_ms;
+			drain_until = util_mono_ms() + s->timeout_ms;
 		}
 		if (drain_until != 0 && (eloop_drain(&l) ||
-		    serve_now_ms() >= drain_until))
+		    util_mono_ms() >= drain_until))
 			break;
 		n = epoll_wait(l.ep, evs, 64, drain_until ? 10 : 100);
 		if (n < 0 && errno != EINTR) {
@@ -340,8 +341,8 @@ serve_run_listener(server *s, int lfd, int max_conns, serve_load *load,
 			eloop_accept(&l);
 		if (drain_until == 0)
 			eloop_listen(&l);
-		if (serve_now_ms() >= next_sweep) {
-			next_sweep = serve_now_ms() + 100;
+		if (util_mono_ms() >= next_sweep) {
+			next_sweep = util_mono_ms() + 100;
 			eloop_sweep(&l);
 			serve_account_cpu(s);
 		}

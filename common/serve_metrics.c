@@ -1,5 +1,6 @@
 /* serve_metrics.c: see serve_metrics.h. */
 #include "serve_metrics.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,15 +32,6 @@ static const double bucket_le[M_BUCKETS - 1] = {
 	0.1, 0.25, 0.5, 1
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 serve_metrics_open(serve_metrics *mt, const char *path, rs_err *e)
 {
@@ -56,7 +48,7 @@ serve_metrics_open(serve_metrics *mt, const char *path, rs_err *e)
 			    strerror(errno));
 		mt->m = p;
 		memcpy(mt->m->magic, METRICS_MAGIC, 8);
-		mt->m->created_ms = now_ms();
+		mt->m->created_ms = util_real_ms();
 		return 0;
 	}
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
@@ -88,7 +80,7 @@ serve_metrics_open(serve_metrics *mt, const char *path, rs_err *e)
 	if (memcmp(mt->m->magic, "\0\0\0\0\0\0\0\0", 8) == 0) {
 		/* New (or its creator died before the magic): start over. */
 		memset(mt->m, 0, sizeof *mt->m);
-		mt->m->created_ms = now_ms();
+		mt->m->created_ms = util_real_ms();
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		memcpy(mt->m->magic, METRICS_MAGIC, 8);
 	} else if (memcmp(mt->m->magic, METRICS_MAGIC, 8) != 0) {

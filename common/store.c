@@ -11,6 +11,7 @@
 #include "num.h"
 #include "poptsv.h"
 #include "recs.h"
+#include "util.h"
 
 /* ---- opening ---- */
 
@@ -291,23 +292,6 @@ cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Position of v in the sorted unique array a[0..n), which holds it. */
-static size_t
-find_u64(const uint64_t *a, size_t n, uint64_t v)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * CRC-32 and size of an input file, recorded as its lineage; stdin cannot
  * be read twice and is recorded as such.
@@ -389,7 +373,7 @@ build_categories(struct build *b)
 	if ((b->item_cat = malloc((b->it.n + 1) * sizeof *b->item_cat)) == NULL)
 		return -1;
 	for (i = 0; i < b->it.n; i++)
-		b->item_cat[i] = (uint32_t)find_u64(b->cats, b->ncat,
+		b->item_cat[i] = (uint32_t)util_u64_lower_bound(b->cats, b->ncat,
 		    b->it.category[i]);
 	return 0;
 }
@@ -410,7 +394,7 @@ build_category_lists(struct build *b, size_t list_len)
 	for (i = 0; i < pop->n; i++) {
 		if (pop->category[i] == POPTSV_NO_CATEGORY)
 			continue;
-		k = find_u64(b->cats, b->ncat, pop->category[i]);
+		k = util_u64_lower_bound(b->cats, b->ncat, pop->category[i]);
 		if (b->cat_off[k + 1] < list_len)
 			b->cat_off[k + 1]++;
 	}
@@ -419,7 +403,7 @@ build_category_lists(struct build *b, size_t list_len)
 	for (i = 0; i < pop->n; i++) {
 		if (pop->category[i] == POPTSV_NO_CATEGORY)
 			continue;
-		k = find_u64(b->cats, b->ncat, pop->category[i]);
+		k = util_u64_lower_bound(b->cats, b->ncat, pop->category[i]);
 		if (fill[k] < b->cat_off[k + 1] - b->cat_off[k])
 			b->cat_pop[b->cat_off[k] + fill[k]++] = pop->item[i];
 	}

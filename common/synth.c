@@ -11,6 +11,7 @@
 #include "synth.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1529,4 +1530,44 @@ out:
 	free(ps);
 	free(jobs);
 	return rc;
+}
+
+void
+synth_report_start(const synth_opts *o, synth_line_fn *line, void *arg)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof buf, "seed %llu, %llu events, %s",
+	    (unsigned long long)o->seed, (unsigned long long)o->events,
+	    o->all_props ? "all properties" :
+	    "categoryid and available only");
+	line(arg, buf);
+}
+
+void
+synth_report_done(const synth_stats *st, const char *dir, double seconds,
+    synth_line_fn *line, void *arg)
+{
+	char buf[PATH_MAX + 160];
+	double mb = 0;
+	size_t i;
+
+	for (i = 0; i < SYNTH_NFILES; i++) {
+		snprintf(buf, sizeof buf, "%s/%s: %llu rows, %llu bytes", dir,
+		    synth_file_names[i], (unsigned long long)st->rows[i],
+		    (unsigned long long)st->bytes[i]);
+		line(arg, buf);
+		mb += (double)st->bytes[i] / 1e6;
+	}
+	snprintf(buf, sizeof buf, "%llu visitors, %llu transactions, %llu of "
+	    "%llu items in the catalogue, %llu event items without "
+	    "properties", (unsigned long long)st->visitors,
+	    (unsigned long long)st->transactions,
+	    (unsigned long long)st->items_in_catalogue,
+	    (unsigned long long)st->item_ids,
+	    (unsigned long long)st->event_items_without_props);
+	line(arg, buf);
+	snprintf(buf, sizeof buf, "%.1f s, %.0f MB, %.0f MB/s", seconds, mb,
+	    seconds > 0 ? mb / seconds : 0.0);
+	line(arg, buf);
 }

@@ -111,4 +111,16 @@ void synth_opts_init(synth_opts *o);
 int synth_write(const synth_opts *o, const char *dir, synth_stats *st,
     rs_err *e);
 
+/*
+ * The report of a run (ev-synth -v), a line at a time through line(arg,
+ * text), without program name or newline, as o->progress gets them:
+ * synth_report_start the seed, the events and which properties;
+ * synth_report_done each file's rows and bytes (named under dir), the
+ * dataset's counts, then the time, size and rate over seconds.
+ */
+typedef void synth_line_fn(void *arg, const char *line);
+void synth_report_start(const synth_opts *o, synth_line_fn *line, void *arg);
+void synth_report_done(const synth_stats *st, const char *dir,
+    double seconds, synth_line_fn *line, void *arg);
+
 #endif

@@ -18,20 +18,21 @@
 # package may be in several lists), with the reason when it is not obvious.
 set -eu
 
-# Compiler, make, the three libraries, curl for the demo's request,
-# /usr/bin/time (pipeline.mk's stages record their time and memory), and
-# man-db so that "man -l man/PAGE" (README) works.
+# Compiler, make, the three libraries, curl for the demo's request;
+# pipeline.mk's run-time needs: /usr/bin/time (each stage's cost) and
+# gnuplot-nox (report.html's plots); man-db so that "man -l man/PAGE"
+# (README) works.
 PKGS_run="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev curl time
-man-db"
+gnuplot-nox man-db"
 
 # bats and its helpers; mandoc (make lint-man, the man page tests); man-db
 # (systemd-analyze verify runs man for Documentation=man:...); promtool,
 # systemd-analyze, tcpserver, haproxy, wrk and python3 (rec-serve's sample
 # configs, clients and load); procps (pgrep), jq; Open MPI (als-fit built
-# with mpicc and run under mpirun).
+# with mpicc and run under mpirun); chromium (the test of report.html).
 PKGS_test="bats bats-assert bats-support bats-file mandoc man-db prometheus
 systemd ucspi-tcp haproxy wrk python3 procps jq
-openmpi-bin libopenmpi-dev"
+openmpi-bin libopenmpi-dev chromium"
 
 # Load generators and timers; bc, python3, tcpserver and procps for the
 # serving and ingest benchmarks.

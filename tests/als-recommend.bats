@@ -182,3 +182,13 @@ same_lists() {
 	assert_line --index 1 --regexp $'^3\t1\t'
 	assert_line --index 2 --regexp $'^3\t2\t'
 }
+
+@test "a full disk exits 74 naming the output and the reason" {
+	run bash -c 'als-recommend -n 3 "$1" > /dev/full' sh "$D/a.model"
+	assert_failure 74
+	assert_output 'als-recommend: stdout: write error: No space left on device'
+	# Output larger than stdio's buffer fails inside the lists.
+	run als-recommend -n 1000 -o /dev/full "$D/a.model"
+	assert_failure 74
+	assert_output --regexp '^als-recommend: /dev/full: (write error|.*): No space left on device$'
+}

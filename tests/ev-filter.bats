@@ -319,6 +319,23 @@ no_files() {
 	assert_output --partial "$T/no/such/dir/out.tsv: cannot create"
 }
 
+@test "bad: a full disk stops the run at the first failed write: 74, named" {
+	# 20000 rows: the first 64 KiB block written fails, not the commit.
+	{ echo "$HDR"; seq 20000 | awk '{ print $1 ",7,view,9," }'; } \
+	    > "$T/in.csv"
+	run ev-filter -o /dev/full "$T/in.csv"
+	assert_failure 74
+	assert_output "ev-filter: /dev/full: write error: No space left on device"
+	run bash -c 'ev-filter "$1" > /dev/full' _ "$T/in.csv"
+	assert_failure 74
+	assert_output "ev-filter: stdout: write error: No space left on device"
+	# A short output fails at commit, with the same message.
+	csv '1,2,view,3,' > "$T/small.csv"
+	run ev-filter -o /dev/full "$T/small.csv"
+	assert_failure 74
+	assert_output "ev-filter: /dev/full: write error: No space left on device"
+}
+
 @test "a failing run leaves an existing output file untouched" {
 	mkdir "$T/out"
 	echo keep > "$T/out/out.tsv"

@@ -10,7 +10,7 @@ CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
 als.model naive-als.model als-recs.tsv eval-users.tsv naive-als-recs.tsv
-report.tsv replay.tsv recs.db"
+report.tsv replay.tsv recs.db train-stats.tsv test-stats.tsv curves.tsv report.html"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
@@ -70,13 +70,17 @@ ctr_sections() {
 }
 
 # same_build RUN1 RUN2: every artifact of two run directories identical;
-# the stores (which record when they were built) section by section.
+# the stores (which record when they were built) section by section, the
+# pages up to their stage timings.
 same_build() {
 	local f
 	for f in $ARTIFACTS; do
 		case $f in
 		*.db) [ "$(ctr_sections "$1/$f")" = "$(ctr_sections "$2/$f")" ] ||
 		    fail "$2/$f: other sections than $1/$f" ;;
+		# The page ends with the stages' timings, which vary.
+		*.html) [ "$(sed '/<h2>Stages/,$d' "$1/$f")" = "$(sed '/<h2>Stages/,$d' "$2/$f")" ] ||
+		    fail "$2/$f differs from $1/$f before the timings" ;;
 		*) cmp "$1/$f" "$2/$f" ;;
 		esac
 	done
@@ -91,9 +95,10 @@ same_build() {
 	assert_dir_only "$REF" cache runs runs.tsv runs.tsv.lock
 	# Each stage in its own keyed directory, with its stamp, timings and
 	# checksums; every artifact of the run is a link to one of them.
-	run sh -c "ls '$REF/cache' | sed 's/-[0-9a-f]\{10\}\$//'"
+	run sh -c "ls '$REF/cache' | sed 's/-[0-9a-f]\{10\}\$//' | LC_ALL=C sort"
 	assert_output "$(printf '%s\n' als eval_users inputs items matrix naive_als \
-	    naive_matrix naive_recs popular recs replay report store test train)"
+	    naive_matrix naive_recs popular recs replay report store test \
+	    test_stats train train_stats html | LC_ALL=C sort)"
 	for d in "$REF"/cache/*; do
 		[ -s "$d/.params" ] && [ -s "$d/.stage.tsv" ] && [ -s "$d/.sums" ] ||
 		    fail "$d: no .params, .stage.tsv or .sums"
@@ -154,7 +159,7 @@ same_build() {
 	o=$(rundir "$REF")
 	run pl "$REF" report
 	assert_success
-	assert_output --partial "pipeline: run ${o##*/}: $o/report.tsv and replay.tsv"
+	assert_line --index 0 "pipeline: run ${o##*/} in $o/"
 	assert_output --partial weighted_als
 	assert_output --partial all_test_carts
 	refute_output --partial "$(printf '\t')"
@@ -237,7 +242,7 @@ same_build() {
 	cp -p "$D/category_tree.csv" "$BATS_TEST_TMPDIR/tree"
 	touch "$D/category_tree.csv"
 	run would_run "$B"
-	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter interactions-weight pop-rank rec-blend rec-eval)"
+	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter ev-stats interactions-weight pop-rank rec-blend rec-eval)"
 	refute_output --partial "ev-synth"
 	touch -r "$BATS_TEST_TMPDIR/tree" "$D/category_tree.csv"
 }
@@ -405,7 +410,7 @@ shim() {
 	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
 	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
 	run ls "$B/cache"
-	assert_equal "${#lines[@]}" 15
+	assert_equal "${#lines[@]}" 18
 	assert_dir_only "$B/runs" "${o##*/}"
 	# A store whose evaluation fails is never linked into a run.
 	run pl "$B" N_RECS=9 BIN="$(shim rec-eval 'exit 65')" publish
@@ -452,9 +457,9 @@ shim() {
 	assert_equal "$(grep -c '^metric\.replay\.' "$o/run.tsv")" \
 	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/replay.tsv")"
 	grep -q "^metric.report.weighted_als.with_history.precision_at_5	$(awk -F'\t' '$1 == "weighted_als" { print $4 }' "$o/report.tsv")\$" "$o/run.tsv"
-	# Wall and CPU seconds and peak memory of all 15 stages.
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 30
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 15
+	# Wall and CPU seconds and peak memory of all 18 stages.
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 36
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 18
 	# Each artifact's path under BUILD and checksum.
 	for f in $ARTIFACTS; do
 		[ $f = recs.db ] && continue
@@ -466,6 +471,78 @@ shim() {
 	run rec-runs -l "$REF/runs.tsv" show "${o##*/}"
 	assert_success
 	assert_equal "$output" "$(printf 'name\tvalue\n'; cat "$o/run.tsv")"
+}
+
+@test "pipeline: a program rebuilt reruns its stages in place; the run completes again with a new row" {
+	copy_ref
+	local bin=$BATS_TEST_TMPDIR/bin o before
+	# A copy of the programs with their mtimes; then rec-eval "rebuilt".
+	cp -a "$RS_BIN" "$bin"
+	touch "$bin/rec-eval"
+	o=$(rundir "$B")
+	before=$(stat -c '%i' "$o/train.tsv" "$o/recs.db")
+	run pl "$B" BIN="$bin" all
+	assert_success
+	assert_output --partial "$bin/rec-eval --train"
+	refute_output --partial "$bin/als-fit"
+	# Same parameters, same run directory: the reports relinked, the rest
+	# as it was; a second row for the run in the ledger.
+	assert_equal "$(rundir "$B" BIN="$bin")" "$o"
+	assert_equal "$(stat -c '%i' "$o/train.tsv" "$o/recs.db")" "$before"
+	[ "$o/report.tsv" -ef "$B"/cache/report-*/report.tsv ]
+	run cut -f 1 "$B/runs.tsv"
+	assert_output "$(printf 'run=%s\nrun=%s' "${o##*/}" "${o##*/}")"
+	run rec-runs -l "$B/runs.tsv" show "${o##*/}"
+	assert_success
+}
+
+@test "pipeline: report prints percentages, titles and the one-line reading" {
+	run pl "$REF" report
+	assert_success
+	assert_line "The original's offline metrics, in % (report.tsv):"
+	assert_line --regexp '^weighted_als +with_history +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
+	assert_output --regexp 'For users with history, weighted ALS hits with [0-9]+\.[0-9]{2}% of its top-5'
+	assert_line --regexp '^blend +all_test_carts +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
+	assert_line "The page, with the curves, the ALS loss and the data's profile: $REF_RUN/report.html"
+}
+
+# chromium_load PAGE OUTDIR: headless Chromium loads PAGE with console
+# logging on, writes OUTDIR/shot.png, OUTDIR/dom.html and OUTDIR/log.
+chromium_load() {
+	timeout 60 chromium --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$2/profile" --enable-logging=stderr --log-level=0 \
+	    --window-size=1000,2600 --screenshot="$2/shot.png" "file://$1" \
+	    >/dev/null 2>"$2/log.shot"
+	timeout 60 chromium --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$2/profile" --enable-logging=stderr --log-level=0 \
+	    --dump-dom "file://$1" >"$2/dom.html" 2>"$2/log"
+	cat "$2/log.shot" >>"$2/log"
+}
+
+@test "pipeline: report.html: self-contained, under 2 MB, drawn by headless Chromium with no console error" {
+	command -v chromium >/dev/null || skip "chromium is not installed (scripts/install-deps.sh test)"
+	local h=$REF_RUN/report.html d=$BATS_TEST_TMPDIR
+	[ "$(stat -c %s "$h")" -lt 2000000 ] || fail "$h is $(stat -c %s "$h") bytes"
+	# No script and nothing fetched: no src or href that leaves the page.
+	! grep -qiE '<script|<link|<img|<iframe|src=|href="?https?:' "$h" || fail "$h refers outside itself"
+	# The reading, the original's table with percent signs, the parameters.
+	grep -q '<p class="reading">For users with history, weighted ALS hits with' "$h"
+	grep -qE '<td class="n">[0-9.]+%</td>' "$h"
+	grep -q '<tr><th>FACTORS</th><td>8</td></tr>' "$h"
+	chromium_load "$h" "$d"
+	[ -s "$d/shot.png" ] || fail "no screenshot: $(tail -5 "$d/log")"
+	assert_equal "$(head -c 8 "$d/shot.png" | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a
+	# Console messages are logged as CONSOLE lines: there must be none.
+	run grep -i 'CONSOLE' "$d/log"
+	assert_output ""
+	# Every plot drawn: eight SVGs, each with a data series stroked in
+	# colour with two segments or more (not only axes, grid and key).
+	run awk 'BEGIN { RS = "<svg" } NR > 1 { n++
+	    if ($0 !~ /id="gnuplot_plot_1"/) { print "plot " n ": no data group"; next }
+	    s = substr($0, index($0, "id=\"gnuplot_plot_1\""))
+	    if (s !~ /<path stroke="rgb\([^"]*\)" d="M[^"]*L[^"]*L/) print "plot " n ": nothing drawn" }
+	    END { if (n != 8) print n " plots, expected 8" }' "$d/dom.html"
+	assert_output ""
 }
 
 @test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {

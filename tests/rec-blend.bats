@@ -156,19 +156,23 @@ blend() {
 	assert_dir_only . items.tsv popular.tsv recs.tsv p.tsv
 }
 
-@test "rec-blend: bad recs rows exit 65: ranks, grouping, numbers" {
+@test "rec-blend: bad recs rows exit 65: ranks, grouping, numbers, repeats (the rules rec-eval's are)" {
 	printf 'user\trank\titem\tscore\n1\t2\t5\t1\n' > r.tsv
 	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
 	assert_failure 65
-	assert_output "rec-blend: r.tsv:2: field 2 (rank): a user's first rank must be 1: \"2\""
+	assert_output "rec-blend: r.tsv:2: field 2 (rank): expected rank 1 (the user's first row): \"2\""
 	printf 'user\trank\titem\tscore\n1\t1\t5\t1\n1\t3\t5\t1\n' > r.tsv
 	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
 	assert_failure 65
-	assert_output 'rec-blend: r.tsv:3: field 2 (rank): rank does not follow the previous rank: "3"'
+	assert_output 'rec-blend: r.tsv:3: field 2 (rank): expected rank 2: "3"'
 	printf 'user\trank\titem\tscore\n1\t1\t5\t1\n2\t1\t5\t1\n1\t1\t6\t1\n' > r.tsv
 	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
 	assert_failure 65
 	assert_output 'rec-blend: r.tsv:4: user 1: rows not grouped by user (first seen at line 2)'
+	printf 'user\trank\titem\tscore\n1\t1\t5\t1\n1\t2\t5\t1\n' > r.tsv
+	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: r.tsv:3: field 3 (item): item listed twice for the user: "5"'
 	printf 'user\trank\titem\tscore\n1\t1\t5\tx\n' > r.tsv
 	run rec-blend -i items.tsv -p popular.tsv -r r.tsv -o x.db
 	assert_failure 65

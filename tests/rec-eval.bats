@@ -170,6 +170,46 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 
 # ---- errors ----
 
+# The curves of the small case, worked out by hand at k = 1 and 3 (k = 2
+# is the report): popular [10] hits user 1 only: P 1/4, R (1/2)/4; at 3,
+# [10 11 12] hits users 1, 3, 4: P 1/4, R (1/2 + 1 + 1)/4.  With history
+# (users 1, 2): P 1/2 then 1/6.  als at 3: user 1 [13 10 15] 2 of 3,
+# user 2 [99 12 14] 1 of 3: P 50%, R 100%.
+@test "--curves: precision@k and recall@k for k = 1..20 of every row, the report's at k" {
+	run rec-eval "${ARGS[@]}" --curves "$OUT/c.tsv" -o "$OUT/r.tsv"
+	assert_success
+	run head -n 1 "$OUT/c.tsv"
+	assert_output "$(printf 'model\tgroup\tk\tprecision\trecall')"
+	run awk -F'\t' '$3 == 1 || $3 == 3' "$OUT/c.tsv"
+	assert_output "$(printf '%s\n' \
+	    "top_popular	all_test_users	1	25.0000	12.5000" \
+	    "top_popular	all_test_users	3	25.0000	62.5000" \
+	    "top_popular	with_history	1	50.0000	25.0000" \
+	    "top_popular	with_history	3	16.6667	25.0000" \
+	    "als	with_history	1	100.0000	75.0000" \
+	    "als	with_history	3	50.0000	100.0000")"
+	# Twenty points a row; at the report's k, the report's figures.
+	run awk -F'\t' 'NR > 1 { n[$1 "/" $2]++ } END { for (r in n) print r, n[r] }' "$OUT/c.tsv"
+	assert_equal "$(echo "$output" | sort)" "$(printf '%s\n' 'als/with_history 20' \
+	    'top_popular/all_test_users 20' 'top_popular/with_history 20')"
+	run awk -F'\t' 'FNR == 1 { next } NR == FNR { r[$1 "/" $2] = $4 "/" $5; next }
+	    $3 == 2 && r[$1 "/" $2] != $4 "/" $5 { print "differs: " $0 }' "$OUT/r.tsv" "$OUT/c.tsv"
+	assert_output ""
+	# So too when counting duplicates, and at another -k.
+	run rec-eval "${ARGS[@]}" -k 3 --count-duplicates --curves "$OUT/c3.tsv" -o "$OUT/r3.tsv"
+	assert_success
+	run awk -F'\t' 'FNR == 1 { next } NR == FNR { r[$1 "/" $2] = $4 "/" $5; next }
+	    $3 == 3 && r[$1 "/" $2] != $4 "/" $5 { print "differs: " $0 }' "$OUT/r3.tsv" "$OUT/c3.tsv"
+	assert_output ""
+	# Not with --replay; an unwritable file fails before any work.
+	run rec-eval --train train.tsv --test test.tsv --items items.tsv --replay x.db --curves "$OUT/c.tsv"
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --curves does not apply to --replay"
+	run rec-eval "${ARGS[@]}" --curves "$OUT/no/dir/c.tsv" -o "$OUT/r4.tsv"
+	assert_failure 73
+	[ ! -e "$OUT/r4.tsv" ]
+}
+
 @test "usage errors exit 64 with a message" {
 	run rec-eval --test test.tsv --items items.tsv --popular popular.tsv
 	assert_failure 64
@@ -276,7 +316,7 @@ recs_refused() {
 	recs_refused '1\t1\t10\t0.5\n1\t3\t11\t0.4\n' \
 	    '3: field 2 (rank): expected rank 2: "3"'
 	recs_refused '1\t1\t10\t0.5\n2\t1\t11\t0.4\n1\t1\t12\t0.4\n' \
-	    '4: field 1 (user): the user'"'"'s rows are not contiguous: "1"'
+	    '4: user 1: rows not grouped by user (first seen at line 2)'
 	recs_refused '1\t1\t10\t0.5\n1\t2\t10\t0.4\n' \
 	    '3: field 3 (item): item listed twice for the user: "10"'
 	recs_refused '9\t1\t10\tlots\n' \

@@ -5,6 +5,7 @@
 # is on 127.0.0.1, with bounded counts and timeouts.
 
 load test_helper
+bats_require_minimum_version 1.5.0
 
 FX="$BATS_TEST_DIRNAME/fixtures"
 CROWD="$FX/rec-serve/crowd.py"
@@ -159,4 +160,84 @@ queries() {
 	sleep 0.1
 	run curl -s -w ' %{http_code}' "http://127.0.0.1:$PORT/recs?user_id=7"
 	assert_output "$before 200"
+}
+
+@test "rec-serve: a store truncated under the mapping (cp over it): an error, then served again" {
+	cp "$T/recs.db" "$T/good.db"
+	start -w 1
+	url="http://127.0.0.1:$PORT/recs?user_id=7"
+	before=$(curl -s "$url")
+	# What cp does to the live file: truncate, then write in place.
+	truncate -s 4096 "$T/recs.db"
+	run curl -s -w ' %{http_code}' "$url"
+	assert_output '{"detail":"recommendation store unavailable"} 503'
+	cp "$T/good.db" "$T/recs.db"
+	sleep 0.05
+	run curl -s -w ' %{http_code}' "$url"
+	assert_output "$before 200"
+	run cat "$T/log"
+	assert_line "rec-serve: $T/recs.db: the store file shrank under its mapping (overwritten in place?); answered with an error, reopening"
+	refute_output --partial 'killed by signal'
+	[ "$(metric rec_serve_store_truncated_total)" = 1 ]
+}
+
+@test "rec-serve: a store truncated under a pipe's process: error lines, no crash" {
+	cp "$T/recs.db" "$T/live.db"
+	mkfifo "$T/in"
+	rec-serve "$T/live.db" < "$T/in" > "$T/out" 2> "$T/err" &
+	exec 7> "$T/in"
+	printf '7\n' >&7
+	sleep 0.2
+	truncate -s 4096 "$T/live.db"
+	printf '7\n3\n' >&7
+	exec 7>&-
+	wait $! && rc=0 || rc=$?
+	[ "$rc" = 65 ]
+	run cat "$T/out"
+	assert_line --index 0 $'7\t501,104,502,503,301,504'
+	assert_line --index 1 'error	line 2: recommendation store unavailable'
+	assert_line --index 2 'error	line 3: recommendation store unavailable'
+	run cat "$T/err"
+	assert_line "rec-serve: $T/live.db: the store file shrank under its mapping (overwritten in place?); answered with an error, reopening"
+}
+
+@test "rec-serve: a failed write exits 74 naming the output and the reason" {
+	run bash -c 'printf "7\n3\n" | rec-serve "$1" > /dev/full' sh "$T/recs.db"
+	assert_failure 74
+	assert_output 'rec-serve: stdout: write error: No space left on device'
+	run bash -c 'printf "7\n3\n" | rec-serve -o /dev/full "$1"' sh "$T/recs.db"
+	assert_failure 74
+	assert_output 'rec-serve: /dev/full: write error: No space left on device'
+	run rec-serve "$T/recs.db" < "$T"
+	assert_failure 74
+	assert_output 'rec-serve: stdin: read error: Is a directory'
+}
+
+# Lines of 65,536 bytes (the limit), 65,537, 81,915 and 200,000 bytes
+# between short requests.
+long_lines() {
+	python3 -c '
+import sys
+w = sys.stdout.write
+w("7\n" + "9" * 65536 + "\n3\n" + "1" * 65537 + "\n4\n" + "1" * 81915 +
+  "\n3\n" + "5" * 200000 + "\n7")'
+}
+
+@test "rec-serve: one line limit from a file or a pipe; every line answered" {
+	long_lines > "$T/long.tsv"
+	want=$(printf '%s\n' '7	501,104,502,503,301,504' \
+	    'error	line 2: field 1 (user_id): out of range: "9999999999999999999999999999999999999999999999999999999999999999"' \
+	    '3	501,202,502,203,503,504' \
+	    'error	line 4: line longer than 65536 bytes' \
+	    '4	501,502,503,504,505,101' \
+	    'error	line 6: line longer than 65536 bytes' \
+	    '3	501,202,502,203,503,504' \
+	    'error	line 8: line longer than 65536 bytes' \
+	    '7	501,104,502,503,301,504')
+	run --separate-stderr rec-serve "$T/recs.db" < "$T/long.tsv"
+	assert_failure 65
+	assert_output "$want"
+	run --separate-stderr bash -c 'cat "$1" | rec-serve "$2"' sh "$T/long.tsv" "$T/recs.db"
+	assert_failure 65
+	assert_output "$want"
 }

@@ -5,45 +5,18 @@
 #include "container.h"
 #include "t.h"
 #include "tutil.h"
+#include "util.h"
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* Recomputes the header CRC after an edit, as a careful forger would, so
  * that the checks behind it are reached. */
 static void
 fix_hcrc(unsigned char *b)
 {
-	size_t hlen = 64 + 48 * (size_t)get32(b + 20) + get32(b + 32);
+	size_t hlen = 64 + 48 * (size_t)util_le_get32(b + 20) + util_le_get32(b + 32);
 
-	put32(b + 36, 0);
-	put32(b + 36, (uint32_t)crc32(0, b, (uInt)hlen));
+	util_le_put32(b + 36, 0);
+	util_le_put32(b + 36, (uint32_t)crc32(0, b, (uInt)hlen));
 }
 
 static const unsigned char sec_a[5] = {1, 2, 3, 4, 5};
@@ -119,7 +92,7 @@ static void ed_extend(unsigned char *b, size_t *n) { (void)b; *n += 64; }
 static void ed_version(unsigned char *b, size_t *n)
 {
 	(void)n;
-	put32(b + 16, 4);
+	util_le_put32(b + 16, 4);
 	fix_hcrc(b);
 }
 static void ed_param(unsigned char *b, size_t *n)
@@ -139,19 +112,19 @@ static void ed_data(unsigned char *b, size_t *n)
 static void ed_nsec(unsigned char *b, size_t *n)
 {
 	(void)n;
-	put32(b + 20, 65);
+	util_le_put32(b + 20, 65);
 }
 static void ed_plen(unsigned char *b, size_t *n)
 {
 	(void)n;
-	put32(b + 32, 1u << 20);
+	util_le_put32(b + 32, 1u << 20);
 }
 static void ed_misalign(unsigned char *b, size_t *n)
 {
 	unsigned char *ent = b + 64 + 48 * 2;   /* "b" */
 
 	(void)n;
-	put64(ent + 24, get64(ent + 24) + 8);
+	util_le_put64(ent + 24, util_le_get64(ent + 24) + 8);
 	fix_hcrc(b);
 }
 static void ed_past_end(unsigned char *b, size_t *n)
@@ -159,7 +132,7 @@ static void ed_past_end(unsigned char *b, size_t *n)
 	unsigned char *ent = b + 64 + 48 * 2;
 
 	(void)n;
-	put64(ent + 32, get64(ent + 32) + 1);
+	util_le_put64(ent + 32, util_le_get64(ent + 32) + 1);
 	fix_hcrc(b);
 }
 static void ed_huge(unsigned char *b, size_t *n)
@@ -167,7 +140,7 @@ static void ed_huge(unsigned char *b, size_t *n)
 	unsigned char *ent = b + 64 + 48 * 2;
 
 	(void)n;
-	put64(ent + 32, UINT64_MAX - 63);   /* off + size would wrap */
+	util_le_put64(ent + 32, UINT64_MAX - 63);   /* off + size would wrap */
 	fix_hcrc(b);
 }
 static void ed_offset_far(unsigned char *b, size_t *n)
@@ -175,7 +148,7 @@ static void ed_offset_far(unsigned char *b, size_t *n)
 	unsigned char *ent = b + 64 + 48 * 2;
 
 	(void)n;
-	put64(ent + 24, (uint64_t)1 << 62);
+	util_le_put64(ent + 24, (uint64_t)1 << 62);
 	fix_hcrc(b);
 }
 static void ed_overlap(unsigned char *b, size_t *n)
@@ -183,7 +156,7 @@ static void ed_overlap(unsigned char *b, size_t *n)
 	unsigned char *ent = b + 64 + 48 * 2;   /* "b" back onto "a" */
 
 	(void)n;
-	put64(ent + 24, get64(b + 64 + 24));
+	util_le_put64(ent + 24, util_le_get64(b + 64 + 24));
 	fix_hcrc(b);
 }
 static void ed_inside_header(unsigned char *b, size_t *n)
@@ -191,7 +164,7 @@ static void ed_inside_header(unsigned char *b, size_t *n)
 	unsigned char *ent = b + 64;            /* "a" at offset 0 */
 
 	(void)n;
-	put64(ent + 24, 0);
+	util_le_put64(ent + 24, 0);
 	fix_hcrc(b);
 }
 static void ed_name(unsigned char *b, size_t *n)
@@ -218,9 +191,9 @@ main(void)
 	/* The byte layout, as recsys-container(5) specifies it. */
 	CHECK(memcmp(b, "\x89RSC\r\n\x1a\n", 8) == 0);
 	CHECK(memcmp(b + 8, "testkind", 8) == 0);
-	CHECK(get32(b + 16) == 3);
-	CHECK(get32(b + 20) == 3);
-	CHECK(get64(b + 24) == len);
+	CHECK(util_le_get32(b + 16) == 3);
+	CHECK(util_le_get32(b + 20) == 3);
+	CHECK(util_le_get64(b + 24) == len);
 	{
 		static const char params[] = "rows=100\nalpha=0.25\n"
 		    "seed.name-x_1=text with = and spaces\n";
@@ -228,27 +201,27 @@ main(void)
 		unsigned char z[64] = {0};
 		unsigned char *h = malloc(hlen);
 
-		CHECK(get32(b + 32) == plen);
+		CHECK(util_le_get32(b + 32) == plen);
 		CHECK(memcmp(b + 64 + 48 * 3, params, plen) == 0);
 		CHECK(memcmp(b + 40, z, 24) == 0);       /* reserved */
 		memcpy(h, b, hlen);
-		put32(h + 36, 0);
-		CHECK(get32(b + 36) == (uint32_t)crc32(0, h, (uInt)hlen));
+		util_le_put32(h + 36, 0);
+		CHECK(util_le_get32(b + 36) == (uint32_t)crc32(0, h, (uInt)hlen));
 		free(h);
 		/* Section table: names, 64-aligned offsets in order, sizes,
 		 * CRCs, zero padding, file ends with the last section. */
 		CHECK(strcmp((char *)b + 64, "a") == 0);
 		CHECK(strcmp((char *)b + 64 + 48, "empty") == 0);
 		CHECK(strcmp((char *)b + 64 + 96, "b") == 0);
-		CHECK(get64(b + 64 + 24) == 320);   /* align64(64+144+57) */
-		CHECK(get64(b + 64 + 32) == 5);
-		CHECK(get32(b + 64 + 40) == (uint32_t)crc32(0, sec_a, 5));
-		CHECK(get32(b + 64 + 44) == 0);
-		CHECK(get64(b + 64 + 48 + 24) == 384);
-		CHECK(get64(b + 64 + 48 + 32) == 0);
-		CHECK(get32(b + 64 + 48 + 40) == 0);  /* CRC-32 of nothing */
-		CHECK(get64(b + 64 + 96 + 24) == 384);
-		CHECK(get64(b + 64 + 96 + 32) == 800);
+		CHECK(util_le_get64(b + 64 + 24) == 320);   /* align64(64+144+57) */
+		CHECK(util_le_get64(b + 64 + 32) == 5);
+		CHECK(util_le_get32(b + 64 + 40) == (uint32_t)crc32(0, sec_a, 5));
+		CHECK(util_le_get32(b + 64 + 44) == 0);
+		CHECK(util_le_get64(b + 64 + 48 + 24) == 384);
+		CHECK(util_le_get64(b + 64 + 48 + 32) == 0);
+		CHECK(util_le_get32(b + 64 + 48 + 40) == 0);  /* CRC-32 of nothing */
+		CHECK(util_le_get64(b + 64 + 96 + 24) == 384);
+		CHECK(util_le_get64(b + 64 + 96 + 32) == 800);
 		CHECK(len == 384 + 800);
 		CHECK(memcmp(b + 320, sec_a, 5) == 0);
 		CHECK(memcmp(b + 384, sec_b, 800) == 0);
@@ -319,7 +292,7 @@ main(void)
 		CHECK_STR(why(&e, "ref.container"), "parameter \"gamma\" missing");
 		container_id(&c, buf);
 		CHECK(strlen(buf) == 14 && strncmp(buf, "crc32:", 6) == 0);
-		snprintf(buf + 32, 32, "crc32:%08x", get32(b + 36));
+		snprintf(buf + 32, 32, "crc32:%08x", util_le_get32(b + 36));
 		CHECK_STR(buf, buf + 32);
 		CHECK(container_verify(&c, &e) == 0);
 	}

@@ -1,6 +1,8 @@
 /* test_num.c: whole-token number parsing, ranges, and every TIME form. */
 #include <stdint.h>
 
+#include <math.h>
+
 #include "num.h"
 #include "t.h"
 
@@ -293,6 +295,48 @@ main(void)
 		CHECK(num_scan_u64(buf, &v) == 0);
 		memcpy(buf, "18446744073709551615,", 21);
 		CHECK(num_scan_u64(buf, &v) == 20);   /* for num_u64 */
+	}
+
+	/* num_fmt_fixed6: printf's "%.6f" for float scores (what it
+	 * formats), exact halves aside; no sign on a rounded zero. */
+	{
+		static const double fixed[] = {0, 1, -1, 0.5, 1.25, -2.75,
+		    0.0000005001, 123456.654321, 999999.9999996, 1e11,
+		    -0.0000004, 3.4028234663852886e+38, 1e12, -1e15};
+		static const char *const want[] = {"0.000000", "1.000000",
+		    "-1.000000", "0.500000", "1.250000", "-2.750000",
+		    "0.000001", "123456.654321", "1000000.000000",
+		    "100000000000.000000", "0.000000",
+		    "340282346638528859811704183484516925440.000000",
+		    "1000000000000.000000", "-1000000000000000.000000"};
+		char p[NUM_FIXED6_MAX];
+		unsigned long long x = 88172645463325252ULL;
+		size_t k, same = 0, n = 200000;
+		int len;
+
+		for (k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
+			len = num_fmt_fixed6(buf, fixed[k]);
+			CHECK(len == (int)strlen(want[k]) &&
+			    memcmp(buf, want[k], (size_t)len) == 0);
+		}
+		for (k = 0; k < n; k++) {
+			union { uint32_t u; float f; } r;
+			double v;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* scores as a model gives them: |v| in 1e-6..1e4 */
+			r.u = (uint32_t)(x >> 32);
+			v = (double)r.f;
+			if (!(fabs(v) < 1e4) || fabs(v) < 1e-6) {
+				same++;
+				continue;
+			}
+			len = num_fmt_fixed6(buf, v);
+			snprintf(p, sizeof p, "%.6f", v);
+			same += len == (int)strlen(p) &&
+			    memcmp(buf, p, (size_t)len) == 0;
+		}
+		CHECK(same == n);
 	}
 	return t_done();
 }

@@ -339,6 +339,72 @@ in_place(void)
 	CHECK(t_count_files(d) == 2);
 }
 
+/* outfile_write and the block writer: bytes in order, each write
+ * checked, the first failure named by file and reason. */
+static void
+block_writes(void)
+{
+	static outfile_block b;
+	static char big[OUTFILE_BLOCK];
+	rs_err e = {0};
+	outfile o;
+	char path[1024], *row, *got;
+	size_t i, len;
+
+	snprintf(path, sizeof path, "%s/blocks.tsv", subdir("blocks"));
+	CHECK(outfile_open(&o, path, &e) == 0);
+	b.out = &o;
+	CHECK(outfile_write(&o, "head\n", 5, &e) == 0);
+	/* 20000 rows of 8 bytes: several blocks, in order. */
+	for (i = 0; i < 20000; i++) {
+		if ((row = outfile_block_room(&b, 9, &e)) == NULL)
+			break;
+		/* 7 digits and '\n'; snprintf's NUL (room for 9 asked)
+		 * is past used. */
+		b.used += (size_t)snprintf(row, 9, "%07zu\n", i);
+	}
+	CHECK(i == 20000);
+	CHECK(outfile_block_flush(&b, &e) == 0 && b.used == 0);
+	/* A block's worth in one go, after a partly filled block. */
+	row = outfile_block_room(&b, 3, &e);
+	memcpy(row, "ab\n", 3);
+	b.used += 3;
+	memset(big, 'x', sizeof big);
+	CHECK(outfile_block_room(&b, sizeof big, &e) == b.buf);
+	memcpy(b.buf, big, sizeof big);
+	b.used = sizeof big;
+	CHECK(outfile_block_flush(&b, &e) == 0);
+	CHECK(outfile_commit(&o, &e) == 0);
+	got = t_slurp(path, &len);
+	CHECK(got != NULL && len == 5 + 20000 * 8 + 3 + sizeof big);
+	if (got != NULL && len == 5 + 20000 * 8 + 3 + sizeof big) {
+		CHECK(memcmp(got, "head\n0000000\n0000001\n", 21) == 0);
+		CHECK(memcmp(got + 5 + 19999 * 8, "0019999\nab\nxx", 13) ==
+		    0);
+	}
+	free(got);
+
+	/* A full device: the first block that reaches it fails, named. */
+	CHECK(outfile_open(&o, "/dev/full", &e) == 0 && o.direct);
+	b.out = &o;
+	b.used = 0;
+	for (i = 0; i < 4 * OUTFILE_BLOCK / 8; i++) {
+		if ((row = outfile_block_room(&b, 8, &e)) == NULL)
+			break;
+		memcpy(row, "1234567\n", 8);
+		b.used += 8;
+	}
+	CHECK(row == NULL);
+	CHECK(e.code == EX_IOERR);
+	CHECK_STR(e.msg, "/dev/full: write error: No space left on device");
+	outfile_abort(&o);
+	memset(&e, 0, sizeof e);
+	CHECK(outfile_open(&o, "/dev/full", &e) == 0);
+	CHECK(outfile_write(&o, big, sizeof big, &e) == EX_IOERR);
+	CHECK_STR(e.msg, "/dev/full: write error: No space left on device");
+	outfile_abort(&o);
+}
+
 int
 main(void)
 {
@@ -499,5 +565,6 @@ main(void)
 	}
 	symlinks();
 	in_place();
+	block_writes();
 	return t_done();
 }

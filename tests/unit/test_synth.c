@@ -324,6 +324,52 @@ test_taste(const char *dir, const synth_stats *st)
 	free(cart_count);
 }
 
+/* Collects report lines, one per '\n'. */
+static char report[2048];
+
+static void
+collect(void *arg, const char *line)
+{
+	size_t n = strlen(report);
+
+	(void)arg;
+	snprintf(report + n, sizeof report - n, "%s\n", line);
+}
+
+static void
+report_lines(void)
+{
+	synth_opts o;
+	synth_stats st;
+
+	synth_opts_init(&o);
+	o.seed = 9;
+	o.events = 1000;
+	o.all_props = 0;
+	memset(&st, 0, sizeof st);
+	st.visitors = 5;
+	st.transactions = 2;
+	st.items_in_catalogue = 7;
+	st.item_ids = 8;
+	st.event_items_without_props = 1;
+	st.rows[SYNTH_EVENTS] = 1000;
+	st.bytes[SYNTH_EVENTS] = 2000000;
+	st.bytes[SYNTH_PROPS1] = 1000000;
+	st.bytes[SYNTH_PROPS2] = 1000000;
+	report[0] = '\0';
+	synth_report_start(&o, collect, NULL);
+	synth_report_done(&st, "d", 2.0, collect, NULL);
+	CHECK_STR(report, "seed 9, 1000 events, categoryid and available "
+	    "only\n"
+	    "d/events.csv: 1000 rows, 2000000 bytes\n"
+	    "d/item_properties_part1.csv: 0 rows, 1000000 bytes\n"
+	    "d/item_properties_part2.csv: 0 rows, 1000000 bytes\n"
+	    "d/category_tree.csv: 0 rows, 0 bytes\n"
+	    "5 visitors, 2 transactions, 7 of 8 items in the catalogue, 1 "
+	    "event items without properties\n"
+	    "2.0 s, 4 MB, 2 MB/s\n");
+}
+
 int
 main(void)
 {
@@ -372,5 +418,6 @@ main(void)
 
 	rm_dir(d1);
 	rm_dir(d2);
+	report_lines();
 	return t_done();
 }
