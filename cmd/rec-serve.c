@@ -10,7 +10,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <grp.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +29,12 @@
 #include "num.h"
 #include "outfile.h"
 #include "rs_err.h"
+#include "sandbox.h"
 #include "serve.h"
 
 static const char usage_text[] =
     "usage: rec-serve [-v] [-m FILE] [-t SECONDS] [-i SECONDS]\n"
-    "                 [-l ADDR:PORT [-w N] [-c N]] [-o FILE] RECS.db\n";
+    "                 [-l ADDR:PORT [-w N] [-c N] [-u USER]] [-o FILE] RECS.db\n";
 
 static const cli_option options[] = {
 	{'l', "listen", "ADDR:PORT", "serve on a TCP socket (else "
@@ -40,6 +45,8 @@ static const cli_option options[] = {
 	{'m', "metrics", "FILE", "counters shared by every process"},
 	{'t', "timeout", "SECONDS", "to receive a whole request (default 10)"},
 	{'i', "idle", "SECONDS", "keep-alive idle time (default 5)"},
+	{'u', "user", "USER", "with -l started as root: run as USER once\n"
+	    "the socket is bound"},
 	{0, NULL, NULL, NULL}
 };
 
@@ -68,11 +75,14 @@ static int run_listen(server *s, int lfd, long workers, int max_conns);
 static void on_stop(int sig);
 static int is_socket(int fd);
 static void log_listening(int lfd, long workers);
+static void drop_to(const char *user);
+static void sandbox_dirs(const char *store_path);
+static void sandbox(void);
 
 int
 main(int argc, char **argv)
 {
-	const char *listen_spec = NULL, *metrics_path = NULL;
+	const char *listen_spec = NULL, *metrics_path = NULL, *run_as = NULL;
 	long workers = -1;
 	int max_conns = 1024, c, lfd, rc;
 	rs_err e = {0}, se = {0};
@@ -91,6 +101,9 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			workers = (long)cli_u64("-w", optarg, 0, 256);
+			break;
+		case 'u':
+			run_as = optarg;
 			break;
 		case 'c':
 			max_conns = (int)cli_u64("-c", optarg, 1, 65536);
@@ -111,6 +124,8 @@ main(int argc, char **argv)
 	if (argc - optind != 1)
 		cli_usage_error(usage_text, argc == optind ?
 		    "the store RECS.db is required" : "one store only");
+	if (listen_spec == NULL && run_as != NULL)
+		cli_usage_error(usage_text, "-u needs -l");
 	if (listen_spec == NULL && workers >= 0)
 		cli_usage_error(usage_text, "-w needs -l");
 	if (listen_spec != NULL) {
@@ -132,6 +147,9 @@ main(int argc, char **argv)
 		if (!s.have_store)
 			rs_die_err(&se);
 		lfd = listen_on(listen_spec);
+		if (run_as != NULL)
+			drop_to(run_as);
+		sandbox_dirs(s.store_path);
 		if (workers < 0)
 			workers = cli_ncpu();
 		log_listening(lfd, workers);
@@ -181,6 +199,92 @@ main(int argc, char **argv)
 	serve_run_fd(&s, 0, 1, 1, &e);
 	serve_fini(&s);
 	return 0;
+}
+
+/*
+ * -u: the socket is bound (a port below 1024 needs root), so give up
+ * root: the user's groups, group and user, for good (setuid(0) must then
+ * fail).  The metrics file is already open; a new store must be readable
+ * by the user.
+ */
+static void
+drop_to(const char *user)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL)
+		rs_die(EX_NOUSER, "-u: %s: %s", user, errno != 0 ?
+		    strerror(errno) : "no such user");
+	if (geteuid() != 0)
+		rs_die(EX_USAGE, "-u: only root can change user");
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		rs_die(EX_OSERR, "-u: %s: %s", user, strerror(errno));
+	if (pw->pw_uid != 0 && setuid(0) == 0)
+		rs_die(EX_OSERR, "-u: %s: root could be regained", user);
+}
+
+/*
+ * What a worker may still read: the store's directory, that of the file
+ * it resolves to now, /proc (its own metrics), and, for each symlink on
+ * the store's path, the directory holding that symlink, since switching
+ * it (a "current" link) points the path at a sibling.  Set in the master,
+ * before the workers are forked.
+ */
+#define SB_MAX 8
+static char sb_buf[SB_MAX][PATH_MAX];
+static const char *sb_dirs[SB_MAX + 2];
+
+static void
+sandbox_dirs(const char *store_path)
+{
+	char p[PATH_MAX], real[PATH_MAX], *slash;
+	struct stat st;
+	size_t n = 0;
+
+	snprintf(p, sizeof p, "%s", store_path);
+	snprintf(sb_buf[n], PATH_MAX, "%s", dirname(p));
+	sb_dirs[n] = sb_buf[n];
+	n++;
+	if (realpath(store_path, real) != NULL) {
+		snprintf(sb_buf[n], PATH_MAX, "%s", dirname(real));
+		sb_dirs[n] = sb_buf[n];
+		n++;
+	}
+	/* Each prefix of the path that is a symlink, longest first. */
+	snprintf(p, sizeof p, "%s", store_path);
+	while (n < SB_MAX && (slash = strrchr(p, '/')) != NULL) {
+		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+			char q[PATH_MAX];
+
+			snprintf(q, sizeof q, "%s", p);
+			snprintf(sb_buf[n], PATH_MAX, "%s", dirname(q));
+			sb_dirs[n] = sb_buf[n];
+			n++;
+		}
+		*slash = '\0';
+	}
+	if (n < SB_MAX && p[0] != '\0' && lstat(p, &st) == 0 &&
+	    S_ISLNK(st.st_mode))
+		sb_dirs[n++] = ".";
+	sb_dirs[n++] = "/proc";
+	sb_dirs[n] = NULL;
+}
+
+/* A worker (or a -w 0 child), set up: see sandbox.h.  A failure is
+ * logged, not fatal: serving goes on without it. */
+static void
+sandbox(void)
+{
+	static int warned;
+	rs_err e = {0};
+	int m = sandbox_enter(sb_dirs, &e);
+
+	if (m < 0 && !warned++)
+		rs_warnx("sandbox not entered: %s", e.msg);
+	else if (m >= 0 && !(m & SANDBOX_LANDLOCK) && !warned++)
+		rs_warnx("sandbox: seccomp only (no Landlock in this kernel)");
 }
 
 static int
@@ -294,6 +398,7 @@ worker(server *s, int lfd, int max_conns, serve_load *load, int self)
 
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
+	sandbox();
 	if (serve_run_listener(s, lfd, max_conns, load, self, &stop, &e) != 0)
 		rs_warnx("worker: %s", e.msg);
 	serve_fini(s);
@@ -326,6 +431,7 @@ fork_per_connection(server *s, int lfd)
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
+			sandbox();
 			serve_run_fd(s, fd, fd, 1, &ce);
 			serve_fini(s);
 			_exit(0);

@@ -24,10 +24,10 @@ teardown() {
 	fi
 }
 
-# start ARGS...: rec-serve -l 127.0.0.1:0 ARGS... $T/recs.db in the
-# background; sets PORT once it is ready.
+# start ARGS...: rec-serve -l 127.0.0.1:0 ARGS... $STORE (default
+# $T/recs.db) in the background; sets PORT once it is ready.
 start() {
-	rec-serve -l 127.0.0.1:0 "$@" "$T/recs.db" 2> "$T/log" &
+	rec-serve -l 127.0.0.1:0 "$@" "${STORE:-$T/recs.db}" 2> "$T/log" &
 	echo $! > "$T/pid"
 	for _ in $(seq 50); do
 		grep -q 'ready to serve' "$T/log" && break
@@ -240,4 +240,106 @@ w("7\n" + "9" * 65536 + "\n3\n" + "1" * 65537 + "\n4\n" + "1" * 81915 +
 	run --separate-stderr bash -c 'cat "$1" | rec-serve "$2"' sh "$T/long.tsv" "$T/recs.db"
 	assert_failure 65
 	assert_output "$want"
+}
+
+@test "rec-serve: SIGTERM answers the request in flight, then exits at once" {
+	start -w 1 -t 5
+	# One idle keep-alive connection, one request half sent.
+	python3 - "$PORT" > "$T/client" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+idle.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+idle.recv(4096)
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(b"GET /recs?user_id=7 HTTP/1.1\r\nHost: x\r\n")
+print("sent", flush=True)
+time.sleep(0.5)
+s.sendall(b"\r\n")
+b = b""
+while True:
+    c = s.recv(4096)
+    if not c:
+        break
+    b += c
+print(b.split(b"\r\n")[0].decode())
+print(b.split(b"\r\n\r\n", 1)[1].decode())
+PY
+	client=$!
+	for _ in $(seq 50); do grep -q sent "$T/client" && break; sleep 0.05; done
+	t0=$(date +%s%N)
+	kill -TERM "$(cat "$T/pid")"
+	wait "$(cat "$T/pid")"
+	t1=$(date +%s%N)
+	wait "$client"
+	run cat "$T/client"
+	assert_line --index 1 'HTTP/1.1 200 OK'
+	assert_line --index 2 '{"recs":[501,104,502,503,301,504]}'
+	# Exits once it is answered (0.5 s), not at the bound (-t 5 s).
+	[ $(( (t1 - t0) / 1000000 )) -lt 2500 ]
+	rm -f "$T/pid"
+}
+
+@test "rec-serve: SIGTERM with only idle connections exits within a second" {
+	start -w 2
+	python3 "$CROWD" "$PORT" 20 0 > /dev/null &
+	sleep 0.5
+	t0=$(date +%s%N)
+	kill -TERM "$(cat "$T/pid")"
+	wait "$(cat "$T/pid")"
+	t1=$(date +%s%N)
+	rm -f "$T/pid"
+	[ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
+	wait
+}
+
+@test "rec-serve: -u drops root after binding; workers are sandboxed (seccomp, no new privileges)" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	id nobody > /dev/null 2>&1 || skip "no user nobody"
+	# A directory the user can reach (the test's own is root's only).
+	U=$(mktemp -d /tmp/rec-serve-u.XXXXXX)
+	chmod 755 "$U"
+	cp "$T/recs.db" "$U/recs.db"
+	STORE=$U/recs.db start -w 2 -u nobody
+	run curl -s "http://127.0.0.1:$PORT/recs?user_id=7"
+	assert_output '{"recs":[501,104,502,503,301,504]}'
+	master=$(cat "$T/pid")
+	[ "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$master/status")" = 65534655346553465534 ]
+	for w in $(pgrep -P "$master"); do
+		[ "$(awk '/^Uid:/ { print $3 }' "/proc/$w/status")" = 65534 ]
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$w/status"
+		grep -q '^Seccomp:[[:space:]]*2$' "/proc/$w/status"
+	done
+	# A store swapped in (rename in its directory) is reopened by the
+	# sandboxed worker: a store with lists of 2, not 6.
+	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
+	    -r recs.tsv -n 2 -o "$U/new.db")
+	chmod 644 "$U/new.db"
+	mv "$U/new.db" "$U/recs.db"
+	sleep 0.05
+	run curl -s "http://127.0.0.1:$PORT/recs?user_id=7"
+	assert_output '{"recs":[501,104]}'
+	run cat "$T/log"
+	refute_output --partial 'sandbox'
+	refute_output --partial 'keeping the store'
+	rm -rf "$U"
+}
+
+@test "rec-serve: -u errors: without -l 64, an unknown user 67, not root 64" {
+	run rec-serve -u nobody "$T/recs.db"
+	assert_failure 64
+	assert_output --partial 'rec-serve: -u needs -l'
+	run rec-serve -l 127.0.0.1:0 -u no-such-user-rs "$T/recs.db"
+	assert_failure 67
+	assert_output 'rec-serve: -u: no-such-user-rs: no such user'
+	if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+		U=$(mktemp -d /tmp/rec-serve-u.XXXXXX)
+		chmod 755 "$U"
+		cp "$T/recs.db" "$U/recs.db"
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    rec-serve -l 127.0.0.1:0 -u nobody "$U/recs.db"
+		rm -rf "$U"
+		assert_failure 64
+		assert_output 'rec-serve: -u: only root can change user'
+	fi
 }

@@ -1,0 +1,40 @@
+/*
+ * sandbox.h: what a rec-serve worker may still do once it is set up.
+ *
+ * After the store is mapped and the listening socket is open, a worker
+ * needs to read (to reopen the store on a swap, and /proc for its own
+ * metrics), to serve connections it accepts, and nothing else.
+ * sandbox_enter takes away, for the process and every child it would
+ * fork:
+ *   - with seccomp-bpf (prctl): execve, execveat, socket and socketpair
+ *     fail with EPERM (accept4 still works on the open listening socket);
+ *   - with Landlock, when the kernel has it (ABI 1 or later): files can be
+ *     opened for reading only beneath the directories given (the store's
+ *     directory and that of the file it resolves to, and /proc), and
+ *     nowhere can a file be written, created, removed or executed.
+ * Open stays allowed as a system call, since a swap reopens the store by
+ * its path: Landlock, not seccomp, confines which files it reaches.  A
+ * directory is the finest grain Landlock gives for a path that is
+ * replaced by rename, so other files beside the store stay readable.
+ *
+ * Linux-only; elsewhere sandbox_enter does nothing and says so.
+ */
+#ifndef RS_SANDBOX_H
+#define RS_SANDBOX_H
+
+#include "rs_err.h"
+
+enum {
+	SANDBOX_SECCOMP = 1,
+	SANDBOX_LANDLOCK = 2
+};
+
+/*
+ * Enters the sandbox; read_dirs is a NULL-terminated list of directories
+ * that stay readable.  Returns the SANDBOX_* mechanisms applied (Landlock
+ * is skipped when the kernel lacks it), or -1 with e filled (EX_OSERR)
+ * when seccomp cannot be installed.
+ */
+int sandbox_enter(const char *const *read_dirs, rs_err *e);
+
+#endif
