@@ -114,7 +114,7 @@ make_dirs(const char *dir, char ***created, size_t *ncreated, rs_err *e)
 	struct stat sb;
 
 	if (path == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	for (p = path + 1;; p++) {
 		int last = *p == '\0';
 

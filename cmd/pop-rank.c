@@ -111,7 +111,7 @@ main(int argc, char **argv)
 
 	if (outfile_open(&o, cc.output, &e) != 0)
 		rs_die_err(&e);
-	popular_write_tsv(o.fp, list, n, n_recs, &it);
+	popular_tsv_write(o.fp, list, n, n_recs, &it);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
 	free(list);

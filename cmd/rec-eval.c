@@ -15,7 +15,7 @@
 #include "rs_err.h"
 #include "eval.h"
 #include "items.h"
-#include "poptsv.h"
+#include "popular_tsv.h"
 #include "replay.h"
 #include "store.h"
 #include "table.h"
@@ -480,12 +480,12 @@ eval_popular(const struct opts *o, const eval_truth *t,
 	size_t K = list_k(o);
 	eval_acc all, hist;
 	eval_curve call, chist;
-	poptsv pop;
+	popular_tsv pop;
 	const uint64_t *list;
 	size_t n, u;
 	rs_err e = {0};
 
-	if (poptsv_load(&pop, o->popular, &e) != 0)
+	if (popular_tsv_load(&pop, o->popular, &e) != 0)
 		rs_die_err(&e);
 	list = pop.item;
 	n = pop.n < K ? pop.n : K;
@@ -520,7 +520,7 @@ eval_popular(const struct opts *o, const eval_truth *t,
 	    "no test user has history in the training events");
 	eval_acc_free(&all);
 	eval_acc_free(&hist);
-	poptsv_free(&pop);
+	popular_tsv_free(&pop);
 }
 
 /* One per-user list file, for the test users with history. */

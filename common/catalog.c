@@ -70,7 +70,7 @@ cattree_build(cattree *t, const cattree_rec *rec, size_t n, const char *file,
 	state = calloc(n, 1);
 	if (t->id == NULL || t->root == NULL || par == NULL ||
 	    stack == NULL || state == NULL || idmap_init(&t->map, n) != 0) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -78,7 +78,7 @@ cattree_build(cattree *t, const cattree_rec *rec, size_t n, const char *file,
 		int64_t k = idmap_put(&t->map, rec[i].id, &added);
 
 		if (k < 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			goto out;
 		}
 		if (!added) {
@@ -179,7 +179,7 @@ cattree_load(cattree *t, const char *path, rs_err *e)
 			cattree_rec *nr = realloc(rec, nc * sizeof *nr);
 
 			if (nr == NULL) {
-				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				rc = rs_oom(e);
 				goto out;
 			}
 			rec = nr;
@@ -226,7 +226,7 @@ catalog_init(catalog *s, int64_t at_ms, rs_err *e)
 	memset(s, 0, sizeof *s);
 	s->at_ms = at_ms;
 	if (idmap_init(&s->map, 1 << 16) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	return 0;
 }
 
@@ -286,7 +286,7 @@ keep(catalog *s, int64_t ts, uint64_t item, int is_cat, uint64_t value,
 		return 0;
 	}
 	if ((it = slot(s, item)) == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	/* ">=": of two records at the same time the later row wins. */
 	if (is_cat) {
 		s->rows_category++;
@@ -435,7 +435,7 @@ merge_later(catalog *s, const catalog *later, rs_err *e)
 		catalog_item *it = slot(s, b->item);
 
 		if (it == NULL)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 		if (b->has_cat && (!it->has_cat || b->cat_ts >= it->cat_ts)) {
 			it->has_cat = 1;
 			it->category = b->category;
@@ -528,7 +528,7 @@ sort_by_item(catalog *s, rs_err *e)
 	if (s->n < 2)
 		goto out;
 	if (keys == NULL || at == NULL || sorted == NULL) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto out;
 	}
 	for (i = 0; i < s->n; i++) {
@@ -536,7 +536,7 @@ sort_by_item(catalog *s, rs_err *e)
 		at[i] = (uint32_t)i;
 	}
 	if (radix_sort_u64(keys, at, s->n) != 0) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto out;
 	}
 	for (i = 0; i < s->n; i++)
@@ -560,7 +560,7 @@ catalog_finish(catalog *s, const cattree *t, catalog_stats *st, rs_err *e)
 
 	memset(st, 0, sizeof *st);
 	if (idmap_init(&missing, 0) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	for (i = 0; i < s->n; i++) {
 		catalog_item *it = &s->it[i];
 		int added;
@@ -573,7 +573,7 @@ catalog_finish(catalog *s, const cattree *t, catalog_stats *st, rs_err *e)
 			st->not_in_tree++;
 			if (idmap_put(&missing, it->category, &added) < 0) {
 				idmap_free(&missing);
-				return rs_errf(e, EX_SOFTWARE, "out of memory");
+				return rs_oom(e);
 			}
 			continue;
 		}

@@ -184,13 +184,13 @@ container_writer_write(container_writer *w, const char *path, rs_err *e)
 
 	if (w->blocks_name[0] != '\0' && w->blocks == NULL &&
 	    add_block_crcs(w) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	if (w->bad)
 		return rs_errf(e, EX_SOFTWARE, "%s: bad container parameters "
 		    "or sections (internal error)", path);
 	hlen = HDR + ENT * (size_t)w->nsec + w->plen;
 	if ((hdr = calloc(1, align64(hlen))) == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	memcpy(hdr, CONTAINER_MAGIC, 8);
 	memcpy(hdr + 8, w->kind, 8);
 	util_le_put32(hdr + 16, w->version);

@@ -83,7 +83,7 @@ csv_reader_from_rd(infile *r, rs_err *e)
 	if (c == NULL || parser_init(c) != 0) {
 		free(c);
 		infile_close(r);
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		return NULL;
 	}
 	c->r = r;
@@ -223,7 +223,7 @@ reset_parser(csv_reader *c, rs_err *e)
 {
 	csv_free(&c->p);
 	if (parser_init(c) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	return e != NULL ? e->code : EX_DATAERR;
 }
 
@@ -264,7 +264,7 @@ libcsv_record(csv_reader *c, char *line, size_t len, rs_err *e)
 			return reset_parser(c, e);
 		}
 		if (c->oom)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 		if (c->record_done)
 			break;
 		/* Within a quoted field: its next line. */
@@ -287,7 +287,7 @@ libcsv_record(csv_reader *c, char *line, size_t len, rs_err *e)
 	c->nfields = 0;
 	for (i = 0; i < n; i++)
 		if (push_field(c, c->arena + c->offs[i]) < 0)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 	c->by_libcsv++;
 	return 1;
 }
@@ -419,7 +419,7 @@ fast_record(csv_reader *c, rs_err *e)
 			settle(c);
 			return 0;
 		default:
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 		}
 		line = c->cur;
 		c->cur = lf + 1;

@@ -145,21 +145,21 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	int rc;
 
 	if (eval_truth_init(t) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	path[0] = (char *)test;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
 	while ((rc = event_reader_next(r, &ev, e)) == 1)
 		if (ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
 	if (eval_truth_finish(t) != 0) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		goto fail;
 	}
 	path[0] = (char *)train;

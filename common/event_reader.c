@@ -88,7 +88,7 @@ event_reader_open(char *const *paths, size_t npaths, skip_bad *bad, rs_err *e)
 	event_reader *r = calloc(1, sizeof *r);
 
 	if (r == NULL) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		return NULL;
 	}
 	r->paths = paths;

@@ -57,7 +57,7 @@ infile_open(const char *path, rs_err *e)
 	infile *r = calloc(1, sizeof *r);
 
 	if (r == NULL) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		return NULL;
 	}
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -78,7 +78,7 @@ infile_open(const char *path, rs_err *e)
 	r->buf = malloc(r->cap + 1 + INFILE_PAD);
 	r->raw = malloc(INFILE_RAWSZ);
 	if (r->name == NULL || r->buf == NULL || r->raw == NULL) {
-		rs_errf(e, EX_SOFTWARE, "out of memory");
+		rs_oom(e);
 		infile_close(r);
 		return NULL;
 	}
@@ -179,7 +179,7 @@ fill_buf(infile *r, rs_err *e)
 			    (unsigned long long)r->lineno + 1, INFILE_MAXLINE);
 		nb = realloc(r->buf, r->cap * 2 + 1 + INFILE_PAD);
 		if (nb == NULL)
-			return -rs_errf(e, EX_SOFTWARE, "out of memory");
+			return -rs_oom(e);
 		r->buf = nb;
 		r->cap *= 2;
 	}

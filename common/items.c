@@ -39,7 +39,7 @@ items_load(items *it, const char *path, rs_err *e)
 
 	memset(it, 0, sizeof *it);
 	if (idmap_init(&it->map, 0) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	if ((t = tsv_reader_open(path, items_cols, 5, e)) == NULL) {
 		items_free(it);
 		return e != NULL ? e->code : EX_NOINPUT;
@@ -79,7 +79,7 @@ items_load(items *it, const char *path, rs_err *e)
 		if (i == cap) {
 			cap = cap ? cap * 2 : 1024;
 			if (grow(it, cap) != 0) {
-				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				rc = rs_oom(e);
 				break;
 			}
 		}
@@ -90,7 +90,7 @@ items_load(items *it, const char *path, rs_err *e)
 		    f[3][0] - '0';
 		it->ts_ms[i] = ts;
 		if (idmap_put(&it->map, id, NULL) < 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 		it->n++;

@@ -15,7 +15,7 @@ matrix_save(const csr *m, const char *path, const char *const *kv, size_t nkv,
 	int rc;
 
 	if (w == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	container_writer_param(w, "rows", "%zu", m->rows);
 	container_writer_param(w, "cols", "%zu", m->cols);
 	container_writer_param(w, "nnz", "%zu", m->nnz);
@@ -178,7 +178,7 @@ check_crcs_part(csr *m, const comm *c, const share *sh, size_t nsh, rs_err *e)
 	if (all == NULL || counts == NULL) {
 		free(all);
 		free(counts);
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	}
 	for (r = 0; r < size; r++)
 		counts[r] = nsh * 2;
@@ -230,7 +230,7 @@ matrix_load_part(csr *m, const char *path, const comm *c, size_t *lo,
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		goto fail;
 	if ((bounds = malloc((size + 1) * sizeof *bounds)) == NULL)
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		goto fail;
 	comm_split(m->indptr, m->rows, size, bounds);

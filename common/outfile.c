@@ -317,7 +317,7 @@ outfile_open(outfile *o, const char *path, rs_err *e)
 	free(base);
 	return 0;
 oom:
-	rs_errf(e, EX_SOFTWARE, "out of memory");
+	rs_oom(e);
 fail:
 	free(dir);
 	free(base);

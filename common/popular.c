@@ -5,9 +5,6 @@
 #include <string.h>
 
 #include "radix.h"
-#include "tsv.h"
-
-const char *const popular_cols[4] = {"item", "category", "count", "score"};
 
 int
 popular_init(popular_counter *p, const ev_weights *w, int distinct_users,
@@ -141,32 +138,4 @@ popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e)
 	*list = v;
 	*n = len;
 	return 0;
-}
-
-void
-popular_write_tsv(FILE *fp, const popular_entry *list, size_t n, size_t limit,
-    const items *it)
-{
-	size_t i;
-
-	tsv_write_header(fp, popular_cols, 4);
-	if (limit != 0 && limit < n)
-		n = limit;
-	for (i = 0; i < n; i++) {
-		char num[40];
-		int64_t at = it != NULL ? items_find(it, list[i].item) : -1;
-
-		tsv_put_u64(fp, list[i].item);
-		tsv_put_ch(fp, '\t');
-		if (at >= 0)
-			tsv_put_u64(fp, it->category[at]);
-		tsv_put_ch(fp, '\t');
-		weights_fmt_double(list[i].count, num, sizeof num);
-		tsv_put_str(fp, num);
-		tsv_put_ch(fp, '\t');
-		snprintf(num, sizeof num, "%.*f", POP_SCORE_DIGITS,
-		    list[i].count / list[0].count);
-		tsv_put_str(fp, num);
-		tsv_put_ch(fp, '\n');
-	}
 }

@@ -1,6 +1,6 @@
 /*
- * popular.h: top-popular lists, as pop-rank writes them (popular TSV,
- * columns item category count score; see recsys-tsv(5)).
+ * popular.h: counting and ranking the top-popular list (pop-rank); the
+ * popular TSV it is written as is popular_tsv.h's.
  *
  * The count of an item is sum over event types t of w[t] * n[t], where n[t]
  * is the number of events of type t on the item (or, counting distinct
@@ -21,18 +21,9 @@
 #include "rs_err.h"
 #include "events.h"
 #include "interactions.h"
-#include "items.h"
+#include "popular_tsv.h"
 #include "weights.h"
 
-extern const char *const popular_cols[4];  /* item category count score */
-
-/* Digits after the point of the score column (count / max count). */
-#define POP_SCORE_DIGITS 6
-
-typedef struct popular_entry {
-	uint64_t item;
-	double count;
-} popular_entry;
 
 typedef struct popular_counter {
 	ev_weights w;
@@ -65,15 +56,5 @@ int popular_add(popular_counter *p, const event *ev, rs_err *e);
 /* The sorted list (allocated, free() it) into *list and *n.  Ends the
  * counting: no popular_add after it. */
 int popular_rank(popular_counter *p, popular_entry **list, size_t *n, rs_err *e);
-
-/*
- * Writes the popular TSV (header, then the first limit entries of list, all
- * when limit is 0): category from it (empty when the item is not in the
- * snapshot), count as weights_fmt_double prints it, score = count / the
- * first entry's count with POP_SCORE_DIGITS decimals.  Errors are the
- * stream's (check with ferror or at commit).
- */
-void popular_write_tsv(FILE *fp, const popular_entry *list, size_t n, size_t limit,
-    const items *it);
 
 #endif

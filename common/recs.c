@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "num.h"
 #include "tsv.h"
 #include "util.h"
@@ -135,12 +136,11 @@ new_list(recs_reader *r)
 }
 
 /*
- * 1 when s is a plain decimal ("0.25", "-1", "3."): sign, digits, a point,
- * digits, 1 to 299 digits in all, which num_double always takes as a
- * finite number; recs files hold tens of millions of scores, and this
- * settles them without converting.  0 sends s to num_double.
+ * The end of the plain decimal at s ("0.25", "-1", "3."): sign, digits, a
+ * point, digits, 1 to 299 digits in all, which num_double always takes as
+ * a finite number; NULL when s does not start with one.
  */
-static int
+static const char *
 plain_decimal(const char *s)
 {
 	const char *p = s + (*s == '-' || *s == '+');
@@ -151,7 +151,38 @@ plain_decimal(const char *s)
 	if (*p == '.')
 		for (p++; (unsigned)((unsigned char)*p - '0') < 10; p++)
 			digits++;
-	return digits > 0 && digits < 300 && *p == '\0';
+	return digits > 0 && digits < 300 ? p : NULL;
+}
+
+/* The unsigned number at *pp of 1 to 19 digits followed by a TAB: its
+ * value, *pp moved past the TAB; -1 when it is not so. */
+static inline int
+plain_u64(const char **pp, uint64_t *v)
+{
+	size_t n = num_scan_u64(*pp, v);
+
+	if (n - 1 >= 19 || (*pp)[n] != '\t')
+		return -1;
+	*pp += n + 1;
+	return 0;
+}
+
+/*
+ * A recs file holds tens of millions of rows: one in its plain form (three
+ * numbers of up to 19 digits, a plain decimal score, nothing else) is read
+ * in one pass, without splitting; any other line goes to tsv_reader_split
+ * and the checked parsers, which word every error.  A plain row is one
+ * they would accept with the same values.
+ */
+static int
+plain_row(const char *line, size_t len, recs_row *row)
+{
+	const char *p = line;
+
+	return plain_u64(&p, &row->user) == 0 &&
+	    plain_u64(&p, &row->rank) == 0 &&
+	    plain_u64(&p, &row->item) == 0 &&
+	    (p = plain_decimal(p)) != NULL && p == line + len;
 }
 
 int
@@ -160,16 +191,23 @@ recs_reader_next(recs_reader *r, recs_row *row, rs_err *e)
 	uint64_t *v[3] = {&row->user, &row->rank, &row->item}, expect;
 	const char *why;
 	double score;
-	char **f;
-	int rc, i;
+	char *line, **f;
+	size_t len;
+	int rc, i, split = 0;
 
-	if ((rc = tsv_reader_next(r->t, &f, e)) != 1)
+	if ((rc = infile_line(tsv_reader_rd(r->t), &line, &len, e)) != 1)
 		return rc;
-	for (i = 0; i < 3; i++)
-		if ((why = num_u64_padded(f[i], v[i])) != NULL)
-			return tsv_reader_field_err(r->t, e, (size_t)i, why);
-	if (!plain_decimal(f[3]) && (why = num_double(f[3], &score)) != NULL)
-		return tsv_reader_field_err(r->t, e, 3, why);
+	if (!plain_row(line, len, row)) {
+		if ((rc = tsv_reader_split(r->t, line, len, &f, e)) != 1)
+			return rc;
+		split = 1;
+		for (i = 0; i < 3; i++)
+			if ((why = num_u64_padded(f[i], v[i])) != NULL)
+				return tsv_reader_field_err(r->t, e, (size_t)i,
+				    why);
+		if ((why = num_double(f[3], &score)) != NULL)
+			return tsv_reader_field_err(r->t, e, 3, why);
+	}
 	expect = r->rank > 0 && row->user == r->user ? r->rank + 1 : 1;
 	if (row->rank != expect) {
 		char msg[64];
@@ -177,15 +215,23 @@ recs_reader_next(recs_reader *r, recs_row *row, rs_err *e)
 		snprintf(msg, sizeof msg, "expected rank %llu%s",
 		    (unsigned long long)expect, expect == 1 ?
 		    " (the user's first row)" : "");
+		/* the message shows the field as written */
+		if (!split)
+			(void)tsv_reader_split(r->t, line, len, &f, e);
 		return tsv_reader_field_err(r->t, e, 1, msg);
 	}
 	if (expect == 1)
 		new_list(r);
 	r->user = row->user;
 	r->rank = row->rank;
-	if ((rc = add_item(r, row->item)) <= 0)
-		return rc < 0 ? rs_oom(e) : tsv_reader_field_err(r->t, e, 2,
+	if ((rc = add_item(r, row->item)) <= 0) {
+		if (rc < 0)
+			return rs_oom(e);
+		if (!split)
+			(void)tsv_reader_split(r->t, line, len, &f, e);
+		return tsv_reader_field_err(r->t, e, 2,
 		    "item listed twice for the user");
+	}
 	return 1;
 }
 

@@ -9,7 +9,7 @@
 
 #include "items.h"
 #include "num.h"
-#include "poptsv.h"
+#include "popular_tsv.h"
 #include "recs.h"
 #include "util.h"
 
@@ -325,7 +325,7 @@ file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 /* What store_build computes from its inputs, before writing. */
 struct build {
 	items it;
-	poptsv pop;
+	popular_tsv pop;
 	recs pers;
 	uint64_t *cats;           /* every category id, ascending */
 	size_t ncat;
@@ -347,7 +347,7 @@ build_free(struct build *b)
 	free(b->ibkt);
 	free(b->ubkt);
 	items_free(&b->it);
-	poptsv_free(&b->pop);
+	popular_tsv_free(&b->pop);
 	recs_free(&b->pers);
 }
 
@@ -364,7 +364,7 @@ build_categories(struct build *b)
 	memcpy(b->cats, b->it.category, b->it.n * sizeof *b->cats);
 	k = b->it.n;
 	for (i = 0; i < b->pop.n; i++)
-		if (b->pop.category[i] != POPTSV_NO_CATEGORY)
+		if (b->pop.category[i] != POPULAR_TSV_NO_CATEGORY)
 			b->cats[k++] = b->pop.category[i];
 	qsort(b->cats, k, sizeof *b->cats, cmp_u64);
 	for (i = 0; i < k; i++)
@@ -383,7 +383,7 @@ build_categories(struct build *b)
 static int
 build_category_lists(struct build *b, size_t list_len)
 {
-	const poptsv *pop = &b->pop;
+	const popular_tsv *pop = &b->pop;
 	uint32_t *fill;
 	size_t i, k;
 
@@ -392,7 +392,7 @@ build_category_lists(struct build *b, size_t list_len)
 	    (fill = calloc(b->ncat + 1, sizeof *fill)) == NULL)
 		return -1;
 	for (i = 0; i < pop->n; i++) {
-		if (pop->category[i] == POPTSV_NO_CATEGORY)
+		if (pop->category[i] == POPULAR_TSV_NO_CATEGORY)
 			continue;
 		k = util_u64_lower_bound(b->cats, b->ncat, pop->category[i]);
 		if (b->cat_off[k + 1] < list_len)
@@ -401,7 +401,7 @@ build_category_lists(struct build *b, size_t list_len)
 	for (k = 0; k < b->ncat; k++)
 		b->cat_off[k + 1] += b->cat_off[k];
 	for (i = 0; i < pop->n; i++) {
-		if (pop->category[i] == POPTSV_NO_CATEGORY)
+		if (pop->category[i] == POPULAR_TSV_NO_CATEGORY)
 			continue;
 		k = util_u64_lower_bound(b->cats, b->ncat, pop->category[i]);
 		if (fill[k] < b->cat_off[k + 1] - b->cat_off[k])
@@ -498,7 +498,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	    o->last_items < 1 || o->last_items > STORE_MAX_LAST)
 		return rs_errf(e, EX_SOFTWARE, "store_build: bad parameters");
 	if ((rc = items_load(&b.it, o->items_path, e)) != 0 ||
-	    (rc = poptsv_load(&b.pop, o->popular_path, e)) != 0 ||
+	    (rc = popular_tsv_load(&b.pop, o->popular_path, e)) != 0 ||
 	    (o->personal_path != NULL && (rc = recs_load(&b.pers,
 	    o->personal_path, o->list_len, e)) != 0))
 		goto done;

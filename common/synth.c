@@ -280,7 +280,7 @@ items_build(world *w, rs_err *e)
 	    w->ccum == NULL || w->weight == NULL || w->seen == NULL || w->in_catalogue == NULL ||
 	    fill == NULL) {
 		free(fill);
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	}
 	/* Category sizes: heavy-tailed, items mostly in leaves. */
 	for (n = 0; n < NTREE; n++) {
@@ -758,12 +758,12 @@ events_generate(world *w, rs_err *e)
 	w->nev = 0;
 	w->ev = malloc(w->nevents * sizeof *w->ev);
 	if (w->ev == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	for (k = 0; w->nev < w->nevents; k++) {
 		vis_generate(w, &v, k);
 		if (v.oom) {
 			free(v.buf);
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 		}
 		if (v.n == 0)
 			continue;
@@ -783,13 +783,13 @@ events_generate(world *w, rs_err *e)
 	free(v.buf);
 	w->st.visitors = user;
 	if (sort_events(w->ev, w->nev) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	/* Distinct transaction ids that made it into the data. */
 	{
 		uint8_t *txn_seen = calloc((size_t)next_txn + 1, 1);
 
 		if (txn_seen == NULL)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 		for (i = 0; i < w->nev; i++)
 			if (w->ev[i].type == EV_TRANSACTION &&
 			    !txn_seen[w->ev[i].txn]) {
@@ -1399,7 +1399,7 @@ run_jobs(const synth_opts *o, job *jobs, rs_err *e)
 			pthread_join(th[i], NULL);
 	for (i = 0; i < 2; i++)
 		if (jobs[i].err)
-			return rs_errf(e, EX_SOFTWARE, "out of memory");
+			return rs_oom(e);
 	return 0;
 }
 
@@ -1421,7 +1421,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 	ps = calloc(1, sizeof *ps);
 	jobs = calloc(2, sizeof *jobs);
 	if (w == NULL || ps == NULL || jobs == NULL) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto out;
 	}
 	w->seed = o->seed;
@@ -1468,7 +1468,7 @@ synth_write(const synth_opts *o, const char *dir, synth_stats *st,
 			jobs[f].wb[k].fp = out[k].fp;
 			jobs[f].wb[k].b = malloc(WBUF_SIZE);
 			if (jobs[f].wb[k].b == NULL) {
-				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				rc = rs_oom(e);
 				goto out;
 			}
 		}

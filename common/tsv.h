@@ -35,6 +35,16 @@ void tsv_reader_close(tsv_reader *t);
  */
 int tsv_reader_next(tsv_reader *t, char ***fields, rs_err *e);
 
+/*
+ * The same for a line the caller read itself from the reader's infile
+ * (tsv_reader_rd) with infile_line: for a reader of one format that takes
+ * the plain form of its rows without splitting them, and leaves the other
+ * rows to this, so that every message stays the TSV reader's.
+ */
+int tsv_reader_split(tsv_reader *t, char *line, size_t len, char ***fields,
+    rs_err *e);
+infile *tsv_reader_rd(tsv_reader *t);
+
 uint64_t tsv_reader_lineno(const tsv_reader *t);
 const char *tsv_reader_name(const tsv_reader *t);
 

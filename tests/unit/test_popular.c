@@ -80,7 +80,7 @@ main(void)
 		it.category = (uint64_t[]){1234};
 		CHECK(idmap_put(&it.map, 60, NULL) == 0);
 		CHECK((fp = open_memstream(&buf, &len)) != NULL);
-		popular_write_tsv(fp, v, n, 0, &it);
+		popular_tsv_write(fp, v, n, 0, &it);
 		fclose(fp);
 		CHECK_STR(buf, "item\tcategory\tcount\tscore\n"
 		    "50\t\t3\t1.000000\n"
@@ -89,7 +89,7 @@ main(void)
 		    "70\t\t0.5\t0.166667\n");
 		free(buf);
 		CHECK((fp = open_memstream(&buf, &len)) != NULL);
-		popular_write_tsv(fp, v, n, 2, &it);
+		popular_tsv_write(fp, v, n, 2, &it);
 		fclose(fp);
 		CHECK_STR(buf, "item\tcategory\tcount\tscore\n"
 		    "50\t\t3\t1.000000\n"
@@ -110,7 +110,7 @@ main(void)
 	n = rank("addtocart=1", 1, 1000, &v);
 	CHECK(n == 0);
 	CHECK((fp = open_memstream(&buf, &len)) != NULL);
-	popular_write_tsv(fp, v, n, 0, NULL);
+	popular_tsv_write(fp, v, n, 0, NULL);
 	fclose(fp);
 	CHECK_STR(buf, "item\tcategory\tcount\tscore\n");
 	free(buf);

@@ -1,16 +1,19 @@
-/* poptsv.c: see poptsv.h. */
-#include "poptsv.h"
+/* popular_tsv.c: see popular_tsv.h. */
+#include "popular_tsv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idmap.h"
 #include "num.h"
-#include "popular.h"
 #include "tsv.h"
+#include "weights.h"
+
+const char *const popular_tsv_cols[4] = {"item", "category", "count", "score"};
 
 static int
-grow(poptsv *p, size_t cap)
+grow(popular_tsv *p, size_t cap)
 {
 #define GROW(f) do { \
 		void *q = realloc(p->f, cap * sizeof *p->f); \
@@ -27,7 +30,7 @@ grow(poptsv *p, size_t cap)
 }
 
 int
-poptsv_load(poptsv *p, const char *path, rs_err *e)
+popular_tsv_load(popular_tsv *p, const char *path, rs_err *e)
 {
 	size_t cap = 0;
 	idmap seen;
@@ -37,8 +40,8 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 
 	memset(p, 0, sizeof *p);
 	if (idmap_init(&seen, 0) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	if ((t = tsv_reader_open(path, popular_cols, 4, e)) == NULL) {
+		return rs_oom(e);
+	if ((t = tsv_reader_open(path, popular_tsv_cols, 4, e)) == NULL) {
 		idmap_free(&seen);
 		return e != NULL ? e->code : EX_NOINPUT;
 	}
@@ -53,9 +56,9 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 			break;
 		}
 		if (f[1][0] == '\0')
-			cat = POPTSV_NO_CATEGORY;
+			cat = POPULAR_TSV_NO_CATEGORY;
 		else if ((why = num_u64(f[1], &cat)) != NULL ||
-		    cat == POPTSV_NO_CATEGORY) {
+		    cat == POPULAR_TSV_NO_CATEGORY) {
 			if (why == NULL)
 				why = "out of range";
 			rc = tsv_reader_field_err(t, e, 1, why);
@@ -71,7 +74,7 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 			break;
 		}
 		if (idmap_put(&seen, id, &added) < 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 		if (!added) {
@@ -81,7 +84,7 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 		if (p->n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			if (grow(p, cap) != 0) {
-				rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+				rc = rs_oom(e);
 				break;
 			}
 		}
@@ -94,18 +97,46 @@ poptsv_load(poptsv *p, const char *path, rs_err *e)
 	tsv_reader_close(t);
 	idmap_free(&seen);
 	if (rc != 0) {
-		poptsv_free(p);
+		popular_tsv_free(p);
 		return rc;
 	}
 	return 0;
 }
 
 void
-poptsv_free(poptsv *p)
+popular_tsv_free(popular_tsv *p)
 {
 	free(p->item);
 	free(p->category);
 	free(p->count);
 	free(p->score);
 	memset(p, 0, sizeof *p);
+}
+
+void
+popular_tsv_write(FILE *fp, const popular_entry *list, size_t n, size_t limit,
+    const items *it)
+{
+	size_t i;
+
+	tsv_write_header(fp, popular_tsv_cols, 4);
+	if (limit != 0 && limit < n)
+		n = limit;
+	for (i = 0; i < n; i++) {
+		char num[40];
+		int64_t at = it != NULL ? items_find(it, list[i].item) : -1;
+
+		tsv_put_u64(fp, list[i].item);
+		tsv_put_ch(fp, '\t');
+		if (at >= 0)
+			tsv_put_u64(fp, it->category[at]);
+		tsv_put_ch(fp, '\t');
+		weights_fmt_double(list[i].count, num, sizeof num);
+		tsv_put_str(fp, num);
+		tsv_put_ch(fp, '\t');
+		snprintf(num, sizeof num, "%.*f", POPULAR_TSV_SCORE_DIGITS,
+		    list[i].count / list[0].count);
+		tsv_put_str(fp, num);
+		tsv_put_ch(fp, '\n');
+	}
 }
