@@ -133,6 +133,12 @@ sanitize: deps-test
 fuzz: deps-fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZSRC)
 
+# Every harness until it has done FUZZ_RUNS (10^7) executions, printing
+# the counts and growing tests/fuzz/corpus; hours, not for CI.
+FUZZ_RUNS ?= 10000000
+fuzz-long: deps-fuzz
+	@FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh 0 $(FUZZSRC)
+
 bench: deps-bench
 	@$(MAKE) -s --no-print-directory all
 	@for s in scripts/bench-*.sh; do echo "== $$s"; $$s || exit 1; done
@@ -157,7 +163,7 @@ clean:
 FORCE:
 
 .PHONY: FORCE all units deps deps-run deps-test deps-bench deps-fuzz check \
-    sanitize fuzz bench lint-man install uninstall clean
+    sanitize fuzz fuzz-long bench lint-man install uninstall clean
 
 # A failing recipe leaves no half-made target behind.
 .DELETE_ON_ERROR:
