@@ -343,3 +343,72 @@ PY
 		assert_output 'rec-serve: -u: only root can change user'
 	fi
 }
+
+# The adversarial HTTP corpus (tests/fuzz/corpus/http, STATUS_name.http,
+# also the seeds of fuzz_http): each file on its own connection must get
+# STATUS first.  rec-serve.bats runs it against --listen and on standard
+# input (the inetd path); here -w 0 (a process per connection) and
+# delivery one byte at a time.
+CORPUS="$BATS_TEST_DIRNAME/fuzz/corpus/http"
+RAW="$FX/rec-serve/raw.py"
+
+check_corpus() {
+	local bad=0 n=0 f name want
+	while IFS="$(printf '\t')" read -r name got; do
+		want=${name%%_*}
+		n=$((n + 1))
+		case $got in
+		"HTTP/1.1 $want "*) ;;
+		*) echo "$name: want $want, got '$got'"; bad=1 ;;
+		esac
+	done < "$1"
+	[ "$n" -ge 120 ] || { echo "only $n requests"; bad=1; }
+	return $bad
+}
+
+@test "rec-serve: the HTTP corpus (>= 120 requests), a process per connection (-w 0)" {
+	start -w 0 -t 2
+	timeout 120 python3 "$RAW" "$PORT" "$CORPUS"/*.http > "$T/answers"
+	check_corpus "$T/answers"
+	run curl -s "http://127.0.0.1:$PORT/"
+	assert_output '"Service appears to be up and running."'
+}
+
+@test "rec-serve: the HTTP corpus delivered one byte at a time gets the same statuses" {
+	start -w 1 -t 5
+	timeout 300 python3 - "$PORT" "$CORPUS"/*.http > "$T/answers" <<'PY'
+import os, select, socket, sys
+port = int(sys.argv[1])
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    out = b""
+    try:
+        for i in range(len(data)):
+            # The server may answer (an error) before the end: stop
+            # sending then and read it.
+            if select.select([s], [], [], 0)[0]:
+                break
+            s.send(data[i:i + 1])
+            if len(data) > 4096 and i >= 256:   # big ones: the rest at once
+                s.sendall(data[i + 1:])
+                break
+        else:
+            s.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    try:
+        while b"\r\n" not in out:
+            b = s.recv(4096)
+            if not b:
+                break
+            out += b
+    except OSError:
+        pass
+    s.close()
+    line = out.split(b"\r\n")[0].decode("latin-1") if out else "-"
+    print(os.path.basename(path) + "\t" + line)
+PY
+	check_corpus "$T/answers"
+}
