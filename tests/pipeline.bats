@@ -545,6 +545,29 @@ chromium_load() {
 	assert_output ""
 }
 
+@test "pipeline-report-html: a replay with several rules is plotted by rule; a missing loss is an error" {
+	local o=$REF_RUN c d=$BATS_TEST_TMPDIR
+	c=$(ls -d "$REF"/cache/als-*)
+	{ cat "$o/replay.tsv"; tail -n +2 "$o/replay.tsv" | sed 's/^blend/session/'; } >"$d/replay.tsv"
+	run "$TOP/scripts/pipeline-report-html" -o "$d/r.html" -r "$o/report.tsv" \
+	    -c "$o/curves.tsv" -p "$d/replay.tsv" -l "$c/.log" \
+	    -t "$o/train-stats.tsv" -T "$o/test-stats.tsv" -P FACTORS=8
+	assert_success
+	assert_output ""
+	grep -q '<td>session</td>' "$d/r.html"
+	# The bars' labels name the rule, then the source.
+	grep -q '<text>session</text>' "$d/r.html"
+	grep -q '<text>blend</text>' "$d/r.html"
+	run "$TOP/scripts/pipeline-report-html" -o "$d/r2.html" -r "$o/report.tsv" \
+	    -c "$o/curves.tsv" -p "$o/replay.tsv" -l /dev/null \
+	    -t "$o/train-stats.tsv" -T "$o/test-stats.tsv"
+	assert_failure 65
+	assert_output "pipeline-report-html: /dev/null: no training loss (als-fit --loss)"
+	[ ! -e "$d/r2.html" ]
+	run "$TOP/scripts/pipeline-report-html" -o "$d/r3.html"
+	assert_failure 64
+}
+
 @test "pipeline: two pipelines at once: one waits for the ledger's lock; no row lost or torn" {
 	local b=$BATS_TEST_TMPDIR/c p1 p2 h i
 	mkdir -p "$b"
