@@ -123,6 +123,13 @@ fuzz:
 	@scripts/install-deps.sh
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZSRC)
 
+# Every harness until it has done FUZZ_RUNS (10^7) executions, printing
+# the counts and growing tests/fuzz/corpus; hours, not for CI.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	@scripts/install-deps.sh
+	@FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh 0 $(FUZZSRC)
+
 bench: all
 	@scripts/install-deps.sh
 	@for s in scripts/bench-*.sh; do echo "== $$s"; $$s || exit 1; done
@@ -146,6 +153,6 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all units check sanitize fuzz bench lint-man install uninstall clean
+.PHONY: FORCE all units check sanitize fuzz fuzz-long bench lint-man install uninstall clean
 
 -include $(LIBOBJ:.o=.d) $(PROGS:$(B)/%=$(O)/cmd/%.d) $(UNITS:=.d)

@@ -54,8 +54,10 @@ awk -v u="$users" 'BEGIN {
 	srand(13); print "user\trank\titem\tscore"
 	for (k = 1; k <= u; k++) {
 		user = k * 7
+		# 50 distinct items per user (recs TSV refuses repeats).
+		base = int(rand() * 417000)
 		for (r = 1; r <= 50; r++)
-			printf "%d\t%d\t%d\t%.4f\n", user, r, 1 + int(rand() * 417000), 1 - r / 100
+			printf "%d\t%d\t%d\t%.4f\n", user, r, 1 + (base + r * 7919) % 417000, 1 - r / 100
 	}
 }' > "$work/recs.tsv"
 t1=$(date +%s.%N)

@@ -3,6 +3,10 @@
 # the common/ sources, with AddressSanitizer and UBSan, and runs it for
 # SECONDS on its seed corpus tests/fuzz/corpus/NAME (if any).  Any crash,
 # leak or sanitizer report fails the run.
+# With FUZZ_RUNS=N in the environment (make fuzz-long) each harness runs
+# until N executions instead (SECONDS 0: no time bound), prints how many it
+# did, and merges what it found that adds coverage into its seed corpus
+# tests/fuzz/corpus/NAME, so the corpora grow with each long run.
 # Usage: scripts/fuzz.sh SECONDS HARNESS.c...
 set -eu
 secs=$1; shift
@@ -33,13 +37,28 @@ for h in "$@"; do
 	mkdir -p "$work"
 	seeds="$top/tests/fuzz/corpus/$name"
 	[ -d "$seeds" ] || seeds=""
-	echo "fuzz: $name for ${secs}s"
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		echo "fuzz: $name for $FUZZ_RUNS executions"
+		runs="-runs=$FUZZ_RUNS"
+	else
+		echo "fuzz: $name for ${secs}s"
+		runs=""
+	fi
+	# shellcheck disable=SC2086
 	(cd "$out" && "./fuzz_$name" -max_total_time="$secs" -timeout=10 \
-	    -rss_limit_mb=2048 -print_final_stats=0 "$work" $seeds) \
+	    -rss_limit_mb=2048 -print_final_stats=1 $runs "$work" $seeds) \
 	    >"$out/fuzz_$name.log" 2>&1 || {
 		tail -n 40 "$out/fuzz_$name.log"
 		echo "fuzz: $name FAILED (log: $out/fuzz_$name.log)"
 		exit 1
 	}
-	echo "fuzz: $name ok ($(grep -c . "$out/fuzz_$name.log") log lines)"
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz_$name.log")
+	echo "fuzz: $name ok: $execs executions"
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		mkdir -p "$top/tests/fuzz/corpus/$name"
+		(cd "$out" && "./fuzz_$name" -merge=1 \
+		    "$top/tests/fuzz/corpus/$name" "$work") \
+		    >"$out/fuzz_$name.merge.log" 2>&1 || true
+		echo "fuzz: $name corpus: $(ls "$top/tests/fuzz/corpus/$name" | wc -l) files"
+	fi
 done

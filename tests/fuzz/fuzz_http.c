@@ -15,12 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_serve.h"
 #include "http.h"
-#include "serve.h"
-#include "store.h"
-
-static server S;
-static int ready;
 
 static void
 check_span(http_span s, const char *buf, size_t len)
@@ -29,65 +25,12 @@ check_span(http_span s, const char *buf, size_t len)
 		abort();
 }
 
-/* Writes text to a new temporary file named in path (its own buffer,
- * which lives as long as the program); returns path. */
-static char *
-temp_with(char *path, const char *text)
-{
-	int fd;
-
-	strcpy(path, "/tmp/fuzz_http.XXXXXX");
-	if ((fd = mkstemp(path)) < 0)
-		abort();
-
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		abort();
-	close(fd);
-	return path;
-}
-
-/* The store of the rec-blend test fixtures, built once. */
-static void
-setup(void)
-{
-	static char ip[32], pp[32], rp[32], sp[32];
-	store_build_opts o = {
-		.items_path = temp_with(ip, "item\tcategory\troot\tavailable\tts\n"
-		    "101\t10\t1\t1\t0\n102\t10\t1\t1\t0\n201\t20\t1\t1\t0\n"
-		    "301\t30\t1\t1\t0\n401\t40\t1\t1\t0\n501\t50\t1\t1\t0\n"
-		    "502\t50\t1\t1\t0\n"),
-		.popular_path = temp_with(pp, "item\tcategory\tcount\tscore\n"
-		    "501\t50\t9\t1\n502\t50\t8\t0.9\n101\t10\t7\t0.8\n"
-		    "201\t20\t6\t0.7\n102\t10\t5\t0.6\n301\t30\t4\t0.5\n"
-		    "9\t\t1\t0.1\n"),
-		.personal_path = temp_with(rp, "user\trank\titem\tscore\n"
-		    "7\t1\t102\t1\n7\t2\t501\t1\n3\t1\t9\t1\n"),
-		.list_len = 6, .last_items = 3, .built_ms = 0
-	};
-	char *path = temp_with(sp, "");
-	rs_err e = {0}, se = {0};
-
-	if (store_build(&o, path, &e) != 0) {
-		fprintf(stderr, "fuzz_http: %s\n", e.msg);
-		abort();
-	}
-	unlink(o.items_path);
-	unlink(o.popular_path);
-	unlink(o.personal_path);
-	S.timeout_ms = 1000;
-	S.idle_ms = 1000;
-	if (serve_init(&S, path, NULL, &se, &e) != 0 || !S.have_store)
-		abort();
-	ready = 1;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data, *why;
-	size_t cut, i, room;
+	size_t i;
 	http_req r;
-	conn c;
 	long n;
 
 	if (!ready)
@@ -110,33 +53,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	/* The engine, the input in two reads. */
-	cut = size > 0 ? data[0] % (size + 1) : 0;
-	conn_init(&c, &S);
-	for (i = 0; i < 2 && !c.closing; i++) {
-		size_t a = i == 0 ? 0 : cut, b = i == 0 ? cut : size, k = 0;
-
-		while (a + k < b && !c.closing) {
-			char *p = conn_rbuf(&c, &room);
-			size_t take = b - a - k < room ? b - a - k : room;
-
-			if (room == 0) {
-				conn_process(&c, 0, 0);   /* paused */
-				c.out.len = 0;
-				continue;
-			}
-			memcpy(p, buf + a + k, take);
-			k += take;
-			conn_process(&c, take, 0);
-			c.out.len = 0;
-		}
-	}
-	if (!c.closing)
-		conn_process(&c, 0, 1);
-	while (c.paused) {
-		c.out.len = 0;
-		conn_process(&c, 0, 1);
-	}
-	conn_timeout(&c);
-	conn_free(&c);
+	fuzz_conn(buf, size, size > 0 ? data[0] % (size + 1) : 0);
 	return 0;
 }
