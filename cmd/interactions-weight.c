@@ -18,7 +18,7 @@
 #include "matrix.h"
 #include "weights.h"
 
-#define DEFAULT_WEIGHTS "view=0.25,addtocart=0.75,transaction=0"
+#define DEFAULT_WEIGHTS WEIGHTS_DEFAULT
 
 static const char usage_text[] =
     "usage: interactions-weight [-v] [-w WEIGHTS] -o MATRIX [EVENTS.tsv ...]\n"

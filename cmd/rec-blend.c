@@ -17,13 +17,20 @@
 #include "cli.h"
 #include "rs_err.h"
 #include "num.h"
+#include "blend.h"
 #include "store.h"
 #include "util.h"
+
+#define DEFAULT_RECENT "3"
+#define DEFAULT_SHARES "recent=0.4,similar=0.6,personal=0"
 
 static const char usage_text[] =
     "usage: rec-blend [-v] -i ITEMS.tsv -p POPULAR.tsv [-r RECS.tsv] "
     "[-k N] [-n N]\n"
-    "                 [-c CUTOFF] -o FILE\n";
+    "                 [--rule seed|session] [-s SIMS.bin] [--recent N]\n"
+    "                 [--shares SPEC] [-c CUTOFF] -o FILE\n";
+
+enum { OPT_RULE = 256, OPT_RECENT, OPT_SHARES };
 
 static const cli_option options[] = {
 	{'i', "items", "FILE", "catalogue snapshot (items TSV)"},
@@ -34,6 +41,13 @@ static const cli_option options[] = {
 	{'n', "n-recs", "N", "longest list kept, the largest n_recs served\n"
 	    "(default 50, 1-1000)"},
 	{'n', "list-len", "N", "deprecated: same as --n-recs"},
+	{OPT_RULE, "rule", "seed|session", "the blend rule (default: session\n"
+	    "with --similar, seed without)"},
+	{'s', "similar", "FILE", "item-sim neighbours for the session rule"},
+	{OPT_RECENT, "recent", "N", "recently viewed items shown at most\n"
+	    "(default " DEFAULT_RECENT ", 1-16)"},
+	{OPT_SHARES, "shares", "SPEC", "the session rule's shares of n_recs\n"
+	    "(default " DEFAULT_SHARES ")"},
 	{'c', "cutoff", "TEXT", "training cutoff, recorded for the metrics"},
 	{0, NULL, NULL, NULL}
 };
@@ -46,19 +60,42 @@ static const cli_program program = {
 };
 
 static int64_t build_time_ms(void);
+static void parse_shares(const char *, store_build_opts *);
 
 int
 main(int argc, char **argv)
 {
-	store_build_opts o = { .list_len = 50, .last_items = 3 };
+	store_build_opts o = { .list_len = 50, .last_items = 3, .rule = -1 };
 	const char *out;
 	rs_err e = {0};
 	int verbose, c;
 	cli_common cc = {0};
 
 	cli_init(argc, argv, &program);
+	o.recent_max = (size_t)cli_u64("--recent", DEFAULT_RECENT, 1,
+	    STORE_MAX_LAST);
+	parse_shares(DEFAULT_SHARES, &o);
 	while ((c = cli_getopt(argc, argv, &cc)) != -1)
 		switch (c) {
+		case OPT_RULE:
+			if (strcmp(optarg, "seed") == 0)
+				o.rule = BLEND_RULE_SEED;
+			else if (strcmp(optarg, "session") == 0)
+				o.rule = BLEND_RULE_SESSION;
+			else
+				cli_usage_error(usage_text, "--rule: \"%s\": "
+				    "expected seed or session", optarg);
+			break;
+		case 's':
+			o.sims_path = optarg;
+			break;
+		case OPT_RECENT:
+			o.recent_max = (size_t)cli_u64("--recent", optarg, 1,
+			    STORE_MAX_LAST);
+			break;
+		case OPT_SHARES:
+			parse_shares(optarg, &o);
+			break;
 		case 'i':
 			o.items_path = optarg;
 			break;
@@ -95,6 +132,12 @@ main(int argc, char **argv)
 		cli_usage_error(usage_text, "-p POPULAR.tsv is required");
 	if (out == NULL)
 		cli_usage_error(usage_text, "-o FILE is required");
+	if (o.rule < 0)
+		o.rule = o.sims_path != NULL ? BLEND_RULE_SESSION :
+		    BLEND_RULE_SEED;
+	if (o.rule == BLEND_RULE_SEED && o.sims_path != NULL)
+		cli_usage_error(usage_text, "-s: the seed rule does not use "
+		    "neighbours (--rule session)");
 
 	o.built_ms = build_time_ms();
 	if (store_build(&o, out, &e) != 0)
@@ -102,8 +145,10 @@ main(int argc, char **argv)
 	if (verbose)
 		rs_warnx("%zu items in %zu categories, %zu popular items, "
 		    "%zu users with %zu personal rows; lists of at most %zu, "
-		    "last %zu items", o.n_items, o.n_cats, o.n_popular,
-		    o.n_users, o.n_personal, o.list_len, o.last_items);
+		    "last %zu items; rule %s, %zu items with neighbours",
+		    o.n_items, o.n_cats, o.n_popular, o.n_users, o.n_personal,
+		    o.list_len, o.last_items, blend_rule_name[o.rule],
+		    o.n_sims);
 	cli_exit_ok();
 }
 
@@ -121,4 +166,41 @@ build_time_ms(void)
 		return (int64_t)s * 1000;
 	}
 	return util_real_ms();
+}
+
+/*
+ * --shares "recent=R,similar=S,personal=P": each 0 to 1, their sum at
+ * most 1; a source not named keeps its share.
+ */
+static void
+parse_shares(const char *spec, store_build_opts *o)
+{
+	char buf[256], *save = NULL, *tok;
+
+	if (strlen(spec) >= sizeof buf)
+		cli_usage_error(usage_text, "--shares: too long");
+	strcpy(buf, spec);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		double *v;
+
+		if (eq == NULL)
+			cli_usage_error(usage_text, "--shares: \"%s\": "
+			    "expected SOURCE=SHARE", tok);
+		*eq = '\0';
+		if (strcmp(tok, "recent") == 0)
+			v = &o->share_recent;
+		else if (strcmp(tok, "similar") == 0)
+			v = &o->share_similar;
+		else if (strcmp(tok, "personal") == 0)
+			v = &o->share_personal;
+		else
+			cli_usage_error(usage_text, "--shares: unknown source "
+			    "\"%s\" (recent, similar or personal)", tok);
+		*v = cli_double("--shares", eq + 1, 0, 1);
+	}
+	if (o->share_recent + o->share_similar + o->share_personal > 1 + 1e-9)
+		cli_usage_error(usage_text, "--shares: \"%s\": the shares add "
+		    "up to more than 1", spec);
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "event_reader.h"
+#include "event_reader.h"
 #include "events.h"
+#include "itemsim.h"
 #include "num.h"
 #include "recs.h"
 #include "tsv.h"
@@ -135,6 +137,16 @@ eval_truth_mark_history(eval_truth *t, uint64_t user)
 	}
 }
 
+/* Widens [*first, *last] to hold ts. */
+static void
+span_add(int64_t *first, int64_t *last, int64_t ts)
+{
+	if (ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
+}
+
 int
 eval_truth_load(eval_truth *t, const char *test, const char *train,
     rs_err *e)
@@ -146,11 +158,14 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 
 	if (eval_truth_init(t) != 0)
 		return rs_oom(e);
+	t->test_first_ms = t->train_first_ms = INT64_MAX;
+	t->test_last_ms = t->train_last_ms = INT64_MIN;
 	path[0] = (char *)test;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
 	while ((rc = event_reader_next(r, &ev, e)) == 1)
-		if (ev.type == EV_ADDTOCART &&
+		if (span_add(&t->test_first_ms, &t->test_last_ms, ev.ts_ms),
+		    ev.type == EV_ADDTOCART &&
 		    eval_truth_add_cart(t, ev.user, ev.item) != 0) {
 			rc = rs_oom(e);
 			break;
@@ -165,9 +180,11 @@ eval_truth_load(eval_truth *t, const char *test, const char *train,
 	path[0] = (char *)train;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL)
 		goto fail;
-	while ((rc = event_reader_next(r, &ev, e)) == 1)
+	while ((rc = event_reader_next(r, &ev, e)) == 1) {
+		span_add(&t->train_first_ms, &t->train_last_ms, ev.ts_ms);
 		if (ev.type == EV_VIEW || ev.type == EV_ADDTOCART)
 			eval_truth_mark_history(t, ev.user);
+	}
 	event_reader_close(r);
 	if (rc != 0)
 		goto fail;
@@ -308,6 +325,23 @@ eval_lists_free(eval_lists *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Empty lists of K items for t's users; -1 (l freed) when out of
+ * memory. */
+static int
+lists_alloc(eval_lists *l, const eval_truth *t, size_t K)
+{
+	memset(l, 0, sizeof *l);
+	l->K = K;
+	l->nusers = t->nusers;
+	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
+	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
+	if (l->item == NULL || l->len == NULL) {
+		eval_lists_free(l);
+		return -1;
+	}
+	return 0;
+}
+
 int
 eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e)
@@ -318,15 +352,11 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	recs_row row;
 	int rc;
 
-	memset(l, 0, sizeof *l);
-	l->K = K;
-	l->nusers = t->nusers;
-	l->item = malloc((t->nusers ? t->nusers : 1) * K * sizeof *l->item);
-	l->len = calloc(t->nusers ? t->nusers : 1, sizeof *l->len);
-	first = calloc(t->nusers ? t->nusers : 1, sizeof *first);
-	if (l->item == NULL || l->len == NULL || first == NULL) {
+	if (lists_alloc(l, t, K) != 0)
+		return rs_oom(e);
+	if ((first = calloc(t->nusers ? t->nusers : 1, sizeof *first)) ==
+	    NULL) {
 		eval_lists_free(l);
-		free(first);
 		return rs_oom(e);
 	}
 	if ((r = recs_reader_open(path, e)) == NULL) {
@@ -362,6 +392,119 @@ eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
 	if (rc != 0)
 		eval_lists_free(l);
 	return rc;
+}
+
+struct hist_ev {
+	uint32_t u;
+	uint64_t item;
+	double w;
+};
+
+static int
+cmp_hist(const void *a, const void *b)
+{
+	const struct hist_ev *x = a, *y = b;
+
+	if (x->u != y->u)
+		return x->u < y->u ? -1 : 1;
+	return (x->item > y->item) - (x->item < y->item);
+}
+
+int
+eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
+    const itemsim_lists *sims, const ev_weights *w, size_t K, rs_err *e)
+{
+	struct hist_ev *h = NULL;
+	struct itemsim_cand *scratch = NULL;
+	size_t nh = 0, caph = 0, i, j, scap = 0, maxrun = 0;
+	uint64_t *items = NULL;
+	double *wts = NULL;
+	char *path[1];
+	event_reader *r;
+	event ev;
+	int rc;
+
+	if (lists_alloc(l, t, K) != 0)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	path[0] = (char *)train;
+	if ((r = event_reader_open(path, 1, NULL, e)) == NULL) {
+		eval_lists_free(l);
+		return e != NULL ? e->code : EX_NOINPUT;
+	}
+	while ((rc = event_reader_next(r, &ev, e)) == 1) {
+		int64_t u = eval_truth_find(t, ev.user);
+
+		if (u < 0 || !t->history[u] || w->w[ev.type] <= 0)
+			continue;
+		if (nh == caph) {
+			size_t cap = caph ? caph * 2 : 4096;
+			void *p = realloc(h, cap * sizeof *h);
+
+			if (p == NULL) {
+				event_reader_close(r);
+				goto oom;
+			}
+			h = p;
+			caph = cap;
+		}
+		h[nh++] = (struct hist_ev){ (uint32_t)u, ev.item,
+		    w->w[ev.type] };
+	}
+	event_reader_close(r);
+	if (rc != 0) {
+		free(h);
+		eval_lists_free(l);
+		return rc;
+	}
+	if (nh > 0)
+		qsort(h, nh, sizeof *h, cmp_hist);
+	/* Distinct items per user, each with its largest weight. */
+	for (i = 0, j = 0; i < nh; i++) {
+		if (j > 0 && h[j - 1].u == h[i].u &&
+		    h[j - 1].item == h[i].item) {
+			if (h[i].w > h[j - 1].w)
+				h[j - 1].w = h[i].w;
+			continue;
+		}
+		h[j++] = h[i];
+	}
+	nh = j;
+	for (i = 0; i < nh; i = j) {
+		for (j = i; j < nh && h[j].u == h[i].u; j++)
+			;
+		if (j - i > maxrun)
+			maxrun = j - i;
+	}
+	items = malloc((maxrun ? maxrun : 1) * sizeof *items);
+	wts = malloc((maxrun ? maxrun : 1) * sizeof *wts);
+	if (items == NULL || wts == NULL)
+		goto oom;
+	for (i = 0; i < nh; i = j) {
+		long n;
+
+		for (j = i; j < nh && h[j].u == h[i].u; j++) {
+			items[j - i] = h[j].item;
+			wts[j - i] = h[j].w;
+		}
+		n = itemsim_recommend(sims, items, wts, j - i, K,
+		    l->item + (size_t)h[i].u * K, &scratch, &scap);
+		if (n < 0)
+			goto oom;
+		l->len[h[i].u] = (uint32_t)n;
+		l->users_listed += n > 0;
+	}
+	free(h);
+	free(items);
+	free(wts);
+	free(scratch);
+	return 0;
+oom:
+	free(h);
+	free(items);
+	free(wts);
+	free(scratch);
+	eval_lists_free(l);
+	return rs_errf(e, EX_SOFTWARE, "out of memory");
 }
 
 int

@@ -47,6 +47,12 @@ typedef struct eval_truth {
 	uint8_t *history;      /* 1: viewed or carted in train */
 	size_t nhistory;       /* users with history */
 	uint64_t ncarts;       /* test addtocart rows */
+	/*
+	 * The span of each file's events (epoch ms; first > last when the
+	 * file has none), set by eval_truth_load: how rec-eval sees that
+	 * --train and --test were swapped.
+	 */
+	int64_t test_first_ms, test_last_ms, train_first_ms, train_last_ms;
 	/* building state */
 	uint64_t *pairs;       /* (user, item) pairs before eval_truth_finish */
 	size_t npairs, cappairs;
@@ -176,5 +182,17 @@ typedef struct eval_lists {
 int eval_lists_read(eval_lists *l, const eval_truth *t, const char *path,
     size_t K, int only_history, rs_err *e);
 void eval_lists_free(eval_lists *l);
+
+/*
+ * The item-to-item lists (the report's item_sim row): for every test user
+ * with history, the top K of itemsim_recommend over the distinct items of
+ * their training events (train, an events TSV), each weighing the largest
+ * weight w gives its events.
+ */
+struct itemsim_lists;
+struct ev_weights;
+int eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
+    const struct itemsim_lists *sims, const struct ev_weights *w, size_t K,
+    rs_err *e);
 
 #endif

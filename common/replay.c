@@ -8,7 +8,8 @@
 #include "events.h"
 
 const char *const replay_group_name[REPLAY_NGROUPS] = {
-	"all_test_carts", "with_history", "personal", "online_only", "cold"
+	"all_test_carts", "with_history", "personal", "online_only", "cold",
+	"resurfaced", "discovery"
 };
 
 void
@@ -153,6 +154,11 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 		    src == BLEND_ONLINE ? REPLAY_ONLINE : REPLAY_COLD;
 		if (tally(&res->g[REPLAY_ALL], out, n, hit, catalogue) != 0 ||
 		    tally(&res->g[which], out, n, hit, catalogue) != 0)
+			goto oom;
+		for (j = 0; j < nviews && views[j] != x->item; j++)
+			;
+		which = j < nviews ? REPLAY_RESURFACED : REPLAY_DISCOVERY;
+		if (tally(&res->g[which], out, n, hit, catalogue) != 0)
 			goto oom;
 		{
 			int64_t u = eval_truth_find(t, x->user);

@@ -11,7 +11,9 @@
  * tallied overall, for users with history, and by the blend's source:
  * personal (the user has a personal list), online only (no personal list,
  * at least one viewed item of a known category among the newest the blend
- * looks at) and cold (neither: the global popular list).
+ * looks at) and cold (neither: the global popular list); and by what was
+ * carted: resurfaced (an item among the request's last_items, a view
+ * earlier in the test period) or discovery (any other item).
  */
 #ifndef RS_REPLAY_H
 #define RS_REPLAY_H
@@ -34,10 +36,12 @@ typedef struct replay_tally {
 enum {
 	REPLAY_ALL, REPLAY_HISTORY,
 	REPLAY_PERSONAL, REPLAY_ONLINE, REPLAY_COLD,
+	REPLAY_RESURFACED, REPLAY_DISCOVERY,
 	REPLAY_NGROUPS
 };
 
-/* "all_test_carts", "with_history", "personal", "online_only", "cold". */
+/* "all_test_carts", "with_history", "personal", "online_only", "cold",
+ * "resurfaced", "discovery". */
 extern const char *const replay_group_name[REPLAY_NGROUPS];
 
 /* The test views and carts of the test users, in replay order. */

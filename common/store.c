@@ -7,7 +7,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "blend.h"
 #include "items.h"
+#include "itemsim.h"
 #include "num.h"
 #include "popular_tsv.h"
 #include "recs.h"
@@ -52,22 +54,23 @@ param_range(const store *s, const char *key, uint64_t min, uint64_t max,
 static int
 verify_layout(const store *s, rs_err *e)
 {
-	const store_idx *ix[2] = { &s->items, &s->users };
+	const store_idx *ix[3] = { &s->items, &s->users, &s->sims };
+	static const char *const what[3] = { "item", "user", "sim" };
 	size_t i, k;
 
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
+		if (ix[k]->id == NULL)
+			continue;
 		for (i = 1; i < ix[k]->n; i++)
 			if (ix[k]->id[i] <= ix[k]->id[i - 1])
 				return rs_errf(e, EX_DATAERR, "%s: %s ids not "
-				    "ascending at %zu", s->c.path,
-				    k ? "user" : "item", i);
+				    "ascending at %zu", s->c.path, what[k], i);
 		for (i = 0; i < STORE_BUCKETS; i++)
 			if (ix[k]->bucket[i] > ix[k]->bucket[i + 1] ||
 			    (ix[k]->bucket[i] < ix[k]->n &&
 			    ix[k]->id[ix[k]->bucket[i]] >> ix[k]->shift < i))
 				return rs_errf(e, EX_DATAERR, "%s: %s bucket "
-				    "%zu inconsistent", s->c.path,
-				    k ? "user" : "item", i);
+				    "%zu inconsistent", s->c.path, what[k], i);
 	}
 	for (i = 0; i < s->items.n; i++)
 		if (s->item_cat[i] >= s->n_cats)
@@ -83,6 +86,64 @@ verify_layout(const store *s, rs_err *e)
 		    s->user_off[i + 1] - s->user_off[i] > s->list_len)
 			return rs_errf(e, EX_DATAERR, "%s: user %zu: bad "
 			    "list offsets", s->c.path, i);
+	for (i = 0; i < s->sims.n; i++)
+		if (s->sim_off[i] > s->sim_off[i + 1] ||
+		    s->sim_off[i + 1] > s->n_sim_nbr)
+			return rs_errf(e, EX_DATAERR, "%s: neighbours of item "
+			    "%zu: bad list offsets", s->c.path, i);
+	return 0;
+}
+
+/* A share parameter, 0 to 1. */
+static int
+param_share(const store *s, const char *key, double *v, rs_err *e)
+{
+	if (container_param_double(&s->c, key, v, e) != 0)
+		return EX_DATAERR;
+	if (!(*v >= 0 && *v <= 1))
+		return rs_errf(e, EX_DATAERR, "%s: parameter %s out of range "
+		    "(0 to 1)", s->c.path, key);
+	return 0;
+}
+
+/* Version 3: the rule, its parameters and the neighbour lists. */
+static int
+open_rule(store *s, rs_err *e)
+{
+	char rule[16];
+	uint64_t v, shift;
+	const void *p;
+
+	if (container_param(&s->c, "rule", rule, sizeof rule) != 0)
+		return rs_errf(e, EX_DATAERR, "%s: parameter \"rule\" missing",
+		    s->c.path);
+	for (s->rule = 0; s->rule < BLEND_NRULES &&
+	    strcmp(rule, blend_rule_name[s->rule]) != 0; s->rule++)
+		;
+	if (s->rule == BLEND_NRULES)
+		return rs_errf(e, EX_DATAERR, "%s: unknown rule \"%s\"",
+		    s->c.path, rule);
+	if (param_range(s, "recent_max", 1, STORE_MAX_LAST, &v, e) != 0 ||
+	    param_share(s, "share_recent", &s->share_recent, e) != 0 ||
+	    param_share(s, "share_similar", &s->share_similar, e) != 0 ||
+	    param_share(s, "share_personal", &s->share_personal, e) != 0 ||
+	    param_range(s, "sim_shift", 0, 48, &shift, e) != 0)
+		return EX_DATAERR;
+	s->recent_max = (size_t)v;
+	if (open_idx(s, &s->sims, "sim_id", "sim_bkt", (unsigned)shift, e) != 0)
+		return EX_DATAERR;
+	if (container_array(&s->c, "sim_off", 8, s->sims.n + 1, &p, NULL,
+	    e) != 0)
+		return EX_DATAERR;
+	s->sim_off = p;
+	if (container_array(&s->c, "sim_nbr", 8, SIZE_MAX, &p, &s->n_sim_nbr,
+	    e) != 0)
+		return EX_DATAERR;
+	s->sim_nbr = p;
+	if (container_array(&s->c, "sim_score", 4, s->n_sim_nbr, &p, NULL,
+	    e) != 0)
+		return EX_DATAERR;
+	s->sim_score = p;
 	return 0;
 }
 
@@ -187,9 +248,21 @@ store_open(store *s, const char *path, int flags, rs_err *e)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = container_open(&s->c, path, STORE_KIND, STORE_VERSION,
+	/* Any kind, then ours in one of the versions this program reads. */
+	if ((rc = container_open(&s->c, path, NULL, 0,
 	    (flags & STORE_VERIFY) ? CONTAINER_VERIFY : 0, e)) != 0)
 		return rc;
+	if (strcmp(s->c.kind, STORE_KIND) != 0) {
+		rs_errf(e, EX_DATAERR, "%s: a \"%s\" container, not a store "
+		    "(\"%s\")", path, s->c.kind, STORE_KIND);
+		goto bad;
+	}
+	if (s->c.version < STORE_VERSION_MIN || s->c.version > STORE_VERSION) {
+		rs_errf(e, EX_DATAERR, "%s: %s version %u, this program reads "
+		    "versions %d to %d: rebuild it with this rec-blend", path,
+		    STORE_KIND, s->c.version, STORE_VERSION_MIN, STORE_VERSION);
+		goto bad;
+	}
 	if (param_range(s, "list_len", 1, STORE_MAX_LIST, &v, e) != 0)
 		goto bad;
 	s->list_len = (size_t)v;
@@ -238,6 +311,8 @@ store_open(store *s, const char *path, int flags, rs_err *e)
 	}
 	if (container_param(&s->c, "cutoff", s->cutoff, sizeof s->cutoff) != 0)
 		s->cutoff[0] = '\0';
+	if (s->c.version >= 3 && open_rule(s, e) != 0)
+		goto bad;
 	if ((flags & STORE_VERIFY) && verify_layout(s, e) != 0)
 		goto bad;
 	if (open_guard(s, flags, e) != 0)
@@ -333,8 +408,10 @@ struct build {
 	uint32_t *cat_off;        /* ncat + 1 offsets into cat_pop */
 	uint64_t *cat_pop;
 	size_t nglobal;
-	unsigned ishift, ushift;
-	uint32_t *ibkt, *ubkt;
+	unsigned ishift, ushift, sshift;
+	uint32_t *ibkt, *ubkt, *sbkt;
+	itemsim_file sims;        /* open when sims_path is given */
+	int have_sims;
 };
 
 static void
@@ -346,6 +423,9 @@ build_free(struct build *b)
 	free(b->cat_pop);
 	free(b->ibkt);
 	free(b->ubkt);
+	free(b->sbkt);
+	if (b->have_sims)
+		itemsim_close(&b->sims);
 	items_free(&b->it);
 	popular_tsv_free(&b->pop);
 	recs_free(&b->pers);
@@ -412,6 +492,35 @@ build_category_lists(struct build *b, size_t list_len)
 	return 0;
 }
 
+/*
+ * Opens the neighbour lists and checks that they are of this catalogue:
+ * most of their items must be in it (the rest left the catalogue since),
+ * or they were made from other data.
+ */
+static int
+build_sims(struct build *b, const char *path, rs_err *e)
+{
+	size_t i, unknown = 0;
+	int rc;
+
+	if ((rc = itemsim_open(&b->sims, path, e)) != 0)
+		return rc;
+	b->have_sims = 1;
+	for (i = 0; i < b->sims.l.n; i++)
+		unknown += util_u64_find(b->it.item, b->it.n,
+		    b->sims.l.item[i]) < 0;
+	if (b->sims.l.n > 0 && 2 * unknown > b->sims.l.n)
+		return rs_errf(e, EX_DATAERR, "%s: %zu of its %zu items are "
+		    "not in the catalogue snapshot: neighbours of other data?",
+		    path, unknown, b->sims.l.n);
+	b->sshift = bucket_shift(b->sims.l.n ?
+	    b->sims.l.item[b->sims.l.n - 1] : 0);
+	if ((b->sbkt = malloc((STORE_BUCKETS + 1) * sizeof *b->sbkt)) == NULL)
+		return rs_errf(e, EX_SOFTWARE, "out of memory");
+	bucket_fill(b->sims.l.item, b->sims.l.n, b->sshift, b->sbkt);
+	return 0;
+}
+
 /* The bucket indexes of the item and user ids.  0 or -1. */
 static int
 build_buckets(struct build *b)
@@ -444,6 +553,14 @@ build_params(container_writer *w, const store_build_opts *o,
 	    tbuf, sizeof tbuf));
 	if (o->cutoff != NULL)
 		container_writer_param(w, "cutoff", "%s", o->cutoff);
+	container_writer_param(w, "rule", "%s", blend_rule_name[o->rule]);
+	container_writer_param(w, "recent_max", "%zu",
+	    o->recent_max > 0 ? o->recent_max : 1);
+	container_writer_param(w, "share_recent", "%.6g", o->share_recent);
+	container_writer_param(w, "share_similar", "%.6g", o->share_similar);
+	container_writer_param(w, "share_personal", "%.6g", o->share_personal);
+	container_writer_param(w, "sim_shift", "%u", b->sshift);
+	container_writer_param(w, "similar", "%zu", b->sims.l.n);
 	container_writer_param(w, "items", "%zu", b->it.n);
 	container_writer_param(w, "categories", "%zu", b->ncat);
 	container_writer_param(w, "popular", "%zu", b->pop.n);
@@ -453,6 +570,13 @@ build_params(container_writer *w, const store_build_opts *o,
 	if (o->personal_path != NULL)
 		container_writer_param(w, "personal_path", "%s",
 		    o->personal_path);
+	if (o->sims_path != NULL) {
+		char id[16];
+
+		container_id(&b->sims.c, id);
+		container_writer_param(w, "sims_path", "%s", o->sims_path);
+		container_writer_param(w, "sims_src", "%s", id);
+	}
 	if ((rc = file_crc(w, "items_src", o->items_path, e)) != 0 ||
 	    (rc = file_crc(w, "popular_src", o->popular_path, e)) != 0 ||
 	    (o->personal_path != NULL && (rc = file_crc(w, "personal_src",
@@ -484,6 +608,16 @@ build_sections(container_writer *w, const struct build *b)
 	    &zero_off, (p->n_users + 1) * 8);
 	container_writer_section(w, "user_rec", p->item,
 	    p->n_users ? p->off[p->n_users] * 8 : 0);
+	container_writer_section(w, "sim_id", b->sims.l.item,
+	    b->sims.l.n * 8);
+	container_writer_section(w, "sim_bkt", b->sbkt,
+	    (STORE_BUCKETS + 1) * 4);
+	container_writer_section(w, "sim_off", b->sims.l.off != NULL ?
+	    b->sims.l.off : &zero_off, (b->sims.l.n + 1) * 8);
+	container_writer_section(w, "sim_nbr", b->sims.l.nbr,
+	    b->sims.l.pairs * 8);
+	container_writer_section(w, "sim_score", b->sims.l.score,
+	    b->sims.l.pairs * 4);
 }
 
 int
@@ -495,13 +629,22 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 
 	memset(&b, 0, sizeof b);
 	if (o->list_len < 1 || o->list_len > STORE_MAX_LIST ||
-	    o->last_items < 1 || o->last_items > STORE_MAX_LAST)
+	    o->last_items < 1 || o->last_items > STORE_MAX_LAST ||
+	    o->recent_max > STORE_MAX_LAST ||
+	    o->rule < 0 || o->rule >= BLEND_NRULES)
 		return rs_errf(e, EX_SOFTWARE, "store_build: bad parameters");
 	if ((rc = items_load(&b.it, o->items_path, e)) != 0 ||
 	    (rc = popular_tsv_load(&b.pop, o->popular_path, e)) != 0 ||
 	    (o->personal_path != NULL && (rc = recs_load(&b.pers,
 	    o->personal_path, o->list_len, e)) != 0))
 		goto done;
+	if (o->sims_path != NULL && (rc = build_sims(&b, o->sims_path, e)) != 0)
+		goto done;
+	if (b.sbkt == NULL && (b.sbkt = calloc(STORE_BUCKETS + 1,
+	    sizeof *b.sbkt)) == NULL) {
+		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		goto done;
+	}
 	if (build_categories(&b) != 0 ||
 	    build_category_lists(&b, o->list_len) != 0 ||
 	    build_buckets(&b) != 0 ||
@@ -519,6 +662,7 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 	o->n_popular = b.pop.n;
 	o->n_users = b.pers.n_users;
 	o->n_personal = b.pers.n_rows;
+	o->n_sims = b.sims.l.n;
 done:
 	container_writer_free(w);
 	build_free(&b);

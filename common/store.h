@@ -1,5 +1,5 @@
 /*
- * store.h: recs.db, the serving store (container kind "recsdb", version 2,
+ * store.h: recs.db, the serving store (container kind "recsdb", version 3,
  * specified byte by byte in recsys-recsdb(5)).
  *
  * One file holds everything the blend needs, laid out so that it is used in
@@ -15,6 +15,8 @@
  *   global popular        the first list_len rows of the popular table
  *   user -> personal      sorted user ids with a bucket index, and per user
  *                         the first list_len items of the personal list
+ *   item -> neighbours    (version 3) sorted item ids with a bucket index,
+ *                         and per item its item-sim neighbours and scores
  *
  * Ids are found by a 65,536-bucket index on their high bits followed by a
  * binary search inside one bucket: a handful of probes among millions, a
@@ -41,7 +43,12 @@
 #include "rs_err.h"
 
 #define STORE_KIND "recsdb"
-#define STORE_VERSION 2
+/*
+ * Version 3 adds the blend rule, its shares and the neighbour lists of
+ * item-sim; a version 2 store is still opened, and holds the seed rule.
+ */
+#define STORE_VERSION 3
+#define STORE_VERSION_MIN 2
 #define STORE_BLOCK 1024        /* bytes per block of "block_crc" */
 
 /* Upper bound of rec-blend --list-len, hence of any n_recs ever served. */
@@ -98,6 +105,20 @@ typedef struct store {
 	const uint64_t *user_off; /* n_users + 1 offsets into user_rec */
 	const uint64_t *user_rec;
 	size_t n_user_rec;
+	/*
+	 * The blend rule (enum blend_rule, 0 in version 2 stores) and the
+	 * session rule's parameters: the recent items shown at most, and the
+	 * shares of n_recs of its recent, similar and personal sources.
+	 */
+	int rule;
+	size_t recent_max;
+	double share_recent, share_similar, share_personal;
+	/* item -> its neighbours, best first (empty without --similar) */
+	store_idx sims;
+	const uint64_t *sim_off;  /* sims.n + 1 offsets into sim_nbr */
+	const uint64_t *sim_nbr;
+	const float *sim_score;
+	size_t n_sim_nbr;
 	/* Provenance, for logs and metrics ("" when not recorded). */
 	int64_t built_ms;         /* build time, epoch ms */
 	char cutoff[40];          /* the training cutoff, as given */
@@ -233,6 +254,28 @@ store_personal_list(const store *s, uint64_t user, const uint64_t **list)
 	return (size_t)(b - a);
 }
 
+/* The neighbours of item and their scores; returns their number, 0 when
+ * it has none. */
+static inline size_t
+store_similar_list(const store *s, uint64_t item, const uint64_t **nbr,
+    const float **score)
+{
+	int64_t i = s->sims.n ? store_idx_find(s, &s->sims, item) : -1;
+	uint64_t a, b;
+
+	if (i < 0 || !store_readable(s, s->sim_off + i, 16))
+		return 0;
+	a = s->sim_off[i];
+	b = s->sim_off[i + 1];
+	if (b < a || b > s->n_sim_nbr ||
+	    !store_readable(s, s->sim_nbr + a, (b - a) * 8) ||
+	    !store_readable(s, s->sim_score + a, (b - a) * 4))
+		return 0;
+	*nbr = s->sim_nbr + a;
+	*score = s->sim_score + a;
+	return (size_t)(b - a);
+}
+
 /*
  * Building (rec-blend).  Inputs are the items TSV (items.h), the popular
  * TSV "item category count score" (popular.h) and optionally the recs TSV
@@ -245,9 +288,13 @@ typedef struct store_build_opts {
 	size_t list_len;             /* 1..STORE_MAX_LIST */
 	size_t last_items;           /* 1..STORE_MAX_LAST */
 	const char *cutoff;          /* recorded as given; NULL: none */
+	int rule;                    /* enum blend_rule */
+	const char *sims_path;       /* item-sim's sims.bin; NULL: none */
+	size_t recent_max;           /* 1..STORE_MAX_LAST */
+	double share_recent, share_similar, share_personal;  /* 0..1 */
 	int64_t built_ms;            /* recorded build time */
 	/* Filled by store_build: counts for -v. */
-	size_t n_items, n_cats, n_popular, n_users, n_personal;
+	size_t n_items, n_cats, n_popular, n_users, n_personal, n_sims;
 } store_build_opts;
 
 /* Reads the inputs and writes the store atomically to out ("-": stdout). */

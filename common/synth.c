@@ -463,6 +463,24 @@ sample_time(rng *r, int64_t lo, int64_t hi)
 #define P_BUY 0.35             /* a carting session ends in a purchase */
 #define P_BUY_MORE 0.6         /* each further carted item is bought too */
 /*
+ * Not every cart follows a view of its item: a shopper carts from a
+ * listing, a search or a recommendation widget ("discovery"), or comes
+ * back for an item seen in an earlier session.  Tuned so that, as in the
+ * real slice, ~57% of carts are of an item among the visitor's last 3
+ * views before the cart and ~63% of an item viewed at any time before
+ * (scripts/bench-discovery.sh prints both).
+ */
+#define P_CART_DIRECT 0.50     /* a carted item is not viewed just before */
+#define P_CART_SEEN 0.18       /* ...and is one seen in an earlier session */
+/*
+ * A session browses around one item: a view or a cart is, this often, of
+ * an item of the same "product line" (within LINE positions of the first
+ * view among its category's items), which is what makes items viewed
+ * together predict each other better than their category's best sellers.
+ */
+#define P_LINE 0.9
+#define LINE 12
+/*
  * Taste: a visitor buys in one home category and browses more widely,
  * mostly in a second one; returning shoppers sometimes cart again what
  * they carted before, and otherwise explore new items.  So past carts
@@ -553,6 +571,67 @@ vis_click_gap(vis *v)
 	v->t += 1000 + (int64_t)(s * 1000.0);
 }
 
+/*
+ * A position of node n's items near position at (within LINE of it on
+ * either side, inside the node) in proportion to cum: the items of one
+ * "product line", which a session browses together.
+ */
+static uint32_t
+sample_near(const world *w, const double *cum, int n, uint32_t at, rng *r)
+{
+	uint32_t s = w->node_start[n], e = w->node_start[n + 1];
+	uint32_t lo = at > s + LINE ? at - LINE : s;
+	uint32_t hi = at + LINE + 1 < e ? at + LINE + 1 : e;
+	double base = lo > 0 ? cum[lo - 1] : 0;
+	double x = base + rng_unif(r) * (cum[hi - 1] - base);
+
+	return w->by_node[cum_search(cum, lo, hi, x)];
+}
+
+/* The position in by_node of an item of node n drawn by popularity. */
+static uint32_t
+sample_pos(const world *w, int n, rng *r)
+{
+	uint32_t s = w->node_start[n], e = w->node_start[n + 1];
+	double base = s > 0 ? w->cum[s - 1] : 0;
+	double x = base + rng_unif(r) * (w->cum[e - 1] - base);
+
+	return cum_search(w->cum, s, e, x);
+}
+
+/* An item of node: near anchor P_LINE of the time, else anywhere. */
+static uint32_t
+pick(const world *w, const double *cum, int node, uint32_t anchor, rng *r)
+{
+	if (rng_unif(r) < P_LINE)
+		return sample_near(w, cum, node, anchor, r);
+	return sample_in(w, cum, node, r);
+}
+
+/*
+ * The item of a direct cart (one that does not follow a view of it): a
+ * new one drawn by cart appeal in node, sometimes one seen in an earlier
+ * session.
+ */
+static uint32_t
+direct_or_new(const world *w, vis *v, int node, uint32_t anchor,
+    const uint32_t *seen, int nseen)
+{
+	uint32_t item;
+	int tries, i;
+
+	if (v->nhist > 0 && rng_unif(&v->r) < P_CART_SEEN)
+		return v->hist[rng_below(&v->r, (uint64_t)v->nhist)];
+	/* Not one of this session's views (a few draws at most). */
+	for (tries = 0; ; tries++) {
+		item = pick(w, w->ccum, node, anchor, &v->r);
+		for (i = 0; i < nseen && seen[i] != item; i++)
+			;
+		if (i == nseen || tries == 7)
+			return item;
+	}
+}
+
 /* One session: views in one category, maybe a cart and a purchase. */
 static void
 vis_session(const world *w, vis *v, int home1, int home2, int carting,
@@ -560,8 +639,8 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 {
 	rng *r = &v->r;
 	int node, nviews, revisit_at = -1, i, ncart = 0, nseen = 0;
-	int cart_unseen = 0;
-	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8];
+	int cart_unseen = 0, direct = 0;
+	uint32_t item = 0, reitem = 0, carted[8], seen[MAX_VIEWS + 8], anchor;
 
 	if (carting)
 		node = rng_unif(r) < w->p_home_cart ? home1 :
@@ -589,35 +668,48 @@ vis_session(const world *w, vis *v, int home1, int home2, int carting,
 			revisit_at = nviews - 1;
 			reitem = v->chist[rng_below(r, (uint64_t)v->nchist)];
 			cart_unseen = rng_unif(r) < P_CART_UNSEEN;
+		} else {
+			direct = rng_unif(r) < P_CART_DIRECT;
 		}
 	} else if (v->nhist > 0 && rng_unif(r) < P_REVISIT) {
 		revisit_at = (int)rng_below(r, (uint64_t)nviews);
 		reitem = v->hist[rng_below(r, (uint64_t)v->nhist)];
 	}
+	anchor = sample_pos(w, node, r);
 	for (i = 0; i < nviews; i++) {
 		if (i > 0)
 			vis_click_gap(v);
 		if (i == revisit_at)
 			item = reitem;
-		else if (carting && i == nviews - 1)
-			item = sample_in(w, w->ccum, node, r);
-		else if (i == 0 || rng_unif(r) >= P_REPEAT)
-			item = sample_in(w, w->cum, node, r);
+		else if (carting && i == nviews - 1 && !direct)
+			item = pick(w, w->ccum, node, anchor, r);
+		else if (i == 0)
+			item = w->by_node[anchor];
+		else if (rng_unif(r) >= P_REPEAT)
+			item = pick(w, w->cum, node, anchor, r);
 		if (i == revisit_at && cart_unseen)
 			break;
 		vis_emit(v, EV_VIEW, item, 0);
 		seen[nseen++] = item;
 	}
 	if (carting) {
+		/* A direct cart follows views of other items. */
+		if (direct)
+			item = direct_or_new(w, v, node, anchor, seen, nseen);
 		v->t += 5000 + (int64_t)rng_below(r, 55000);
 		vis_emit(v, EV_ADDTOCART, item, 0);
 		carted[ncart++] = item;
 		while (ncart < 8 && rng_unif(r) < (v->heavy ?
 		    P_MORE_CARTS_HEAVY : P_MORE_CARTS)) {
 			vis_click_gap(v);
-			item = sample_in(w, w->ccum, node, r);
+			direct = rng_unif(r) < P_CART_DIRECT;
+			item = pick(w, direct ? w->cum : w->ccum, node, anchor,
+			    r);
 			vis_emit(v, EV_VIEW, item, 0);
 			seen[nseen++] = item;
+			if (direct)
+				item = direct_or_new(w, v, node, anchor, seen,
+				    nseen);
 			v->t += 5000 + (int64_t)rng_below(r, 55000);
 			vis_emit(v, EV_ADDTOCART, item, 0);
 			carted[ncart++] = item;

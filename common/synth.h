@@ -35,10 +35,15 @@
  *     to buyers (popularity times a log-normal factor), not by views, so
  *     past carts predict future carts better than past views: the
  *     structure weighted ALS finds and popularity does not;
- *   - shoppers' sessions view 2-7 items and end by carting the last one
- *     (sometimes an item carted before, straight from the basket),
- *     sometimes buying it a few minutes later (one transaction id per
- *     purchase, ~1.2 items each);
+ *   - a session browses a "product line": most views and carts are of
+ *     items near its first one among its category's items;
+ *   - shoppers' sessions view 2-7 items and end with a cart: of the item
+ *     just viewed half the time, otherwise of one carted straight from a
+ *     listing (mostly new to the visitor, sometimes seen in an earlier
+ *     session, sometimes carted before, from the basket), so that ~57% of
+ *     carts are of an item among the last 3 views and ~63% of one viewed
+ *     before, as in the real slice; sometimes a purchase follows a few
+ *     minutes later (one transaction id per purchase, ~1.2 items each);
  *   - times over 2015-05-03 03:00 .. 2015-09-18 03:00 UTC with the real
  *     daily and weekly cycle; weekly property snapshots at 03:00 UTC from
  *     2015-05-10 to 2015-09-13, where categoryid, available and hashed

@@ -19,6 +19,9 @@
 #include "rs_err.h"
 #include "events.h"
 
+/* The weights interactions-weight and item-sim use by default. */
+#define WEIGHTS_DEFAULT "view=0.25,addtocart=0.75,transaction=0"
+
 #define WEIGHT_MIN 1e-6
 #define WEIGHT_MAX 1e6
 

@@ -131,10 +131,22 @@ between() {
 	between "$(stat_of "$st" single)" 0.64 0.76 "single-event visitors"
 }
 
-@test "sessions: carts usually follow a view of the same item, 2-7 views earlier in the session" {
+@test "sessions: carts come after 2-7 views, most of them right after a view of the item" {
 	st=$(stats)
-	between "$(stat_of "$st" cart_after_view)" 0.80 1.0 "carts right after a view of the item"
+	between "$(stat_of "$st" cart_after_view)" 0.50 0.70 "carts right after a view of the item"
 	between "$(stat_of "$st" cart_session_2_7)" 0.70 1.0 "carts after 2-7 views"
+}
+
+@test "resurfaced and discovery carts in the real slice's shares, within 5 points" {
+	# the real slice: 56.7% of carts among the last 3 views, 62.7% viewed
+	# before.  At the default scale (the one calibrated: a small run has
+	# fewer items, so a cart lands more often on one just viewed), ~8 s.
+	ev-synth -s 3 --no-props -o "$BATS_TEST_TMPDIR/d"
+	read -r _ carts _ last3 _ any <<<"$("$TOP/scripts/bench-discovery.sh" --shares "$BATS_TEST_TMPDIR/d/events.csv")"
+	rm -rf "$BATS_TEST_TMPDIR/d"
+	[ "$carts" -ge 50000 ] || fail "only $carts carts"
+	between "$last3" 51.7 61.7 "carts among the last 3 views (%)"
+	between "$any" 57.7 67.7 "carts viewed before (%)"
 }
 
 @test "the real sample's single-event share is matched within 5 points" {
@@ -188,7 +200,10 @@ between() {
 	run sh -c "tail -n +2 '$S/events.csv' | cut -d, -f4 | sort | uniq -c | sort -rn | awk '{ c[NR] = \$1 } END { printf \"%d %d %.3f\", c[1], c[int(NR / 2)], NR }'"
 	assert_success
 	read -r top median items <<<"$output"
-	[ "$top" -ge $((50 * median)) ] || fail "top item $top vs median $median"
+	# (sessions browse "product lines" around an item, which spreads the
+	# head's views over its neighbours: 40 times, not more, at 100,000
+	# events; the real slice has 34 against 1)
+	[ "$top" -ge $((40 * median)) ] || fail "top item $top vs median $median"
 	# the head is at least 373 items wide at any scale, so a small run
 	# sees more of its ~16,900 item ids (about 80%) than the default
 	# scale does (about half)

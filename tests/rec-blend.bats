@@ -91,7 +91,7 @@ blend() {
 @test "rec-blend: -v reports the counts" {
 	run blend -v -o recs.db
 	assert_success
-	assert_output 'rec-blend: 13 items in 5 categories, 13 popular items, 2 users with 5 personal rows; lists of at most 50, last 3 items'
+	assert_output 'rec-blend: 13 items in 5 categories, 13 popular items, 2 users with 5 personal rows; lists of at most 50, last 3 items; rule seed, 0 items with neighbours'
 }
 
 @test "rec-blend: usage errors exit 64" {
@@ -203,4 +203,83 @@ blend() {
 	run rec-serve items.tsv <<< $'1\t1'
 	assert_failure 65
 	assert_output 'rec-serve: items.tsv: not a recsys-ecom container (bad magic)'
+}
+
+# The session rule.  sims.events gives (count, views weigh 1, support 1)
+# the neighbours 101: 104 (2), 103 (1); 103: 101; 104: 101; 201: 202;
+# 202: 201.  With --recent 2 and shares recent 0.4, similar 0.4, personal
+# 0.2, a 5-item answer takes 2 recent, 2 similar, 1 personal, then fills.
+#   user 7, last 201,101: recent 101 201; similar 104 (2) 103 (1) 202 (.5)
+#     -> 104 103; personal 104 (taken) 501 -> 501.
+#   user 999, last 101: recent 101; similar 104 103; no personal; the
+#     online list 101 501 102 502 103 fills: 501 102.
+#   user 999, no last item: the global list.
+sims() {
+	item-sim --score count --min-support 1 -w view=1 -o sims.bin \
+	    "$FX/sims.events"
+}
+
+@test "rec-blend -s: the session rule, recent, similar, personal, fallback" {
+	sims
+	blend -s sims.bin -n 6 --recent 2 \
+	    --shares recent=0.4,similar=0.4,personal=0.2 -o recs.db
+	run rec-serve recs.db <<-'IN'
+	7	5	201,101
+	999	5	101
+	999	3
+	IN
+	assert_success
+	assert_output "$(printf '%s\n' '7	101,201,104,103,501' \
+	    '999	101,104,103,501,102' '999	501,502,503')"
+	run grep -a -o -E '(rule|recent_max|share_[a-z]*|similar)=.*' recs.db
+	assert_output "$(printf '%s\n' rule=session recent_max=2 \
+	    share_recent=0.4 share_similar=0.4 share_personal=0.2 similar=5)"
+}
+
+@test "rec-blend --rule seed with neighbours is refused; seed is the default without" {
+	sims
+	run blend -s sims.bin --rule seed -o recs.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: -s: the seed rule does not use neighbours (--rule session)'
+	blend -o recs.db
+	grep -a -q '^rule=seed$' recs.db
+	blend --rule session -n 6 -o recs.db
+	run rec-serve recs.db <<< $'999\t3\t101'
+	assert_output $'999\t101,501,102'
+}
+
+@test "rec-blend: bad --rule, --recent, --shares exit 64" {
+	run blend --rule best -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: --rule: "best": expected seed or session'
+	run blend --recent 0 -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: --recent: "0": out of range (1 to 16)'
+	run blend --shares recent=0.6,similar=0.6 -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: --shares: "recent=0.6,similar=0.6": the shares add up to more than 1'
+	run blend --shares popular=0.1 -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: --shares: unknown source "popular" (recent, similar or personal)'
+	run blend --shares recent -o x.db
+	assert_failure 64
+	assert_line --index 0 'rec-blend: --shares: "recent": expected SOURCE=SHARE'
+	[ ! -e x.db ]
+}
+
+@test "rec-blend: neighbours of other data, a corrupt or missing sims.bin exit 65/66 and leave nothing" {
+	item-sim --min-support 1 -o other.bin "$FX/other.events"
+	run blend -s other.bin -o x.db
+	assert_failure 65
+	assert_output 'rec-blend: other.bin: 2 of its 2 items are not in the catalogue snapshot: neighbours of other data?'
+	sims
+	head -c 300 sims.bin >cut.bin
+	run blend -s cut.bin -o x.db
+	assert_failure 65
+	assert_output --partial 'cut.bin'
+	run blend -s none.bin -o x.db
+	assert_failure 66
+	assert_output --partial 'none.bin'
+	[ ! -e x.db ]
+	[ -z "$(ls -a | grep '^\.x\.db')" ]
 }

@@ -34,7 +34,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	run rec-eval --help
 	assert_success
 	assert_line --index 0 --partial "usage: rec-eval [-v] [-n K]"
-	assert_output --partial "--replay RECS.db"
+	assert_output --partial "--replay [NAME=]RECS.db ..."
 	assert_output --partial "--count-duplicates"
 }
 
@@ -168,6 +168,31 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_dir_only "$OUT" bad.tsv
 }
 
+# sims-events.tsv gives item-sim these neighbours (count, support 1):
+#   10: 13 (.1875), 12 (.125); 11: 99; 12: 10, 13; 13: 10, 12; 99: 11.
+# item_sim lists: user 1 (viewed 10) 13 12 -> P 1/2, R 1/2 of {10, 13};
+# user 2 (carted 11) 99 -> P 1, R 1: 75%, 75%; coverage 13 12 (99 is not
+# in the catalogue) = 2/10 = 20%.
+@test "--similar: the item_sim row from the training items' neighbours" {
+	item-sim -o "$OUT/sims.bin" sims-events.tsv
+	run --separate-stderr rec-eval "${BASE[@]}" --similar "$OUT/sims.bin"
+	assert_success
+	assert_line --index 1 "$(printf 'item_sim\twith_history\t2\t75.0000\t75.0000\t20.0000')"
+	run rec-eval "${BASE[@]}" --similar "$OUT/sims.bin" --similar x.bin
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --similar given twice"
+	run rec-eval -k 2 --train - --test test.tsv --items items.tsv \
+	    --similar "$OUT/sims.bin" <train.tsv
+	assert_failure 64
+	assert_line --index 0 "rec-eval: --train cannot be standard input with --similar (it is read twice)"
+	run rec-eval "${BASE[@]}" --similar "$OUT/none.bin"
+	assert_failure 66
+	head -c 200 "$OUT/sims.bin" >"$OUT/cut.bin"
+	run rec-eval "${BASE[@]}" --similar "$OUT/cut.bin"
+	assert_failure 65
+	assert_output --partial "$OUT/cut.bin"
+}
+
 # ---- errors ----
 
 # The curves of the small case, worked out by hand at k = 1 and 3 (k = 2
@@ -217,7 +242,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	assert_line --index 1 --partial "usage: rec-eval"
 	run rec-eval --train train.tsv --test test.tsv --items items.tsv
 	assert_failure 64
-	assert_line --index 0 "rec-eval: nothing to evaluate: give --popular and/or --recs, or --replay"
+	assert_line --index 0 "rec-eval: nothing to evaluate: give --popular, --recs or --similar, or --replay"
 	run rec-eval "${ARGS[@]}" -k 0
 	assert_failure 64
 	assert_output --partial 'rec-eval: -k: "0": out of range (1 to 10000)'
@@ -274,7 +299,7 @@ ARGS=("${BASE[@]}" --popular popular.tsv --recs als=als.tsv)
 	    --replay x.db)
 	run rec-eval "${a[@]}" --popular popular.tsv
 	assert_failure 64
-	assert_line --index 0 "rec-eval: --replay makes a report of its own: it does not mix with --popular or --recs"
+	assert_line --index 0 "rec-eval: --replay makes a report of its own: it does not mix with --popular, --recs or --similar"
 	run rec-eval "${a[@]}" --count-duplicates
 	assert_failure 64
 	assert_line --index 0 "rec-eval: --count-duplicates does not apply to --replay (every cart is one request)"
@@ -371,6 +396,42 @@ RARGS=(--train replay/train.tsv --test replay/test.tsv
 	run --separate-stderr rec-eval "${RARGS[@]}" --n-recs 2 --replay "$OUT/recs.db"
 	assert_success
 	diff -u replay/expected-k2.tsv - <<<"$output"
+}
+
+@test "--replay NAME=FILE, repeated: one block of rows per store" {
+	replay_store
+	run --separate-stderr rec-eval "${RARGS[@]}" -n 2 \
+	    --replay seed="$OUT/recs.db" --replay other="$OUT/recs.db"
+	assert_success
+	diff -u <(sed -n '2,$s/^blend/seed/p' replay/expected-k2.tsv) \
+	    <(sed -n '2,8p' <<<"$output")
+	diff -u <(sed -n '2,$s/^blend/other/p' replay/expected-k2.tsv) \
+	    <(sed -n '9,$p' <<<"$output")
+}
+
+@test "--replay names: bad, repeated, top_popular" {
+	run rec-eval "${RARGS[@]}" --replay "a b=x.db"
+	assert_failure 64
+	assert_line --index 0 --partial "rec-eval: --replay: \"a b=x.db\": NAME may hold letters, digits"
+	run rec-eval "${RARGS[@]}" --replay =x.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: "=x.db": expected NAME=FILE'
+	run rec-eval "${RARGS[@]}" --replay x.db --replay y.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: name "blend" given twice'
+	run rec-eval "${RARGS[@]}" --replay a=x.db --replay a=y.db
+	assert_failure 64
+	assert_line --index 0 'rec-eval: --replay: name "a" given twice'
+}
+
+@test "--train and --test swapped: the report, with a warning" {
+	run --separate-stderr rec-eval -n 2 --coverage-k 3 --train test.tsv \
+	    --test train.tsv --items items.tsv --popular popular.tsv
+	assert_success
+	[[ "$stderr" == *"rec-eval: warning: the test period (train.tsv, from 1000) is not after the training period (test.tsv, until 2007): are --train and --test swapped?"* ]]
+	run --separate-stderr rec-eval "${ARGS[@]}"
+	assert_success
+	[[ "$stderr" != *swapped* ]]
 }
 
 @test "--replay with -n 1 and as a table" {

@@ -83,6 +83,8 @@ queries() {
 	rec-serve "$T/recs.db" < "$T/q" > "$T/golden"
 	detected=0 cases=0
 	while read -r sec size; do
+		# (a seed store's neighbour sections are empty: no byte to flip)
+		[ "$size" -gt 0 ] || continue
 		for where in first middle last; do
 			python3 "$FLIP" "$T/recs.db" "$T/bad.db" "$sec" "$where"
 			cases=$((cases + 1))
@@ -132,6 +134,7 @@ queries() {
 
 @test "rec-serve: --listen verifies the whole store at start: any flipped byte is refused" {
 	while read -r sec size; do
+		[ "$size" -gt 0 ] || continue
 		python3 "$FLIP" "$T/recs.db" "$T/bad.db" "$sec" middle
 		run rec-serve -l 127.0.0.1:0 -w 1 "$T/bad.db"
 		assert_failure 65
