@@ -102,36 +102,45 @@ $(O)/tests/%: $(O)/tests/%.o $(LIB)
 
 units: $(UNITS)
 
-# The README's test command.  It installs what is missing, builds, and runs
-# the unit tests and every bats file, ending with one summary line.
-check:
-	@scripts/install-deps.sh
-	@$(MAKE) --no-print-directory all units
-	@scripts/run-tests.sh $(O) $(B)
+# Debian packages by purpose (the lists are in scripts/install-deps.sh):
+# silent when all are present, apt-get update and install otherwise.
+# "make deps" installs every purpose's packages, "make deps DEPS=test" one.
+DEPS ?= run test bench fuzz
+deps:
+	@scripts/install-deps.sh $(DEPS)
+deps-run deps-test deps-bench deps-fuzz:
+	@scripts/install-deps.sh $(@:deps-%=%)
+
+# What the README's test command (scripts/test.sh) runs once the packages
+# are there: a quiet build (only warnings would show), the unit tests and
+# every bats file, ending with one summary line.
+# The tests run make themselves (pipeline.bats): they get the environment
+# of a plain shell, not this make's jobserver flags.
+TESTENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
+check: deps-test
+	@$(MAKE) -s --no-print-directory all units
+	@$(TESTENV) scripts/run-tests.sh $(O) $(B)
 
 # The whole suite again on an AddressSanitizer + UBSan build.
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-sanitize:
-	@scripts/install-deps.sh
-	@$(MAKE) --no-print-directory O=obj-san B=bin-san \
+sanitize: deps-test
+	@$(MAKE) -s --no-print-directory O=obj-san B=bin-san \
 	    CFLAGS="$(CFLAGS) -g -O1 $(SAN)" LDFLAGS="$(LDFLAGS) $(SAN)" all units
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 RS_SANITIZE=1 \
+	@$(TESTENV) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 RS_SANITIZE=1 \
 	    scripts/run-tests.sh obj-san bin-san
 
 # libFuzzer harnesses over the parsers, each run for FUZZ_SECONDS.
-fuzz:
-	@scripts/install-deps.sh
+fuzz: deps-fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZSRC)
 
 # Every harness until it has done FUZZ_RUNS (10^7) executions, printing
 # the counts and growing tests/fuzz/corpus; hours, not for CI.
 FUZZ_RUNS ?= 10000000
-fuzz-long:
-	@scripts/install-deps.sh
+fuzz-long: deps-fuzz
 	@FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh 0 $(FUZZSRC)
 
-bench: all
-	@scripts/install-deps.sh
+bench: deps-bench
+	@$(MAKE) -s --no-print-directory all
 	@for s in scripts/bench-*.sh; do echo "== $$s"; $$s || exit 1; done
 
 lint-man:
@@ -153,6 +162,14 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all units check sanitize fuzz fuzz-long bench lint-man install uninstall clean
+.PHONY: FORCE all units deps deps-run deps-test deps-bench deps-fuzz check \
+    sanitize fuzz fuzz-long bench lint-man install uninstall clean
+
+# A failing recipe leaves no half-made target behind.
+.DELETE_ON_ERROR:
+# The objects of the programs and unit tests are intermediate files of a
+# chain of pattern rules: keep them, so that a second "make check" does not
+# compile them all again.
+.SECONDARY: $(PROGS:$(B)/%=$(O)/cmd/%.o) $(UNITS:=.o)
 
 -include $(LIBOBJ:.o=.d) $(PROGS:$(B)/%=$(O)/cmd/%.d) $(UNITS:=.d)

@@ -16,8 +16,8 @@ esac
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "scripts/install-deps.sh"
-scripts/install-deps.sh
+step "scripts/install-deps.sh run"
+scripts/install-deps.sh run
 
 step "make -j2"
 make -s -j2
