@@ -93,7 +93,8 @@ typedef struct als_model {
 	char source[16];                /* "crc32:xxxxxxxx" of the matrix */
 	uint64_t source_nnz;
 	char *path;                     /* when loaded */
-	void *own;                      /* one allocation holding all arrays */
+	void *own[3];                   /* after als_fit: the ids, the user
+	                                   and the item factors */
 	container file;
 	int mapped;
 } als_model;

@@ -522,15 +522,14 @@ half_sweep(fit *ft, int half, rs_err *e)
 	return 0;
 }
 
-/* X (rows x fp) as rows x f, for als_loss and the model; NULL when out
- * of memory. */
+/* A copy of X (rows x fp) as rows x f, for als_loss; NULL when out of
+ * memory. */
 static float *
-compact(const float *X, size_t rows, size_t f, size_t fp, float *to)
+compact(const float *X, size_t rows, size_t f, size_t fp)
 {
+	float *to = als_falloc(rows * f);
 	size_t i;
 
-	if (to == NULL)
-		to = als_falloc(rows * f);
 	if (to != NULL)
 		for (i = 0; i < rows; i++)
 			memcpy(to + i * f, X + i * fp, f * sizeof *to);
@@ -542,8 +541,8 @@ static double
 fit_loss(const fit *ft)
 {
 	const csr *m = ft->m;
-	float *cx = compact(ft->X, m->rows, ft->f, ft->fp, NULL);
-	float *cy = compact(ft->Y, m->cols, ft->f, ft->fp, NULL);
+	float *cx = compact(ft->X, m->rows, ft->f, ft->fp);
+	float *cy = compact(ft->Y, m->cols, ft->f, ft->fp);
 	double loss = NAN;
 
 	if (cx != NULL && cy != NULL)
@@ -554,32 +553,43 @@ fit_loss(const fit *ft)
 	return loss;
 }
 
-/* The model: ids and compact factors in one allocation. */
+/* X (rows x fp) as rows x f, in place: row i moves down to i f, never
+ * past a row not yet moved. */
+static float *
+compact_in_place(float *X, size_t rows, size_t f, size_t fp)
+{
+	size_t i;
+
+	for (i = 1; i < rows && f < fp; i++)
+		memmove(X + i * f, X + i * fp, f * sizeof *X);
+	return X;
+}
+
+/* The model: the ids, and the factors compacted in place and handed
+ * over (the fit's largest arrays are not copied: at 10x the default data
+ * that copy was a third of the fit's peak memory). */
 static int
-fit_model(const fit *ft, als_model *out, rs_err *e)
+fit_model(fit *ft, als_model *out, rs_err *e)
 {
 	const csr *m = ft->m;
 	size_t f = ft->f;
-	char *buf = malloc((m->rows + m->cols) * (sizeof(uint64_t) +
-	    f * sizeof(float)));
+	uint64_t *ids = malloc((m->rows + m->cols + 1) * sizeof *ids);
 
-	if (buf == NULL)
+	if (ids == NULL)
 		return rs_errf(e, EX_SOFTWARE, "out of memory");
-	out->own = buf;
+	memcpy(ids, m->row_ids, m->rows * sizeof *ids);
+	memcpy(ids + m->rows, m->col_ids, m->cols * sizeof *ids);
+	out->own[0] = ids;
+	out->own[1] = compact_in_place(ft->X, m->rows, f, ft->fp);
+	out->own[2] = compact_in_place(ft->Y, m->cols, f, ft->fp);
+	ft->X = ft->Y = NULL;
 	out->users = m->rows;
 	out->items = m->cols;
 	out->factors = f;
-	memcpy(buf, m->row_ids, m->rows * sizeof(uint64_t));
-	out->user_ids = (const uint64_t *)(void *)buf;
-	buf += m->rows * sizeof(uint64_t);
-	memcpy(buf, m->col_ids, m->cols * sizeof(uint64_t));
-	out->item_ids = (const uint64_t *)(void *)buf;
-	buf += m->cols * sizeof(uint64_t);
-	out->user_factors = compact(ft->X, m->rows, f, ft->fp,
-	    (float *)(void *)buf);
-	buf += m->rows * f * sizeof(float);
-	out->item_factors = compact(ft->Y, m->cols, f, ft->fp,
-	    (float *)(void *)buf);
+	out->user_ids = ids;
+	out->item_ids = ids + m->rows;
+	out->user_factors = out->own[1];
+	out->item_factors = out->own[2];
 	out->params = *ft->p;
 	container_id(&m->file, out->source);
 	out->source_nnz = m->nnz;

@@ -202,7 +202,9 @@ als_model_free(als_model *mod)
 {
 	if (mod->mapped)
 		container_close(&mod->file);
-	free(mod->own);
+	free(mod->own[0]);
+	free(mod->own[1]);
+	free(mod->own[2]);
 	memset(mod, 0, sizeof *mod);
 }
 

@@ -406,7 +406,9 @@ html_metrics(FILE *fp, const ledger_row **rows, size_t n)
 	    "<span class=\"best\">highlighted</span>.</p>\n", fp);
 	html_table_head(fp, rows, n, "metric");
 	for (j = 0; j < k; j++) {
-		int rate = strstr(names[j], "_at_") != NULL;
+		/* A rate all the runs share has no best worth marking. */
+		int rate = strstr(names[j], "_at_") != NULL &&
+		    ledger_differs(rows, n, names[j]);
 		double best = 0, x;
 		int have = 0;
 

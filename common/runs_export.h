@@ -34,8 +34,9 @@ int runs_mlflow_write(const ledger *l, const char *dir, rs_err *e);
 /*
  * Writes an HTML page comparing the runs: their parameters (those that
  * differ among the runs first), their metrics side by side with the best
- * value of each rate (a name with "_at_") highlighted, the highest for
- * every rate, and each run's total stage time and peak memory.  No script,
+ * (highest) value of each rate (a name with "_at_") highlighted when the
+ * runs do not all share it, and each run's total stage time and peak
+ * memory.  No script,
  * no external resource.
  */
 void runs_html_write(FILE *fp, const ledger *l, const char *title);

@@ -22,21 +22,7 @@ make -s -C "$top" all
 
 # The timer every program runs under (RUN=...): appends "stage wall cpu
 # peak-rss" to $BENCH_LOG, the stage named by the program and its output.
-timer=$work/timer.py
-cat >"$timer" <<'EOF'
-import os, resource, subprocess, sys, time
-args = sys.argv[1:]
-out = args[args.index("-o") + 1] if "-o" in args else "-"
-t0 = time.monotonic()
-rc = subprocess.call(args)
-wall = time.monotonic() - t0
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(os.environ["BENCH_LOG"], "a") as f:
-    f.write("%s>%s\t%.2f\t%.2f\t%.0f\n" % (os.path.basename(args[0]),
-            os.path.basename(out), wall, ru.ru_utime + ru.ru_stime,
-            ru.ru_maxrss / 1024))
-sys.exit(rc if rc >= 0 else 128 - rc)
-EOF
+timer=$top/scripts/stage-timer.py
 
 now() { python3 -c 'import time; print("%.3f" % time.monotonic())'; }
 secs() { python3 -c "print('%.1f' % ($2 - $1))"; }

@@ -123,8 +123,13 @@ tree() {
 	assert_line --index 1 '<tr><th>FACTORS</th><td class="diff">'
 	assert_line --index 2 '<tr><th>DATA</th><td>'
 	! grep -qiE '<script|https?:|src=' "$h"
-	# Counts are not rates: never highlighted.
+	# Counts are not rates: never highlighted; nor a rate every run shares.
 	! grep -q '<td class="best">120</td>' "$h"
+	printf 'run=a\tmetric.r.x.y.hit_at_5=2.0\nrun=b\tmetric.r.x.y.hit_at_5=2.0\n' >"$BATS_TEST_TMPDIR/tie.tsv"
+	run rec-runs -l "$BATS_TEST_TMPDIR/tie.tsv" --html
+	assert_success
+	assert_output --partial '<td>2.0</td><td>2.0</td>'
+	refute_output --partial 'class="best">2.0'
 }
 
 @test "rec-runs: a malformed ledger is refused with its place" {
