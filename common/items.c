@@ -6,6 +6,7 @@
 
 #include "num.h"
 #include "tsv.h"
+#include "util.h"
 
 const char *const items_cols[5] = {
 	"item", "category", "root", "available", "ts"
@@ -14,19 +15,11 @@ const char *const items_cols[5] = {
 static int
 grow(items *it, size_t cap)
 {
-#define GROW(f) do { \
-		void *p = realloc(it->f, cap * sizeof *it->f); \
-		if (p == NULL) \
-			return -1; \
-		it->f = p; \
-	} while (0)
-	GROW(item);
-	GROW(category);
-	GROW(root);
-	GROW(available);
-	GROW(ts_ms);
-#undef GROW
-	return 0;
+	return util_resize(&it->item, cap, sizeof *it->item) ||
+	    util_resize(&it->category, cap, sizeof *it->category) ||
+	    util_resize(&it->root, cap, sizeof *it->root) ||
+	    util_resize(&it->available, cap, sizeof *it->available) ||
+	    util_resize(&it->ts_ms, cap, sizeof *it->ts_ms) ? -1 : 0;
 }
 
 int

@@ -9,24 +9,17 @@
 #include "num.h"
 #include "tsv.h"
 #include "weights.h"
+#include "util.h"
 
 const char *const popular_tsv_cols[4] = {"item", "category", "count", "score"};
 
 static int
 grow(popular_tsv *p, size_t cap)
 {
-#define GROW(f) do { \
-		void *q = realloc(p->f, cap * sizeof *p->f); \
-		if (q == NULL) \
-			return -1; \
-		p->f = q; \
-	} while (0)
-	GROW(item);
-	GROW(category);
-	GROW(count);
-	GROW(score);
-#undef GROW
-	return 0;
+	return util_resize(&p->item, cap, sizeof *p->item) ||
+	    util_resize(&p->category, cap, sizeof *p->category) ||
+	    util_resize(&p->count, cap, sizeof *p->count) ||
+	    util_resize(&p->score, cap, sizeof *p->score) ? -1 : 0;
 }
 
 int

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void *
@@ -19,6 +20,19 @@ util_grow(void *p, size_t *cap, size_t need, size_t elsize)
 		return NULL;
 	*cap = ncap;
 	return q;
+}
+
+int
+util_resize(void *pp, size_t n, size_t elsize)
+{
+	void *p;
+
+	/* memcpy, not a cast to void **: the pointer at pp is a T *. */
+	memcpy(&p, pp, sizeof p);
+	if ((p = realloc(p, n * elsize)) == NULL)
+		return -1;
+	memcpy(pp, &p, sizeof p);
+	return 0;
 }
 
 double

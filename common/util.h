@@ -17,6 +17,14 @@
  */
 void *util_grow(void *p, size_t *cap, size_t need, size_t elsize);
 
+/*
+ * Resizes the array whose pointer is at pp (a T ** for any object type T)
+ * to n elements of elsize bytes: 0, or -1 when out of memory (the array is
+ * then as it was).  For the readers that keep a row's columns in parallel
+ * arrays and grow them together.
+ */
+int util_resize(void *pp, size_t n, size_t elsize);
+
 /* Monotonic time (for durations and deadlines) in seconds and in
  * milliseconds, and wall-clock time in epoch milliseconds. */
 double util_mono_s(void);
