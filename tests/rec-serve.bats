@@ -37,7 +37,18 @@ teardown_file() {
 	kill "$(cat "$BATS_FILE_TMPDIR/server.pid")" 2>/dev/null || true
 }
 
+# A test that fails between starting a server (or wrk) in the background
+# and stopping it would leave it holding bats' output open, and the run
+# would never end: stop whatever the test started.
+teardown() {
+	local p
+	for p in ${pid:-} ${pid2:-} ${w1:-} ${w2:-}; do
+		kill "$p" 2>/dev/null || true
+	done
+}
+
 setup() {
+	pid= pid2= w1= w2=
 	D="$BATS_FILE_TMPDIR"
 	PORT=$(cat "$D/port")
 	URL="http://127.0.0.1:$PORT"
