@@ -600,7 +600,7 @@ chromium_load() {
 	done
 	# The stages both runs share were built once, into one directory each.
 	assert_equal "$(ls -d "$b"/cache/train-* | wc -l)" 1
-	run grep -c "bin/ev-filter --until" "$BATS_TEST_TMPDIR/p1.log" "$BATS_TEST_TMPDIR/p2.log"
+	run grep -c "/ev-filter --until" "$BATS_TEST_TMPDIR/p1.log" "$BATS_TEST_TMPDIR/p2.log"
 	assert_output --regexp ":1"
 	run find "$b/cache" -name '.*.??????'
 	assert_output ""
