@@ -14,26 +14,12 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bench=${BENCH:-$top/../shared/bench}
-runs=${RUNS:-3}
-pfx=$bench/random_100k_50k_1M
-if [ ! -f "$pfx.indptr.i32" ]; then
-	echo "bench-als-mpi: $bench: anchor matrix absent; skipped"
-	exit 0
-fi
 if ! command -v mpirun >/dev/null || ! ldd bin/als-fit | grep -q libmpi; then
 	echo "bench-als-mpi: mpirun absent or als-fit built without MPI; skipped"
 	exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-cc -std=c11 -Wall -Wextra -O2 -D_GNU_SOURCE -Icommon \
-    -o "$tmp/helper" scripts/als-bench-helper.c obj/libcommon.a \
-    -lcsv -lz -lopenblas -lm -lpthread
-"$tmp/helper" import "$pfx" "$tmp/m.bin"
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+name=bench-als-mpi
+. scripts/als-bench-lib.sh
 # "matrix mapped to model written in X s" from a -v log
 fit_s() { sed -n 's/.*model written in \([0-9.]*\) s.*/\1/p' "$1"; }
 

@@ -12,25 +12,10 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bench=${BENCH:-$top/../shared/bench}
-runs=${RUNS:-3}
-pfx=$bench/random_100k_50k_1M
-if [ ! -f "$pfx.indptr.i32" ]; then
-	echo "bench-als: $bench: anchor matrix absent; skipped"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-cc -std=c11 -Wall -Wextra -O2 -D_GNU_SOURCE -Icommon \
-    -o "$tmp/helper" scripts/als-bench-helper.c obj/libcommon.a \
-    -lcsv -lz -lopenblas -lm -lpthread
-"$tmp/helper" import "$pfx" "$tmp/m.bin"
+name=bench-als
+. scripts/als-bench-lib.sh
 awk 'BEGIN { for (u = 0; u < 10000; u++) print u }' |
     { echo user; cat; } >"$tmp/users.tsv"
-
-# median of the numbers on standard input
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Runs "$@" RUNS times; prints the median wall and CPU (user+sys) seconds.
 timed() {
