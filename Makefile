@@ -149,8 +149,8 @@ bench: deps-bench
 lint-man:
 	mandoc -Tlint -W warning $(MANS)
 
-# The programs, their manuals, and rec-rebuild(8) (in sbin, as its section
-# says) with the pipeline it runs: pipeline.mk and scripts/pipeline-* in
+# The programs, their manuals, rec-rollout(8) and rec-rebuild(8) (in sbin, as their section
+# says); rec-rebuild with the pipeline it runs: pipeline.mk and scripts/pipeline-* in
 # PKGDATADIR, the installed script pointed at them and at BINDIR.
 # (the files pipeline.mk names under $(TOP)/scripts, read from it so that a
 # new helper is installed without being listed here).
@@ -168,12 +168,13 @@ install: all
 	    >$(DESTDIR)$(SBINDIR)/rec-rebuild.tmp
 	chmod 755 $(DESTDIR)$(SBINDIR)/rec-rebuild.tmp
 	mv $(DESTDIR)$(SBINDIR)/rec-rebuild.tmp $(DESTDIR)$(SBINDIR)/rec-rebuild
+	install -m 755 scripts/serve/rec-rollout $(DESTDIR)$(SBINDIR)/
 	for m in $(MANS); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
-	rm -f $(DESTDIR)$(SBINDIR)/rec-rebuild
+	rm -f $(DESTDIR)$(SBINDIR)/rec-rebuild $(DESTDIR)$(SBINDIR)/rec-rollout
 	rm -rf $(DESTDIR)$(PKGDATADIR)
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done

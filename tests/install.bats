@@ -20,6 +20,8 @@ mk() {
 		assert_file_executable "$D/usr/local/bin/${p%.c}"
 	done
 	assert_file_executable "$D/usr/local/sbin/rec-rebuild"
+	assert_file_executable "$D/usr/local/sbin/rec-rollout"
+	assert_file_exist "$D/usr/local/share/man/man8/rec-rollout.8"
 	assert_file_exist "$D/usr/local/share/man/man8/rec-rebuild.8"
 	assert_file_exist "$D/usr/local/share/recsys-ecom/pipeline.mk"
 	assert_file_executable "$D/usr/local/share/recsys-ecom/scripts/pipeline-stage"
