@@ -149,6 +149,23 @@ put32(size_t off, uint32_t v)
 	wr32(live + off, v);
 }
 
+/* Recomputes the CRC of block blk of the section at sec (sz bytes),
+ * whose first block is crc0 in the "block_crc" section at bc_off;
+ * 1 when it has an entry there. */
+static int
+fix_block(size_t bc_off, uint64_t bc_size, size_t crc0, uint64_t blk,
+    const uint8_t *sec, uint64_t sz)
+{
+	size_t bo = blk * STORE_BLOCK;
+	size_t bn = sz - bo < STORE_BLOCK ? sz - bo : STORE_BLOCK;
+
+	if ((crc0 + blk + 1) * 4 > bc_size)
+		return 0;
+	put32(bc_off + (crc0 + blk) * 4, (uint32_t)crc32(0, sec + bo,
+	    (uInt)bn));
+	return 1;
+}
+
 /*
  * Fast mode's checksum repair, for the patches at offs[0..n): the block
  * CRC of every touched block of a section, the CRC of every touched
@@ -190,26 +207,13 @@ repair(const size_t *offs, size_t n)
 			if (table_hit)
 				break;
 			blk = (offs[k] - off) / STORE_BLOCK;
-			if ((crc0 + blk + 1) * 4 <= bc_size) {
-				size_t bo = blk * STORE_BLOCK;
-				size_t bn = sz - bo < STORE_BLOCK ? sz - bo :
-				    STORE_BLOCK;
-
-				put32(bc_off + (crc0 + blk) * 4, (uint32_t)
-				    crc32(0, b + off + bo, (uInt)bn));
-				bc_dirty = 1;
-			}
+			bc_dirty |= fix_block(bc_off, bc_size, crc0, blk,
+			    b + off, sz);
 		}
 		if (table_hit) {
-			for (blk = 0; blk * STORE_BLOCK < sz &&
-			    (crc0 + blk + 1) * 4 <= bc_size; blk++) {
-				size_t bo = blk * STORE_BLOCK;
-				size_t bn = sz - bo < STORE_BLOCK ? sz - bo :
-				    STORE_BLOCK;
-
-				put32(bc_off + (crc0 + blk) * 4, (uint32_t)
-				    crc32(0, b + off + bo, (uInt)bn));
-			}
+			for (blk = 0; blk * STORE_BLOCK < sz; blk++)
+				(void)fix_block(bc_off, bc_size, crc0, blk,
+				    b + off, sz);
 			bc_dirty = 1;
 		}
 		crc0 += (sz + STORE_BLOCK - 1) / STORE_BLOCK;
