@@ -4,7 +4,8 @@
 # malformed and slow clients, tcpserver and systemd-socket-activate for the
 # superserver path, wrk during a store swap, promtool for the metrics.
 #
-# The store, as rec-blend builds it from the fixtures:
+# The store, as rec-blend --rule seed (the original service's blend) builds
+# it from the fixtures:
 #   global popular G = 501 502 503 504 505 101 (cut at 6)
 #   category 10: 101 102 103 104    category 20: 201 202
 #   category 30: 301                category 40: (none)
@@ -20,7 +21,7 @@ RAW="$FX/rec-serve/raw.py"
 setup_file() {
 	D="$BATS_FILE_TMPDIR"
 	(cd "$FX/rec-blend" && SOURCE_DATE_EPOCH=1433116800 rec-blend \
-	    -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
+	    --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
 	    -o "$D/recs.db")
 	rec-serve -l 127.0.0.1:0 -w 2 -t 1 -i 2 -m "$D/metrics" "$D/recs.db" \
 	    2> "$D/server.log" &
@@ -406,8 +407,8 @@ http_reason() {
 
 @test "rec-serve: a store swapped under load (rename, symlink switch): no failed request" {
 	cd "$FX/rec-blend"
-	rec-blend -i items.tsv -p popular.tsv -r recs.tsv -n 6 -o "$T/a.db"
-	rec-blend -i items.tsv -p popular.tsv -n 6 -o "$T/b.db"
+	rec-blend --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n 6 -o "$T/a.db"
+	rec-blend --rule seed -i items.tsv -p popular.tsv -n 6 -o "$T/b.db"
 	cp "$T/a.db" "$T/recs.db"
 	ln -s a.db "$T/current"
 	p=$(free_port)
@@ -426,7 +427,7 @@ http_reason() {
 		sleep 0.2
 		# odd rounds: the store without personal lists
 		if [ $((i % 2)) = 1 ]; then s=b; personal=; else s=a; personal=recs.tsv; fi
-		rec-blend -i items.tsv -p popular.tsv ${personal:+-r "$personal"} \
+		rec-blend --rule seed -i items.tsv -p popular.tsv ${personal:+-r "$personal"} \
 		    -n 6 -o "$T/recs.db"
 		ln -sfn "$s.db" "$T/current.tmp"
 		mv -T "$T/current.tmp" "$T/current"
