@@ -513,6 +513,33 @@ http_reason() {
 	[ -s "$T/metrics" ]
 }
 
+# Stores of earlier versions, written by the rec-blend of the last commit
+# that wrote each (git log -S'STORE_VERSION' -- common/store.h): version 2
+# by a0119bf (the parent of c23bc48, recs.db v3), version 1 by 62d5e98
+# (the parent of 1c725b9, recs.db v2), from the rec-blend fixtures
+# (SOURCE_DATE_EPOCH=1433116800 rec-blend -i items.tsv -p popular.tsv
+# -r recs.tsv -n 6 -c 2015-06-01), gzipped.  answers-v2.tsv is what
+# a0119bf's rec-serve answered to requests.tsv from its store.
+@test "rec-serve: a version 2 store is served as its own build served it (seed rule); version 1 is refused: rebuild it" {
+	local old=$FX/recsdb-old
+	gzip -dc "$old/recs-v2.db.gz" > "$T/v2.db"
+	gzip -dc "$old/recs-v1.db.gz" > "$T/v1.db"
+	# Their headers: kind recsdb, versions 2 and 1.
+	head -c 16 "$T/v2.db" | tail -c 8 | grep -q recsdb
+	assert_equal "$(od -An -tu4 -j16 -N4 "$T/v2.db" | tr -d ' ')" 2
+	assert_equal "$(od -An -tu4 -j16 -N4 "$T/v1.db" | tr -d ' ')" 1
+	run rec-serve "$T/v2.db" < "$old/requests.tsv"
+	assert_success
+	assert_output "$(cat "$old/answers-v2.tsv")"
+	# They are the seed rule's answers: today's --rule seed store gives
+	# the same lists, the session rule others.
+	run rec-serve "$D/recs.db" < "$old/requests.tsv"
+	assert_output "$(cat "$old/answers-v2.tsv")"
+	run rec-serve "$T/v1.db" <<< $'7\t5'
+	assert_failure 65
+	assert_output "rec-serve: $T/v1.db: recsdb version 1, this program reads versions 2 to 3: rebuild it with this rec-blend"
+}
+
 @test "rec-serve: after all of the above the server logged nothing but its start" {
 	kill -0 "$(cat "$D/server.pid")"
 	run cat "$D/server.log"
