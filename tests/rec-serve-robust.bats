@@ -333,8 +333,8 @@ PY
 	# process may read beneath those two directories (and /proc) only.
 	mkdir "$T/a" "$T/b" "$T/link"
 	cp "$T/recs.db" "$T/a/recs.db"
-	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
-	    -r recs.tsv -n 2 -o "$T/a/two.db" && rec-blend -i items.tsv \
+	(cd "$FX/rec-blend" && rec-blend --rule seed -i items.tsv -p popular.tsv \
+	    -r recs.tsv -n 2 -o "$T/a/two.db" && rec-blend --rule seed -i items.tsv \
 	    -p popular.tsv -r recs.tsv -n 3 -o "$T/b/three.db")
 	ln -s "$T/a/recs.db" "$T/link/recs.db"
 	# One connection on a socket as inetd gives it: a request, the link
