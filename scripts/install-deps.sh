@@ -29,10 +29,12 @@ gnuplot-nox man-db"
 # (systemd-analyze verify runs man for Documentation=man:...); promtool,
 # systemd-analyze, tcpserver, haproxy, wrk and python3 (rec-serve's sample
 # configs, clients and load); procps (pgrep), jq; Open MPI (als-fit built
-# with mpicc and run under mpirun); chromium (the test of report.html).
+# with mpicc and run under mpirun); chromium (the test of report.html);
+# binutils (strings) and bsdextrautils (column), which the man pages'
+# EXAMPLES use (tests/man-examples.bats runs them).
 PKGS_test="bats bats-assert bats-support bats-file mandoc man-db prometheus
 systemd ucspi-tcp haproxy wrk python3 procps jq
-openmpi-bin libopenmpi-dev chromium"
+openmpi-bin libopenmpi-dev chromium binutils bsdextrautils"
 
 # Load generators and timers; bc, python3, tcpserver and procps for the
 # serving and ingest benchmarks.
