@@ -73,29 +73,65 @@ typedef struct fit {
 static size_t
 sweep_scratch_floats(size_t fp)
 {
-	return fp * fp + 3 * fp;       /* U, r, p, ap */
+	/* chol_row: U, r; cg_tile: r, p, ap of each row, a zero vector */
+	size_t chol = fp * fp + fp, cg = (3 * ALS_TILE + 1) * fp;
+
+	return chol > cg ? chol : cg;
 }
 
+/* Starts loading the other side's rows of entries [a, z) (at most the
+ * first PREFETCH_ENTRIES), every cache line of each: the tile solved next
+ * then finds them in cache instead of waiting on memory for each. */
+#define PREFETCH_ENTRIES 24
+
+static void
+prefetch_rows(const sweep *w, uint64_t a, uint64_t z)
+{
+	size_t k;
+
+	if (z - a > PREFETCH_ENTRIES)
+		z = a + PREFETCH_ENTRIES;
+	for (; a < z; a++) {
+		const float *y = w->Y + (size_t)w->s->indices[a] * w->fp;
+
+		for (k = 0; k < w->fp; k += 16)
+			__builtin_prefetch(y + k);
+		__builtin_prefetch(y + w->fp - 1);
+	}
+}
+
+/* Rows [lo, hi) of the stripe: CG a tile of ALS_TILE rows at a time
+ * (the next tile's rows of the other side prefetched), Cholesky row by
+ * row. */
 static void
 sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
 	sweep *w = ctx;
+	const uint64_t *ptr = w->s->indptr;
 	float *sc = w->scratch + (size_t)tid * w->scratch_floats;
-	float *U = sc, *r = sc + w->fp * w->fp, *p = r + w->fp;
-	float *ap = p + w->fp;
-	size_t u;
+	als_tile t;
+	size_t u, n, b;
 
-	for (u = lo; u < hi; u++) {
-		uint64_t a = w->s->indptr[u], z = w->s->indptr[u + 1];
-		const uint32_t *idx = w->s->indices + a;
-		const float *val = w->s->data + a;
-		float *x = w->X + u * w->fp;
+	for (u = lo; u < hi && w->solver == ALS_CG; u += n) {
+		n = hi - u < ALS_TILE ? hi - u : ALS_TILE;
+		if (u + n < hi)
+			prefetch_rows(w, ptr[u + n], ptr[u + n +
+			    (hi - u - n < ALS_TILE ? hi - u - n : ALS_TILE)]);
+		for (b = 0; b < n; b++) {
+			t.idx[b] = w->s->indices + ptr[u + b];
+			t.val[b] = w->s->data + ptr[u + b];
+			t.nnz[b] = ptr[u + b + 1] - ptr[u + b];
+			t.x[b] = w->X + (u + b) * w->fp;
+		}
+		w->k->cg_tile(w->YtY, w->Y, w->f, w->fp, &t, n, w->alpha,
+		    w->steps, sc);
+	}
+	for (u = lo; u < hi && w->solver == ALS_CHOLESKY; u++) {
+		uint64_t a = ptr[u], z = ptr[u + 1];
 
-		if (w->solver == ALS_CG)
-			w->k->cg_row(w->YtY, w->Y, w->f, w->fp, idx, val,
-			    z - a, w->alpha, w->steps, x, r, p, ap);
-		else if (w->k->chol_row(w->YtY, w->Y, w->f, w->fp, idx, val,
-		    z - a, w->alpha, x, U, r) != 0) {
+		if (w->k->chol_row(w->YtY, w->Y, w->f, w->fp,
+		    w->s->indices + a, w->s->data + a, z - a, w->alpha,
+		    w->X + u * w->fp, sc, sc + w->fp * w->fp) != 0) {
 			/* Keep the first bad row, whichever thread finds
 			 * it, so the message does not depend on -t. */
 			size_t cur = atomic_load(&w->bad_row);
@@ -338,26 +374,54 @@ done:
 	return rc;
 }
 
-/* Deterministic uniform floats on [0, 1): splitmix64. */
+/* Deterministic uniform floats on [0, 1): splitmix64, whose n-th draw
+ * (n = 1, 2, ...) from seed s is mix(s + n * golden), so any stretch of
+ * the sequence can be drawn without the ones before it. */
+#define SPLITMIX_GOLDEN 0x9e3779b97f4a7c15ULL
+
 static uint64_t
 splitmix64(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*s += SPLITMIX_GOLDEN);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
+/* Rows of X drawn in row order from the sequence at state0: row i, factor
+ * k is draw i f + k + 1. */
+typedef struct initctx {
+	float *X;
+	size_t f, fp;
+	uint64_t state0;
+} initctx;
+
 static void
-init_factors(float *X, size_t rows, size_t f, size_t fp, uint64_t *state)
+init_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
+	initctx *in = ctx;
+	uint64_t state = in->state0 + (uint64_t)(lo * in->f) *
+	    SPLITMIX_GOLDEN;
 	size_t i, k;
 
-	for (i = 0; i < rows; i++)
-		for (k = 0; k < f; k++)
-			X[i * fp + k] = (float)(splitmix64(state) >> 40) *
-			    (1.0f / 16777216.0f) * 0.01f;
+	(void)tid;
+	for (i = lo; i < hi; i++)
+		for (k = 0; k < in->f; k++)
+			in->X[i * in->fp + k] = (float)(splitmix64(&state) >>
+			    40) * (1.0f / 16777216.0f) * 0.01f;
+}
+
+/* The rows x f factors of X from *state, on threads; *state moves on past
+ * them as if drawn one by one. */
+static void
+init_factors(float *X, size_t rows, size_t f, size_t fp, unsigned threads,
+    uint64_t *state)
+{
+	initctx in = {X, f, fp, *state};
+
+	par_run(threads, rows, 4096, init_chunk, &in);
+	*state += (uint64_t)(rows * f) * SPLITMIX_GOLDEN;
 }
 
 /* Rows of the other side that the stripe s refers to but this rank does
@@ -453,8 +517,8 @@ fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
 		    sizeof(float);
 	}
 	rng = p->seed;
-	init_factors(ft->X, m->rows, ft->f, ft->fp, &rng);
-	init_factors(ft->Y, m->cols, ft->f, ft->fp, &rng);
+	init_factors(ft->X, m->rows, ft->f, ft->fp, p->threads, &rng);
+	init_factors(ft->Y, m->cols, ft->f, ft->fp, p->threads, &rng);
 	ft->w.f = ft->f;
 	ft->w.fp = ft->fp;
 	ft->w.alpha = (float)p->alpha;

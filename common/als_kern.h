@@ -215,50 +215,215 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
 }
 
 /*
- * Conjugate gradient for one row, as implicit 0.7 does it: x (warm start,
- * updated in place) approaches the solution of
+ * y_b = A x_b for the ALS_TILE vectors of a tile, 16 columns of all six at a
+ * time (12 accumulators), then the last 8 columns: every element is the
+ * chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1, fused), so
+ * the result is symv's, bit for bit, with A's columns loaded once for six
+ * vectors instead of once each.
+ */
+static inline void
+KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
+    float *const yv[ALS_TILE], size_t f, size_t fp)
+{
+	size_t j0 = 0, k;
+
+	for (; j0 + 16 <= fp; j0 += 16) {
+		v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0};
+		v8f c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
+		v8f c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+
+		for (k = 0; k < f; k++) {
+			v8f a0 = KCV(A + k * fp + j0);
+			v8f a1 = KCV(A + k * fp + j0 + 8);
+			float s;
+			v8f b;
+
+#define KROW(r, c0, c1) \
+			s = xv[r][k]; \
+			b = (v8f){s, s, s, s, s, s, s, s}; \
+			c0 = KFMA(b, a0, c0); \
+			c1 = KFMA(b, a1, c1);
+			KROW(0, c00, c01)
+			KROW(1, c10, c11)
+			KROW(2, c20, c21)
+			KROW(3, c30, c31)
+			KROW(4, c40, c41)
+			KROW(5, c50, c51)
+#undef KROW
+		}
+		KV(yv[0] + j0) = c00; KV(yv[0] + j0 + 8) = c01;
+		KV(yv[1] + j0) = c10; KV(yv[1] + j0 + 8) = c11;
+		KV(yv[2] + j0) = c20; KV(yv[2] + j0 + 8) = c21;
+		KV(yv[3] + j0) = c30; KV(yv[3] + j0 + 8) = c31;
+		KV(yv[4] + j0) = c40; KV(yv[4] + j0 + 8) = c41;
+		KV(yv[5] + j0) = c50; KV(yv[5] + j0 + 8) = c51;
+	}
+	if (j0 < fp) {
+		v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
+
+		for (k = 0; k < f; k++) {
+			v8f a0 = KCV(A + k * fp + j0);
+			float s;
+
+#define KROW(r, c) \
+			s = xv[r][k]; \
+			c = KFMA(((v8f){s, s, s, s, s, s, s, s}), a0, c);
+			KROW(0, c0)
+			KROW(1, c1)
+			KROW(2, c2)
+			KROW(3, c3)
+			KROW(4, c4)
+			KROW(5, c5)
+#undef KROW
+		}
+		KV(yv[0] + j0) = c0;
+		KV(yv[1] + j0) = c1;
+		KV(yv[2] + j0) = c2;
+		KV(yv[3] + j0) = c3;
+		KV(yv[4] + j0) = c4;
+		KV(yv[5] + j0) = c5;
+	}
+}
+
+/* d[j] = y_j . v_j for four (row, vector) pairs: dot4 with a vector per
+ * row, each dot in dot1's order. */
+static inline void
+KF(dot4v)(const float *const y[4], const float *const v[4], size_t fp,
+    float d[4])
+{
+	v8f s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+	size_t k, j;
+
+	for (k = 0; k < fp; k += 8) {
+		s0 = KFMA(KCV(y[0] + k), KCV(v[0] + k), s0);
+		s1 = KFMA(KCV(y[1] + k), KCV(v[1] + k), s1);
+		s2 = KFMA(KCV(y[2] + k), KCV(v[2] + k), s2);
+		s3 = KFMA(KCV(y[3] + k), KCV(v[3] + k), s3);
+	}
+	{
+		v8f s[4] = {s0, s1, s2, s3};
+
+		for (j = 0; j < 4; j++)
+			d[j] = ((s[j][0] + s[j][4]) + (s[j][1] + s[j][5])) +
+			    ((s[j][2] + s[j][6]) + (s[j][3] + s[j][7]));
+	}
+}
+
+/*
+ * sparse_av for the live rows of a tile (bit b of live: row b), vectors
+ * v[b] into out[b]: each row's groups of four entries as sparse_av does
+ * them, then the one to three entries left of every row: their dots four
+ * at a time across the rows (dot4v: independent chains where a row of one
+ * entry would wait on its own), and their axpys row by row in entry
+ * order.  Each out[b] gets sparse_av's operations in sparse_av's order.
+ */
+static inline void
+KF(sparse_tile)(const als_tile *t, const float *Y, size_t fp, float alpha,
+    unsigned live, const float *const v[ALS_TILE], float *const out[ALS_TILE],
+    int resid)
+{
+	const float *ly[3 * ALS_TILE + 3], *lv[3 * ALS_TILE + 3];
+	float lval[3 * ALS_TILE], d[3 * ALS_TILE + 3];
+	unsigned lrow[3 * ALS_TILE], b;
+	size_t nl = 0, i, full;
+
+	for (b = 0; b < ALS_TILE; b++) {
+		if (!(live >> b & 1))
+			continue;
+		full = t->nnz[b] & ~(size_t)3;
+		KF(sparse_av)(Y, fp, t->idx[b], t->val[b], full, alpha, v[b],
+		    out[b], resid);
+		for (i = full; i < t->nnz[b]; i++) {
+			ly[nl] = Y + (size_t)t->idx[b][i] * fp;
+			lv[nl] = v[b];
+			lval[nl] = t->val[b][i];
+			lrow[nl++] = b;
+		}
+	}
+	for (i = 0; i + 4 <= nl; i += 4)
+		KF(dot4v)(ly + i, lv + i, fp, d + i);
+	for (; i < nl; i++)
+		d[i] = KF(dot1)(ly[i], lv[i], fp);
+	for (i = 0; i < nl; i++)
+		KF(axpy)(KF(sparse_coef)(alpha * lval[i], d[i], resid), ly[i],
+		    out[lrow[i]], fp);
+}
+
+/*
+ * Conjugate gradient, as implicit 0.7 does it, for the n <= ALS_TILE rows of
+ * a tile in lockstep: each x (warm start, updated in place) approaches the
+ * solution of
  *   (YtY + sum over entries of (c-1) y y') x = sum over entries with
  *   positive value of c y,
- * where YtY already holds reg on its diagonal.  r, p, ap are scratch.
+ * where YtY already holds reg on its diagonal.  Every row goes through
+ * exactly the operations, in the order, that it would alone (a row of
+ * no entries gets x = 0, a row stops when its residual vanishes: it
+ * leaves the live set), so each row's result does not depend on its
+ * tile-mates.  sc: 3 ALS_TILE + 1 vectors of scratch.
  */
 static void
-KF(cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
-    const uint32_t *idx, const float *val, size_t nnz, float alpha,
-    unsigned steps, float *x, float *r, float *p, float *ap)
+KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
+    const als_tile *t, size_t n, float alpha, unsigned steps, float *sc)
 {
-	float rsold, rsnew, a;
+	const float *in[ALS_TILE];
+	float *r[ALS_TILE], *p[ALS_TILE], *ap[ALS_TILE], *zero = sc + 3 * ALS_TILE * fp;
+	float rsold[ALS_TILE], rsnew, a;
+	unsigned live = 0, b, it;
 	size_t k;
-	unsigned it;
 
-	if (nnz == 0) {
-		memset(x, 0, fp * sizeof *x);
-		return;
+	memset(zero, 0, fp * sizeof *zero);
+	for (b = 0; b < ALS_TILE; b++) {
+		r[b] = sc + b * fp;
+		p[b] = sc + (ALS_TILE + b) * fp;
+		ap[b] = sc + (2 * ALS_TILE + b) * fp;
+		if (b < n && t->nnz[b] == 0)
+			memset(t->x[b], 0, fp * sizeof *t->x[b]);
+		else if (b < n)
+			live |= 1u << b;
+		in[b] = live >> b & 1 ? t->x[b] : zero;
 	}
-	/* r = b - A x, with A never formed. */
-	KF(symv)(YtY, x, r, f, fp);
-	for (k = 0; k < fp; k += 8)
-		KV(r + k) = -KCV(r + k);
-	KF(sparse_av)(Y, fp, idx, val, nnz, alpha, x, r, 1);
-	memcpy(p, r, fp * sizeof *p);
-	rsold = KF(dot)(r, r, fp);
-	if (rsold < 1e-20f)
+	if (live == 0)
 		return;
-	for (it = 0; it < steps; it++) {
-		KF(symv)(YtY, p, ap, f, fp);
-		KF(sparse_av)(Y, fp, idx, val, nnz, alpha, p, ap, 0);
-		a = rsold / KF(dot)(p, ap, fp);
-		KF(axpy)(a, p, x, fp);
-		KF(axpy)(-a, ap, r, fp);
-		rsnew = KF(dot)(r, r, fp);
-		if (rsnew < 1e-20f)
-			break;
-		a = rsnew / rsold;
-		for (k = 0; k < fp; k += 8) {
-			v8f s = {a, a, a, a, a, a, a, a};
+	/* r = b - A x, with A never formed. */
+	KF(symv_tile)(YtY, in, r, f, fp);
+	for (b = 0; b < ALS_TILE; b++)
+		if (live >> b & 1)
+			for (k = 0; k < fp; k += 8)
+				KV(r[b] + k) = -KCV(r[b] + k);
+	KF(sparse_tile)(t, Y, fp, alpha, live, in, r, 1);
+	for (b = 0; b < ALS_TILE; b++) {
+		if (!(live >> b & 1))
+			continue;
+		memcpy(p[b], r[b], fp * sizeof *p[b]);
+		rsold[b] = KF(dot)(r[b], r[b], fp);
+		if (rsold[b] < 1e-20f)
+			live &= ~(1u << b);
+	}
+	for (it = 0; it < steps && live != 0; it++) {
+		for (b = 0; b < ALS_TILE; b++)
+			in[b] = live >> b & 1 ? p[b] : zero;
+		KF(symv_tile)(YtY, in, ap, f, fp);
+		KF(sparse_tile)(t, Y, fp, alpha, live, in, ap, 0);
+		for (b = 0; b < ALS_TILE; b++) {
+			if (!(live >> b & 1))
+				continue;
+			a = rsold[b] / KF(dot)(p[b], ap[b], fp);
+			KF(axpy)(a, p[b], t->x[b], fp);
+			KF(axpy)(-a, ap[b], r[b], fp);
+			rsnew = KF(dot)(r[b], r[b], fp);
+			if (rsnew < 1e-20f) {
+				live &= ~(1u << b);
+				continue;
+			}
+			a = rsnew / rsold[b];
+			for (k = 0; k < fp; k += 8) {
+				v8f s = {a, a, a, a, a, a, a, a};
 
-			KV(p + k) = KFMA(s, KCV(p + k), KCV(r + k));
+				KV(p[b] + k) = KFMA(s, KCV(p[b] + k),
+				    KCV(r[b] + k));
+			}
+			rsold[b] = rsnew;
 		}
-		rsold = rsnew;
 	}
 }
 

@@ -8,6 +8,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* als_falloc: arrays of at least HUGE_FROM bytes start on a HUGE_PAGE
+ * boundary and ask for transparent huge pages. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_FROM ((size_t)8 << 20)
 
 typedef float v8f __attribute__((vector_size(32)));
 
@@ -88,11 +94,11 @@ als_kernels_info(void)
 }
 
 static const als_kernels generic = {
-	cg_row_generic, chol_row_generic, rec_tile_generic
+	cg_tile_generic, chol_row_generic, rec_tile_generic
 };
 #ifdef HAVE_AVX2_KERNELS
 static const als_kernels avx2 = {
-	cg_row_avx2, chol_row_avx2, rec_tile_avx2
+	cg_tile_avx2, chol_row_avx2, rec_tile_avx2
 };
 #endif
 
@@ -110,9 +116,23 @@ float *
 als_falloc(size_t n)
 {
 	size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
-	float *p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+	float *p;
 
-	if (p != NULL)
+	if (bytes < HUGE_FROM) {
+		p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+		if (p != NULL)
+			memset(p, 0, bytes);
+		return p;
+	}
+	/* Factors read at random rows (the other side's, once per entry):
+	 * on 2 MB pages a row costs a cache miss, not also a page walk. */
+	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, bytes);
+	if (p != NULL) {
+#ifdef MADV_HUGEPAGE
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
 		memset(p, 0, bytes);
+	}
 	return p;
 }
