@@ -215,6 +215,45 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
 }
 
 /*
+ * The 6 x 16 micro-tile of symv_tile and rec_tile: out[r][j] = the sum over
+ * k = 0, 1, ... f-1, in that order, of x[r][k] * B[k ldb + j] (fused), for
+ * rows r < 6 and columns j < 16, twelve accumulators in registers.
+ */
+static inline __attribute__((always_inline)) void
+KF(tile6x16)(const float *const x[6], const float *B, size_t ldb, size_t f,
+    float *const out[6])
+{
+	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
+	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+	size_t k;
+
+	for (k = 0; k < f; k++) {
+		v8f p0 = KCV(B + ldb * k), p1 = KCV(B + ldb * k + 8);
+		float s;
+		v8f b;
+
+#define KROW(r, a0, a1) \
+		s = x[r][k]; \
+		b = (v8f){s, s, s, s, s, s, s, s}; \
+		a0 = KFMA(b, p0, a0); \
+		a1 = KFMA(b, p1, a1);
+		KROW(0, c00, c01)
+		KROW(1, c10, c11)
+		KROW(2, c20, c21)
+		KROW(3, c30, c31)
+		KROW(4, c40, c41)
+		KROW(5, c50, c51)
+#undef KROW
+	}
+	KV(out[0]) = c00; KV(out[0] + 8) = c01;
+	KV(out[1]) = c10; KV(out[1] + 8) = c11;
+	KV(out[2]) = c20; KV(out[2] + 8) = c21;
+	KV(out[3]) = c30; KV(out[3] + 8) = c31;
+	KV(out[4]) = c40; KV(out[4] + 8) = c41;
+	KV(out[5]) = c50; KV(out[5] + 8) = c51;
+}
+
+/*
  * y_b = A x_b for the ALS_TILE vectors of a tile, 16 columns of all six at a
  * time (12 accumulators), then the last 8 columns: every element is the
  * chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1, fused), so
@@ -228,35 +267,12 @@ KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
 	size_t j0 = 0, k;
 
 	for (; j0 + 16 <= fp; j0 += 16) {
-		v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0};
-		v8f c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
-		v8f c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+		float *o[ALS_TILE];
+		unsigned r;
 
-		for (k = 0; k < f; k++) {
-			v8f a0 = KCV(A + k * fp + j0);
-			v8f a1 = KCV(A + k * fp + j0 + 8);
-			float s;
-			v8f b;
-
-#define KROW(r, c0, c1) \
-			s = xv[r][k]; \
-			b = (v8f){s, s, s, s, s, s, s, s}; \
-			c0 = KFMA(b, a0, c0); \
-			c1 = KFMA(b, a1, c1);
-			KROW(0, c00, c01)
-			KROW(1, c10, c11)
-			KROW(2, c20, c21)
-			KROW(3, c30, c31)
-			KROW(4, c40, c41)
-			KROW(5, c50, c51)
-#undef KROW
-		}
-		KV(yv[0] + j0) = c00; KV(yv[0] + j0 + 8) = c01;
-		KV(yv[1] + j0) = c10; KV(yv[1] + j0 + 8) = c11;
-		KV(yv[2] + j0) = c20; KV(yv[2] + j0 + 8) = c21;
-		KV(yv[3] + j0) = c30; KV(yv[3] + j0 + 8) = c31;
-		KV(yv[4] + j0) = c40; KV(yv[4] + j0 + 8) = c41;
-		KV(yv[5] + j0) = c50; KV(yv[5] + j0 + 8) = c51;
+		for (r = 0; r < ALS_TILE; r++)
+			o[r] = yv[r] + j0;
+		KF(tile6x16)(xv, A + j0, fp, f, o);
 	}
 	if (j0 < fp) {
 		v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
@@ -513,35 +529,12 @@ static unsigned
 KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
     float *out)
 {
-	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
-	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+	const float *x[6] = {X, X + f, X + 2 * f, X + 3 * f, X + 4 * f,
+	    X + 5 * f};
+	float *o[6] = {out, out + 16, out + 32, out + 48, out + 64, out + 80};
 	unsigned mask = 0, r;
-	size_t k;
 
-	for (k = 0; k < f; k++) {
-		v8f p0 = KCV(panel + 16 * k), p1 = KCV(panel + 16 * k + 8);
-		float s;
-		v8f b;
-
-#define KROW(r, a0, a1) \
-		s = X[(r) * f + k]; \
-		b = (v8f){s, s, s, s, s, s, s, s}; \
-		a0 = KFMA(b, p0, a0); \
-		a1 = KFMA(b, p1, a1);
-		KROW(0, c00, c01)
-		KROW(1, c10, c11)
-		KROW(2, c20, c21)
-		KROW(3, c30, c31)
-		KROW(4, c40, c41)
-		KROW(5, c50, c51)
-#undef KROW
-	}
-	KV(out) = c00; KV(out + 8) = c01;
-	KV(out + 16) = c10; KV(out + 24) = c11;
-	KV(out + 32) = c20; KV(out + 40) = c21;
-	KV(out + 48) = c30; KV(out + 56) = c31;
-	KV(out + 64) = c40; KV(out + 72) = c41;
-	KV(out + 80) = c50; KV(out + 88) = c51;
+	KF(tile6x16)(x, panel, 16, f, o);
 	for (r = 0; r < 6; r++) {
 		v8f t = {thr[r], thr[r], thr[r], thr[r], thr[r], thr[r],
 		    thr[r], thr[r]};

@@ -93,6 +93,8 @@ als_kernels_info(void)
 #endif
 }
 
+_Static_assert(ALS_TILE == 6, "symv_tile and tile6x16 are six rows wide");
+
 static const als_kernels generic = {
 	cg_tile_generic, chol_row_generic, rec_tile_generic
 };
