@@ -1,9 +1,8 @@
 /*
  * catalog.h: the catalogue as of a time, from the raw Retailrocket files.
  *
- * The category tree (category_tree.csv, "categoryid,parentid", an empty
- * parent marks a root) is loaded whole and every category resolved to its
- * top ancestor.  The item properties (item_properties_part*.csv,
+ * The category tree is cattree.h's; each item is filed under the root of
+ * its category.  The item properties (item_properties_part*.csv,
  * "timestamp,itemid,property,value") are streamed: only "categoryid" and
  * "available" rows older than the snapshot time matter, and per item only
  * the latest of each is kept, so memory grows with the number of items, not
@@ -19,47 +18,9 @@
 #include "skip_bad.h"
 #include "rs_err.h"
 #include "idmap.h"
+#include "cattree.h"
 
-extern const char *const cattree_cols[2];   /* categoryid,parentid */
 extern const char *const props_cols[4];     /* timestamp,itemid,... */
-
-typedef struct cattree {
-	size_t n;            /* categories */
-	size_t nroots;
-	uint64_t *id;        /* in file order */
-	uint64_t *root;      /* top ancestor of id[i]; id[i] for a root */
-	idmap map;           /* category id -> index into id[] and root[] */
-} cattree;
-
-/* One record of the tree file. */
-typedef struct cattree_rec {
-	uint64_t id;
-	uint64_t parent;     /* when has_parent */
-	uint64_t line;       /* where it was read, for messages */
-	int has_parent;      /* 0: a root */
-} cattree_rec;
-
-/*
- * Builds the tree from the n records of file rec[].  EX_DATAERR naming the
- * file, line and category for a duplicate category, a parent that is not
- * in the tree, or a cycle (the message shows it: "7 -> 9 -> 7").  No
- * record at all is an error too.
- */
-int cattree_build(cattree *t, const cattree_rec *rec, size_t n,
-    const char *file, rs_err *e);
-
-/*
- * Reads category_tree.csv (plain or gzip) and builds the tree.  Bad rows
- * are errors naming file and line: the tree is small, and a tree with a
- * hole would silently drop or misfile items.
- */
-int cattree_load(cattree *t, const char *path, rs_err *e);
-
-/* Sets *root to the top ancestor of cat and returns 0, or -1 when cat is
- * not in the tree. */
-int cattree_root(const cattree *t, uint64_t cat, uint64_t *root);
-
-void cattree_free(cattree *t);
 
 /* What the snapshot keeps of one item. */
 typedef struct catalog_item {

@@ -425,7 +425,7 @@ eval_lists_similar(eval_lists *l, const eval_truth *t, const char *train,
 	int rc;
 
 	if (lists_alloc(l, t, K) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	path[0] = (char *)train;
 	if ((r = event_reader_open(path, 1, NULL, e)) == NULL) {
 		eval_lists_free(l);
@@ -504,7 +504,7 @@ oom:
 	free(wts);
 	free(scratch);
 	eval_lists_free(l);
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
+	return rs_oom(e);
 }
 
 int

@@ -508,11 +508,11 @@ itemsim_build(itemsim *s, rs_err *e)
 
 	s->l.events = s->nev;
 	if (build_sessions(s) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	s->nchunks = (s->nid + CHUNK - 1) / CHUNK;
 	s->chunks = calloc(s->nchunks ? s->nchunks : 1, sizeof *s->chunks);
 	if (s->chunks == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	cmp_ids = s->id;
 	if (nt < 1)
 		nt = 1;
@@ -527,7 +527,7 @@ itemsim_build(itemsim *s, rs_err *e)
 	for (t = 1; t <= started; t++)
 		pthread_join(th[t], NULL);
 	if (s->oom || gather(s) != 0)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	return 0;
 }
 
@@ -584,7 +584,7 @@ itemsim_save(const itemsim *s, const char *path, rs_err *e)
 	return rc;
 oom:
 	container_writer_free(w);
-	return rs_errf(e, EX_SOFTWARE, "out of memory");
+	return rs_oom(e);
 }
 
 int

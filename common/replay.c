@@ -69,7 +69,7 @@ replay_events_load(replay_events *r, const eval_truth *t, const char *test,
 		if (eval_truth_find(t, ev.user) >= 0 &&
 		    replay_events_add(r, ev.user, ev.type, ev.item,
 		    ev.ts_ms) != 0) {
-			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+			rc = rs_oom(e);
 			break;
 		}
 	event_reader_close(in);
@@ -174,7 +174,7 @@ replay_run(replay_result *res, replay_events *r, const store *s, size_t k,
 oom:
 	free(views);
 	replay_result_free(res);
-	rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+	rc = rs_oom(e);
 	return rc;
 }
 

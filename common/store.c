@@ -178,7 +178,7 @@ open_guard(store *s, int flags, rs_err *e)
 	if ((g = calloc(1, sizeof *g)) == NULL ||
 	    (g->ok = calloc(ncrc / 8 + 1, 1)) == NULL) {
 		free(g);
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	}
 	g->crc = crc;
 	g->ncrc = ncrc;
@@ -516,7 +516,7 @@ build_sims(struct build *b, const char *path, rs_err *e)
 	b->sshift = bucket_shift(b->sims.l.n ?
 	    b->sims.l.item[b->sims.l.n - 1] : 0);
 	if ((b->sbkt = malloc((STORE_BUCKETS + 1) * sizeof *b->sbkt)) == NULL)
-		return rs_errf(e, EX_SOFTWARE, "out of memory");
+		return rs_oom(e);
 	bucket_fill(b->sims.l.item, b->sims.l.n, b->sshift, b->sbkt);
 	return 0;
 }
@@ -642,14 +642,14 @@ store_build(store_build_opts *o, const char *out, rs_err *e)
 		goto done;
 	if (b.sbkt == NULL && (b.sbkt = calloc(STORE_BUCKETS + 1,
 	    sizeof *b.sbkt)) == NULL) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto done;
 	}
 	if (build_categories(&b) != 0 ||
 	    build_category_lists(&b, o->list_len) != 0 ||
 	    build_buckets(&b) != 0 ||
 	    (w = container_writer_new(STORE_KIND, STORE_VERSION)) == NULL) {
-		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
+		rc = rs_oom(e);
 		goto done;
 	}
 	if ((rc = build_params(w, o, &b, e)) != 0)

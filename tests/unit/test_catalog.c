@@ -1,6 +1,5 @@
-/* test_catalog.c: the category tree (roots, duplicate, missing parent,
- * cycles) and the snapshot rules (latest before at, ties to the later
- * record, drops) of common/catalog.c. */
+/* test_catalog.c: the snapshot rules (latest before at, ties to the later
+ * record, drops) of common/catalog.c; the tree is test_cattree.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,60 +15,6 @@ rec(uint64_t id, int has_parent, uint64_t parent, uint64_t line)
 	cattree_rec r = {id, parent, line, has_parent};
 
 	return r;
-}
-
-static void
-test_tree(void)
-{
-	/* Children before parents, two roots, a chain of three. */
-	cattree_rec r[] = {
-		rec(6, 1, 3, 2), rec(1, 0, 0, 3), rec(2, 1, 1, 4),
-		rec(3, 1, 2, 5), rec(4, 0, 0, 6), rec(5, 1, 4, 7)
-	};
-	cattree t;
-	rs_err e = {0};
-	uint64_t root = 0;
-
-	CHECK(cattree_build(&t, r, 6, "t.csv", &e) == 0);
-	CHECK(t.n == 6 && t.nroots == 2);
-	CHECK(cattree_root(&t, 6, &root) == 0 && root == 1);
-	CHECK(cattree_root(&t, 3, &root) == 0 && root == 1);
-	CHECK(cattree_root(&t, 1, &root) == 0 && root == 1);
-	CHECK(cattree_root(&t, 5, &root) == 0 && root == 4);
-	CHECK(cattree_root(&t, 7, &root) == -1);
-	cattree_free(&t);
-}
-
-static void
-test_tree_errors(void)
-{
-	cattree_rec dup[] = {rec(1, 0, 0, 2), rec(2, 1, 1, 3), rec(2, 0, 0, 4)};
-	cattree_rec orphan[] = {rec(1, 0, 0, 2), rec(3, 1, 42, 3)};
-	cattree_rec cyc[] = {rec(1, 0, 0, 2), rec(7, 1, 9, 3), rec(8, 1, 7, 4),
-	    rec(9, 1, 8, 5), rec(10, 1, 7, 6)};
-	cattree_rec self[] = {rec(5, 1, 5, 2)};
-	cattree_rec ring[12];
-	cattree t;
-	rs_err e = {0};
-	int i;
-
-	CHECK(cattree_build(&t, dup, 3, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv:4: category 2: duplicate (first at line 3)");
-	CHECK(cattree_build(&t, orphan, 2, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv:3: category 3: parent 42 is not in the tree");
-	CHECK(cattree_build(&t, cyc, 5, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv:3: category 7: cycle in the tree: "
-	    "7 -> 9 -> 8 -> 7");
-	CHECK(cattree_build(&t, self, 1, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv:2: category 5: cycle in the tree: 5 -> 5");
-	/* A long cycle is cut in the message. */
-	for (i = 0; i < 12; i++)
-		ring[i] = rec(100 + i, 1, 100 + (i + 1) % 12, 2 + i);
-	CHECK(cattree_build(&t, ring, 12, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv:2: category 100: cycle in the tree: 100 -> "
-	    "101 -> 102 -> 103 -> 104 -> 105 -> 106 -> 107 -> 108 -> ...");
-	CHECK(cattree_build(&t, ring, 0, "t.csv", &e) == EX_DATAERR);
-	CHECK_STR(e.msg, "t.csv: no categories");
 }
 
 /* Feeds one property row to s. */
@@ -268,8 +213,6 @@ int
 main(void)
 {
 	test_read_all();
-	test_tree();
-	test_tree_errors();
 	test_snapshot();
 	test_snapshot_errors();
 	return t_done();
