@@ -253,6 +253,51 @@ KF(tile6x16)(const float *const x[6], const float *B, size_t ldb, size_t f,
 	KV(out[5]) = c50; KV(out[5] + 8) = c51;
 }
 
+#ifdef KWIDE
+/* tile6x16 on 48 columns in 16-wide vectors (AVX-512): out[r][j] the same
+ * chain over k; rows of B and out need not be 64-byte aligned. */
+static inline __attribute__((always_inline)) void
+KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
+    float *const out[6])
+{
+	v16f c00 = {0}, c01 = {0}, c02 = {0}, c10 = {0}, c11 = {0}, c12 = {0};
+	v16f c20 = {0}, c21 = {0}, c22 = {0}, c30 = {0}, c31 = {0}, c32 = {0};
+	v16f c40 = {0}, c41 = {0}, c42 = {0}, c50 = {0}, c51 = {0}, c52 = {0};
+	size_t k;
+
+	for (k = 0; k < f; k++) {
+		v16f p0 = (v16f)_mm512_loadu_ps(B + ldb * k);
+		v16f p1 = (v16f)_mm512_loadu_ps(B + ldb * k + 16);
+		v16f p2 = (v16f)_mm512_loadu_ps(B + ldb * k + 32);
+		v16f b;
+
+#define KROW(r, a0, a1, a2) \
+		b = (v16f)_mm512_set1_ps(x[r][k]); \
+		a0 = KFMA16(b, p0, a0); \
+		a1 = KFMA16(b, p1, a1); \
+		a2 = KFMA16(b, p2, a2);
+		KROW(0, c00, c01, c02)
+		KROW(1, c10, c11, c12)
+		KROW(2, c20, c21, c22)
+		KROW(3, c30, c31, c32)
+		KROW(4, c40, c41, c42)
+		KROW(5, c50, c51, c52)
+#undef KROW
+	}
+#define KOUT(r, a0, a1, a2) \
+	_mm512_storeu_ps(out[r], (__m512)a0); \
+	_mm512_storeu_ps(out[r] + 16, (__m512)a1); \
+	_mm512_storeu_ps(out[r] + 32, (__m512)a2);
+	KOUT(0, c00, c01, c02)
+	KOUT(1, c10, c11, c12)
+	KOUT(2, c20, c21, c22)
+	KOUT(3, c30, c31, c32)
+	KOUT(4, c40, c41, c42)
+	KOUT(5, c50, c51, c52)
+#undef KOUT
+}
+#endif
+
 /*
  * y_b = A x_b for the ALS_TILE vectors of a tile, 16 columns of all six at a
  * time (12 accumulators), then the last 8 columns: every element is the
@@ -266,6 +311,16 @@ KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
 {
 	size_t j0 = 0, k;
 
+#ifdef KWIDE
+	for (; j0 + 48 <= fp; j0 += 48) {
+		float *o[ALS_TILE];
+		unsigned r;
+
+		for (r = 0; r < ALS_TILE; r++)
+			o[r] = yv[r] + j0;
+		KF(tile6x48)(xv, A + j0, fp, f, o);
+	}
+#endif
 	for (; j0 + 16 <= fp; j0 += 16) {
 		float *o[ALS_TILE];
 		unsigned r;
