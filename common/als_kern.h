@@ -1,9 +1,11 @@
 /*
- * als_kern.h: the per-row solvers and the recommendation tile of the ALS
- * module, written once and compiled twice (included by als_kernels.c
- * only): with KSUF=avx2 under target("avx2,fma"), where KFMA is one fused
- * multiply-add instruction, and with KSUF=generic for any x86-64 or other
- * CPU, where KFMA is a multiply then an add.
+ * als_kern.h: the per-row and per-tile solvers and the recommendation tile
+ * of the ALS module, written once and compiled three times (included by
+ * als_kernels.c only): with KSUF=avx2 under target("avx2,fma"), where KFMA
+ * is one fused multiply-add instruction; with KSUF=avx512 the same plus
+ * KWIDE, which gives symv_tile 16-wide vectors (KFMA16) with the same
+ * chain per element; and with KSUF=generic for any x86-64 or other CPU,
+ * where KFMA is a multiply then an add.
  *
  * Vectors have length fp, a multiple of 8, are 32-byte aligned and hold
  * zeros past the f real factors; fp x fp matrices are row-major with zero
