@@ -267,6 +267,10 @@ KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
 	v16f c40 = {0}, c41 = {0}, c42 = {0}, c50 = {0}, c51 = {0}, c52 = {0};
 	size_t k;
 
+/* M(row, its three accumulators) for the six rows */
+#define KROWS48(M) M(0, c00, c01, c02) M(1, c10, c11, c12) \
+	M(2, c20, c21, c22) M(3, c30, c31, c32) M(4, c40, c41, c42) \
+	M(5, c50, c51, c52)
 	for (k = 0; k < f; k++) {
 		v16f p0 = (v16f)_mm512_loadu_ps(B + ldb * k);
 		v16f p1 = (v16f)_mm512_loadu_ps(B + ldb * k + 16);
@@ -278,25 +282,16 @@ KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
 		a0 = KFMA16(b, p0, a0); \
 		a1 = KFMA16(b, p1, a1); \
 		a2 = KFMA16(b, p2, a2);
-		KROW(0, c00, c01, c02)
-		KROW(1, c10, c11, c12)
-		KROW(2, c20, c21, c22)
-		KROW(3, c30, c31, c32)
-		KROW(4, c40, c41, c42)
-		KROW(5, c50, c51, c52)
+		KROWS48(KROW)
 #undef KROW
 	}
 #define KOUT(r, a0, a1, a2) \
 	_mm512_storeu_ps(out[r], (__m512)a0); \
 	_mm512_storeu_ps(out[r] + 16, (__m512)a1); \
 	_mm512_storeu_ps(out[r] + 32, (__m512)a2);
-	KOUT(0, c00, c01, c02)
-	KOUT(1, c10, c11, c12)
-	KOUT(2, c20, c21, c22)
-	KOUT(3, c30, c31, c32)
-	KOUT(4, c40, c41, c42)
-	KOUT(5, c50, c51, c52)
+	KROWS48(KOUT)
 #undef KOUT
+#undef KROWS48
 }
 #endif
 
@@ -311,25 +306,22 @@ static inline void
 KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
     float *const yv[ALS_TILE], size_t f, size_t fp)
 {
-	size_t j0 = 0, k;
+	size_t j0 = 0, w, k;
 
+	for (; j0 + 16 <= fp; j0 += w) {
+		float *o[ALS_TILE];
+		unsigned r;
+
+		for (r = 0; r < ALS_TILE; r++)
+			o[r] = yv[r] + j0;
+		w = 16;
 #ifdef KWIDE
-	for (; j0 + 48 <= fp; j0 += 48) {
-		float *o[ALS_TILE];
-		unsigned r;
-
-		for (r = 0; r < ALS_TILE; r++)
-			o[r] = yv[r] + j0;
-		KF(tile6x48)(xv, A + j0, fp, f, o);
-	}
+		if (j0 + 48 <= fp) {
+			KF(tile6x48)(xv, A + j0, fp, f, o);
+			w = 48;
+		} else
 #endif
-	for (; j0 + 16 <= fp; j0 += 16) {
-		float *o[ALS_TILE];
-		unsigned r;
-
-		for (r = 0; r < ALS_TILE; r++)
-			o[r] = yv[r] + j0;
-		KF(tile6x16)(xv, A + j0, fp, f, o);
+			KF(tile6x16)(xv, A + j0, fp, f, o);
 	}
 	if (j0 < fp) {
 		v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
