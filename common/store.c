@@ -148,6 +148,36 @@ open_rule(store *s, rs_err *e)
 }
 
 /*
+ * STORE_VERIFY's part of "block_crc": every block CRC matches its block.
+ * The section CRCs alone (checked by then) would pass a table of wrong
+ * block CRCs whose own section CRC is right, and the processes that
+ * check blocks (inetd, pipes) would then refuse what --listen served.
+ */
+static int
+verify_blocks(const store *s, const unsigned char *crc, rs_err *e)
+{
+	size_t at = 0, size, off;
+	const unsigned char *p;
+	const char *name;
+	uint32_t i;
+
+	for (i = 0; i + 1 < s->c.nsec; i++) {
+		p = container_section_at(&s->c, i, &name, &size);
+		for (off = 0; off < size; off += STORE_BLOCK, at++) {
+			size_t n = size - off < STORE_BLOCK ? size - off :
+			    STORE_BLOCK;
+
+			if (crc32(0, p + off, (uInt)n) != util_le_get32(crc +
+			    at * 4))
+				return rs_errf(e, EX_DATAERR, "%s: section "
+				    "\"%s\" block %zu: checksum mismatch",
+				    s->c.path, name, off / STORE_BLOCK);
+		}
+	}
+	return 0;
+}
+
+/*
  * The per-block checks: every section but "block_crc" (which must be the
  * last, of the size its blocks give) with the index of its first CRC.
  */
@@ -174,7 +204,7 @@ open_guard(store *s, int flags, rs_err *e)
 		return rs_errf(e, EX_DATAERR, "%s: section \"block_crc\" has "
 		    "%zu bytes, expected %zu", s->c.path, size, ncrc * 4);
 	if (flags & STORE_VERIFY)
-		return 0;   /* every section's CRC was checked */
+		return verify_blocks(s, crc, e);
 	if ((g = calloc(1, sizeof *g)) == NULL ||
 	    (g->ok = calloc(ncrc / 8 + 1, 1)) == NULL) {
 		free(g);
