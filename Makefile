@@ -105,6 +105,12 @@ $(O)/tests/%: $(O)/tests/%.o $(LIB)
 
 units: $(UNITS)
 
+# Helpers the benchmark scripts run, built with the library's own flags
+# against the same $(LIB) (scripts/als-bench-lib.sh asks for it).
+$(O)/scripts/%: scripts/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # Debian packages by purpose (the lists are in scripts/install-deps.sh):
 # silent when all are present, apt-get update and install otherwise.
 # "make deps" installs every purpose's packages, "make deps DEPS=test" one.

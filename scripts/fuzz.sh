@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds each libFuzzer harness (tests/fuzz/fuzz_NAME.c) with clang against
-# the common/ sources, with AddressSanitizer and UBSan, and runs it for
+# the common/ library (built by the Makefile in obj-fuzz/), with
+# AddressSanitizer and UBSan, and runs it for
 # SECONDS on its seed corpus tests/fuzz/corpus/NAME (if any).  Any crash,
 # leak or sanitizer report fails the run.
 # With FUZZ_RUNS=N in the environment (make fuzz-long) each harness runs
@@ -13,26 +14,19 @@ secs=$1; shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/obj-fuzz"
 mkdir -p "$out"
-flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-# The library once, instrumented; then each harness links against it.
-mkdir -p "$out/common"
-objs=""
-for c in "$top"/common/*.c; do
-	o="$out/common/$(basename "$c" .c).o"
-	if [ ! -f "$o" ] || [ "$c" -nt "$o" ] ||
-	    [ -n "$(find "$top/common" -name '*.h' -newer "$o")" ]; then
-		clang $flags -c -o "$o" "$c"
-	fi
-	objs="$objs $o"
-done
-rm -f "$out/libcommon-fuzz.a"
-# shellcheck disable=SC2086
-ar rcs "$out/libcommon-fuzz.a" $objs
+san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common $san"
+# The library once, instrumented, by the Makefile's own rules in its own
+# pair of directories (obj-fuzz, bin-fuzz): the same sources, header
+# dependencies and build_info.h as every build, rebuilt only where they
+# changed; then each harness links against it.
+make -s --no-print-directory -C "$top" O=obj-fuzz B=bin-fuzz CC=clang \
+    CFLAGS="-g -O1 $san" obj-fuzz/libcommon.a
 for h in "$@"; do
 	name=$(basename "$h" .c)
 	name=${name#fuzz_}
 	clang $flags -fsanitize=fuzzer -o "$out/fuzz_$name" "$h" \
-	    "$out/libcommon-fuzz.a" -lcsv -lz -lopenblas -lm -lpthread
+	    "$out/libcommon.a" -lcsv -lz -lopenblas -lm -lpthread
 	work="$out/corpus-$name"
 	mkdir -p "$work"
 	seeds="$top/tests/fuzz/corpus/$name"
