@@ -31,11 +31,15 @@ O ?= obj
 B ?= bin
 
 WARN = -Wall -Wextra
+# One section per function and datum, and the linker drops those a
+# program does not reach (--gc-sections) and the libraries it then does
+# not need (--as-needed): a program carries only its share of libcommon.a.
+SECTIONS = -ffunction-sections -fdata-sections
 # The flags that change the code (what --version reports), then the rest.
-CODE_CFLAGS = -std=c11 -O2 -D_GNU_SOURCE $(BLAS_CFLAGS) $(CFLAGS)
-ALL_CFLAGS = -std=c11 $(WARN) -O2 -D_GNU_SOURCE $(BLAS_CFLAGS) -Icommon -I$(O) \
-	-MMD -MP $(CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS)
+CODE_CFLAGS = -std=c11 -O2 -D_GNU_SOURCE $(SECTIONS) $(BLAS_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) -O2 -D_GNU_SOURCE $(SECTIONS) $(BLAS_CFLAGS) \
+	-Icommon -I$(O) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = -Wl,--gc-sections -Wl,--as-needed $(LDFLAGS)
 LDLIBS = -lcsv -lz $(BLAS_LIBS) -lm -lpthread
 
 PROGS   := $(patsubst cmd/%.c,$(B)/%,$(wildcard cmd/*.c))
@@ -50,13 +54,22 @@ FUZZ_SECONDS ?= 20
 
 all: $(PROGS)
 
-$(O)/common/%.o: common/%.c
+# CFLAGS_name adds flags for common/name.c alone (scripts/fuzz.sh uses it).
+$(O)/common/%.o: common/%.c $(O)/cflags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS_$*) -c -o $@ $<
+
+$(O)/cmd/%.o: cmd/%.c $(O)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/cmd/%.o: cmd/%.c
+# The compiler and flags, rewritten only when they change: every object
+# depends on it, so a change of flags (here or on the command line)
+# rebuilds them all rather than mixing two kinds.
+$(O)/cflags: FORCE
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo '$(CC) $(ALL_CFLAGS)' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # The build's description for --version, rewritten only when it changes
 # (so a rebuild recompiles cli.c only when the version or flags moved).
@@ -81,12 +94,20 @@ $(B)/%: $(O)/cmd/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# rec-serve runs once per connection under inetd, where loading a shared
+# library costs about 5% of a request's CPU each (scripts/bench-serve.sh
+# measures it): what it reaches uses no libm function (the store builder,
+# which does, is dropped by --gc-sections), and linking without -lm keeps
+# it so (a new use fails the link rather than slowing every connection);
+# zlib (crc32 alone) is linked in statically.
+$(B)/rec-serve: LDLIBS := -Wl,-Bstatic -lz -Wl,-Bdynamic -lpthread
+
 # Open MPI: when mpicc is found, als-fit is compiled and linked with it
 # (with the compiler of CC) and also runs as "mpirun -np N als-fit ..."
 # (als-fit(1)); run plainly it never starts MPI.  MPICC= builds it without.
 MPICC ?= $(shell command -v mpicc 2>/dev/null)
 ifneq ($(MPICC),)
-$(O)/cmd/als-fit.o: cmd/als-fit.c
+$(O)/cmd/als-fit.o: cmd/als-fit.c $(O)/cflags
 	@mkdir -p $(@D)
 	OMPI_CC="$(CC)" $(MPICC) $(ALL_CFLAGS) -DHAVE_MPI -c -o $@ $<
 
@@ -96,7 +117,7 @@ $(B)/als-fit: $(O)/cmd/als-fit.o $(LIB)
 	    $(LDLIBS)
 endif
 
-$(O)/tests/%.o: tests/unit/%.c
+$(O)/tests/%.o: tests/unit/%.c $(O)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 

@@ -77,7 +77,7 @@ static int is_socket(int fd);
 static void log_listening(int lfd, long workers);
 static void drop_to(const char *user);
 static void sandbox_dirs(const char *store_path);
-static void sandbox(void);
+static void sandbox(int flags);
 
 int
 main(int argc, char **argv)
@@ -195,6 +195,12 @@ main(int argc, char **argv)
 		rs_warnx("%s", se.msg);
 	else if (s.verbose)
 		rs_warnx("%s", ready_line);
+	/* The store is mapped and the connection open: from here on no
+	 * exec, no TCP, nothing opened but what is beside the store (a
+	 * swap is still followed) and /proc; Landlock alone where it does
+	 * that (seccomp's cost per process is not paid per connection). */
+	sandbox_dirs(s.store_path);
+	sandbox(SANDBOX_LIGHT);
 	/* A client that goes away is not an error of the server. */
 	serve_run_fd(&s, 0, 1, 1, &e);
 	serve_fini(&s);
@@ -248,9 +254,16 @@ sandbox_dirs(const char *store_path)
 	sb_dirs[n] = sb_buf[n];
 	n++;
 	if (realpath(store_path, real) != NULL) {
+		struct stat a, b;
+
 		snprintf(sb_buf[n], PATH_MAX, "%s", dirname(real));
-		sb_dirs[n] = sb_buf[n];
-		n++;
+		/* Another directory than the path's own (one rule less for
+		 * each inetd process when it is the same). */
+		if (stat(sb_buf[0], &a) != 0 || stat(sb_buf[n], &b) != 0 ||
+		    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+			sb_dirs[n] = sb_buf[n];
+			n++;
+		}
 	}
 	/* Each prefix of the path that is a symlink, longest first. */
 	snprintf(p, sizeof p, "%s", store_path);
@@ -272,14 +285,15 @@ sandbox_dirs(const char *store_path)
 	sb_dirs[n] = NULL;
 }
 
-/* A worker (or a -w 0 child), set up: see sandbox.h.  A failure is
- * logged, not fatal: serving goes on without it. */
+/* A worker (or a -w 0 child, or an inetd process: flags), set up: see
+ * sandbox.h.  A failure is logged, not fatal: serving goes on without
+ * it. */
 static void
-sandbox(void)
+sandbox(int flags)
 {
 	static int warned;
 	rs_err e = {0};
-	int m = sandbox_enter(sb_dirs, &e);
+	int m = sandbox_enter(sb_dirs, flags, &e);
 
 	if (m < 0 && !warned++)
 		rs_warnx("sandbox not entered: %s", e.msg);
@@ -398,7 +412,7 @@ worker(server *s, int lfd, int max_conns, serve_load *load, int self)
 
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
-	sandbox();
+	sandbox(0);
 	if (serve_run_listener(s, lfd, max_conns, load, self, &stop, &e) != 0)
 		rs_warnx("worker: %s", e.msg);
 	serve_fini(s);
@@ -431,7 +445,7 @@ fork_per_connection(server *s, int lfd)
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
-			sandbox();
+			sandbox(0);
 			serve_run_fd(s, fd, fd, 1, &ce);
 			serve_fini(s);
 			_exit(0);

@@ -191,7 +191,8 @@ similar_list(const store *s, const uint64_t *recent, size_t nr,
 		const uint64_t *nbr;
 		const float *sc;
 		size_t n = store_similar_list(s, recent[i], &nbr, &sc);
-		double w = ldexp(1.0, -(int)i);
+		/* 2^-i, exact (i < STORE_MAX_LAST); no libm for rec-serve. */
+		double w = 1.0 / (double)(1u << i);
 
 		if (n > BLEND_MAX_NBR)
 			n = BLEND_MAX_NBR;

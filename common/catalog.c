@@ -21,7 +21,7 @@ catalog_init(catalog *s, int64_t at_ms, rs_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->at_ms = at_ms;
-	if (idmap_init(&s->map, 1 << 16) != 0)
+	if (idmap_init(&s->map, 0) != 0)
 		return rs_oom(e);
 	return 0;
 }

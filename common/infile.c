@@ -6,11 +6,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define INFILE_RAWSZ  (256u * 1024)
 #define INFILE_BUFSZ  (1024u * 1024)
+#define INFILE_MINSZ  (4u * 1024)
 #define INFILE_MAXLINE (64u * 1024 * 1024)
 
 struct infile {
@@ -28,6 +30,7 @@ struct infile {
 	int gz;
 	z_stream zs;
 	unsigned char *raw;
+	size_t rawsz;            /* size of raw */
 	size_t raw_len;          /* valid bytes in raw starting at zs.next_in */
 	int raw_eof;
 	int member_done;         /* inflate saw Z_STREAM_END of a member */
@@ -49,6 +52,30 @@ read_fd(infile *r, void *buf, size_t n, rs_err *e)
 	}
 	r->raw_bytes += (uint64_t)got;
 	return (int)got;
+}
+
+/*
+ * A regular file smaller than the buffers gets buffers just big enough
+ * (a power of two, at least INFILE_MINSZ): a small file costs no
+ * megabyte-sized allocation.  The decoded buffer still grows when a line
+ * needs it, and a gzip file is decoded in as many fills as it takes.
+ */
+static void
+size_buffers(infile *r)
+{
+	struct stat sb;
+	size_t want = INFILE_MINSZ;
+
+	r->cap = INFILE_BUFSZ;
+	r->rawsz = INFILE_RAWSZ;
+	if (fstat(r->fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size >= (off_t)INFILE_BUFSZ)
+		return;
+	while (want <= (size_t)sb.st_size)
+		want *= 2;
+	r->cap = want;
+	if (want < r->rawsz)
+		r->rawsz = want;
 }
 
 infile *
@@ -74,9 +101,9 @@ infile_open(const char *path, rs_err *e)
 			return NULL;
 		}
 	}
-	r->cap = INFILE_BUFSZ;
+	size_buffers(r);
 	r->buf = malloc(r->cap + 1 + INFILE_PAD);
-	r->raw = malloc(INFILE_RAWSZ);
+	r->raw = malloc(r->rawsz);
 	if (r->name == NULL || r->buf == NULL || r->raw == NULL) {
 		rs_oom(e);
 		infile_close(r);
@@ -132,7 +159,7 @@ sniff(infile *r, rs_err *e)
 
 	r->sniffed = 1;
 	while (r->raw_len < 2) {
-		got = read_fd(r, r->raw + r->raw_len, INFILE_RAWSZ - r->raw_len, e);
+		got = read_fd(r, r->raw + r->raw_len, r->rawsz - r->raw_len, e);
 		if (got < 0)
 			return -1;
 		if (got == 0) {
@@ -211,7 +238,7 @@ fill_buf(infile *r, rs_err *e)
 		size_t before;
 
 		if (r->zs.avail_in == 0 && !r->raw_eof) {
-			got = read_fd(r, r->raw, INFILE_RAWSZ, e);
+			got = read_fd(r, r->raw, r->rawsz, e);
 			if (got < 0)
 				return -1;
 			if (got == 0)

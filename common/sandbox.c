@@ -31,22 +31,41 @@
     LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
 #define LL_FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 
-/* 1 applied, 0 not available, -1 failed (errno). */
+/*
+ * The ruleset attribute as Landlock ABI 4 has it (handled_access_net:
+ * TCP bind and connect), declared here since older kernel headers stop
+ * at handled_access_fs; the kernel takes the size of the ABI it knows.
+ */
+struct sb_ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;
+};
+#define SB_NET_BIND_TCP    (1ULL << 0)
+#define SB_NET_CONNECT_TCP (1ULL << 1)
+
+/* SANDBOX_LANDLOCK (| SANDBOX_LANDLOCK_NET) applied, 0 not available, -1
+ * failed (errno). */
 static int
 landlock(const char *const *dirs)
 {
-	struct landlock_ruleset_attr ra;
+	struct sb_ruleset_attr ra;
 	struct landlock_path_beneath_attr pb;
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
-	int rs, fd, err;
+	int rs, fd, err, got = SANDBOX_LANDLOCK;
 
 	if (abi < 1)
 		return 0;
 	memset(&ra, 0, sizeof ra);
 	ra.handled_access_fs = LL_FS_ALL;
-	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof ra,
-	    0)) < 0)
+	/* From ABI 4 no TCP port can be bound or connected to (none is
+	 * allowed): the sockets a process has stay its only ones. */
+	if (abi >= 4) {
+		ra.handled_access_net = SB_NET_BIND_TCP | SB_NET_CONNECT_TCP;
+		got |= SANDBOX_LANDLOCK_NET;
+	}
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &ra, abi >= 4 ?
+	    sizeof ra : sizeof ra.handled_access_fs, 0)) < 0)
 		return -1;
 	for (; *dirs != NULL; dirs++) {
 		if ((fd = open(*dirs, O_PATH | O_CLOEXEC)) < 0)
@@ -68,7 +87,7 @@ landlock(const char *const *dirs)
 	fd = errno;
 	close(rs);
 	errno = fd;
-	return err == 0 ? 1 : -1;
+	return err == 0 ? got : -1;
 }
 
 #define DENY(nr) \
@@ -109,7 +128,7 @@ seccomp(void)
 }
 
 int
-sandbox_enter(const char *const *read_dirs, rs_err *e)
+sandbox_enter(const char *const *read_dirs, int flags, rs_err *e)
 {
 	int got = 0, r;
 
@@ -119,8 +138,9 @@ sandbox_enter(const char *const *read_dirs, rs_err *e)
 	if ((r = landlock(read_dirs)) < 0)
 		return rs_errf(e, EX_OSERR, "landlock: %s", strerror(errno)),
 		    -1;
-	if (r > 0)
-		got |= SANDBOX_LANDLOCK;
+	got |= r;
+	if ((flags & SANDBOX_LIGHT) && (got & SANDBOX_LANDLOCK_NET))
+		return got;
 	if (seccomp() != 0)
 		return rs_errf(e, EX_OSERR, "seccomp: %s", strerror(errno)),
 		    -1;
@@ -130,9 +150,10 @@ sandbox_enter(const char *const *read_dirs, rs_err *e)
 #else
 
 int
-sandbox_enter(const char *const *read_dirs, rs_err *e)
+sandbox_enter(const char *const *read_dirs, int flags, rs_err *e)
 {
 	(void)read_dirs;
+	(void)flags;
 	return rs_errf(e, EX_OSERR, "no sandbox on this system"), -1;
 }
 

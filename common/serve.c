@@ -42,6 +42,8 @@ same_file(const serve_file_id *id, const struct stat *st)
 	    st->st_mtim.tv_nsec == id->mtime.tv_nsec;
 }
 
+static int guarded_open(server *s, store *st, rs_err *e);
+
 /*
  * Opens the file now at the store path.  The identity is taken from a
  * stat before the open, so a rename between the two only makes the next
@@ -53,8 +55,7 @@ open_store(server *s, const struct stat *st)
 	rs_err e = {0};
 	store nst;
 
-	if (store_open(&nst, s->store_path, s->verify ? STORE_VERIFY : 0,
-	    &e) != 0) {
+	if (guarded_open(s, &nst, &e) != 0) {
 		if (s->have_store) {
 			serve_metrics_add(&s->mt.m->store_rejected, 1);
 			rs_warnx("%s; keeping the store in use", e.msg);
@@ -114,17 +115,60 @@ serve_check_store(server *s)
  */
 static sigjmp_buf *bus_jump;
 static const unsigned char *bus_lo, *bus_hi;
+/* A store being opened (guarded_open): its mapping, once made. */
+static const store *volatile bus_opening;
 
 static void
 on_sigbus(int sig, siginfo_t *si, void *ctx)
 {
 	const unsigned char *a = si->si_addr;
+	const store *o = bus_opening;
 
 	(void)ctx;
 	if (bus_jump != NULL && a >= bus_lo && a < bus_hi)
 		siglongjmp(*bus_jump, 1);
+	if (bus_jump != NULL && o != NULL && o->c.base != NULL &&
+	    a >= o->c.base && a < o->c.base + o->c.size)
+		siglongjmp(*bus_jump, 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * store_open under the guard: a file that shrinks while it is being
+ * opened or verified (its header, or STORE_VERIFY's whole read) fails
+ * the open instead of killing the process.  container_open records the
+ * mapping in st->c before it reads any of it, which is what the handler
+ * compares the faulting address with; after the jump store_close
+ * releases what the open had taken (st was zeroed first).
+ */
+static int
+guarded_open(server *s, store *st, rs_err *e)
+{
+	sigjmp_buf jb;
+
+	memset(st, 0, sizeof *st);
+	if (sigsetjmp(jb, 0) != 0) {
+		bus_jump = NULL;
+		bus_opening = NULL;
+		store_close(st);
+		serve_metrics_add(&s->mt.m->store_truncated, 1);
+		return rs_errf(e, EX_DATAERR, "%s: the store file shrank "
+		    "while it was being %s (SIGBUS)", s->store_path,
+		    s->verify ? "verified" : "opened");
+	}
+	bus_lo = bus_hi = NULL;
+	bus_opening = st;
+	bus_jump = &jb;
+	if (store_open(st, s->store_path, s->verify ? STORE_VERIFY : 0,
+	    e) != 0) {
+		bus_jump = NULL;
+		bus_opening = NULL;
+		return e->code;
+	}
+	bus_jump = NULL;
+	bus_opening = NULL;
+	return 0;
 }
 
 static void
@@ -244,8 +288,7 @@ serve_init(server *s, const char *store_path, const char *metrics_path,
 		if (stat(store_path, &st) != 0)
 			rs_errf(store_e, EX_NOINPUT, "%s: %s", store_path,
 			    strerror(errno));
-		else if (store_open(&s->st, store_path, s->verify ?
-		    STORE_VERIFY : 0, store_e) == 0) {
+		else if (guarded_open(s, &s->st, store_e) == 0) {
 			s->have_store = 1;
 			file_id(&s->id, &st);
 		}

@@ -383,7 +383,8 @@ serve_metrics_render(const serve_metrics *mt, const store *s, const char *store_
 	    "they read failed its checksum.",
 	    load(&m->store_damaged));
 	one_u64(o, "rec_serve_store_truncated_total",
-	    "Requests that met a store file shrunk under its mapping (SIGBUS).",
+	    "Requests, and opens of a new store, that met a store file "
+	    "shrunk under its mapping (SIGBUS).",
 	    load(&m->store_truncated));
 	one_u64(o, "rec_serve_evictions_total",
 	    "Idle keep-alive connections closed to make room for new ones.",

@@ -11,7 +11,9 @@
 #   --listen, keep-alive, POST /recs at 1, 8 and 64 connections;
 #   the per-connection (inetd-style) path: tcpserver, a rec-serve process
 #   per connection, Connection: close, 8 connections;
-#   the line protocol on a pipe.
+#   the line protocol on a pipe;
+#   the inetd path's CPU per request against the pre-hardening binary
+#   (section at the end).
 # Server CPU per request is read from /proc (the workers' utime+stime; for
 # tcpserver its reaped children's cutime+cstime).  Everything runs under
 # nice; nothing leaves 127.0.0.1; the temporary directory is removed.
@@ -207,3 +209,53 @@ echo "  --listen master and workers:$rss"
 echo "  tcpserver:$inetd_rss (each rec-serve it forks is as small as a --listen worker)"
 echo "line protocol on a pipe: 500000 requests at $lines_s lines/s"
 echo "store: open + first request of a fresh process (inetd path) is included in the tcpserver row"
+
+# ---- the inetd path's CPU per request against the pre-hardening binary ----
+# Issue 14 asked that the per-connection path stay within 1.1x of its CPU
+# per request before the store checksums, the SIGBUS guard and the
+# sandbox.  The base is main before that work (SERVE_BASE, default
+# 2f92a2d), built here from git into the temporary directory, with its
+# own rec-blend making its own store from the same inputs (its format is
+# older).  scripts/serve-inetd-cpu.c runs one-request processes on a
+# socket as inetd does, base and new alternately, and reads each one's
+# CPU from wait4(2).  Skipped (said so) when the base cannot be built.
+inetd_vs_base() {
+	base=${SERVE_BASE:-2f92a2d}
+	n=${BENCH_INETD_N:-300}
+	rounds=${BENCH_INETD_ROUNDS:-5}
+	mkdir -p "$work/base"
+	if ! git -C "$top" archive "$base" 2>/dev/null | tar -x -C "$work/base" ||
+	    ! nice make -s -C "$work/base" -j2 bin/rec-serve bin/rec-blend \
+	    > "$work/base.log" 2>&1; then
+		echo "inetd CPU per request against $base: skipped (cannot build $base)"
+		return 0
+	fi
+	awk 'BEGIN {
+		srand(23); print "user\trank\titem\tscore"
+		for (k = 1; k <= 20000; k++) {
+			base = int(rand() * 417000)
+			for (r = 1; r <= 50; r++)
+				printf "%d\t%d\t%d\t%.4f\n", k * 7, r, 1 + (base + r * 7919) % 417000, 1 - r / 100
+		}
+	}' > "$work/recs-inetd.tsv"
+	for v in base new; do
+		b=$bin
+		[ "$v" = base ] && b=$work/base/bin
+		nice "$b/rec-blend" -i "$work/items.tsv" -p "$work/popular.tsv" \
+		    -r "$work/recs-inetd.tsv" -o "$work/$v.db"
+	done
+	body='{"user_id": 700007, "n_recs": 10, "last_items": [5, 77]}'
+	printf 'POST /recs HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+	    "${#body}" "$body" > "$work/req.http"
+	cc -O2 -o "$work/inetd-cpu" "$top/scripts/serve-inetd-cpu.c"
+	nice "$work/inetd-cpu" "$n" "$rounds" "$work/req.http" \
+	    "$work/base/bin/rec-serve" "$work/base.db" "$bin/rec-serve" \
+	    "$work/new.db" > "$work/inetd.out"
+	sed 's/^/  /' "$work/inetd.out"
+	awk -v b="$base" '/^median:/ { r = $NF; sub(/.*B\/A /, ""); r = $1
+		printf "inetd CPU per request, this build against %s: %.3fx (target <= 1.1: %s)\n",
+		    b, r, (r <= 1.1 ? "met" : "NOT met") }' "$work/inetd.out"
+}
+echo
+echo "inetd path, a process per request on a socket ($(cut -d' ' -f1-3 /proc/loadavg)):"
+inetd_vs_base

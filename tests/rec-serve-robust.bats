@@ -328,6 +328,59 @@ PY
 	rm -rf "$U"
 }
 
+@test "rec-serve: an inetd process is sandboxed: a store outside the allowed directories is refused" {
+	# The store path is a symlink in $T/link to $T/a/recs.db; the
+	# process may read beneath those two directories (and /proc) only.
+	mkdir "$T/a" "$T/b" "$T/link"
+	cp "$T/recs.db" "$T/a/recs.db"
+	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
+	    -r recs.tsv -n 2 -o "$T/a/two.db" && rec-blend -i items.tsv \
+	    -p popular.tsv -r recs.tsv -n 3 -o "$T/b/three.db")
+	ln -s "$T/a/recs.db" "$T/link/recs.db"
+	# One connection on a socket as inetd gives it: a request, the link
+	# switched within $T/a (followed), a request, the link switched to
+	# $T/b (refused: the old store kept, not lists of 3), a request,
+	# then the process's NoNewPrivs.  (Exec and TCP refused under
+	# SANDBOX_LIGHT: tests/unit/test_sandbox.c.)
+	run timeout 20 python3 - "$(command -v rec-serve)" "$T" <<'PY'
+import os, socket, subprocess, sys, time
+exe, t = sys.argv[1], sys.argv[2]
+a, b = socket.socketpair()
+p = subprocess.Popen([exe, t + "/link/recs.db"], stdin=b, stdout=b,
+    stderr=open(t + "/log", "w"))
+b.close()
+def ask(close=False):
+    time.sleep(0.02)
+    a.sendall(b"GET /recs?user_id=7 HTTP/1.1\r\nHost: x\r\n" +
+              (b"Connection: close\r\n" if close else b"") + b"\r\n")
+    got = b""
+    while not got.endswith(b"]}"):
+        got += a.recv(4096)
+    print(got.split(b"\r\n\r\n", 1)[1].decode())
+def relink(target):
+    os.symlink(target, t + "/link/new")
+    os.replace(t + "/link/new", t + "/link/recs.db")
+ask()
+relink(t + "/a/two.db")
+ask()
+relink(t + "/b/three.db")
+ask()
+status = open("/proc/%d/status" % p.pid).read()
+print([l for l in status.splitlines() if l.startswith("NoNewPrivs")][0])
+ask(close=True)
+print("exit", p.wait())
+PY
+	assert_success
+	assert_line --index 0 '{"recs":[501,104,502,503,301,504]}'
+	assert_line --index 1 '{"recs":[501,104]}'
+	assert_line --index 2 '{"recs":[501,104]}'
+	assert_line --index 3 --regexp '^NoNewPrivs:[[:space:]]+1$'
+	assert_line --index 4 '{"recs":[501,104]}'
+	assert_line --index 5 'exit 0'
+	run cat "$T/log"
+	assert_output "rec-serve: $T/link/recs.db: Permission denied; keeping the store in use"
+}
+
 @test "rec-serve: -u errors: without -l 64, an unknown user 67, not root 64" {
 	run rec-serve -u nobody "$T/recs.db"
 	assert_failure 64

@@ -1,14 +1,30 @@
 /*
  * fuzz_store.c: the store loader (store_open) and its lookups, on damaged
  * copies of a good store.  Random files never get past the header CRC, so
- * the input is a list of patches to the fuzz_serve.h store: every 4 bytes
- * are a 24-bit offset (modulo the file size) and a byte XORed there.  The
- * property checked is the one rec-serve promises: whatever the damage, a
- * lookup either records damage or gives the undamaged answer, with the
- * per-block checks (flags 0) and after a whole verification
- * (STORE_VERIFY); and nothing is read outside the file.
+ * the input is a list of patches to the fuzz_serve.h store: after a first
+ * mode byte, every 4 bytes are a 24-bit offset (modulo the file size) and
+ * a byte XORed there.
+ *
+ * Raw mode (mode byte even): the patched file as it is.  The property is
+ * the one rec-serve promises: whatever the damage, a lookup either records
+ * damage or gives the undamaged answer, with the per-block checks (flags
+ * 0) and after a whole verification (STORE_VERIFY); nothing is read
+ * outside the file.
+ *
+ * Fast mode (odd): the block CRCs of the touched blocks, the section CRCs
+ * of the touched sections and the header CRC are recomputed first, so the
+ * structural checks behind the checksums are what gets fuzzed.  The
+ * property: a store that passes STORE_VERIFY gives, opened without it,
+ * the same answers and no damage; a store that fails either open says
+ * why; and no lookup of either reads outside the file.
+ *
+ * Speed: the store lives in one memfd, mapped writable by the harness and
+ * read-only by store_open (the same pages); the patches are applied in
+ * place and undone after each input, so an input costs its patches and
+ * the opens, not a copy of the half-megabyte file.
  */
 #include "fuzz_common.h"
+#include "fuzz_crc.h"
 #include "fuzz_serve.h"
 
 #include <fcntl.h>
@@ -24,28 +40,57 @@ static const uint64_t q_last[NQ][2] = {
 };
 static const size_t q_nlast[NQ] = { 0, 0, 1, 2, 2, 1, 2, 2 };
 
-static uint8_t *image;
+#define MAXPATCH 4096            /* patches per input (libFuzzer -max_len) */
+
+static uint8_t *live;            /* the memfd, mapped read-write */
+static uint8_t *image;           /* the good store, a private copy */
 static size_t image_size;
+static char live_path[64];
 static uint64_t ref[NQ][STORE_MAX_LIST];
 static size_t ref_n[NQ];
+/* What an input changed, to undo it: offsets into live. */
+static size_t dirty[8 * MAXPATCH + 4096];
+static size_t ndirty;
 
-/* The answers of st to the queries; 1 when all equal ref (or, with
- * damage recorded, when the damage explains the difference). */
+/* The answers of st, in out/out_n; 1 when a lookup recorded damage
+ * (the damage is cleared and that answer left empty). */
+static int
+answers(const store *st, uint64_t out[NQ][STORE_MAX_LIST], size_t out_n[NQ])
+{
+	enum blend_source src;
+	int damaged = 0;
+	size_t i;
+
+	for (i = 0; i < NQ; i++) {
+		out_n[i] = blend_recs(st, q_user[i], 6, q_last[i], q_nlast[i],
+		    out[i], &src);
+		if (out_n[i] > 6)
+			abort();   /* more than asked */
+		if (store_damage(st, NULL) != NULL) {
+			store_damage_clear(st);
+			out_n[i] = 0;
+			damaged = 1;
+		}
+	}
+	return damaged;
+}
+
+/* 1 when the answers of st equal ref, those of damaged lookups aside. */
 static int
 same_answers(const store *st)
 {
-	uint64_t out[STORE_MAX_LIST];
+	static uint64_t out[NQ][STORE_MAX_LIST];
 	enum blend_source src;
 	size_t i, n;
 
 	for (i = 0; i < NQ; i++) {
-		n = blend_recs(st, q_user[i], 6, q_last[i], q_nlast[i], out,
+		n = blend_recs(st, q_user[i], 6, q_last[i], q_nlast[i], out[i],
 		    &src);
 		if (store_damage(st, NULL) != NULL) {
 			store_damage_clear(st);
 			continue;
 		}
-		if (n != ref_n[i] || memcmp(out, ref[i], n * 8) != 0)
+		if (n != ref_n[i] || memcmp(out[i], ref[i], n * 8) != 0)
 			return 0;
 	}
 	return 1;
@@ -67,7 +112,13 @@ load_image(void)
 		abort();
 	close(fd);
 	image_size = (size_t)sb.st_size;
-	if (store_open(&st, fuzz_store_path, STORE_VERIFY, &e) != 0)
+	fd = fuzz_memfile(image, image_size, live_path, sizeof live_path);
+	live = mmap(NULL, image_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    0);
+	if (live == MAP_FAILED)
+		abort();
+	/* fd stays open: live_path names it. */
+	if (store_open(&st, live_path, STORE_VERIFY, &e) != 0)
 		abort();
 	for (i = 0; i < NQ; i++) {
 		enum blend_source src;
@@ -78,41 +129,189 @@ load_image(void)
 	store_close(&st);
 }
 
+static void
+touch(size_t off)
+{
+	if (ndirty < sizeof dirty / sizeof dirty[0])
+		dirty[ndirty++] = off;
+	else
+		abort();   /* MAXPATCH too small for -max_len */
+}
+
+/* Writes v at live[off], remembering it for the undo. */
+static void
+put32(size_t off, uint32_t v)
+{
+	size_t k;
+
+	for (k = 0; k < 4; k++)
+		touch(off + k);
+	wr32(live + off, v);
+}
+
+/* Recomputes the CRC of block blk of the section at sec (sz bytes),
+ * whose first block is crc0 in the "block_crc" section at bc_off;
+ * 1 when it has an entry there. */
+static int
+fix_block(size_t bc_off, uint64_t bc_size, size_t crc0, uint64_t blk,
+    const uint8_t *sec, uint64_t sz)
+{
+	size_t bo = blk * STORE_BLOCK;
+	size_t bn = sz - bo < STORE_BLOCK ? sz - bo : STORE_BLOCK;
+
+	if ((crc0 + blk + 1) * 4 > bc_size)
+		return 0;
+	put32(bc_off + (crc0 + blk) * 4, (uint32_t)crc32(0, sec + bo,
+	    (uInt)bn));
+	return 1;
+}
+
+/*
+ * Fast mode's checksum repair, for the patches at offs[0..n): the block
+ * CRC of every touched block of a section, the CRC of every touched
+ * section (and of "block_crc" when a block CRC changed), then the header
+ * CRC and recorded size.  A patch inside the header may change the
+ * section table itself: then every CRC is recomputed (fix_crcs), blocks
+ * included, over the table as it now reads.
+ */
+static void
+repair(const size_t *offs, size_t n)
+{
+	uint8_t *b = live;
+	uint32_t nsec = rd32(b + 20), plen = rd32(b + 32), i, last;
+	size_t hlen = 64 + 48 * (size_t)nsec + plen, k, crc0;
+	int table_hit = 0, bc_dirty = 0;
+	uint8_t sec_dirty[CONTAINER_MAX_SECTIONS] = {0};
+	uint64_t bc_off, bc_size;
+
+	if (nsec == 0 || nsec > CONTAINER_MAX_SECTIONS || hlen > image_size)
+		return;   /* no table to repair by: left as it is */
+	for (k = 0; k < n; k++)
+		if (offs[k] < hlen)
+			table_hit = 1;
+	last = nsec - 1;
+	bc_off = rd64(b + 64 + 48 * last + 24);
+	bc_size = rd64(b + 64 + 48 * last + 32);
+	if (bc_off > image_size || bc_size > image_size - bc_off)
+		goto header;
+	for (i = 0, crc0 = 0; i < last; i++) {
+		uint8_t *ent = b + 64 + 48 * i;
+		uint64_t off = rd64(ent + 24), sz = rd64(ent + 32), blk;
+
+		if (off > image_size || sz > image_size - off)
+			break;
+		for (k = 0; k < n; k++) {
+			if (!table_hit && (offs[k] < off || offs[k] >= off + sz))
+				continue;
+			sec_dirty[i] = 1;
+			if (table_hit)
+				break;
+			blk = (offs[k] - off) / STORE_BLOCK;
+			bc_dirty |= fix_block(bc_off, bc_size, crc0, blk,
+			    b + off, sz);
+		}
+		if (table_hit) {
+			for (blk = 0; blk * STORE_BLOCK < sz; blk++)
+				(void)fix_block(bc_off, bc_size, crc0, blk,
+				    b + off, sz);
+			bc_dirty = 1;
+		}
+		crc0 += (sz + STORE_BLOCK - 1) / STORE_BLOCK;
+	}
+	for (k = 0; k < n; k++)
+		if (offs[k] >= bc_off && offs[k] < bc_off + bc_size)
+			bc_dirty = 1;   /* a block CRC patched itself */
+	if (bc_dirty)
+		sec_dirty[last] = 1;
+	for (i = 0; i < nsec; i++) {
+		uint8_t *ent = b + 64 + 48 * i;
+		uint64_t off = rd64(ent + 24), sz = rd64(ent + 32);
+
+		if ((sec_dirty[i] || table_hit) && off <= image_size &&
+		    sz <= image_size - off)
+			put32((size_t)(ent + 40 - b),
+			    (uint32_t)crc32(0, b + off, (uInt)sz));
+	}
+header:
+	put32(24, (uint32_t)image_size);
+	put32(28, 0);
+	put32(36, 0);
+	put32(36, (uint32_t)crc32(0, b, (uInt)hlen));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[64];
-	uint8_t *copy;
+	static size_t offs[MAXPATCH];
+	static uint64_t a0[NQ][STORE_MAX_LIST], av[NQ][STORE_MAX_LIST];
+	size_t a0_n[NQ], av_n[NQ];
 	rs_err e = {0};
 	store st;
-	size_t i;
-	int fd;
+	size_t i, n = 0;
+	int fast, changed = 0, ok0;
 
 	if (!ready)
 		load_image();
-	if ((copy = malloc(image_size)) == NULL)
+	if (size < 1)
 		return 0;
-	memcpy(copy, image, image_size);
-	for (i = 0; i + 4 <= size; i += 4) {
+	fast = data[0] & 1;
+	ndirty = 0;
+	for (i = 1; i + 4 <= size && n < MAXPATCH; i += 4) {
 		size_t off = ((size_t)data[i] | (size_t)data[i + 1] << 8 |
 		    (size_t)data[i + 2] << 16) % image_size;
 
-		copy[off] ^= data[i + 3] | 1;
+		touch(off);
+		offs[n++] = off;
+		live[off] ^= data[i + 3] | 1;
 	}
-	fd = fuzz_memfile(copy, image_size, path, sizeof path);
-	free(copy);
-	if (store_open(&st, path, 0, &e) == 0) {
-		if (!same_answers(&st))
-			abort();   /* a wrong answer from a damaged store */
-		store_close(&st);
-	} else if (e.code == 0 || e.msg[0] == '\0') {
-		abort();
-	}
-	if (store_open(&st, path, STORE_VERIFY, &e) == 0) {
-		if (store_damage(&st, NULL) != NULL || !same_answers(&st))
+	for (i = 0; i < n && !changed; i++)
+		changed = live[offs[i]] != image[offs[i]];
+	if (fast && changed)
+		repair(offs, n);
+	if (!fast) {
+		if (store_open(&st, live_path, 0, &e) == 0) {
+			if (!same_answers(&st))
+				abort();   /* a wrong answer from a damaged store */
+			store_close(&st);
+		} else if (e.code == 0 || e.msg[0] == '\0') {
 			abort();
-		store_close(&st);
+		}
+		/* Unchanged (the patches cancelled out), the file is the
+		 * store load_image verified. */
+		if (changed && store_open(&st, live_path, STORE_VERIFY,
+		    &e) == 0) {
+			if (store_damage(&st, NULL) != NULL ||
+			    !same_answers(&st))
+				abort();
+			store_close(&st);
+		}
+	} else if (changed) {
+		ok0 = 0;
+		if (store_open(&st, live_path, 0, &e) == 0) {
+			ok0 = 1;
+			if (answers(&st, a0, a0_n) != 0)
+				ok0 = 2;   /* damage seen by the block checks */
+			store_close(&st);
+		} else if (e.code == 0 || e.msg[0] == '\0') {
+			abort();
+		}
+		if (store_open(&st, live_path, STORE_VERIFY, &e) == 0) {
+			if (answers(&st, av, av_n) != 0)
+				abort();   /* verified, yet damage found */
+			store_close(&st);
+			/* What passes the whole verification opens without
+			 * it, undamaged, with the same answers. */
+			if (ok0 != 1)
+				abort();
+			for (i = 0; i < NQ; i++)
+				if (a0_n[i] != av_n[i] || memcmp(a0[i], av[i],
+				    av_n[i] * 8) != 0)
+					abort();
+		} else if (e.code == 0 || e.msg[0] == '\0') {
+			abort();
+		}
 	}
-	close(fd);
+	for (i = ndirty; i-- > 0;)
+		live[dirty[i]] = image[dirty[i]];
 	return 0;
 }

@@ -419,5 +419,38 @@ main(void)
 		waitpid(pid, NULL, 0);
 		free(gz);
 	}
+
+	/* A small file gets small buffers: a gzip file of a few hundred
+	 * bytes that decodes to 3 MB of lines, and a small plain file whose
+	 * one line is longer than its first buffer, still read whole. */
+	{
+		size_t big = 3000000, k, got = 0, lines = 0;
+		char *text = malloc(big), *lng = malloc(20001);
+
+		for (k = 0; k < big; k++)
+			text[k] = k % 100 == 99 ? '\n' : 'a';
+		gz = t_gzip(text, big, &gzlen);
+		CHECK(gzlen < 64 * 1024);
+		p = t_file("small-but-big.gz", gz, gzlen);
+		r = infile_open(p, &e);
+		while (infile_line(r, &line, &len, &e) == 1) {
+			got += len + 1;
+			lines += len == 99;
+		}
+		CHECK(got == big && lines == big / 100);
+		infile_close(r);
+		free(gz);
+		memset(lng, 'b', 20000);
+		lng[20000] = '\0';
+		p = t_text("one-long-line.txt", lng);
+		CHECK(all_lines(p, out, sizeof out, &n, &e) == 0 && n == 1);
+		CHECK(strlen(out) == sizeof out - 1);
+		r = infile_open(p, &e);
+		CHECK(infile_line(r, &line, &len, &e) == 1 && len == 20000 &&
+		    line[19999] == 'b');
+		infile_close(r);
+		free(text);
+		free(lng);
+	}
 	return t_done();
 }

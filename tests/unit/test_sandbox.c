@@ -1,11 +1,15 @@
 /* test_sandbox.c: a sandboxed child can read beneath the allowed
  * directories and do nothing forbidden: exec, socket, open elsewhere,
- * create or write files.  Each forbidden call is tried and must fail. */
+ * create or write files; under SANDBOX_LIGHT (inetd processes) exec,
+ * TCP connect and bind, other files.  Each forbidden call is tried and
+ * must fail. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +22,86 @@ enum {
 	R_ENTER = 1, R_READ_ALLOWED = 2, R_READ_PROC = 4, R_NO_SOCKET = 8,
 	R_NO_EXEC = 16, R_NO_OTHER = 32, R_NO_CREATE = 64, R_NO_WRITE = 128
 };
+
+/* What the SANDBOX_LIGHT child found (an inetd process's sandbox). */
+enum {
+	L_FALLBACK = 1, L_NO_SECCOMP = 2, L_READ_ALLOWED = 4, L_NO_EXEC = 8,
+	L_NO_CONNECT = 16, L_NO_BIND = 32, L_NO_OTHER = 64, L_NO_WRITE = 128
+};
+
+/*
+ * SANDBOX_LIGHT: with Landlock ABI 4 no seccomp filter, yet exec, TCP
+ * connect and bind, other files and writes all refused (EACCES, by
+ * Landlock); without ABI 4 it falls back to the whole sandbox.
+ */
+static void
+light(const char *dir, const char *file, const char *const *dirs)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), st, got;
+	pid_t pid;
+
+	(void)dir;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(lfd >= 0 && bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    listen(lfd, 4) == 0 &&
+	    getsockname(lfd, (struct sockaddr *)&sa, &len) == 0);
+	if ((pid = fork()) == 0) {
+		rs_err e = {0};
+		int r = 0, m = sandbox_enter(dirs, SANDBOX_LIGHT, &e), fd;
+		char *argv[] = { "/bin/true", NULL };
+		struct sockaddr_in any;
+
+		if (m < 0)
+			_exit(0);
+		if (!(m & SANDBOX_LANDLOCK_NET)) {
+			/* No Landlock ABI 4: the whole sandbox instead. */
+			fprintf(stderr, "sandbox: no Landlock ABI 4 here\n");
+			_exit(m & SANDBOX_SECCOMP ? L_FALLBACK : 0);
+		}
+		if (!(m & SANDBOX_SECCOMP))
+			r |= L_NO_SECCOMP;
+		if ((fd = open(file, O_RDONLY)) >= 0 && close(fd) == 0)
+			r |= L_READ_ALLOWED;
+		execve(argv[0], argv, NULL);
+		if (errno == EACCES)
+			r |= L_NO_EXEC;
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0
+		    && errno == EACCES)
+			r |= L_NO_CONNECT;
+		close(fd);
+		memset(&any, 0, sizeof any);
+		any.sin_family = AF_INET;
+		any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0 && bind(fd, (struct sockaddr *)&any, sizeof any) < 0
+		    && errno == EACCES)
+			r |= L_NO_BIND;
+		close(fd);
+		if (open("/etc/passwd", O_RDONLY) < 0 && errno == EACCES)
+			r |= L_NO_OTHER;
+		if (open(file, O_WRONLY) < 0 && errno == EACCES)
+			r |= L_NO_WRITE;
+		_exit(r);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	got = WEXITSTATUS(st);
+	close(lfd);
+	CHECK(got != 0);
+	if (got == L_FALLBACK)
+		return;   /* the whole sandbox, checked above */
+	CHECK(got & L_NO_SECCOMP);
+	CHECK(got & L_READ_ALLOWED);
+	CHECK(got & L_NO_EXEC);
+	CHECK(got & L_NO_CONNECT);
+	CHECK(got & L_NO_BIND);
+	CHECK(got & L_NO_OTHER);
+	CHECK(got & L_NO_WRITE);
+}
 
 int
 main(void)
@@ -37,7 +121,7 @@ main(void)
 	dirs[2] = NULL;
 	if ((pid = fork()) == 0) {
 		rs_err e = {0};
-		int r = 0, m = sandbox_enter(dirs, &e);
+		int r = 0, m = sandbox_enter(dirs, 0, &e);
 		char *argv[] = { "/bin/true", NULL };
 
 		if (m < 0) {
@@ -81,6 +165,7 @@ main(void)
 	CHECK(got & R_NO_OTHER);
 	CHECK(got & R_NO_CREATE);
 	CHECK(got & R_NO_WRITE);
+	light(dir, file, dirs);
 	/* The parent is untouched. */
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(fd >= 0);
