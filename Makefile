@@ -99,8 +99,11 @@ $(B)/%: $(O)/cmd/%.o $(LIB)
 # measures it): what it reaches uses no libm function (the store builder,
 # which does, is dropped by --gc-sections), and linking without -lm keeps
 # it so (a new use fails the link rather than slowing every connection);
-# zlib (crc32 alone) is linked in statically.
-$(B)/rec-serve: LDLIBS := -Wl,-Bstatic -lz -Wl,-Bdynamic -lpthread
+# zlib (crc32 alone) is linked in statically.  A sanitizer build keeps
+# the sections its instrumentation refers to, the builder's libm calls
+# among them, so it links libm as before.
+$(B)/rec-serve: LDLIBS := -Wl,-Bstatic -lz -Wl,-Bdynamic \
+	$(if $(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),-lm) -lpthread
 
 # Open MPI: when mpicc is found, als-fit is compiled and linked with it
 # (with the compiler of CC) and also runs as "mpirun -np N als-fit ..."

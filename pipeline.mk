@@ -6,12 +6,19 @@
 #
 #   make -f pipeline.mk [CUTOFF=2015-09-01] [DATA=data] [BUILD=build]
 #        [VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=50 ITERATIONS=50
-#         REG=0.05 ALPHA=1 N_RECS=50 SEED=123 THREADS=N] [target]
+#         REG=0.05 ALPHA=1 N_RECS=50 SEED=123 SIM_...=... THREADS=N] [target]
 #
-# Targets: all (default: the run: store, reports, ledger row), report
+# Targets: all (default: the run: stores, reports, ledger row), report
 # (prints the reports as tables), publish (points $(BUILD)/current at this
 # run), where (prints this run's directory), clean (removes this run's
 # directory), gc (removes the cached stages no run uses).
+#
+# Two stores are built, one per blend rule: the session rule over item-sim's
+# neighbours (session-recs.db) and the original service's seed rule
+# (seed-recs.db).  Both are replayed at every test cart; the one with more
+# hits at 5 over all test carts wins (the seed rule on a tie), and the
+# run's recs.db, the store that publish serves, is that one
+# (scripts/pipeline-winner; winner.tsv and the ledger's "winner" field).
 #
 # Runs keyed by their parameters (DVC's run cache).  Each stage writes into
 # its own directory, $(BUILD)/cache/STAGE-KEY, where KEY is a short hash of
@@ -49,11 +56,21 @@ REG         ?= 0.05
 ALPHA       ?= 1
 N_RECS      ?= 50
 SEED        ?= 123
+# item-sim's parameters (its defaults), for the session rule's neighbours.
+SIM_WEIGHTS     ?= view=0.25,addtocart=0.75,transaction=0
+SIM_NEIGHBOURS  ?= 50
+SIM_SCORE       ?= count
+SIM_BETA        ?= 0.5
+SIM_MIN_SUPPORT ?= 1
+SIM_SESSION_GAP ?= 30
+SIM_SCOPE       ?= session
+SIM_SESSION_CAP ?= 100
+SIM_HALF_LIFE   ?= 0
 # COUNT_DUPLICATES=1 makes report.tsv count every cart row, as the
 # original notebook did (rec-eval --count-duplicates), for figures that
 # compare exactly with its table; the default counts distinct items.
 COUNT_DUPLICATES ?=
-# Threads for als-fit and als-recommend; empty means all cores.  Not a
+# Threads for als-fit, als-recommend and item-sim; empty means all cores.  Not a
 # parameter of the result (the model is identical for any thread count),
 # so changing it reruns nothing.
 THREADS     ?=
@@ -160,9 +177,17 @@ CMD_eval_users   = sh $(TOP)/scripts/pipeline-eval-users -o $1eval-users.tsv \
                    $(D_train)/train.tsv $(D_test)/test.tsv
 CMD_naive_recs   = als-recommend -n $(N_RECS) --users $(D_eval_users)/eval-users.tsv \
                    -o $1naive-als-recs.tsv $(D_naive_als)/naive-als.model
-CMD_store        = rec-blend --items $(D_items)/items.tsv --popular $(D_popular)/popular.tsv \
-                   --personal $(D_recs)/als-recs.tsv -n $(N_RECS) -c $(CUTOFF) \
-                   -o $1recs.db
+SIM_PARAMS     = -w $(SIM_WEIGHTS) -n $(SIM_NEIGHBOURS) --score $(SIM_SCORE) \
+                 --beta $(SIM_BETA) --min-support $(SIM_MIN_SUPPORT) \
+                 --session-gap $(SIM_SESSION_GAP) --scope $(SIM_SCOPE) \
+                 --session-cap $(SIM_SESSION_CAP) --half-life $(SIM_HALF_LIFE)
+CMD_sims         = item-sim $(SIM_PARAMS) -o $1sims.bin $(D_train)/train.tsv
+# blend(RULE,OPTIONS,OUTPUT): a store of the run's lists by RULE.
+blend            = rec-blend --rule $1 $2--items $(D_items)/items.tsv \
+                   --popular $(D_popular)/popular.tsv --personal $(D_recs)/als-recs.tsv \
+                   -n $(N_RECS) -c $(CUTOFF) -o $3
+CMD_store_session = $(call blend,session,--similar $(D_sims)/sims.bin ,$1session-recs.db)
+CMD_store_seed   = $(call blend,seed,,$1seed-recs.db)
 CMD_report       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
                    --items $(D_items)/items.tsv --popular $(D_popular)/popular.tsv \
                    --recs naive_als=$(D_naive_recs)/naive-als-recs.tsv \
@@ -173,13 +198,16 @@ CMD_train_stats  = ev-stats -o $1train-stats.tsv $(D_train)/train.tsv
 CMD_test_stats   = ev-stats -o $1test-stats.tsv $(D_test)/test.tsv
 CMD_html         = sh $(TOP)/scripts/pipeline-report-html -o $1report.html \
                    -r $(D_report)/report.tsv -c $(D_report)/curves.tsv \
-                   -p $(D_replay)/replay.tsv -l $(D_als)/.log \
+                   -p $(D_replay)/replay.tsv -w $(D_winner)/winner.tsv -l $(D_als)/.log \
                    -t $(D_train_stats)/train-stats.tsv -T $(D_test_stats)/test-stats.tsv \
                    $(foreach p,$(PARAMS),-P '$p=$(subst ','\'',$($p))') \
                    $(foreach s,$(filter-out html,$(STAGES)),-s $(D_$s))
 CMD_replay       = rec-eval --train $(D_train)/train.tsv --test $(D_test)/test.tsv \
-                   --items $(D_items)/items.tsv --replay $(D_store)/recs.db \
+                   --items $(D_items)/items.tsv \
+                   --replay seed=$(D_store_seed)/seed-recs.db \
+                   --replay session=$(D_store_session)/session-recs.db \
                    -o $1replay.tsv
+CMD_winner       = sh $(TOP)/scripts/pipeline-winner -o $1winner.tsv $(D_replay)/replay.tsv
 
 # The stages, each after those it reads: STAGE:PROGRAM:OUTPUT (PROGRAM
 # "-" for a helper script), and the data files the first ones read.
@@ -189,7 +217,9 @@ STAGE_TABLE := inputs:-:inputs.tsv items:catalog-snapshot:items.tsv \
     naive_matrix:interactions-weight:naive-matrix.bin als:als-fit:als.model \
     naive_als:als-fit:naive-als.model recs:als-recommend:als-recs.tsv \
     eval_users:-:eval-users.tsv naive_recs:als-recommend:naive-als-recs.tsv \
-    store:rec-blend:recs.db report:rec-eval:report.tsv replay:rec-eval:replay.tsv \
+    sims:item-sim:sims.bin store_session:rec-blend:session-recs.db \
+    store_seed:rec-blend:seed-recs.db report:rec-eval:report.tsv \
+    replay:rec-eval:replay.tsv winner:-:winner.tsv \
     train_stats:ev-stats:train-stats.tsv test_stats:ev-stats:test-stats.tsv \
     html:-:report.html
 field = $(word $2,$(subst :, ,$1))
@@ -205,10 +235,13 @@ EXTRA_als        = $(T)
 EXTRA_naive_als  = $(T)
 EXTRA_recs       = $(T)
 EXTRA_naive_recs = $(T)
+EXTRA_sims       = $(T)
 
 # The parameters of a run, for its ledger row and its page.
 PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
-          N_RECS SEED COUNT_DUPLICATES $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
+          N_RECS SEED COUNT_DUPLICATES SIM_WEIGHTS SIM_NEIGHBOURS SIM_SCORE \
+          SIM_BETA SIM_MIN_SUPPORT SIM_SESSION_GAP SIM_SCOPE SIM_SESSION_CAP \
+          SIM_HALF_LIFE $(if $(USING_SYNTH),SYNTH_EVENTS SYNTH_SEED)
 
 PROGRAMS := ev-synth $(sort $(foreach s,$(STAGES),$(PROG_$s)))
 
@@ -230,10 +263,11 @@ S_ = $(D_$1)/.stage.tsv
 RUN_ID := $(CUTOFF)-$(call hash,$(foreach s,$(filter-out html,$(STAGES)),$(notdir $(D_$s))))
 R      := $(BUILD)/runs/$(RUN_ID)
 LEDGER := $(BUILD)/runs.tsv
-# What the run's directory holds: links to these, and run.tsv.
+# What the run's directory holds: links to these, recs.db (a link to the
+# winning store) and run.tsv.
 RUN_ARTIFACTS := items train test popular matrix naive_matrix als naive_als \
-                 recs eval_users naive_recs store report replay \
-                 train_stats test_stats html
+                 recs eval_users naive_recs sims store_session store_seed \
+                 report replay winner train_stats test_stats html
 
 # ---- targets -------------------------------------------------------------
 all: $(R)/run.tsv
@@ -245,8 +279,9 @@ report: all
 	@echo; echo "The original's offline metrics, in % (report.tsv):"; echo
 	@awk -f $(TOP)/scripts/report-table.awk $(R)/report.tsv
 	@echo; awk -f $(TOP)/scripts/report-reading.awk $(R)/report.tsv | fold -s -w 78 | sed 's/ *$$//'
-	@echo; echo "The served blend replayed at every test cart, hit@5 by source, in % (replay.tsv):"; echo
+	@echo; echo "Both blend rules replayed at every test cart, hit@5 by source, in % (replay.tsv):"; echo
 	@awk -f $(TOP)/scripts/report-table.awk $(R)/replay.tsv
+	@echo; awk -f $(TOP)/scripts/report-winner.awk $(R)/winner.tsv | fold -s -w 78 | sed 's/ *$$//'
 	@echo; echo "The page, with the curves, the ALS loss and the data's profile: $(R)/report.html"
 
 # $(BUILD)/current is replaced by rename(2), so a reader (rec-serve opening
@@ -255,7 +290,8 @@ report: all
 publish: all
 	@ln -sfn runs/$(RUN_ID) $(BUILD)/.current.$$$$ && \
 	    mv -Tf $(BUILD)/.current.$$$$ $(BUILD)/current
-	@echo "pipeline: $(BUILD)/current -> runs/$(RUN_ID)"
+	@echo "pipeline: $(BUILD)/current -> runs/$(RUN_ID)" \
+	    "($$(sed -n 's/^winner\t//p' $(R)/run.tsv) rule)"
 
 where:
 	@echo $(R)
@@ -311,20 +347,25 @@ $(eval $(call stage_rule,recs,$(call deps,als)))
 # the naive model.  A few thousand users instead of all of them.
 $(eval $(call stage_rule,eval_users,$(call deps,train test) $(TOP)/scripts/pipeline-eval-users))
 $(eval $(call stage_rule,naive_recs,$(call deps,naive_als eval_users)))
-$(eval $(call stage_rule,store,$(call deps,items popular recs)))
+$(eval $(call stage_rule,sims,$(call deps,train)))
+$(eval $(call stage_rule,store_session,$(call deps,items popular recs sims)))
+$(eval $(call stage_rule,store_seed,$(call deps,items popular recs)))
 $(eval $(call stage_rule,report,$(call deps,train test items popular naive_recs recs)))
-$(eval $(call stage_rule,replay,$(call deps,train test items store)))
+$(eval $(call stage_rule,replay,$(call deps,train test items store_seed store_session)))
+# The store the run serves: the rule with more replay hits at 5.
+$(eval $(call stage_rule,winner,$(call deps,replay) $(TOP)/scripts/pipeline-winner))
 # The data profiles (the original's EDA) of both periods.
 $(eval $(call stage_rule,train_stats,$(call deps,train)))
 $(eval $(call stage_rule,test_stats,$(call deps,test)))
 # The run's page: every figure above, plotted by gnuplot.
-$(eval $(call stage_rule,html,$(call deps,report replay als train_stats test_stats) \
-    $(TOP)/scripts/pipeline-report-html $(TOP)/scripts/report-reading.awk))
+$(eval $(call stage_rule,html,$(call deps,report replay winner als train_stats test_stats) \
+    $(TOP)/scripts/pipeline-report-html $(TOP)/scripts/report-reading.awk \
+    $(TOP)/scripts/report-winner.awk))
 
-# The run: its directory gets hard links to every artifact (recs.db among
-# them) once the store, its report and its replay are built, so a run
-# directory never serves a store whose evaluation failed; then its row
-# goes into the ledger.  Rebuilding a stage of the run (a program changed)
+# The run: its directory gets hard links to every artifact once the
+# stores, the reports and the replay are built, and recs.db, a link to the
+# winning store, so a run directory never serves a store whose evaluation
+# failed; then its row goes into the ledger.  Rebuilding a stage of the run (a program changed)
 # makes it again and appends a new row.
 $(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
 	@$(TOP)/scripts/pipeline-run -r $(R) -l $(LEDGER) -t $(START) -g $(TOP) \
@@ -332,7 +373,7 @@ $(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
 	    -n $(call F_,inputs) \
 	    $(if $(USING_SYNTH),-d $(SYNTH)) $(foreach s,$(STAGES),-d $(D_$s)) \
 	    $(foreach s,$(RUN_ARTIFACTS),-a $(call F_,$s)) -a $(D_report)/curves.tsv \
-	    -m $(call F_,report) -m $(call F_,replay)
+	    -m $(call F_,report) -m $(call F_,replay) -w $(call F_,winner)
 	@echo 'pipeline: run $(RUN_ID) in $(R), row appended to $(LEDGER)'
 
 # ---- the programs --------------------------------------------------------

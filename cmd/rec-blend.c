@@ -41,8 +41,8 @@ static const cli_option options[] = {
 	{'n', "n-recs", "N", "longest list kept, the largest n_recs served\n"
 	    "(default 50, 1-1000)"},
 	{'n', "list-len", "N", "deprecated: same as --n-recs"},
-	{OPT_RULE, "rule", "seed|session", "the blend rule (default: session\n"
-	    "with --similar, seed without)"},
+	{OPT_RULE, "rule", "seed|session", "the blend rule (default session;\n"
+	    "seed: the original service's)"},
 	{'s', "similar", "FILE", "item-sim neighbours for the session rule"},
 	{OPT_RECENT, "recent", "N", "recently viewed items shown at most\n"
 	    "(default " DEFAULT_RECENT ", 1-16)"},
@@ -65,7 +65,8 @@ static void parse_shares(const char *, store_build_opts *);
 int
 main(int argc, char **argv)
 {
-	store_build_opts o = { .list_len = 50, .last_items = 3, .rule = -1 };
+	store_build_opts o = { .list_len = 50, .last_items = 3,
+	    .rule = BLEND_RULE_SESSION };
 	const char *out;
 	rs_err e = {0};
 	int verbose, c;
@@ -132,9 +133,6 @@ main(int argc, char **argv)
 		cli_usage_error(usage_text, "-p POPULAR.tsv is required");
 	if (out == NULL)
 		cli_usage_error(usage_text, "-o FILE is required");
-	if (o.rule < 0)
-		o.rule = o.sims_path != NULL ? BLEND_RULE_SESSION :
-		    BLEND_RULE_SEED;
 	if (o.rule == BLEND_RULE_SEED && o.sims_path != NULL)
 		cli_usage_error(usage_text, "-s: the seed rule does not use "
 		    "neighbours (--rule session)");

@@ -48,10 +48,11 @@ static const cli_program program = {
 };
 
 /* The headline figures of a run: the original's metric for the weighted
- * model, and the served blend's hit rate. */
+ * model, and the session rule's replay hit rate (the pipeline replays
+ * both rules; the session rule is the default). */
 static const char *const default_metrics[] = {
 	"metric.report.weighted_als.with_history.precision_at_5",
-	"metric.replay.blend.all_test_carts.hit_at_5",
+	"metric.replay.session.all_test_carts.hit_at_5",
 };
 
 /* A metric as the user names it: "metric." is implied unless the name

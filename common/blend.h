@@ -1,6 +1,7 @@
 /*
- * blend.h: the original service's blend of online and personal lists, the
- * one implementation used by rec-serve and by rec-eval --replay.
+ * blend.h: the blend rules, the one implementation used by rec-serve and
+ * by rec-eval --replay: the original service's (the seed rule, steps 1-3,
+ * the only rule of version 2 stores) and the session rule (S1-S4).
  *
  * Request: user, n_recs, last_items (oldest first).
  *  1. G = the first n_recs of the global popular list.
@@ -16,8 +17,9 @@
  *     dropped keeping the first, cut to n_recs.
  * Categories with zero or one popular item are short lists, never errors.
  *
- * The session rule (rule BLEND_RULE_SESSION, store version 2 with
- * neighbour lists from item-sim), for the same request:
+ * The session rule (rule BLEND_RULE_SESSION, rec-blend's default; store
+ * version 3, neighbour lists from item-sim, none without rec-blend -s),
+ * for the same request:
  *  S1. Recent: last_items newest first, repeats dropped, at most
  *      s->recent_max of them (the visitor's "recently viewed").
  *  S2. Similar: the neighbour lists of the newest s->last_items distinct

@@ -63,7 +63,7 @@ awk -v u="$users" 'BEGIN {
 	}
 }' > "$work/recs.tsv"
 t1=$(date +%s.%N)
-nice "$bin/rec-blend" -i "$work/items.tsv" -p "$work/popular.tsv" \
+nice "$bin/rec-blend" --rule seed -i "$work/items.tsv" -p "$work/popular.tsv" \
     -r "$work/recs.tsv" -o "$work/recs.db"
 t2=$(date +%s.%N)
 rm -f "$work/recs.tsv"

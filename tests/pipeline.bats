@@ -10,7 +10,8 @@ CUT=2015-09-01
 CUT_MS=1441065600000
 ARTIFACTS="items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin
 als.model naive-als.model als-recs.tsv eval-users.tsv naive-als-recs.tsv
-report.tsv replay.tsv recs.db train-stats.tsv test-stats.tsv curves.tsv report.html"
+sims.bin seed-recs.db session-recs.db report.tsv replay.tsv winner.tsv recs.db
+train-stats.tsv test-stats.tsv curves.tsv report.html"
 
 setup_file() {
 	export D="$BATS_FILE_TMPDIR/data" REF="$BATS_FILE_TMPDIR/ref"
@@ -97,14 +98,17 @@ same_build() {
 	# checksums; every artifact of the run is a link to one of them.
 	run sh -c "ls '$REF/cache' | sed 's/-[0-9a-f]\{10\}\$//' | LC_ALL=C sort"
 	assert_output "$(printf '%s\n' als eval_users inputs items matrix naive_als \
-	    naive_matrix naive_recs popular recs replay report store test \
-	    test_stats train train_stats html | LC_ALL=C sort)"
+	    naive_matrix naive_recs popular recs replay report sims store_seed \
+	    store_session test test_stats train train_stats winner html | LC_ALL=C sort)"
 	for d in "$REF"/cache/*; do
 		[ -s "$d/.params" ] && [ -s "$d/.stage.tsv" ] && [ -s "$d/.sums" ] ||
 		    fail "$d: no .params, .stage.tsv or .sums"
 	done
+	# recs.db is a third link to the winning store.
 	for f in $ARTIFACTS; do
-		[ "$(stat -c %h "$o/$f")" = 2 ] || fail "$o/$f is not a link into the cache"
+		n=2
+		[ "$o/$f" -ef "$o/recs.db" ] && n=3
+		[ "$(stat -c %h "$o/$f")" = $n ] || fail "$o/$f is not a link into the cache"
 	done
 	assert_equal "$(head -n 1 "$o/train.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
 	assert_equal "$(head -n 1 "$o/test.tsv")" "$(printf 'ts\tuser\tevent\titem\ttxn')"
@@ -136,9 +140,23 @@ same_build() {
 	ctr_check "$o/als.model" alsmodel
 	ctr_check "$o/naive-als.model" alsmodel
 	ctr_check "$o/recs.db" recsdb
-	# recs.db is the evaluated store itself, kept N_RECS=10 long.
-	[ "$o/recs.db" -ef "$REF"/cache/store-*/recs.db ] || fail "recs.db is not the store"
-	grep -q -- ' -n 10 ' "$REF"/cache/store-*/.params
+	ctr_check "$o/seed-recs.db" recsdb
+	ctr_check "$o/session-recs.db" recsdb
+	grep -a -q '^rule=seed$' "$o/seed-recs.db"
+	grep -a -q '^rule=session$' "$o/session-recs.db"
+	grep -a -q '^similar=[1-9][0-9]*$' "$o/session-recs.db"
+	ctr_check "$o/sims.bin" itemsim
+	# recs.db is the evaluated store of the rule with more replay hits
+	# (here the session rule), kept N_RECS=10 long; the ledger names it.
+	run awk -F'\t' '$2 == "all_test_carts" && $4 > h { h = $4; m = $1 } END { print m }' "$o/replay.tsv"
+	assert_output session
+	[ "$o/recs.db" -ef "$REF"/cache/store_session-*/session-recs.db ] || fail "recs.db is not the session store"
+	grep -q "^winner	session\$" "$o/run.tsv"
+	run cut -f 1,2,7 "$o/winner.tsv"
+	assert_output "$(printf '%s\t%s\t%s\n' model group won seed all_test_carts 0 \
+	    session all_test_carts 1)"
+	grep -q -- ' -n 10 ' "$REF"/cache/store_seed-*/.params
+	grep -q -- ' -n 10 ' "$REF"/cache/store_session-*/.params
 	# The model is the one the recommendations came from.
 	run als-recommend -n 10 -o "$BATS_TEST_TMPDIR/r.tsv" "$o/als.model"
 	assert_success
@@ -151,7 +169,9 @@ same_build() {
 	assert_output ""
 	run head -n 2 "$o/replay.tsv"
 	assert_line --index 0 "$(printf 'model\tgroup\tcarts\thits\thit_at_5\tcoverage_at_5')"
-	assert_line --index 1 --regexp "$(printf '^[a-z_]+\tall_test_carts\t[1-9][0-9]*\t')"
+	assert_line --index 1 --regexp "$(printf '^seed\tall_test_carts\t[1-9][0-9]*\t')"
+	run grep -c "$(printf '^session\tall_test_carts\t[1-9][0-9]*\t')" "$o/replay.tsv"
+	assert_output 1
 }
 
 @test "pipeline: report prints the table; a second run runs nothing" {
@@ -186,7 +206,7 @@ same_build() {
 	run comm -23 <(echo "$before") \
 	    <(cd "$B" && find . -path ./runs.tsv -prune -o -type f -printf '%p %i %T@\n' | sort)
 	assert_output ""
-	for f in items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin eval-users.tsv; do
+	for f in items.tsv train.tsv test.tsv popular.tsv matrix.bin naive-matrix.bin eval-users.tsv sims.bin; do
 		[ "$o/$f" -ef "$o9/$f" ] || fail "$f is not shared"
 	done
 	for f in als.model naive-als.model als-recs.tsv recs.db report.tsv replay.tsv; do
@@ -235,6 +255,14 @@ same_build() {
 	assert_output --regexp "rec-blend .* -n 20 "
 	run would_run "$B" SEED=5
 	assert_output "$(printf '%s\n' als-fit als-recommend rec-blend rec-eval)"
+	# item-sim's parameters reach the neighbours, the session rule's
+	# store and the replay, not the seed rule's store.
+	run would_run "$B" SIM_SCORE=cosine
+	assert_output "$(printf '%s\n' item-sim rec-blend rec-eval)"
+	run pl "$B" SIM_SCORE=cosine SIM_MIN_SUPPORT=2 -n
+	assert_output --regexp "item-sim -w view=0.25,addtocart=0.75,transaction=0 -n 50 --score cosine --beta 0.5 --min-support 2 --session-gap 30 --scope session --session-cap 100 --half-life 0 -o $B/cache/sims-"
+	assert_output --partial "-o $B/cache/store_session-"
+	refute_output --partial "-o $B/cache/store_seed-"
 	# THREADS and VERBOSE are not parameters of the result.
 	run would_run "$B" THREADS=1 VERBOSE=1
 	assert_output ""
@@ -242,7 +270,7 @@ same_build() {
 	cp -p "$D/category_tree.csv" "$BATS_TEST_TMPDIR/tree"
 	touch "$D/category_tree.csv"
 	run would_run "$B"
-	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter ev-stats interactions-weight pop-rank rec-blend rec-eval)"
+	assert_output "$(printf '%s\n' als-fit als-recommend catalog-snapshot ev-filter ev-stats interactions-weight item-sim pop-rank rec-blend rec-eval)"
 	refute_output --partial "ev-synth"
 	touch -r "$BATS_TEST_TMPDIR/tree" "$D/category_tree.csv"
 }
@@ -410,12 +438,13 @@ shim() {
 	assert_equal "$(readlink "$B/current")" "runs/${o##*/}"
 	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
 	run ls "$B/cache"
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 21
 	assert_dir_only "$B/runs" "${o##*/}"
 	# A store whose evaluation fails is never linked into a run.
 	run pl "$B" N_RECS=9 BIN="$(shim rec-eval 'exit 65')" publish
 	assert_failure 2
-	assert_equal "$(ls "$B"/cache/store-*/recs.db | wc -l)" 2
+	assert_equal "$(ls "$B"/cache/store_seed-*/seed-recs.db | wc -l)" 2
+	assert_equal "$(ls "$B"/cache/store_session-*/session-recs.db | wc -l)" 2
 	[ ! -e "$(rundir "$B" N_RECS=9)" ] || fail "the run was made"
 	assert_dir_only "$B/runs" "${o##*/}"
 	cmp "$REF_RUN/recs.db" "$B/current/recs.db"
@@ -445,7 +474,10 @@ shim() {
 	[[ $row == run=${o##*/}$'\t'start=20??-??-??T??:??:??Z$'\t'end=20??-??-??T??:??:??Z$'\t'version=?* ]] ||
 	    fail "row starts: ${row:0:120}"
 	for f in CUTOFF=$CUT DATA=$D VIEW_WEIGHT=0.25 CART_WEIGHT=0.75 FACTORS=8 \
-	    ITERATIONS=3 REG=0.05 ALPHA=1 N_RECS=10 SEED=123 COUNT_DUPLICATES=; do
+	    ITERATIONS=3 REG=0.05 ALPHA=1 N_RECS=10 SEED=123 COUNT_DUPLICATES= \
+	    SIM_WEIGHTS=view=0.25,addtocart=0.75,transaction=0 SIM_NEIGHBOURS=50 \
+	    SIM_SCORE=count SIM_BETA=0.5 SIM_MIN_SUPPORT=1 SIM_SESSION_GAP=30 \
+	    SIM_SCOPE=session SIM_SESSION_CAP=100 SIM_HALF_LIFE=0; do
 		grep -q "$(printf '\tparam.%s\t' "$f")" <<<"$(printf '\t%s\t' "$row" | sed 's/\t/\t\t/g')" ||
 		    fail "no param.$f"
 	done
@@ -457,16 +489,20 @@ shim() {
 	assert_equal "$(grep -c '^metric\.replay\.' "$o/run.tsv")" \
 	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/replay.tsv")"
 	grep -q "^metric.report.weighted_als.with_history.precision_at_5	$(awk -F'\t' '$1 == "weighted_als" { print $4 }' "$o/report.tsv")\$" "$o/run.tsv"
-	# Wall and CPU seconds and peak memory of all 18 stages.
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 36
-	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 18
+	assert_equal "$(grep -c '^metric\.winner\.' "$o/run.tsv")" \
+	    "$(awk -F'\t' 'NR > 1 { n += NF - 2 } END { print n }' "$o/winner.tsv")"
+	# Wall and CPU seconds and peak memory of all 21 stages.
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.(wall_s|cpu_s)	[0-9]+\.[0-9]{2}$' "$o/run.tsv")" 42
+	assert_equal "$(grep -cE '^stage\.[a-z_]+\.max_rss_kb	[1-9][0-9]*$' "$o/run.tsv")" 21
 	# Each artifact's path under BUILD and checksum.
 	for f in $ARTIFACTS; do
 		[ $f = recs.db ] && continue
 		grep -q "^artifact.$f	cache/[a-z_]*-[0-9a-f]*/$f\$" "$o/run.tsv" || fail "no artifact $f"
 		grep -q "^artifact.$f.md5	$(md5sum <"$o/$f" | cut -c1-32)\$" "$o/run.tsv" || fail "bad md5 of $f"
 	done
-	grep -q "^artifact.recs.db.md5	$(md5sum <"$o/recs.db" | cut -c1-32)\$" "$o/run.tsv"
+	# recs.db is the winner's store, named in the row.
+	[[ $row == *$'\t'winner=session$'\t'* ]] || fail "no winner=session in the row"
+	grep -q "^artifact.session-recs.db.md5	$(md5sum <"$o/recs.db" | cut -c1-32)\$" "$o/run.tsv"
 	# rec-runs reads it.
 	run rec-runs -l "$REF/runs.tsv" show "${o##*/}"
 	assert_success
@@ -502,7 +538,11 @@ shim() {
 	assert_line "The original's offline metrics, in % (report.tsv):"
 	assert_line --regexp '^weighted_als +with_history +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
 	assert_output --regexp 'For users with history, weighted ALS hits with [0-9]+\.[0-9]{2}% of its top-5'
-	assert_line --regexp '^blend +all_test_carts +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
+	assert_line "Both blend rules replayed at every test cart, hit@5 by source, in % (replay.tsv):"
+	assert_line --regexp '^seed +all_test_carts +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
+	assert_line --regexp '^session +discovery +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]{4}% +[0-9]+\.[0-9]{4}%$'
+	assert_output --regexp 'recs\.db, the store publish serves, holds the session rule: [0-9]+ of [0-9]+ test'
+	assert_output --regexp "carts hit at 5 \\([0-9]+\\.[0-9]{2}%\\), against the seed rule's [0-9]+\\."
 	assert_line "The page, with the curves, the ALS loss and the data's profile: $REF_RUN/report.html"
 }
 
@@ -529,6 +569,7 @@ chromium_load() {
 	grep -q '<p class="reading">For users with history, weighted ALS hits with' "$h"
 	grep -qE '<td class="n">[0-9.]+%</td>' "$h"
 	grep -q '<tr><th>FACTORS</th><td>8</td></tr>' "$h"
+	grep -q '<p>recs.db, the store publish serves, holds the session rule: ' "$h"
 	chromium_load "$h" "$d"
 	[ -s "$d/shot.png" ] || fail "no screenshot: $(tail -5 "$d/log")"
 	assert_equal "$(head -c 8 "$d/shot.png" | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a
@@ -548,16 +589,21 @@ chromium_load() {
 @test "pipeline-report-html: a replay with several rules is plotted by rule; a missing loss is an error" {
 	local o=$REF_RUN c d=$BATS_TEST_TMPDIR
 	c=$(ls -d "$REF"/cache/als-*)
-	{ cat "$o/replay.tsv"; tail -n +2 "$o/replay.tsv" | sed 's/^blend/session/'; } >"$d/replay.tsv"
+	# The run's replay holds both rules: the bars' labels name the rule,
+	# then the source.
+	grep -q '<td>session</td>' "$o/report.html"
+	grep -q '<text>session</text>' "$o/report.html"
+	grep -q '<text>seed</text>' "$o/report.html"
+	# One rule only: the labels are the sources; no -w, no winner line.
+	awk -F'\t' '$1 != "session"' "$o/replay.tsv" >"$d/replay.tsv"
 	run "$TOP/scripts/pipeline-report-html" -o "$d/r.html" -r "$o/report.tsv" \
 	    -c "$o/curves.tsv" -p "$d/replay.tsv" -l "$c/.log" \
 	    -t "$o/train-stats.tsv" -T "$o/test-stats.tsv" -P FACTORS=8
 	assert_success
 	assert_output ""
-	grep -q '<td>session</td>' "$d/r.html"
-	# The bars' labels name the rule, then the source.
-	grep -q '<text>session</text>' "$d/r.html"
-	grep -q '<text>blend</text>' "$d/r.html"
+	grep -q '<td>seed</td>' "$d/r.html"
+	! grep -q '<text>seed</text>' "$d/r.html" || fail "one rule, named in the labels"
+	! grep -q 'the store publish serves' "$d/r.html" || fail "a winner without -w"
 	run "$TOP/scripts/pipeline-report-html" -o "$d/r2.html" -r "$o/report.tsv" \
 	    -c "$o/curves.tsv" -p "$o/replay.tsv" -l /dev/null \
 	    -t "$o/train-stats.tsv" -T "$o/test-stats.tsv"
@@ -604,6 +650,67 @@ chromium_load() {
 	assert_output --regexp ":1"
 	run find "$b/cache" -name '.*.??????'
 	assert_output ""
+}
+
+# A replay where the seed rule has more hits: it wins, and pipeline-run
+# links its store as the run's recs.db, the one publish serves.
+@test "pipeline-winner: the rule with more hits at 5 wins, the first on a tie; pipeline-run serves its store" {
+	local o=$REF_RUN d=$BATS_TEST_TMPDIR n
+	n=$(awk -F'\t' '$1 == "seed" && $2 == "all_test_carts" { print $3 }' "$o/replay.tsv")
+	awk -F'\t' -v OFS='\t' '$2 == "all_test_carts" { $4 = ($1 == "seed" ? $3 : 0) } 1' \
+	    "$o/replay.tsv" >"$d/seed-wins.tsv"
+	run "$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$d/seed-wins.tsv"
+	assert_success
+	assert_output ""
+	run cut -f 1,4,7 "$d/w.tsv"
+	assert_output "$(printf '%s\t%s\t%s\n' model hits won seed "$n" 1 session 0 0)"
+	mkdir "$d/run"
+	run "$TOP/scripts/pipeline-run" -r "$d/run" -l "$d/runs.tsv" -t 2026-01-01T00:00:00Z \
+	    -a "$o/seed-recs.db" -a "$o/session-recs.db" -w "$d/w.tsv"
+	assert_success
+	[ "$d/run/recs.db" -ef "$o/seed-recs.db" ] || fail "recs.db is not the seed rule's store"
+	grep -q '^winner	seed$' "$d/run/run.tsv"
+	grep -q "^metric.w.seed.all_test_carts.won	1\$" "$d/run/run.tsv"
+	# A tie: the first rule listed (the pipeline lists seed first).
+	awk -F'\t' -v OFS='\t' '$2 == "all_test_carts" { $4 = 7 } 1' "$o/replay.tsv" >"$d/tie.tsv"
+	"$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$d/tie.tsv"
+	run awk -F'\t' '$NF == 1 { print $1 }' "$d/w.tsv"
+	assert_output seed
+	# The report of the real run: the session rule won.
+	run awk -f "$TOP/scripts/report-winner.awk" "$o/winner.tsv"
+	assert_output --regexp "^recs\.db, the store publish serves, holds the session rule: [0-9]+ of $n test carts hit at 5 \([0-9]+\.[0-9]{2}%\), against the seed rule's [0-9]+\.\$"
+}
+
+@test "pipeline-winner, pipeline-run -w: bad input exits 64/65/66 and leaves nothing" {
+	local o=$REF_RUN d=$BATS_TEST_TMPDIR
+	run "$TOP/scripts/pipeline-winner" "$o/replay.tsv"
+	assert_failure 64
+	assert_output "usage: pipeline-winner -o WINNER.tsv REPLAY.tsv"
+	run "$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$d/none.tsv"
+	assert_failure 66
+	assert_output "pipeline-winner: $d/none.tsv: cannot be read"
+	run "$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$o/report.tsv"
+	assert_failure 65
+	assert_output "pipeline-winner: $o/report.tsv: line 1: not a rec-eval --replay report (no model, group, carts, hits)"
+	grep -v all_test_carts "$o/replay.tsv" >"$d/no-all.tsv"
+	run "$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$d/no-all.tsv"
+	assert_failure 65
+	assert_output "pipeline-winner: $d/no-all.tsv: no all_test_carts row"
+	awk -F'\t' -v OFS='\t' '$1 == "session" && $2 == "all_test_carts" { $3 = $3 + 1 } 1' \
+	    "$o/replay.tsv" >"$d/other.tsv"
+	run "$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$d/other.tsv"
+	assert_failure 65
+	assert_output --regexp "^pipeline-winner: $d/other.tsv: line [0-9]+: session: [0-9]+ carts, not [0-9]+: other test carts\$"
+	assert_dir_only "$d" no-all.tsv other.tsv
+	# A winner whose store is not among the artifacts.
+	"$TOP/scripts/pipeline-winner" -o "$d/w.tsv" "$o/replay.tsv"
+	mkdir "$d/run"
+	run "$TOP/scripts/pipeline-run" -r "$d/run" -l "$d/runs.tsv" -t 2026-01-01T00:00:00Z \
+	    -a "$o/seed-recs.db" -w "$d/w.tsv"
+	assert_failure 65
+	assert_output "pipeline-run: $d/w.tsv: session won, but no session-recs.db among the artifacts"
+	assert_dir_only "$d/run"
+	[ ! -e "$d/runs.tsv" ]
 }
 
 @test "rec-rebuild: builds, publishes, logs, keeps KEEP builds" {

@@ -13,12 +13,17 @@ setup() {
 	cd "$T"
 }
 
+# blend: the default rule (session); original: the seed rule, the
+# original service's blend, whose lists the hand-computed cases are.
 blend() {
 	rec-blend -i items.tsv -p popular.tsv -r recs.tsv "$@"
 }
+original() {
+	blend --rule seed "$@"
+}
 
 @test "rec-blend: builds a store rec-serve serves the hand-computed lists from" {
-	run blend -n 6 -c 2015-06-01 -o recs.db
+	run original -n 6 -c 2015-06-01 -o recs.db
 	assert_success
 	assert_output ''
 	assert_dir_only . items.tsv popular.tsv recs.tsv recs.db
@@ -53,13 +58,13 @@ blend() {
 }
 
 @test "rec-blend: -k limits the last items the blend looks at" {
-	blend -k 1 -n 6 -o recs.db
+	original -k 1 -n 6 -o recs.db
 	run rec-serve recs.db <<< $'999\t4\t101,201'
 	assert_output $'999\t201,501,202,502'
 }
 
 @test "rec-blend: without --personal every user is served online" {
-	rec-blend -i items.tsv -p popular.tsv -n 6 -o recs.db
+	rec-blend --rule seed -i items.tsv -p popular.tsv -n 6 -o recs.db
 	run rec-serve recs.db <<< $'7\t5'
 	assert_output $'7\t501,502,503,504,505'
 	grep -a -q '^users=0$' recs.db
@@ -67,8 +72,8 @@ blend() {
 
 @test "rec-blend: reads gzip and stdin" {
 	gzip -k popular.tsv
-	blend -n 6 -o a.db
-	rec-blend -i items.tsv -p popular.tsv.gz -r - -n 6 -o b.db < recs.tsv
+	original -n 6 -o a.db
+	rec-blend --rule seed -i items.tsv -p popular.tsv.gz -r - -n 6 -o b.db < recs.tsv
 	run rec-serve b.db <<< $'7\t5'
 	assert_output $'7\t501,104,502,503,301'
 	grep -a -q '^personal_src=stdin$' b.db
@@ -76,7 +81,7 @@ blend() {
 
 @test "rec-blend: users in any group order, lists cut at --list-len" {
 	printf 'user\trank\titem\tscore\n9\t1\t1\t1\n9\t2\t2\t1\n9\t3\t3\t1\n2\t1\t4\t1\n' > r.tsv
-	rec-blend -i items.tsv -p popular.tsv -r r.tsv -n 2 -o recs.db
+	rec-blend --rule seed -i items.tsv -p popular.tsv -r r.tsv -n 2 -o recs.db
 	run rec-serve recs.db <<< $'9\t2\n2\t2'
 	assert_output "$(printf '9\t501,1\n2\t501,4')"
 }
@@ -89,9 +94,12 @@ blend() {
 }
 
 @test "rec-blend: -v reports the counts" {
-	run blend -v -o recs.db
+	run original -v -o recs.db
 	assert_success
 	assert_output 'rec-blend: 13 items in 5 categories, 13 popular items, 2 users with 5 personal rows; lists of at most 50, last 3 items; rule seed, 0 items with neighbours'
+	run blend -v -o recs.db
+	assert_success
+	assert_output 'rec-blend: 13 items in 5 categories, 13 popular items, 2 users with 5 personal rows; lists of at most 50, last 3 items; rule session, 0 items with neighbours'
 }
 
 @test "rec-blend: usage errors exit 64" {
@@ -236,16 +244,28 @@ sims() {
 	    share_recent=0.4 share_similar=0.4 share_personal=0.2 similar=5)"
 }
 
-@test "rec-blend --rule seed with neighbours is refused; seed is the default without" {
+# Without neighbours the session rule (default shares: 2 of 5 recent)
+# is recent, then personal, then the online list:
+#   user 7, last 201,101: 101 201 | personal 104 501 301.
+#   user 3, no last item: personal 202 203 | G 501 502 503.
+# The seed rule gives 101,104,201,501,301 and 501,202,502,203,503.
+@test "rec-blend --rule seed with neighbours is refused; session is the default, with or without neighbours" {
 	sims
 	run blend -s sims.bin --rule seed -o recs.db
 	assert_failure 64
 	assert_line --index 0 'rec-blend: -s: the seed rule does not use neighbours (--rule session)'
-	blend -o recs.db
-	grep -a -q '^rule=seed$' recs.db
-	blend --rule session -n 6 -o recs.db
-	run rec-serve recs.db <<< $'999\t3\t101'
-	assert_output $'999\t101,501,102'
+	blend -n 6 -o recs.db
+	grep -a -q '^rule=session$' recs.db
+	run rec-serve recs.db <<< $'7\t5\t201,101\n3\t5'
+	assert_output "$(printf '%s\n' '7	101,201,104,501,301' '3	202,203,501,502,503')"
+	original -n 6 -o seed.db
+	grep -a -q '^rule=seed$' seed.db
+	run rec-serve seed.db <<< $'7\t5\t201,101\n3\t5'
+	assert_output "$(printf '%s\n' '7	101,104,201,501,301' '3	501,202,502,203,503')"
+	blend -s sims.bin -n 6 -o sims.db
+	grep -a -q '^rule=session$' sims.db
+	run rec-serve sims.db <<< $'999\t3\t101'
+	assert_output $'999\t101,104,103'
 }
 
 @test "rec-blend: bad --rule, --recent, --shares exit 64" {

@@ -384,7 +384,7 @@ recs_refused() {
 #   all 501 502 201 101 301 = 5/9; history 201 501 101 301 = 4/9;
 #   personal 501 301 = 2/9; online 201 501 101 = 3/9; cold 501 502 = 2/9.
 replay_store() {
-	rec-blend --items replay/items.tsv --popular replay/popular.tsv \
+	rec-blend --rule seed --items replay/items.tsv --popular replay/popular.tsv \
 	    --personal replay/personal.tsv --list-len 3 -o "$OUT/recs.db"
 }
 

@@ -2,7 +2,7 @@
 # rec-rollout and the sample HAProxy configuration (scripts/serve/): two
 # rec-serve replicas behind HAProxy on 127.0.0.1, bounded load through it
 # while the store is rolled out twice, zero failed requests.  Skipped
-# without haproxy.  Stores: rec-blend of the fixtures at -n 6 (A) and -n 3
+# without haproxy.  Stores: rec-blend --rule seed of the fixtures at -n 6 (A) and -n 3
 # (B), so that n_recs=5 tells them apart (B refuses it with 422).
 
 load test_helper
@@ -27,7 +27,7 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 	for n in 6 3; do
 		(cd "$FX/rec-blend" && SOURCE_DATE_EPOCH=1433116800 rec-blend \
-		    -i items.tsv -p popular.tsv -r recs.tsv -n $n -c 2015-06-01 \
+		    --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n $n -c 2015-06-01 \
 		    -o "$T/n$n.db")
 	done
 	cp "$T/n6.db" "$T/r1.db"

@@ -27,14 +27,14 @@ tree() {
 	run rec-runs -l "$L"
 	assert_success
 	assert_output "$(printf '%s\n' \
-	    "run	end	version	CUTOFF	FACTORS	report.weighted_als.with_history.precision_at_5	replay.blend.all_test_carts.hit_at_5" \
+	    "run	end	version	CUTOFF	FACTORS	report.weighted_als.with_history.precision_at_5	replay.session.all_test_carts.hit_at_5" \
 	    "$A	2026-12-01T10:01:00Z	v1-3-gabc	2015-09-01	50	1.4000	20.5000" \
 	    "$B	2026-12-01T11:00:30Z	v1-3-gabc	2015-09-01	32	1.6000	19.0000" \
 	    "$A	2026-12-02T09:01:00Z	v1-4-gdef	2015-09-01	50	1.5000	21.2500" \
 	    "$C	2026-12-03T08:02:00Z	unknown	@1441065600000	64	1.2000	18.0000")"
-	run rec-runs -l "$L" -m stage.als.wall_s -m replay.blend.all_test_carts.hit_at_5 list
+	run rec-runs -l "$L" -m stage.als.wall_s -m replay.session.all_test_carts.hit_at_5 list
 	assert_success
-	assert_line --index 0 "run	end	version	CUTOFF	FACTORS	stage.als.wall_s	replay.blend.all_test_carts.hit_at_5"
+	assert_line --index 0 "run	end	version	CUTOFF	FACTORS	stage.als.wall_s	replay.session.all_test_carts.hit_at_5"
 	assert_line --index 2 "$B	2026-12-01T11:00:30Z	v1-3-gabc	2015-09-01	32	12.00	19.0000"
 	# A metric a row lacks is an empty cell; one row: nothing differs.
 	run rec-runs -l <(head -n 1 "$L") -m no.such
@@ -42,7 +42,7 @@ tree() {
 	# An empty ledger lists nothing but the header.
 	run rec-runs -l /dev/null
 	assert_success
-	assert_output "run	end	version	report.weighted_als.with_history.precision_at_5	replay.blend.all_test_carts.hit_at_5"
+	assert_output "run	end	version	report.weighted_als.with_history.precision_at_5	replay.session.all_test_carts.hit_at_5"
 }
 
 @test "rec-runs: show the latest row of a run, by id, id prefix or key prefix" {
@@ -72,7 +72,7 @@ tree() {
 	    "param	FACTORS	50	32	" \
 	    "metric	report.weighted_als.with_history.users	120	120	+0.0000" \
 	    "metric	report.weighted_als.with_history.precision_at_5	1.5000	1.6000	+0.1000" \
-	    "metric	replay.blend.all_test_carts.hit_at_5	21.2500	19.0000	-2.2500" \
+	    "metric	replay.session.all_test_carts.hit_at_5	21.2500	19.0000	-2.2500" \
 	    "stage	als.wall_s	29.00	12.00	-17.0000" \
 	    "stage	als.cpu_s	54.00	20.00	-34.0000" \
 	    "stage	als.max_rss_kb	410000	300000	-110000.0000")"
@@ -86,8 +86,8 @@ tree() {
 	assert_success
 	assert_output "$(printf 'run\tmetric.report.weighted_als.with_history.precision_at_5\n%s\t1.6000\n' "$B")"
 	# The first row of run A (hit@5 20.5) is superseded; its latest, 21.25, wins.
-	run rec-runs -l "$L" best metric.replay.blend.all_test_carts.hit_at_5
-	assert_output "$(printf 'run\tmetric.replay.blend.all_test_carts.hit_at_5\n%s\t21.2500\n' "$A")"
+	run rec-runs -l "$L" best metric.replay.session.all_test_carts.hit_at_5
+	assert_output "$(printf 'run\tmetric.replay.session.all_test_carts.hit_at_5\n%s\t21.2500\n' "$A")"
 	run rec-runs -l "$L" --lowest best stage.als.max_rss_kb
 	assert_output "$(printf 'run\tstage.als.max_rss_kb\n%s\t300000\n' "$B")"
 }

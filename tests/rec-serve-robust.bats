@@ -13,7 +13,7 @@ CROWD="$FX/rec-serve/crowd.py"
 setup() {
 	T="$BATS_TEST_TMPDIR"
 	(cd "$FX/rec-blend" && SOURCE_DATE_EPOCH=1433116800 rec-blend \
-	    -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
+	    --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
 	    -o "$T/recs.db")
 }
 
@@ -315,7 +315,7 @@ PY
 	done
 	# A store swapped in (rename in its directory) is reopened by the
 	# sandboxed worker: a store with lists of 2, not 6.
-	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
+	(cd "$FX/rec-blend" && rec-blend --rule seed -i items.tsv -p popular.tsv \
 	    -r recs.tsv -n 2 -o "$U/new.db")
 	chmod 644 "$U/new.db"
 	mv "$U/new.db" "$U/recs.db"
@@ -333,8 +333,8 @@ PY
 	# process may read beneath those two directories (and /proc) only.
 	mkdir "$T/a" "$T/b" "$T/link"
 	cp "$T/recs.db" "$T/a/recs.db"
-	(cd "$FX/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
-	    -r recs.tsv -n 2 -o "$T/a/two.db" && rec-blend -i items.tsv \
+	(cd "$FX/rec-blend" && rec-blend --rule seed -i items.tsv -p popular.tsv \
+	    -r recs.tsv -n 2 -o "$T/a/two.db" && rec-blend --rule seed -i items.tsv \
 	    -p popular.tsv -r recs.tsv -n 3 -o "$T/b/three.db")
 	ln -s "$T/a/recs.db" "$T/link/recs.db"
 	# One connection on a socket as inetd gives it: a request, the link

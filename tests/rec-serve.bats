@@ -4,7 +4,8 @@
 # malformed and slow clients, tcpserver and systemd-socket-activate for the
 # superserver path, wrk during a store swap, promtool for the metrics.
 #
-# The store, as rec-blend builds it from the fixtures:
+# The store, as rec-blend --rule seed (the original service's blend) builds
+# it from the fixtures:
 #   global popular G = 501 502 503 504 505 101 (cut at 6)
 #   category 10: 101 102 103 104    category 20: 201 202
 #   category 30: 301                category 40: (none)
@@ -20,7 +21,7 @@ RAW="$FX/rec-serve/raw.py"
 setup_file() {
 	D="$BATS_FILE_TMPDIR"
 	(cd "$FX/rec-blend" && SOURCE_DATE_EPOCH=1433116800 rec-blend \
-	    -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
+	    --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n 6 -c 2015-06-01 \
 	    -o "$D/recs.db")
 	rec-serve -l 127.0.0.1:0 -w 2 -t 1 -i 2 -m "$D/metrics" "$D/recs.db" \
 	    2> "$D/server.log" &
@@ -406,8 +407,8 @@ http_reason() {
 
 @test "rec-serve: a store swapped under load (rename, symlink switch): no failed request" {
 	cd "$FX/rec-blend"
-	rec-blend -i items.tsv -p popular.tsv -r recs.tsv -n 6 -o "$T/a.db"
-	rec-blend -i items.tsv -p popular.tsv -n 6 -o "$T/b.db"
+	rec-blend --rule seed -i items.tsv -p popular.tsv -r recs.tsv -n 6 -o "$T/a.db"
+	rec-blend --rule seed -i items.tsv -p popular.tsv -n 6 -o "$T/b.db"
 	cp "$T/a.db" "$T/recs.db"
 	ln -s a.db "$T/current"
 	p=$(free_port)
@@ -426,7 +427,7 @@ http_reason() {
 		sleep 0.2
 		# odd rounds: the store without personal lists
 		if [ $((i % 2)) = 1 ]; then s=b; personal=; else s=a; personal=recs.tsv; fi
-		rec-blend -i items.tsv -p popular.tsv ${personal:+-r "$personal"} \
+		rec-blend --rule seed -i items.tsv -p popular.tsv ${personal:+-r "$personal"} \
 		    -n 6 -o "$T/recs.db"
 		ln -sfn "$s.db" "$T/current.tmp"
 		mv -T "$T/current.tmp" "$T/current"
@@ -510,6 +511,33 @@ http_reason() {
 	run rec-serve $args <<< $'999\t2'
 	assert_output $'999\t501,502'
 	[ -s "$T/metrics" ]
+}
+
+# Stores of earlier versions, written by the rec-blend of the last commit
+# that wrote each (git log -S'STORE_VERSION' -- common/store.h): version 2
+# by a0119bf (the parent of c23bc48, recs.db v3), version 1 by 62d5e98
+# (the parent of 1c725b9, recs.db v2), from the rec-blend fixtures
+# (SOURCE_DATE_EPOCH=1433116800 rec-blend -i items.tsv -p popular.tsv
+# -r recs.tsv -n 6 -c 2015-06-01), gzipped.  answers-v2.tsv is what
+# a0119bf's rec-serve answered to requests.tsv from its store.
+@test "rec-serve: a version 2 store is served as its own build served it (seed rule); version 1 is refused: rebuild it" {
+	local old=$FX/recsdb-old
+	gzip -dc "$old/recs-v2.db.gz" > "$T/v2.db"
+	gzip -dc "$old/recs-v1.db.gz" > "$T/v1.db"
+	# Their headers: kind recsdb, versions 2 and 1.
+	head -c 16 "$T/v2.db" | tail -c 8 | grep -q recsdb
+	assert_equal "$(od -An -tu4 -j16 -N4 "$T/v2.db" | tr -d ' ')" 2
+	assert_equal "$(od -An -tu4 -j16 -N4 "$T/v1.db" | tr -d ' ')" 1
+	run rec-serve "$T/v2.db" < "$old/requests.tsv"
+	assert_success
+	assert_output "$(cat "$old/answers-v2.tsv")"
+	# They are the seed rule's answers: today's --rule seed store gives
+	# the same lists, the session rule others.
+	run rec-serve "$D/recs.db" < "$old/requests.tsv"
+	assert_output "$(cat "$old/answers-v2.tsv")"
+	run rec-serve "$T/v1.db" <<< $'7\t5'
+	assert_failure 65
+	assert_output "rec-serve: $T/v1.db: recsdb version 1, this program reads versions 2 to 3: rebuild it with this rec-blend"
 }
 
 @test "rec-serve: after all of the above the server logged nothing but its start" {

@@ -8,7 +8,7 @@ load test_helper
 
 setup() {
 	T="$BATS_TEST_TMPDIR"
-	(cd "$FIXTURES/rec-blend" && rec-blend -i items.tsv -p popular.tsv \
+	(cd "$FIXTURES/rec-blend" && rec-blend --rule seed -i items.tsv -p popular.tsv \
 	    -r recs.tsv -n 6 -o "$T/recs.db")
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 }
