@@ -175,12 +175,13 @@ seed_recs(const store *s, uint64_t user, size_t n_recs,
 }
 
 /*
- * S2: the merged neighbours of recent[0..nr) (newest first, distinct),
- * into out (room for STORE_MAX_LAST * BLEND_MAX_NBR); returns the count.
+ * S2: the first n_recs of the merged neighbours of recent[0..nr) (newest
+ * first, distinct), into out (room for n_recs); returns the count.  No
+ * more can be served: every item S2 gives or skips is in the answer.
  */
 static size_t
 similar_list(const store *s, const uint64_t *recent, size_t nr,
-    uint64_t *out)
+    size_t n_recs, uint64_t *out)
 {
 	struct itemsim_cand c[STORE_MAX_LAST * BLEND_MAX_NBR];
 	size_t nc = 0, i, k;
@@ -202,7 +203,7 @@ similar_list(const store *s, const uint64_t *recent, size_t nr,
 			nc++;
 		}
 	}
-	return itemsim_merge(c, nc, out);
+	return itemsim_merge(c, nc, n_recs, out);
 }
 
 /* Appends up to quota items of l[*at..] not yet seen; returns the new
@@ -235,7 +236,7 @@ session_recs(const store *s, uint64_t user, size_t n_recs,
     enum blend_source *src)
 {
 	uint64_t recent[STORE_MAX_LAST], fallback[STORE_MAX_LIST];
-	uint64_t similar[STORE_MAX_LAST * BLEND_MAX_NBR];
+	uint64_t similar[STORE_MAX_LIST];
 	struct list l[4];
 	size_t at[4] = {0, 0, 0, 0}, nr = 0, i, k, got = 0, known = 0;
 	struct seen seen;
@@ -250,7 +251,7 @@ session_recs(const store *s, uint64_t user, size_t n_recs,
 	l[0].v = recent;
 	l[0].n = nr < s->recent_max ? nr : s->recent_max;
 	l[1].v = similar;
-	l[1].n = similar_list(s, recent, nr, similar);
+	l[1].n = similar_list(s, recent, nr, n_recs, similar);
 	l[2].n = store_personal_list(s, user, &l[2].v);
 	if (l[2].n > n_recs)
 		l[2].n = n_recs;

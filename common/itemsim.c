@@ -728,29 +728,83 @@ itemsim_recommend(const itemsim_lists *l, const uint64_t *hist,
 	}
 	if (nc == 0)
 		return 0;
-	m = itemsim_merge(*scratch, nc, (uint64_t *)*scratch);
+	m = itemsim_merge(*scratch, nc, n, (uint64_t *)*scratch);
 	/* The items were written over the candidates' first 8 m bytes. */
-	for (i = 0; i < m && i < n; i++)
+	for (i = 0; i < m; i++)
 		out[i] = ((uint64_t *)*scratch)[i];
-	return (long)i;
+	return (long)m;
+}
+
+/* Candidates that itemsim_merge sums by a hash table on the stack; more
+ * (rec-eval's long histories) are sorted by item instead. */
+#define MERGE_HASH_MAX 1024
+
+/*
+ * Sums the scores of each item into its first occurrence, in input order
+ * (as a stable sort by item would), compacting c; returns the number of
+ * distinct items.
+ */
+static size_t
+merge_items(struct itemsim_cand *c, size_t nc)
+{
+	uint16_t slot[2 * MERGE_HASH_MAX];
+	size_t cap = 16, mask, i, m = 0;
+
+	if (nc > MERGE_HASH_MAX) {
+		qsort(c, nc, sizeof *c, cmp_cand_item);
+		for (i = 1; i < nc; i++)
+			if (c[i].item == c[m].item)
+				c[m].score += c[i].score;
+			else
+				c[++m] = c[i];
+		return m + 1;
+	}
+	while (cap < 2 * nc)
+		cap *= 2;
+	mask = cap - 1;
+	memset(slot, 0, cap * sizeof *slot);
+	for (i = 0; i < nc; i++) {
+		size_t h = (size_t)((c[i].item * 0x9e3779b97f4a7c15ULL) >> 40) &
+		    mask;
+
+		while (slot[h] != 0 && c[slot[h] - 1].item != c[i].item)
+			h = (h + 1) & mask;
+		if (slot[h] != 0) {
+			c[slot[h] - 1].score += c[i].score;
+		} else {
+			c[m] = c[i];
+			slot[h] = (uint16_t)(m + 1);
+			m++;
+		}
+	}
+	return m;
 }
 
 size_t
-itemsim_merge(struct itemsim_cand *c, size_t nc, uint64_t *out)
+itemsim_merge(struct itemsim_cand *c, size_t nc, size_t top, uint64_t *out)
 {
-	size_t i, m;
+	size_t i, j, k = 0, m;
 
-	if (nc == 0)
+	if (nc == 0 || top == 0)
 		return 0;
-	qsort(c, nc, sizeof *c, cmp_cand_item);
-	for (i = 1, m = 0; i < nc; i++)
-		if (c[i].item == c[m].item)
-			c[m].score += c[i].score;
-		else
-			c[++m] = c[i];
-	m++;
-	qsort(c, m, sizeof *c, cmp_cand_score);
-	for (i = 0; i < m; i++)
+	m = merge_items(c, nc);
+	if (top > m)
+		top = m;
+	/* The best top of them, best first, in c[0..top): each candidate
+	 * is inserted into the sorted prefix when it beats its last. */
+	for (i = 0; i < m; i++) {
+		struct itemsim_cand x = c[i];
+
+		if (k == top && cmp_cand_score(&x, &c[k - 1]) >= 0)
+			continue;
+		j = k < top ? k++ : top - 1;
+		while (j > 0 && cmp_cand_score(&x, &c[j - 1]) < 0) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+	for (i = 0; i < top; i++)
 		out[i] = c[i].item;
-	return m;
+	return top;
 }

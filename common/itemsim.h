@@ -112,11 +112,14 @@ long itemsim_recommend(const itemsim_lists *l, const uint64_t *hist,
 
 /*
  * Merges the weighted candidates c[0..nc) in place (the scores of an item
- * summed) and writes the items, best first (equal scores: smaller id
- * first), into out (room for nc); returns their number.  No allocation:
- * what the session blend calls per request.
+ * summed, in input order) and writes the first top items, best first
+ * (equal scores: smaller id first), into out (room for top); returns
+ * their number, at most top.  out may alias c.  No allocation: what the
+ * session blend calls per request (a hash table on the stack; a sort
+ * beyond 1024 candidates).
  */
-size_t itemsim_merge(struct itemsim_cand *c, size_t nc, uint64_t *out);
+size_t itemsim_merge(struct itemsim_cand *c, size_t nc, size_t top,
+    uint64_t *out);
 
 /*
  * An open sims.bin: validated (header, sections, every CRC, ids ascending,

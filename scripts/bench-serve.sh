@@ -14,6 +14,15 @@
 #   the line protocol on a pipe;
 #   the inetd path's CPU per request against the pre-hardening binary
 #   (section at the end).
+# Both blend rules on the same data: the store above is built twice, with
+# the original service's rule (rec-blend --rule seed) and with the session
+# rule over item-sim neighbours of synthetic sessions (100,000 items with
+# neighbours; the requests' last items are among them, so that every one
+# takes the neighbour path).  The same POST /recs bodies go to a server of
+# each store, alternately, twice each at 8 connections; the ratios of
+# their requests per second and of their server CPU per request are the
+# session rule's cost (target: >= 0.8x the seed rule's throughput, p99
+# under 1 ms).
 # Server CPU per request is read from /proc (the workers' utime+stime; for
 # tcpserver its reaped children's cutime+cstime).  Everything runs under
 # nice; nothing leaves 127.0.0.1; the temporary directory is removed.
@@ -66,10 +75,34 @@ t1=$(date +%s.%N)
 nice "$bin/rec-blend" --rule seed -i "$work/items.tsv" -p "$work/popular.tsv" \
     -r "$work/recs.tsv" -o "$work/recs.db"
 t2=$(date +%s.%N)
-rm -f "$work/recs.tsv"
+# Sessions for the neighbours: 125,000 visitors, each viewing 8 items of a
+# "product line" (within 10 ids of a start among items 1 to 100,000).
+awk 'BEGIN {
+	srand(23); print "ts\tuser\tevent\titem\ttxn"
+	for (v = 1; v <= 125000; v++) {
+		base = 1 + int(rand() * 100000)
+		for (j = 0; j < 8; j++) {
+			it = base + int(rand() * 21) - 10
+			if (it < 1) it = 1
+			if (it > 100000) it = 100000
+			printf "%d\t%d\tview\t%d\t\n", 1433000000000 + v * 10000000 + j * 60000, v, it
+		}
+	}
+}' > "$work/sessions.tsv"
+t3=$(date +%s.%N)
+nice "$bin/item-sim" -o "$work/sims.bin" "$work/sessions.tsv"
+t4=$(date +%s.%N)
+nice "$bin/rec-blend" --rule session -s "$work/sims.bin" -i "$work/items.tsv" \
+    -p "$work/popular.tsv" -r "$work/recs.tsv" -o "$work/session.db"
+t5=$(date +%s.%N)
+rm -f "$work/recs.tsv" "$work/sessions.tsv"
 printf 'store: %d users x 50, 417000 items, 12000 popular: %s MB, rec-blend %.1f s (data generated in %.1f s)\n' \
     "$users" "$(( $(stat -c %s "$work/recs.db") / 1048576 ))" \
     "$(echo "$t2 - $t1" | bc)" "$(echo "$t1 - $t0" | bc)"
+printf 'session rule store: the same + %s items with neighbours: %s MB, item-sim %.1f s, rec-blend %.1f s\n' \
+    "$(strings "$work/session.db" | sed -n 's/^similar=//p')" \
+    "$(( $(stat -c %s "$work/session.db") / 1048576 ))" \
+    "$(echo "$t4 - $t3" | bc)" "$(echo "$t5 - $t4" | bc)"
 
 # Request bodies: a third with personal lists, a third cold, a third with
 # 1 to 3 last items; wrk cycles through 1000 of them.
@@ -79,9 +112,10 @@ awk -v u="$users" 'BEGIN {
 		kind = k % 3
 		user = kind == 0 ? 7 * (1 + int(rand() * u)) : 7 * u + 1 + k
 		last = ""
+		# Last items among those with neighbours (1 to 100,000).
 		if (kind == 2)
 			for (j = 0; j <= k % 3; j++)
-				last = last (j ? ", " : "") (1 + int(rand() * 417000))
+				last = last (j ? ", " : "") (1 + int(rand() * 100000))
 		printf "  [[{\"user_id\": %d, \"n_recs\": 10, \"last_items\": [%s]}]],\n", user, last
 	}
 	printf "}\nlocal i = 0\nwrk.method = \"POST\"\n"
@@ -135,16 +169,22 @@ run() {
 	    "$(lat_ms 99% "$work/wrk.out")" "$cpu_us" "$(errs "$work/wrk.out")"
 }
 
+# serve NAME STORE: rec-serve --listen on STORE, ready and warmed up; sets
+# master, workers and url.
+serve() {
+	nice "$bin/rec-serve" -l 127.0.0.1:0 -w "$ncpu" -m "$work/metrics-$1" \
+	    "$2" 2> "$work/serve-$1.log" &
+	master=$!
+	pids="$pids $master"
+	for _ in $(seq 50); do grep -qs 'ready to serve' "$work/serve-$1.log" && break; sleep 0.1; done
+	port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/serve-$1.log")
+	workers=$(pgrep -P "$master" | tr '\n' ' ')
+	url="http://127.0.0.1:$port"
+	curl -s -o /dev/null -d '{"user_id": 7}' "$url/recs"
+}
+
 # ---- --listen, keep-alive ----
-nice "$bin/rec-serve" -l 127.0.0.1:0 -w "$ncpu" -m "$work/metrics" \
-    "$work/recs.db" 2> "$work/serve.log" &
-master=$!
-pids="$pids $master"
-for _ in $(seq 50); do grep -qs 'ready to serve' "$work/serve.log" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/serve.log")
-workers=$(pgrep -P "$master" | tr '\n' ' ')
-url="http://127.0.0.1:$port"
-curl -s -o /dev/null -d '{"user_id": 7}' "$url/recs"
+serve seed "$work/recs.db"
 
 res="$work/results"
 : > "$res"
@@ -159,6 +199,25 @@ for p in $master $workers; do
 	rss="$rss $(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } /^RssShmem/ { s = $2 }
 	    END { printf "%.1f+%.1f", a / 1024, (f + s) / 1024 }' "/proc/$p/status")"
 done
+
+# ---- the session rule against the seed rule, same data, same requests ----
+seedmaster=$master seedworkers=$workers seedurl=$url
+serve session "$work/session.db"
+smaster=$master sworkers=$workers surl=$url
+master=$seedmaster workers=$seedworkers url=$seedurl
+rules="$work/rules"
+: > "$rules"
+for round in 1 2; do
+	# shellcheck disable=SC2086
+	run "POST /recs keep-alive, seed rule" 8 s $workers -- -s "$work/post.lua" "$url" >> "$rules"
+	# shellcheck disable=SC2086
+	run "POST /recs keep-alive, session rule" 8 s $sworkers -- -s "$work/post.lua" "$surl" >> "$rules"
+done
+# Both stores answer the same request differently (the rule is in use).
+body='{"user_id": 1, "n_recs": 5, "last_items": [5000, 5001]}'
+a_seed=$(curl -s -d "$body" "$url/recs")
+a_sess=$(curl -s -d "$body" "$surl/recs")
+kill "$smaster" 2>/dev/null || true
 
 # ---- per connection, inetd-style, under tcpserver ----
 tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -204,6 +263,21 @@ echo
 echo "targets at 8 connections keep-alive: >= 50000 req/s and p99 < 1 ms:"
 awk -F'\t' '$1 == "POST /recs keep-alive" && $2 == 8 {
 	printf "  %s req/s (%s), p99 %s ms (%s)\n", $3, ($3 >= 50000 ? "met" : "NOT met"), $5, ($5 < 1 ? "met" : "NOT met") }' "$res"
+echo
+echo "the session rule against the seed rule, same data and requests, 8 connections keep-alive, alternated:"
+while IFS="$(printf '\t')" read -r name c r p50 p99 cpu e; do
+	printf '  %-40s %9s req/s  p50 %s ms  p99 %s ms  %s us CPU/req %s\n' "$name" "$r" "$p50" "$p99" "$cpu" "$e"
+done < "$rules"
+echo "  one request: seed $a_seed, session $a_sess"
+awk -F'\t' '
+	$1 ~ /seed/ { sr += $3; sc += $6; ns++ }
+	$1 ~ /session/ { xr += $3; xc += $6; nx++; if ($5 > xp) xp = $5 }
+	END {
+		tr = (xr / nx) / (sr / ns); cr = (sc / ns) / (xc / nx)
+		printf "  session/seed: throughput %.2fx; server CPU per request: session costs %.2fx the seed rule%s; worst p99 %.3f ms\n", tr, 1 / cr, "", xp
+		printf "  target >= 0.8x throughput (by req/s: %s; by CPU per request: %s), p99 < 1 ms: %s\n",
+		    (tr >= 0.8 ? "met" : "NOT met"), (cr >= 0.8 ? "met" : "NOT met"), (xp < 1 ? "met" : "NOT met")
+	}' "$rules"
 echo "RSS per process, MB private+file-backed (the store mapping is file-backed, shared):"
 echo "  --listen master and workers:$rss"
 echo "  tcpserver:$inetd_rss (each rec-serve it forks is as small as a --listen worker)"
@@ -238,10 +312,13 @@ inetd_vs_base() {
 				printf "%d\t%d\t%d\t%.4f\n", k * 7, r, 1 + (base + r * 7919) % 417000, 1 - r / 100
 		}
 	}' > "$work/recs-inetd.tsv"
+	# The same (seed) rule in both: the base knows no other, and has no
+	# --rule option.
 	for v in base new; do
-		b=$bin
-		[ "$v" = base ] && b=$work/base/bin
-		nice "$b/rec-blend" -i "$work/items.tsv" -p "$work/popular.tsv" \
+		b=$bin rule="--rule seed"
+		[ "$v" = base ] && b=$work/base/bin rule=""
+		# shellcheck disable=SC2086
+		nice "$b/rec-blend" $rule -i "$work/items.tsv" -p "$work/popular.tsv" \
 		    -r "$work/recs-inetd.tsv" -o "$work/$v.db"
 	done
 	body='{"user_id": 700007, "n_recs": 10, "last_items": [5, 77]}'
