@@ -6,10 +6,12 @@
  * it also runs as "mpirun -np N als-fit ...": each rank fits its stripes
  * (als_fit_part) and rank 0 writes the same model.  See als-fit(1).
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "als.h"
 #include "cli.h"
@@ -71,6 +73,8 @@ static noreturn void die(const comm *c, const rs_err *e);
 static void show_ranks(const comm *c, const als_dist_stats *st,
     unsigned iterations);
 static void mpi_end(const comm *c);
+static void args_quiet(const comm *c, int saved[2]);
+static void args_done(int saved[2]);
 
 int
 main(int argc, char **argv)
@@ -84,10 +88,12 @@ main(int argc, char **argv)
 	als_dist_stats st;
 	rs_err e = {0};
 	size_t lo, hi;
+	int saved[2];
 	comm *cm;
 	csr m;
 
 	cm = mpi_start(&argc, &argv);
+	args_quiet(cm, saved);
 	cli_init(argc, argv, &program);
 	als_params_default(&p);
 	p.threads = (unsigned)cli_ncpu();
@@ -137,6 +143,7 @@ main(int argc, char **argv)
 		p.threads = ALS_MAX_THREADS;
 	if ((why = als_check_params(&p)) != NULL)
 		cli_usage_error(usage_text, "%s", why);
+	args_done(saved);
 
 	t0 = util_mono_s();
 	if (comm_size(cm) > 1 ? matrix_load_part(&m, argv[optind], cm, &lo, &hi,
@@ -278,6 +285,19 @@ under_mpirun(void)
 	    getenv("PMIX_RANK") != NULL || getenv("PMI_RANK") != NULL;
 }
 
+/* Ends MPI at any exit (--help, a usage error) that did not go through
+ * mpi_end: mpirun counts a rank that exits without MPI_Finalize as
+ * failed, whatever its status. */
+static void
+mpi_atexit(void)
+{
+	int done = 1;
+
+	MPI_Finalized(&done);
+	if (!done)
+		MPI_Finalize();
+}
+
 /* Under mpirun: MPI started, and the comm of MPI_COMM_WORLD; else NULL
  * (a plain run never touches MPI). */
 static comm *
@@ -289,6 +309,7 @@ mpi_start(int *argc, char ***argv)
 	if (!under_mpirun())
 		return NULL;
 	MPI_Init(argc, argv);
+	atexit(mpi_atexit);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	world.rank = (unsigned)rank;
@@ -357,6 +378,44 @@ show_ranks(const comm *c, const als_dist_stats *st, unsigned iterations)
 	(void)iterations;
 }
 #endif
+
+/*
+ * Under mpirun every rank parses the same arguments and finds the same
+ * usage error (or prints the same --help): only rank 0 says it.  The
+ * others' standard output and error go to /dev/null until args_done puts
+ * them back (saved: the originals, -1 when nothing was moved).
+ */
+static void
+args_quiet(const comm *c, int saved[2])
+{
+	int fd;
+
+	saved[0] = saved[1] = -1;
+	if (comm_rank(c) == 0 || (fd = open("/dev/null", O_WRONLY)) < 0)
+		return;
+	saved[0] = dup(1);
+	saved[1] = dup(2);
+	if (saved[0] >= 0 && saved[1] >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	close(fd);
+}
+
+static void
+args_done(int saved[2])
+{
+	fflush(stdout);
+	fflush(stderr);
+	if (saved[0] >= 0 && saved[1] >= 0) {
+		dup2(saved[0], 1);
+		dup2(saved[1], 2);
+	}
+	if (saved[0] >= 0)
+		close(saved[0]);
+	if (saved[1] >= 0)
+		close(saved[1]);
+}
 
 /* Every rank ends with the agreed status; only the rank that found the
  * error has a message to print. */

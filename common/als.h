@@ -73,7 +73,8 @@ typedef struct als_progress {
 	unsigned iteration;     /* 1-based */
 	unsigned iterations;
 	double seconds;         /* wall time of this iteration */
-	double loss;            /* als_loss() after it; NaN unless p->loss */
+	double loss;            /* after it, as als_loss() to float
+				 * precision; NaN unless p->loss */
 } als_progress;
 
 typedef void (*als_progress_fn)(const als_progress *pr, void *arg);
@@ -138,8 +139,9 @@ typedef struct als_dist_stats {
  * solved.  The factors are those of als_fit, bit for bit, whatever the
  * number of ranks and threads.  Rank 0 gets the model; the others an
  * empty one.  Errors are agreed as by comm_fail: every rank returns the
- * status, one has the message.  p->loss needs a single process.  st, when
- * not NULL, gets this rank's figures.  With c NULL this is als_fit.
+ * status, one has the message.  With p->loss every rank computes the
+ * loss, the single process's value to the last bit.  st, when not NULL,
+ * gets this rank's figures.  With c NULL this is als_fit.
  */
 int als_fit_part(const csr *m, const comm *c, const als_params *p,
     als_model *out, als_progress_fn progress, void *arg,

@@ -62,6 +62,8 @@ typedef struct fit {
 	float *X, *Y;           /* all users x fp, all items x fp */
 	float *YtY;             /* fp x fp */
 	float *part;            /* partial Gram blocks, fp x fp each */
+	float *gx, *gy;         /* --loss: X'X and Y'Y, fp x fp, no reg */
+	int gy_ready;           /* gy is the Gram of the current Y */
 	float *scratch;
 	void *tmem;             /* the item-major stripe */
 	sweep w;
@@ -71,29 +73,65 @@ typedef struct fit {
 static size_t
 sweep_scratch_floats(size_t fp)
 {
-	return fp * fp + 3 * fp;       /* U, r, p, ap */
+	/* chol_row: U, r; cg_tile: r, p, ap of each row, a zero vector */
+	size_t chol = fp * fp + fp, cg = (3 * ALS_TILE + 1) * fp;
+
+	return chol > cg ? chol : cg;
 }
 
+/* Starts loading the other side's rows of entries [a, z) (at most the
+ * first PREFETCH_ENTRIES), every cache line of each: the tile solved next
+ * then finds them in cache instead of waiting on memory for each. */
+#define PREFETCH_ENTRIES 24
+
+static void
+prefetch_rows(const sweep *w, uint64_t a, uint64_t z)
+{
+	size_t k;
+
+	if (z - a > PREFETCH_ENTRIES)
+		z = a + PREFETCH_ENTRIES;
+	for (; a < z; a++) {
+		const float *y = w->Y + (size_t)w->s->indices[a] * w->fp;
+
+		for (k = 0; k < w->fp; k += 16)
+			__builtin_prefetch(y + k);
+		__builtin_prefetch(y + w->fp - 1);
+	}
+}
+
+/* Rows [lo, hi) of the stripe: CG a tile of ALS_TILE rows at a time
+ * (the next tile's rows of the other side prefetched), Cholesky row by
+ * row. */
 static void
 sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
 	sweep *w = ctx;
+	const uint64_t *ptr = w->s->indptr;
 	float *sc = w->scratch + (size_t)tid * w->scratch_floats;
-	float *U = sc, *r = sc + w->fp * w->fp, *p = r + w->fp;
-	float *ap = p + w->fp;
-	size_t u;
+	als_tile t;
+	size_t u, n, b;
 
-	for (u = lo; u < hi; u++) {
-		uint64_t a = w->s->indptr[u], z = w->s->indptr[u + 1];
-		const uint32_t *idx = w->s->indices + a;
-		const float *val = w->s->data + a;
-		float *x = w->X + u * w->fp;
+	for (u = lo; u < hi && w->solver == ALS_CG; u += n) {
+		n = hi - u < ALS_TILE ? hi - u : ALS_TILE;
+		if (u + n < hi)
+			prefetch_rows(w, ptr[u + n], ptr[u + n +
+			    (hi - u - n < ALS_TILE ? hi - u - n : ALS_TILE)]);
+		for (b = 0; b < n; b++) {
+			t.idx[b] = w->s->indices + ptr[u + b];
+			t.val[b] = w->s->data + ptr[u + b];
+			t.nnz[b] = ptr[u + b + 1] - ptr[u + b];
+			t.x[b] = w->X + (u + b) * w->fp;
+		}
+		w->k->cg_tile(w->YtY, w->Y, w->f, w->fp, &t, n, w->alpha,
+		    w->steps, sc);
+	}
+	for (u = lo; u < hi && w->solver == ALS_CHOLESKY; u++) {
+		uint64_t a = ptr[u], z = ptr[u + 1];
 
-		if (w->solver == ALS_CG)
-			w->k->cg_row(w->YtY, w->Y, w->f, w->fp, idx, val,
-			    z - a, w->alpha, w->steps, x, r, p, ap);
-		else if (w->k->chol_row(w->YtY, w->Y, w->f, w->fp, idx, val,
-		    z - a, w->alpha, x, U, r) != 0) {
+		if (w->k->chol_row(w->YtY, w->Y, w->f, w->fp,
+		    w->s->indices + a, w->s->data + a, z - a, w->alpha,
+		    w->X + u * w->fp, sc, sc + w->fp * w->fp) != 0) {
 			/* Keep the first bad row, whichever thread finds
 			 * it, so the message does not depend on -t. */
 			size_t cur = atomic_load(&w->bad_row);
@@ -132,17 +170,16 @@ gram_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 }
 
 /*
- * YtY = Y'Y + reg*I over the f real factors, Y having n rows.  The ranks
- * share out the blocks of GRAM_ROWS rows (each its threads), gather them
- * all and sum them in block order.
+ * G = Y'Y (fp x fp, symmetric, no reg), Y having n rows.  The ranks share
+ * out the blocks of GRAM_ROWS rows (each its threads), gather them all and
+ * sum them in block order.  A collective.
  */
 static int
-gram(fit *ft, const float *Y, size_t n, rs_err *e)
+gram(fit *ft, const float *Y, size_t n, float *G, rs_err *e)
 {
-	size_t fp = ft->fp, f = ft->f, nb = (n + GRAM_ROWS - 1) / GRAM_ROWS;
+	size_t fp = ft->fp, nb = (n + GRAM_ROWS - 1) / GRAM_ROWS;
 	unsigned size = comm_size(ft->c), rank = comm_rank(ft->c), r;
 	size_t b0 = nb * rank / size, b1 = nb * (rank + 1) / size, b, i, j;
-	float *YtY = ft->YtY;
 	gramctx g = {Y, n, fp, b0, ft->part};
 
 	par_run(ft->p->threads, b1 - b0, 1, gram_chunk, &g);
@@ -154,19 +191,17 @@ gram(fit *ft, const float *Y, size_t n, rs_err *e)
 	if (ft->st != NULL)
 		ft->st->gram_bytes += (nb - (b1 - b0)) * fp * fp *
 		    sizeof(float);
-	memset(YtY, 0, fp * fp * sizeof *YtY);
+	memset(G, 0, fp * fp * sizeof *G);
 	for (b = 0; b < nb; b++) {
 		const float *pb = ft->part + b * fp * fp;
 
 		for (i = 0; i < fp; i++)
 			for (j = i; j < fp; j++)
-				YtY[i * fp + j] += pb[i * fp + j];
+				G[i * fp + j] += pb[i * fp + j];
 	}
 	for (i = 0; i < fp; i++)
 		for (j = 0; j < i; j++)
-			YtY[i * fp + j] = YtY[j * fp + i];
-	for (i = 0; i < f; i++)
-		YtY[i * fp + i] += (float)ft->p->reg;
+			G[i * fp + j] = G[j * fp + i];
 	return 0;
 }
 
@@ -339,26 +374,54 @@ done:
 	return rc;
 }
 
-/* Deterministic uniform floats on [0, 1): splitmix64. */
+/* Deterministic uniform floats on [0, 1): splitmix64, whose n-th draw
+ * (n = 1, 2, ...) from seed s is mix(s + n * golden), so any stretch of
+ * the sequence can be drawn without the ones before it. */
+#define SPLITMIX_GOLDEN 0x9e3779b97f4a7c15ULL
+
 static uint64_t
 splitmix64(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*s += SPLITMIX_GOLDEN);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
+/* Rows of X drawn in row order from the sequence at state0: row i, factor
+ * k is draw i f + k + 1. */
+typedef struct initctx {
+	float *X;
+	size_t f, fp;
+	uint64_t state0;
+} initctx;
+
 static void
-init_factors(float *X, size_t rows, size_t f, size_t fp, uint64_t *state)
+init_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
+	initctx *in = ctx;
+	uint64_t state = in->state0 + (uint64_t)(lo * in->f) *
+	    SPLITMIX_GOLDEN;
 	size_t i, k;
 
-	for (i = 0; i < rows; i++)
-		for (k = 0; k < f; k++)
-			X[i * fp + k] = (float)(splitmix64(state) >> 40) *
-			    (1.0f / 16777216.0f) * 0.01f;
+	(void)tid;
+	for (i = lo; i < hi; i++)
+		for (k = 0; k < in->f; k++)
+			in->X[i * in->fp + k] = (float)(splitmix64(&state) >>
+			    40) * (1.0f / 16777216.0f) * 0.01f;
+}
+
+/* The rows x f factors of X from *state, on threads; *state moves on past
+ * them as if drawn one by one. */
+static void
+init_factors(float *X, size_t rows, size_t f, size_t fp, unsigned threads,
+    uint64_t *state)
+{
+	initctx in = {X, f, fp, *state};
+
+	par_run(threads, rows, 4096, init_chunk, &in);
+	*state += (uint64_t)(rows * f) * SPLITMIX_GOLDEN;
 }
 
 /* Rows of the other side that the stripe s refers to but this rank does
@@ -415,9 +478,14 @@ fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
 	ft->YtY = als_falloc(ft->fp * ft->fp);
 	ft->part = als_falloc((nbmax > 0 ? nbmax : 1) * ft->fp * ft->fp);
 	ft->scratch = als_falloc(p->threads * sweep_scratch_floats(ft->fp));
+	if (p->loss) {
+		ft->gx = als_falloc(ft->fp * ft->fp);
+		ft->gy = als_falloc(ft->fp * ft->fp);
+	}
 	if (ft->ubounds == NULL || ft->counts == NULL || ft->X == NULL ||
 	    ft->Y == NULL || ft->YtY == NULL || ft->part == NULL ||
-	    ft->scratch == NULL)
+	    ft->scratch == NULL || (p->loss && (ft->gx == NULL ||
+	    ft->gy == NULL)))
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		return rc;
@@ -449,8 +517,8 @@ fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
 		    sizeof(float);
 	}
 	rng = p->seed;
-	init_factors(ft->X, m->rows, ft->f, ft->fp, &rng);
-	init_factors(ft->Y, m->cols, ft->f, ft->fp, &rng);
+	init_factors(ft->X, m->rows, ft->f, ft->fp, p->threads, &rng);
+	init_factors(ft->Y, m->cols, ft->f, ft->fp, p->threads, &rng);
 	ft->w.f = ft->f;
 	ft->w.fp = ft->fp;
 	ft->w.alpha = (float)p->alpha;
@@ -473,6 +541,8 @@ fit_free(fit *ft)
 	free(ft->YtY);
 	free(ft->part);
 	free(ft->scratch);
+	free(ft->gx);
+	free(ft->gy);
 	free(ft->tmem);
 }
 
@@ -491,13 +561,24 @@ half_sweep(fit *ft, int half, rs_err *e)
 	const size_t *bounds = half == 0 ? ft->ubounds : ft->ibounds;
 	float *X = half == 0 ? ft->X : ft->Y;
 	unsigned size = comm_size(ft->c), r;
+	size_t i;
 	int rc;
 
 	w->s = half == 0 ? &ft->users : &ft->items;
 	w->X = X + w->s->lo * ft->fp;
 	w->Y = half == 0 ? ft->Y : ft->X;
-	if ((rc = gram(ft, w->Y, half == 0 ? m->cols : m->rows, e)) != 0)
+	if (half == 0 && ft->gy_ready)
+		memcpy(ft->YtY, ft->gy, ft->fp * ft->fp * sizeof *ft->YtY);
+	else if ((rc = gram(ft, w->Y, half == 0 ? m->cols : m->rows, ft->YtY,
+	    e)) != 0)
 		return rc;
+	/* The loss needs X'X of the X that stays: the one solved in half 0,
+	 * whose Gram half 1 has just computed. */
+	if (half == 1 && ft->gx != NULL)
+		memcpy(ft->gx, ft->YtY, ft->fp * ft->fp * sizeof *ft->gx);
+	ft->gy_ready = 0;
+	for (i = 0; i < ft->f; i++)
+		ft->YtY[i * ft->fp + i] += (float)ft->p->reg;
 	atomic_init(&w->bad, 0);
 	atomic_init(&w->bad_row, SIZE_MAX);
 	par_run(ft->p->threads, w->s->rows, ROW_CHUNK, sweep_chunk, w);
@@ -522,35 +603,169 @@ half_sweep(fit *ft, int half, rs_err *e)
 	return 0;
 }
 
-/* A copy of X (rows x fp) as rows x f, for als_loss; NULL when out of
- * memory. */
-static float *
-compact(const float *X, size_t rows, size_t f, size_t fp)
-{
-	float *to = als_falloc(rows * f);
-	size_t i;
+/*
+ * The training loss, without copying the factors.  Summed over all users,
+ * x'(Y'Y)x is the Frobenius product of the two Gram matrices, <X'X, Y'Y>,
+ * an f x f sum; the stored entries correct it (entry_loss), and the
+ * regularization is reg times the traces.  The Gram matrices are the
+ * fit's own (float, in its block order); the rest is summed in double.
+ *
+ * The correction is a sum over this rank's users, each row's sum rounded
+ * to a multiple of 2^-LOSS_FRAC and added up as integers: integer sums do
+ * not depend on the order, so the value is the same for any -t and any
+ * number of ranks.
+ */
+#define LOSS_FRAC 48
 
-	if (to != NULL)
-		for (i = 0; i < rows; i++)
-			memcpy(to + i * f, X + i * fp, f * sizeof *to);
-	return to;
+__extension__ typedef __int128 loss_fixed;
+
+/* One stored entry's share of the loss: the (pref - d)^2 of its pair
+ * with confidence c, minus the 1 d^2 that x'(Y'Y)x counted for it; adds
+ * c to *conf.  d = x.y, c = alpha*value, pref 1 for a positive value,
+ * else 0 with c = |alpha*value|. */
+static inline double
+entry_loss(double alpha, float value, double d, double *conf)
+{
+	double c = alpha * value, pref = 1;
+
+	if (!(c > 0)) {
+		pref = 0;
+		c = -c;
+	}
+	*conf += c;
+	return (c - 1) * d * d - 2 * c * pref * d + c * pref;
 }
 
-/* The training loss of the current factors, NaN when out of memory. */
-static double
-fit_loss(const fit *ft)
+/* x.y in double over f factors: four chains, then (0+1)+(2+3). */
+static inline double
+ddot(const float *x, const float *y, size_t f)
+{
+	double s[4] = {0, 0, 0, 0};
+	size_t k;
+
+	for (k = 0; k + 4 <= f; k += 4) {
+		s[0] += (double)x[k] * y[k];
+		s[1] += (double)x[k + 1] * y[k + 1];
+		s[2] += (double)x[k + 2] * y[k + 2];
+		s[3] += (double)x[k + 3] * y[k + 3];
+	}
+	for (; k < f; k++)
+		s[k & 3] += (double)x[k] * y[k];
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/* v as a multiple of 2^-LOSS_FRAC (toward zero); *bad set when v is not
+ * finite or too large. */
+static loss_fixed
+to_fixed(double v, int *bad)
+{
+	double s = ldexp(v, LOSS_FRAC);
+
+	if (!(fabs(s) < 0x1p120)) {
+		*bad = 1;
+		return 0;
+	}
+	return (loss_fixed)s;
+}
+
+/* Per thread (and, gathered, per rank): the correction and the
+ * confidence as integers; bad when a row's sum did not fit. */
+typedef struct loss_acc {
+	loss_fixed sum, conf;
+	int64_t bad;
+} loss_acc;
+
+typedef struct corrctx {
+	const fit *ft;
+	loss_acc *acc;          /* one per thread */
+} corrctx;
+
+static void
+corr_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
+{
+	corrctx *cc = ctx;
+	const fit *ft = cc->ft;
+	const side *s = &ft->users;
+	loss_acc *acc = &cc->acc[tid];
+	double alpha = ft->p->alpha;
+	size_t u, fp = ft->fp;
+	int bad = 0;
+
+	for (u = lo; u < hi; u++) {
+		const float *x = ft->X + (s->lo + u) * fp;
+		double sum = 0, conf = 0;
+		uint64_t q;
+
+		for (q = s->indptr[u]; q < s->indptr[u + 1]; q++)
+			sum += entry_loss(alpha, s->data[q], ddot(x, ft->Y +
+			    (size_t)s->indices[q] * fp, ft->f), &conf);
+		acc->sum += to_fixed(sum, &bad);
+		acc->conf += to_fixed(conf, &bad);
+	}
+	acc->bad |= bad;
+}
+
+/*
+ * The training loss of the current factors (ft->gx is the Gram of X;
+ * the Gram of Y is computed here and kept for the next half 0).  NaN when
+ * it does not fit.  A collective: every rank gets the value.
+ */
+static int
+fit_loss(fit *ft, double *loss, rs_err *e)
 {
 	const csr *m = ft->m;
-	float *cx = compact(ft->X, m->rows, ft->f, ft->fp);
-	float *cy = compact(ft->Y, m->cols, ft->f, ft->fp);
-	double loss = NAN;
+	unsigned size = comm_size(ft->c), rank = comm_rank(ft->c), r, t;
+	size_t fp = ft->fp, f = ft->f, i, j;
+	double gram_term = 0, xnorm = 0, ynorm = 0, sum, conf;
+	loss_acc *acc, tot = {0, 0, 0};
+	corrctx cc;
+	int rc;
 
-	if (cx != NULL && cy != NULL)
-		loss = als_loss(m, cx, cy, ft->f, ft->p->reg, ft->p->alpha,
-		    ft->p->threads);
-	free(cx);
-	free(cy);
-	return loss;
+	if ((rc = gram(ft, ft->Y, m->cols, ft->gy, e)) != 0)
+		return rc;
+	ft->gy_ready = 1;
+	acc = calloc(size + ft->p->threads, sizeof *acc);
+	rc = acc == NULL ? rs_errf(e, EX_SOFTWARE, "out of memory") : 0;
+	if ((rc = comm_fail(ft->c, rc, e)) != 0) {
+		free(acc);
+		return rc;
+	}
+	cc.ft = ft;
+	cc.acc = acc + size;
+	par_run(ft->p->threads, ft->users.rows, ROW_CHUNK, corr_chunk, &cc);
+	for (t = 0; t < ft->p->threads; t++) {
+		acc[rank].sum += cc.acc[t].sum;
+		acc[rank].conf += cc.acc[t].conf;
+		acc[rank].bad |= cc.acc[t].bad;
+	}
+	for (r = 0; r < size; r++)
+		ft->counts[r] = 1;
+	if (comm_allgather(ft->c, acc, ft->counts, sizeof *acc) != 0) {
+		free(acc);
+		return rs_errf(e, EX_SOFTWARE, "communication failed");
+	}
+	for (r = 0; r < size; r++) {
+		tot.sum += acc[r].sum;
+		tot.conf += acc[r].conf;
+		tot.bad |= acc[r].bad;
+	}
+	free(acc);
+	for (i = 0; i < f; i++) {
+		for (j = 0; j < f; j++)
+			gram_term += (double)ft->gx[i * fp + j] *
+			    ft->gy[i * fp + j];
+		xnorm += ft->gx[i * fp + i];
+		ynorm += ft->gy[i * fp + i];
+	}
+	sum = ldexp((double)tot.sum, -LOSS_FRAC);
+	conf = ldexp((double)tot.conf, -LOSS_FRAC) + (double)m->rows *
+	    (double)m->cols - (double)m->nnz;
+	*loss = gram_term + sum + ft->p->reg * (xnorm + ynorm);
+	if (tot.bad)
+		*loss = NAN;
+	else if (conf > 0)
+		*loss /= conf;
+	return 0;
 }
 
 /* X (rows x fp) as rows x f, in place: row i moves down to i f, never
@@ -611,9 +826,6 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 		memset(st, 0, sizeof *st);
 	if (why != NULL)
 		rc = rs_errf(e, EX_USAGE, "%s", why);
-	else if (p->loss && comm_size(c) > 1)
-		rc = rs_errf(e, EX_USAGE, "the training loss is computed by "
-		    "a single process only");
 	/* BLAS takes int dimensions; item-side rows are u32 user indices. */
 	else if (m->rows > INT32_MAX || m->cols > INT32_MAX)
 		rc = rs_errf(e, EX_DATAERR, "%s: %zu x %zu: too many rows "
@@ -636,11 +848,13 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 		for (half = 0; half < 2; half++)
 			if ((rc = half_sweep(&ft, half, e)) != 0)
 				goto done;
+		pr.seconds = util_mono_s() - t0;
+		pr.loss = NAN;
+		if (p->loss && (rc = fit_loss(&ft, &pr.loss, e)) != 0)
+			goto done;
 		if (progress != NULL) {
 			pr.iteration = it + 1;
 			pr.iterations = p->iterations;
-			pr.seconds = util_mono_s() - t0;
-			pr.loss = p->loss ? fit_loss(&ft) : NAN;
 			progress(&pr, arg);
 		}
 	}
@@ -694,17 +908,12 @@ loss_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 		/* ... then corrected on the stored entries. */
 		for (q = l->m->indptr[u]; q < l->m->indptr[u + 1]; q++) {
 			const float *y = l->Y + (size_t)l->m->indices[q] * f;
-			double c = l->alpha * l->m->data[q], pref = 1, d = 0;
+			double d = 0;
 
-			if (!(c > 0)) {
-				pref = 0;
-				c = -c;
-			}
 			for (k = 0; k < f; k++)
 				d += (double)x[k] * y[k];
-			part[0] += (c - 1) * d * d - 2 * c * pref * d +
-			    c * pref;
-			part[1] += c;
+			part[0] += entry_loss(l->alpha, l->m->data[q], d,
+			    &part[1]);
 		}
 	}
 }

@@ -11,10 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Rows solved together by cg_tile: the symv tile of als_kern.h is six
+ * vectors wide. */
+#define ALS_TILE 6
+
+/* A tile's rows: their entries (other side's row, value) and factors. */
+typedef struct als_tile {
+	const uint32_t *idx[ALS_TILE];
+	const float *val[ALS_TILE];
+	size_t nnz[ALS_TILE];
+	float *x[ALS_TILE];
+} als_tile;
+
 typedef struct als_kernels {
-	void (*cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
-	    const uint32_t *idx, const float *val, size_t nnz, float alpha,
-	    unsigned steps, float *x, float *r, float *p, float *ap);
+	void (*cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
+	    const als_tile *t, size_t n, float alpha, unsigned steps,
+	    float *sc);
 	int (*chol_row)(const float *YtY, const float *Y, size_t f, size_t fp,
 	    const uint32_t *idx, const float *val, size_t nnz, float alpha,
 	    float *x, float *U, float *b);

@@ -1,9 +1,11 @@
 /*
- * als_kern.h: the per-row solvers and the recommendation tile of the ALS
- * module, written once and compiled twice (included by als_kernels.c
- * only): with KSUF=avx2 under target("avx2,fma"), where KFMA is one fused
- * multiply-add instruction, and with KSUF=generic for any x86-64 or other
- * CPU, where KFMA is a multiply then an add.
+ * als_kern.h: the per-row and per-tile solvers and the recommendation tile
+ * of the ALS module, written once and compiled three times (included by
+ * als_kernels.c only): with KSUF=avx2 under target("avx2,fma"), where KFMA
+ * is one fused multiply-add instruction; with KSUF=avx512 the same plus
+ * KWIDE, which gives symv_tile 16-wide vectors (KFMA16) with the same
+ * chain per element; and with KSUF=generic for any x86-64 or other CPU,
+ * where KFMA is a multiply then an add.
  *
  * Vectors have length fp, a multiple of 8, are 32-byte aligned and hold
  * zeros past the f real factors; fp x fp matrices are row-major with zero
@@ -215,50 +217,278 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
 }
 
 /*
- * Conjugate gradient for one row, as implicit 0.7 does it: x (warm start,
- * updated in place) approaches the solution of
+ * The 6 x 16 micro-tile of symv_tile and rec_tile: out[r][j] = the sum over
+ * k = 0, 1, ... f-1, in that order, of x[r][k] * B[k ldb + j] (fused), for
+ * rows r < 6 and columns j < 16, twelve accumulators in registers.
+ */
+static inline __attribute__((always_inline)) void
+KF(tile6x16)(const float *const x[6], const float *B, size_t ldb, size_t f,
+    float *const out[6])
+{
+	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
+	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+	size_t k;
+
+	for (k = 0; k < f; k++) {
+		v8f p0 = KCV(B + ldb * k), p1 = KCV(B + ldb * k + 8);
+		float s;
+		v8f b;
+
+#define KROW(r, a0, a1) \
+		s = x[r][k]; \
+		b = (v8f){s, s, s, s, s, s, s, s}; \
+		a0 = KFMA(b, p0, a0); \
+		a1 = KFMA(b, p1, a1);
+		KROW(0, c00, c01)
+		KROW(1, c10, c11)
+		KROW(2, c20, c21)
+		KROW(3, c30, c31)
+		KROW(4, c40, c41)
+		KROW(5, c50, c51)
+#undef KROW
+	}
+	KV(out[0]) = c00; KV(out[0] + 8) = c01;
+	KV(out[1]) = c10; KV(out[1] + 8) = c11;
+	KV(out[2]) = c20; KV(out[2] + 8) = c21;
+	KV(out[3]) = c30; KV(out[3] + 8) = c31;
+	KV(out[4]) = c40; KV(out[4] + 8) = c41;
+	KV(out[5]) = c50; KV(out[5] + 8) = c51;
+}
+
+#ifdef KWIDE
+/* tile6x16 on 48 columns in 16-wide vectors (AVX-512): out[r][j] the same
+ * chain over k; rows of B and out need not be 64-byte aligned. */
+static inline __attribute__((always_inline)) void
+KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
+    float *const out[6])
+{
+	v16f c00 = {0}, c01 = {0}, c02 = {0}, c10 = {0}, c11 = {0}, c12 = {0};
+	v16f c20 = {0}, c21 = {0}, c22 = {0}, c30 = {0}, c31 = {0}, c32 = {0};
+	v16f c40 = {0}, c41 = {0}, c42 = {0}, c50 = {0}, c51 = {0}, c52 = {0};
+	size_t k;
+
+/* M(row, its three accumulators) for the six rows */
+#define KROWS48(M) M(0, c00, c01, c02) M(1, c10, c11, c12) \
+	M(2, c20, c21, c22) M(3, c30, c31, c32) M(4, c40, c41, c42) \
+	M(5, c50, c51, c52)
+	for (k = 0; k < f; k++) {
+		v16f p0 = (v16f)_mm512_loadu_ps(B + ldb * k);
+		v16f p1 = (v16f)_mm512_loadu_ps(B + ldb * k + 16);
+		v16f p2 = (v16f)_mm512_loadu_ps(B + ldb * k + 32);
+		v16f b;
+
+#define KROW(r, a0, a1, a2) \
+		b = (v16f)_mm512_set1_ps(x[r][k]); \
+		a0 = KFMA16(b, p0, a0); \
+		a1 = KFMA16(b, p1, a1); \
+		a2 = KFMA16(b, p2, a2);
+		KROWS48(KROW)
+#undef KROW
+	}
+#define KOUT(r, a0, a1, a2) \
+	_mm512_storeu_ps(out[r], (__m512)a0); \
+	_mm512_storeu_ps(out[r] + 16, (__m512)a1); \
+	_mm512_storeu_ps(out[r] + 32, (__m512)a2);
+	KROWS48(KOUT)
+#undef KOUT
+#undef KROWS48
+}
+#endif
+
+/*
+ * y_b = A x_b for the ALS_TILE vectors of a tile, 16 columns of all six at a
+ * time (12 accumulators), then the last 8 columns: every element is the
+ * chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1, fused), so
+ * the result is symv's, bit for bit, with A's columns loaded once for six
+ * vectors instead of once each.
+ */
+static inline void
+KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
+    float *const yv[ALS_TILE], size_t f, size_t fp)
+{
+	size_t j0 = 0, w, k;
+
+	for (; j0 + 16 <= fp; j0 += w) {
+		float *o[ALS_TILE];
+		unsigned r;
+
+		for (r = 0; r < ALS_TILE; r++)
+			o[r] = yv[r] + j0;
+		w = 16;
+#ifdef KWIDE
+		if (j0 + 48 <= fp) {
+			KF(tile6x48)(xv, A + j0, fp, f, o);
+			w = 48;
+		} else
+#endif
+			KF(tile6x16)(xv, A + j0, fp, f, o);
+	}
+	if (j0 < fp) {
+		v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
+
+		for (k = 0; k < f; k++) {
+			v8f a0 = KCV(A + k * fp + j0);
+			float s;
+
+#define KROW(r, c) \
+			s = xv[r][k]; \
+			c = KFMA(((v8f){s, s, s, s, s, s, s, s}), a0, c);
+			KROW(0, c0)
+			KROW(1, c1)
+			KROW(2, c2)
+			KROW(3, c3)
+			KROW(4, c4)
+			KROW(5, c5)
+#undef KROW
+		}
+		KV(yv[0] + j0) = c0;
+		KV(yv[1] + j0) = c1;
+		KV(yv[2] + j0) = c2;
+		KV(yv[3] + j0) = c3;
+		KV(yv[4] + j0) = c4;
+		KV(yv[5] + j0) = c5;
+	}
+}
+
+/* d[j] = y_j . v_j for four (row, vector) pairs: dot4 with a vector per
+ * row, each dot in dot1's order. */
+static inline void
+KF(dot4v)(const float *const y[4], const float *const v[4], size_t fp,
+    float d[4])
+{
+	v8f s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+	size_t k, j;
+
+	for (k = 0; k < fp; k += 8) {
+		s0 = KFMA(KCV(y[0] + k), KCV(v[0] + k), s0);
+		s1 = KFMA(KCV(y[1] + k), KCV(v[1] + k), s1);
+		s2 = KFMA(KCV(y[2] + k), KCV(v[2] + k), s2);
+		s3 = KFMA(KCV(y[3] + k), KCV(v[3] + k), s3);
+	}
+	{
+		v8f s[4] = {s0, s1, s2, s3};
+
+		for (j = 0; j < 4; j++)
+			d[j] = ((s[j][0] + s[j][4]) + (s[j][1] + s[j][5])) +
+			    ((s[j][2] + s[j][6]) + (s[j][3] + s[j][7]));
+	}
+}
+
+/*
+ * sparse_av for the live rows of a tile (bit b of live: row b), vectors
+ * v[b] into out[b]: each row's groups of four entries as sparse_av does
+ * them, then the one to three entries left of every row: their dots four
+ * at a time across the rows (dot4v: independent chains where a row of one
+ * entry would wait on its own), and their axpys row by row in entry
+ * order.  Each out[b] gets sparse_av's operations in sparse_av's order.
+ */
+static inline void
+KF(sparse_tile)(const als_tile *t, const float *Y, size_t fp, float alpha,
+    unsigned live, const float *const v[ALS_TILE], float *const out[ALS_TILE],
+    int resid)
+{
+	const float *ly[3 * ALS_TILE + 3], *lv[3 * ALS_TILE + 3];
+	float lval[3 * ALS_TILE], d[3 * ALS_TILE + 3];
+	unsigned lrow[3 * ALS_TILE], b;
+	size_t nl = 0, i, full;
+
+	for (b = 0; b < ALS_TILE; b++) {
+		if (!(live >> b & 1))
+			continue;
+		full = t->nnz[b] & ~(size_t)3;
+		KF(sparse_av)(Y, fp, t->idx[b], t->val[b], full, alpha, v[b],
+		    out[b], resid);
+		for (i = full; i < t->nnz[b]; i++) {
+			ly[nl] = Y + (size_t)t->idx[b][i] * fp;
+			lv[nl] = v[b];
+			lval[nl] = t->val[b][i];
+			lrow[nl++] = b;
+		}
+	}
+	for (i = 0; i + 4 <= nl; i += 4)
+		KF(dot4v)(ly + i, lv + i, fp, d + i);
+	for (; i < nl; i++)
+		d[i] = KF(dot1)(ly[i], lv[i], fp);
+	for (i = 0; i < nl; i++)
+		KF(axpy)(KF(sparse_coef)(alpha * lval[i], d[i], resid), ly[i],
+		    out[lrow[i]], fp);
+}
+
+/*
+ * Conjugate gradient, as implicit 0.7 does it, for the n <= ALS_TILE rows of
+ * a tile in lockstep: each x (warm start, updated in place) approaches the
+ * solution of
  *   (YtY + sum over entries of (c-1) y y') x = sum over entries with
  *   positive value of c y,
- * where YtY already holds reg on its diagonal.  r, p, ap are scratch.
+ * where YtY already holds reg on its diagonal.  Every row goes through
+ * exactly the operations, in the order, that it would alone (a row of
+ * no entries gets x = 0, a row stops when its residual vanishes: it
+ * leaves the live set), so each row's result does not depend on its
+ * tile-mates.  sc: 3 ALS_TILE + 1 vectors of scratch.
  */
 static void
-KF(cg_row)(const float *YtY, const float *Y, size_t f, size_t fp,
-    const uint32_t *idx, const float *val, size_t nnz, float alpha,
-    unsigned steps, float *x, float *r, float *p, float *ap)
+KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
+    const als_tile *t, size_t n, float alpha, unsigned steps, float *sc)
 {
-	float rsold, rsnew, a;
+	const float *in[ALS_TILE];
+	float *r[ALS_TILE], *p[ALS_TILE], *ap[ALS_TILE], *zero = sc + 3 * ALS_TILE * fp;
+	float rsold[ALS_TILE], rsnew, a;
+	unsigned live = 0, b, it;
 	size_t k;
-	unsigned it;
 
-	if (nnz == 0) {
-		memset(x, 0, fp * sizeof *x);
-		return;
+	memset(zero, 0, fp * sizeof *zero);
+	for (b = 0; b < ALS_TILE; b++) {
+		r[b] = sc + b * fp;
+		p[b] = sc + (ALS_TILE + b) * fp;
+		ap[b] = sc + (2 * ALS_TILE + b) * fp;
+		if (b < n && t->nnz[b] == 0)
+			memset(t->x[b], 0, fp * sizeof *t->x[b]);
+		else if (b < n)
+			live |= 1u << b;
+		in[b] = live >> b & 1 ? t->x[b] : zero;
 	}
-	/* r = b - A x, with A never formed. */
-	KF(symv)(YtY, x, r, f, fp);
-	for (k = 0; k < fp; k += 8)
-		KV(r + k) = -KCV(r + k);
-	KF(sparse_av)(Y, fp, idx, val, nnz, alpha, x, r, 1);
-	memcpy(p, r, fp * sizeof *p);
-	rsold = KF(dot)(r, r, fp);
-	if (rsold < 1e-20f)
+	if (live == 0)
 		return;
-	for (it = 0; it < steps; it++) {
-		KF(symv)(YtY, p, ap, f, fp);
-		KF(sparse_av)(Y, fp, idx, val, nnz, alpha, p, ap, 0);
-		a = rsold / KF(dot)(p, ap, fp);
-		KF(axpy)(a, p, x, fp);
-		KF(axpy)(-a, ap, r, fp);
-		rsnew = KF(dot)(r, r, fp);
-		if (rsnew < 1e-20f)
-			break;
-		a = rsnew / rsold;
-		for (k = 0; k < fp; k += 8) {
-			v8f s = {a, a, a, a, a, a, a, a};
+	/* r = b - A x, with A never formed. */
+	KF(symv_tile)(YtY, in, r, f, fp);
+	for (b = 0; b < ALS_TILE; b++)
+		if (live >> b & 1)
+			for (k = 0; k < fp; k += 8)
+				KV(r[b] + k) = -KCV(r[b] + k);
+	KF(sparse_tile)(t, Y, fp, alpha, live, in, r, 1);
+	for (b = 0; b < ALS_TILE; b++) {
+		if (!(live >> b & 1))
+			continue;
+		memcpy(p[b], r[b], fp * sizeof *p[b]);
+		rsold[b] = KF(dot)(r[b], r[b], fp);
+		if (rsold[b] < 1e-20f)
+			live &= ~(1u << b);
+	}
+	for (it = 0; it < steps && live != 0; it++) {
+		for (b = 0; b < ALS_TILE; b++)
+			in[b] = live >> b & 1 ? p[b] : zero;
+		KF(symv_tile)(YtY, in, ap, f, fp);
+		KF(sparse_tile)(t, Y, fp, alpha, live, in, ap, 0);
+		for (b = 0; b < ALS_TILE; b++) {
+			if (!(live >> b & 1))
+				continue;
+			a = rsold[b] / KF(dot)(p[b], ap[b], fp);
+			KF(axpy)(a, p[b], t->x[b], fp);
+			KF(axpy)(-a, ap[b], r[b], fp);
+			rsnew = KF(dot)(r[b], r[b], fp);
+			if (rsnew < 1e-20f) {
+				live &= ~(1u << b);
+				continue;
+			}
+			a = rsnew / rsold[b];
+			for (k = 0; k < fp; k += 8) {
+				v8f s = {a, a, a, a, a, a, a, a};
 
-			KV(p + k) = KFMA(s, KCV(p + k), KCV(r + k));
+				KV(p[b] + k) = KFMA(s, KCV(p[b] + k),
+				    KCV(r[b] + k));
+			}
+			rsold[b] = rsnew;
 		}
-		rsold = rsnew;
 	}
 }
 
@@ -348,35 +578,12 @@ static unsigned
 KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
     float *out)
 {
-	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
-	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+	const float *x[6] = {X, X + f, X + 2 * f, X + 3 * f, X + 4 * f,
+	    X + 5 * f};
+	float *o[6] = {out, out + 16, out + 32, out + 48, out + 64, out + 80};
 	unsigned mask = 0, r;
-	size_t k;
 
-	for (k = 0; k < f; k++) {
-		v8f p0 = KCV(panel + 16 * k), p1 = KCV(panel + 16 * k + 8);
-		float s;
-		v8f b;
-
-#define KROW(r, a0, a1) \
-		s = X[(r) * f + k]; \
-		b = (v8f){s, s, s, s, s, s, s, s}; \
-		a0 = KFMA(b, p0, a0); \
-		a1 = KFMA(b, p1, a1);
-		KROW(0, c00, c01)
-		KROW(1, c10, c11)
-		KROW(2, c20, c21)
-		KROW(3, c30, c31)
-		KROW(4, c40, c41)
-		KROW(5, c50, c51)
-#undef KROW
-	}
-	KV(out) = c00; KV(out + 8) = c01;
-	KV(out + 16) = c10; KV(out + 24) = c11;
-	KV(out + 32) = c20; KV(out + 40) = c21;
-	KV(out + 48) = c30; KV(out + 56) = c31;
-	KV(out + 64) = c40; KV(out + 72) = c41;
-	KV(out + 80) = c50; KV(out + 88) = c51;
+	KF(tile6x16)(x, panel, 16, f, o);
 	for (r = 0; r < 6; r++) {
 		v8f t = {thr[r], thr[r], thr[r], thr[r], thr[r], thr[r],
 		    thr[r], thr[r]};

@@ -1,6 +1,7 @@
 /*
- * als_kernels.c: the two builds of als_kern.h (AVX2+FMA and portable) and
- * the run-time choice between them, for als_fit.c and als_recommend.c.
+ * als_kernels.c: the builds of als_kern.h (AVX2+FMA, the same with a wider
+ * symv on AVX-512, and portable) and the run-time choice between them, for
+ * als_fit.c and als_recommend.c.
  */
 #include "als.h"
 #include "als_impl.h"
@@ -8,6 +9,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* als_falloc: arrays of at least HUGE_FROM bytes start on a HUGE_PAGE
+ * boundary and ask for transparent huge pages. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_FROM ((size_t)8 << 20)
 
 typedef float v8f __attribute__((vector_size(32)));
 
@@ -35,6 +42,37 @@ typedef float v8f __attribute__((vector_size(32)));
 #pragma GCC pop_options
 #endif
 #define HAVE_AVX2_KERNELS 1
+
+/* The AVX2 kernels again where AVX-512 is there too: symv_tile (KWIDE)
+ * takes 48 columns at a time in 16-wide vectors, the same fused chain
+ * per element, so the same bits. */
+typedef float v16f __attribute__((vector_size(64)));
+#if defined(__clang__)
+#pragma clang attribute push (__attribute__((target("avx512f,avx2,fma"))), \
+	apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx2,fma")
+#endif
+#define KSUF avx512
+#define KFMA(a, b, c) ((v8f)_mm256_fmadd_ps((__m256)(a), (__m256)(b), \
+	(__m256)(c)))
+#define KFMA16(a, b, c) ((v16f)_mm512_fmadd_ps((__m512)(a), (__m512)(b), \
+	(__m512)(c)))
+#define KANYGE(a, t) (_mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), \
+	(__m256)(t), _CMP_GE_OQ)) != 0)
+#define KWIDE 1
+#include "als_kern.h"
+#undef KSUF
+#undef KFMA
+#undef KFMA16
+#undef KANYGE
+#undef KWIDE
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
 #endif
 
 /* A macro, not a function: passing a 32-byte vector by value to a
@@ -75,24 +113,40 @@ use_avx2(void)
 #endif
 }
 
+static int
+use_avx512(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+	return use_avx2() && __builtin_cpu_supports("avx512f");
+#else
+	return 0;
+#endif
+}
+
 const char *
 als_kernels_info(void)
 {
 #ifdef HAVE_AVX2_KERNELS
-	return use_avx2() ? "avx2+fma and portable compiled in; this CPU: "
-	    "avx2+fma" : "avx2+fma and portable compiled in; this CPU: "
-	    "portable";
+	return use_avx512() ? "avx512f, avx2+fma and portable compiled in; "
+	    "this CPU: avx512f" : use_avx2() ? "avx512f, avx2+fma and "
+	    "portable compiled in; this CPU: avx2+fma" : "avx512f, avx2+fma "
+	    "and portable compiled in; this CPU: portable";
 #else
 	return "portable only (no avx2+fma kernels compiled in)";
 #endif
 }
 
+_Static_assert(ALS_TILE == 6, "symv_tile and tile6x16 are six rows wide");
+
 static const als_kernels generic = {
-	cg_row_generic, chol_row_generic, rec_tile_generic
+	cg_tile_generic, chol_row_generic, rec_tile_generic
 };
 #ifdef HAVE_AVX2_KERNELS
 static const als_kernels avx2 = {
-	cg_row_avx2, chol_row_avx2, rec_tile_avx2
+	cg_tile_avx2, chol_row_avx2, rec_tile_avx2
+};
+static const als_kernels avx512 = {
+	cg_tile_avx512, chol_row_avx512, rec_tile_avx512
 };
 #endif
 
@@ -100,6 +154,8 @@ const als_kernels *
 als_kernels_pick(void)
 {
 #ifdef HAVE_AVX2_KERNELS
+	if (use_avx512())
+		return &avx512;
 	if (use_avx2())
 		return &avx2;
 #endif
@@ -110,9 +166,23 @@ float *
 als_falloc(size_t n)
 {
 	size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
-	float *p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+	float *p;
 
-	if (p != NULL)
+	if (bytes < HUGE_FROM) {
+		p = aligned_alloc(64, bytes > 0 ? bytes : 64);
+		if (p != NULL)
+			memset(p, 0, bytes);
+		return p;
+	}
+	/* Factors read at random rows (the other side's, once per entry):
+	 * on 2 MB pages a row costs a cache miss, not also a page walk. */
+	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, bytes);
+	if (p != NULL) {
+#ifdef MADV_HUGEPAGE
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
 		memset(p, 0, bytes);
+	}
 	return p;
 }

@@ -9,6 +9,7 @@
 # Usage: scripts/bench-als.sh   (after make; RUNS=3 BENCH=dir to override)
 # With bin/ev-synth present (unless FULL=0) also the full default pipeline
 # matrix: ev-synth default scale, 50 factors, 50 iterations, top-50 for all.
+# With S10=MATRIX also that matrix, a few iterations (see the end).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -102,4 +103,26 @@ if [ "${FULL:-1}" = 1 ] && [ -x bin/ev-synth ]; then
 	/usr/bin/time -f '  als-recommend (all users, top 50): %e s wall, %U s user' \
 	    bin/als-recommend -v -n 50 "$tmp/full.model" 2>&1 >/dev/null |
 	    sed 's/^als-recommend:/ /'
+fi
+
+# A large matrix given by S10=path (e.g. the 10x cost-curve matrix, 10.3M
+# users x 1.7M items, 16.8M entries): the pipeline's fit parameters, a
+# few iterations (S10_IT, default 2) on 2 threads, without and with
+# --loss; per iteration wall (-v) and the run's CPU and peak memory.
+if [ -n "${S10:-}" ]; then
+	s10_it=${S10_IT:-2}
+	echo
+	echo "large matrix $S10, f 50, reg 0.05, alpha 1, $s10_it iterations, 2 threads" \
+	    "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+	for loss in "" --loss; do
+		/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" bin/als-fit -v $loss \
+		    -f 50 -r 0.05 -a 1 -s 123 -i "$s10_it" -t 2 \
+		    -o "$tmp/s10.model" "$S10" 2>"$tmp/s10.log"
+		per=$(sed -n 's/.*(\([0-9.]*\) s per iteration).*/\1/p' "$tmp/s10.log")
+		all=$(sed -n 's/.*model written in \([0-9.]*\) s.*/\1/p' "$tmp/s10.log")
+		awk -v l="${loss:-no loss}" -v p="$per" -v a="$all" -v i="$s10_it" '{
+		    printf "  %-8s %.2f s per iteration, %.1f s mapped to written (%.1f s outside the iterations), %.1f CPU s, peak %.2f GB\n",
+		        l, p, a, a - p * i, $2 + $3, $4 / 1048576 }' "$tmp/t"
+	done
+	rm -f "$tmp/s10.model"
 fi

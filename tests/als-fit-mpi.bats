@@ -92,10 +92,34 @@ mpi() {
 	assert_output --regexp "^als-fit: .*missing.bin"
 }
 
-@test "--loss needs one process: refused with 64 by every rank, said once" {
-	run mpi -np 2 als-fit --loss -f 4 -i 1 -o "$D/a.model" "$D/m.bin"
+@test "--loss: the plain fit's losses to the last digit, whatever -np and -t" {
+	run als-fit --loss -f 10 -i 3 -s 5 -t 1 -o "$D/plain.model" "$D/m.bin"
+	assert_success
+	plain=$(sed 's/: [0-9.]* s, / /' <<<"$output")
+	[ "$(grep -c ' loss [0-9]' <<<"$plain")" = 3 ]
+	for t in 1 2; do
+		run mpi -np 2 als-fit --loss -f 10 -i 3 -s 5 -t $t \
+		    -o "$D/np2-t$t.model" "$D/m.bin"
+		assert_success
+		[ "$(sed 's/: [0-9.]* s, / /' <<<"$output")" = "$plain" ]
+		cmp "$D/plain.model" "$D/np2-t$t.model"
+	done
+}
+
+@test "usage errors and --help: printed by rank 0 only" {
+	run mpi -np 2 als-fit -f 0 -o "$D/a.model" "$D/m.bin"
 	assert_failure 64
-	assert_output "als-fit: the training loss is computed by a single process only"
+	assert_output 'als-fit: -f: "0": out of range (1 to 1024)'
+	run mpi -np 2 als-fit --bogus -o "$D/a.model" "$D/m.bin"
+	assert_failure 64
+	[ "$(grep -c "unrecognized option '--bogus'" <<<"$output")" = 1 ]
+	[ "$(grep -c '^usage: als-fit' <<<"$output")" = 1 ]
+	run mpi -np 2 als-fit --cg-steps 2 --cholesky -o "$D/a.model" "$D/m.bin"
+	assert_failure 64
+	[ "$(grep -c 'exclude each other' <<<"$output")" = 1 ]
+	run mpi -np 2 als-fit --help
+	assert_success
+	[ "$(grep -c '^usage: als-fit' <<<"$output")" = 1 ]
 	assert_dir_only "$D" m.bin
 }
 

@@ -235,9 +235,81 @@ test_loss_decreases(void)
 			ok = 0;
 	CHECK(ok);
 	CHECK(losses[nlosses - 1] < losses[0]);
-	/* The reported loss is als_loss of the final factors. */
-	CHECK(fabs(als_loss(&m, a.user_factors, a.item_factors, 6, p.reg,
-	    p.alpha, 1) - losses[nlosses - 1]) < 1e-12);
+	/* The reported loss is als_loss of the final factors, to float
+	 * precision: the fit takes x'(Y'Y)x over all users as <X'X, Y'Y> of
+	 * its float Gram matrices, als_loss sums it row by row in double. */
+	{
+		double ref = als_loss(&m, a.user_factors, a.item_factors, 6,
+		    p.reg, p.alpha, 1);
+
+		CHECK(fabs(ref - losses[nlosses - 1]) < 1e-6 * ref);
+	}
+	als_model_free(&a);
+}
+
+/*
+ * Several Gram blocks on both sides (9000 users, 5000 items, 1-5 entries a
+ * row, some negative): the fit's loss is als_loss of the factors to float
+ * precision, and exactly the same on 1 and 3 threads.
+ */
+static void
+test_loss_blocks(void)
+{
+	enum { R = 9000, C = 5000, MAXNNZ = 5 };
+	static uint64_t ptr[R + 1], ids[R + C];
+	static uint32_t idx[R * MAXNNZ];
+	static float val[R * MAXNNZ];
+	double l1, l3;
+	als_params p;
+	als_model a;
+	rs_err e = {0};
+	size_t i, nnz = 0;
+	csr m;
+
+	srand(11);
+	for (i = 0; i < R; i++) {
+		size_t k, n = 1 + (size_t)rand() % MAXNNZ;
+		uint32_t c = (uint32_t)(rand() % (C - MAXNNZ));
+
+		ptr[i] = nnz;
+		for (k = 0; k < n; k++) {
+			c += 1 + (uint32_t)(rand() % 3);
+			idx[nnz] = c;
+			val[nnz++] = (float)(rand() % 8 - 2) + 0.5f;
+		}
+		if (c >= C)
+			nnz = ptr[i];           /* ran off the end: row empty */
+	}
+	ptr[R] = nnz;
+	for (i = 0; i < R + C; i++)
+		ids[i] = 1000 + i;
+	memset(&m, 0, sizeof m);
+	m.rows = R;
+	m.cols = C;
+	m.nnz = nnz;
+	m.row_ids = ids;
+	m.col_ids = ids + R;
+	m.indptr = ptr;
+	m.indices = idx;
+	m.data = val;
+	params(&p, 12, 3);
+	p.loss = 1;
+	nlosses = 0;
+	CHECK(als_fit(&m, &p, &a, record_loss, NULL, &e) == 0);
+	CHECK(nlosses == 3);
+	l1 = losses[2];
+	{
+		double ref = als_loss(&m, a.user_factors, a.item_factors, 12,
+		    p.reg, p.alpha, 2);
+
+		CHECK(fabs(ref - l1) < 1e-6 * ref);
+	}
+	als_model_free(&a);
+	p.threads = 3;
+	nlosses = 0;
+	CHECK(als_fit(&m, &p, &a, record_loss, NULL, &e) == 0);
+	l3 = losses[2];
+	CHECK(l1 == l3);
 	als_model_free(&a);
 }
 
@@ -649,6 +721,7 @@ main(void)
 	test_hand_checked();
 	test_cg_converges();
 	test_loss_decreases();
+	test_loss_blocks();
 	test_threads_identical();
 	test_model_files();
 	test_recommend();
