@@ -121,7 +121,7 @@ if [ -n "${S10:-}" ]; then
 		per=$(sed -n 's/.*(\([0-9.]*\) s per iteration).*/\1/p' "$tmp/s10.log")
 		all=$(sed -n 's/.*model written in \([0-9.]*\) s.*/\1/p' "$tmp/s10.log")
 		awk -v l="${loss:-no loss}" -v p="$per" -v a="$all" -v i="$s10_it" '{
-		    printf "  %-8s %.2f s per iteration, %.1f s mapped to written (%.1f s outside the iterations), %.1f CPU s, peak %.2f GB\n",
+		    printf "  %-8s %.2f s per iteration, %.1f s mapped to written (%.1f s outside the iterations: setup, save, and the loss), %.1f CPU s, peak %.2f GB\n",
 		        l, p, a, a - p * i, $2 + $3, $4 / 1048576 }' "$tmp/t"
 	done
 	rm -f "$tmp/s10.model"
