@@ -54,9 +54,10 @@ FUZZ_SECONDS ?= 20
 
 all: $(PROGS)
 
+# CFLAGS_name adds flags for common/name.c alone (scripts/fuzz.sh uses it).
 $(O)/common/%.o: common/%.c $(O)/cflags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CFLAGS_$*) -c -o $@ $<
 
 $(O)/cmd/%.o: cmd/%.c $(O)/cflags
 	@mkdir -p $(@D)
@@ -127,6 +128,12 @@ $(O)/tests/%: $(O)/tests/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 units: $(UNITS)
+
+# Helpers the benchmark scripts run, built with the library's own flags
+# against the same $(LIB) (scripts/als-bench-lib.sh asks for it).
+$(O)/scripts/%: scripts/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Debian packages by purpose (the lists are in scripts/install-deps.sh):
 # silent when all are present, apt-get update and install otherwise.

@@ -6,6 +6,7 @@
 
 #include "radix.h"
 #include "tsv.h"
+#include "util.h"
 
 const char *const interactions_triple_cols[3] = {"user", "item", "value"};
 
@@ -34,25 +35,17 @@ interactions_add(interactions_set *s, uint64_t user, uint64_t item, int type, rs
 	if (s->finished || type < 0 || type >= EV_NTYPES)
 		return rs_errf(e, EX_SOFTWARE, "interactions_add: bad call");
 	if (s->n == s->cap) {
-		size_t ncap = s->cap != 0 ? s->cap * 2 : 65536;
-		uint64_t *k, *it;
-		uint8_t *t;
-
 		/* Ranks are uint32 during interactions_finish. */
-		if (ncap > (size_t)UINT32_MAX + 1)
-			ncap = (size_t)UINT32_MAX + 1;
-		if (s->n == ncap)
+		size_t ncap = util_next_cap(s->cap, 65536,
+		    (size_t)UINT32_MAX + 1);
+
+		if (ncap == s->cap)
 			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
 			    ncap);
-		if ((k = realloc(s->keys, ncap * sizeof *k)) == NULL)
+		if (util_resize(&s->keys, ncap, sizeof *s->keys) ||
+		    util_resize(&s->ev_items, ncap, sizeof *s->ev_items) ||
+		    util_resize(&s->types, ncap, sizeof *s->types))
 			return rs_oom(e);
-		s->keys = k;
-		if ((it = realloc(s->ev_items, ncap * sizeof *it)) == NULL)
-			return rs_oom(e);
-		s->ev_items = it;
-		if ((t = realloc(s->types, ncap)) == NULL)
-			return rs_oom(e);
-		s->types = t;
 		s->cap = ncap;
 	}
 	s->keys[s->n] = user;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "radix.h"
+#include "util.h"
 
 int
 popular_init(popular_counter *p, const ev_weights *w, int distinct_users,
@@ -39,19 +40,15 @@ popular_add(popular_counter *p, const event *ev, rs_err *e)
 		return interactions_add(&p->set, ev->user, ev->item, ev->type, e);
 	}
 	if (p->counted == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 4096;
-		uint64_t *it;
-		uint32_t *ty;
+		size_t ncap = util_next_cap(p->cap, 4096,
+		    (size_t)UINT32_MAX + 1);
 
-		if (ncap > (size_t)UINT32_MAX + 1)
+		if (ncap == p->cap)
 			return rs_errf(e, EX_SOFTWARE, "more than %zu events",
-			    p->cap);
-		if ((it = realloc(p->ev_items, ncap * sizeof *it)) == NULL)
+			    ncap);
+		if (util_resize(&p->ev_items, ncap, sizeof *p->ev_items) ||
+		    util_resize(&p->ev_types, ncap, sizeof *p->ev_types))
 			return rs_oom(e);
-		p->ev_items = it;
-		if ((ty = realloc(p->ev_types, ncap * sizeof *ty)) == NULL)
-			return rs_oom(e);
-		p->ev_types = ty;
 		p->cap = ncap;
 	}
 	p->ev_items[p->counted] = ev->item;

@@ -13,9 +13,14 @@ util_grow(void *p, size_t *cap, size_t need, size_t elsize)
 
 	if (need <= *cap)
 		return p;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
+	ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
 		ncap *= 2;
+	}
+	if (elsize != 0 && ncap > SIZE_MAX / elsize)
+		return NULL;
 	if ((q = realloc(p, ncap * elsize)) == NULL)
 		return NULL;
 	*cap = ncap;
@@ -29,6 +34,8 @@ util_resize(void *pp, size_t n, size_t elsize)
 
 	/* memcpy, not a cast to void **: the pointer at pp is a T *. */
 	memcpy(&p, pp, sizeof p);
+	if (elsize != 0 && n > SIZE_MAX / elsize)
+		return -1;
 	if ((p = realloc(p, n * elsize)) == NULL)
 		return -1;
 	memcpy(pp, &p, sizeof p);

@@ -12,15 +12,29 @@
 /*
  * Makes room for need elements of elsize bytes in the array p of *cap
  * elements, doubling (from 16): p itself when it is big enough, the
- * reallocated array (and *cap updated), or NULL when out of memory (p is
- * then still valid and still the caller's).
+ * reallocated array (and *cap updated), or NULL when out of memory or
+ * when the size would not fit a size_t (p is then still valid and still
+ * the caller's).
  */
 void *util_grow(void *p, size_t *cap, size_t need, size_t elsize);
 
 /*
+ * The next capacity of an array that doubles: first when cap is 0, else
+ * twice cap, never above max; cap itself when it is max already (the
+ * array is full).
+ */
+static inline size_t
+util_next_cap(size_t cap, size_t first, size_t max)
+{
+	size_t n = cap == 0 ? first : cap > max / 2 ? max : cap * 2;
+
+	return n > max ? max : n;
+}
+
+/*
  * Resizes the array whose pointer is at pp (a T ** for any object type T)
- * to n elements of elsize bytes: 0, or -1 when out of memory (the array is
- * then as it was).  For the readers that keep a row's columns in parallel
+ * to n elements of elsize bytes: 0, or -1 when out of memory or n * elsize
+ * would not fit a size_t (the array is then as it was).  For the readers that keep a row's columns in parallel
  * arrays and grow them together.
  */
 int util_resize(void *pp, size_t n, size_t elsize);

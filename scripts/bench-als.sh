@@ -35,7 +35,7 @@ timed() {
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" \
     "(wall times only compare with implicit's on an idle machine;" \
     "CPU times and the same-run anchor are steadier)"
-set -- $("$tmp/helper" sgemm 1000 50000 64 5)
+set -- $("$helper" sgemm 1000 50000 64 5)
 sg_s=$1 sg_gf=$2 sg_cpu_gf=$3
 echo "anchor: OpenBLAS sgemm (1000x64)(64x50000), 1 thread: $sg_s s," \
     "$sg_gf GFLOP/s wall, $sg_cpu_gf GFLOP/s per CPU second"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds each libFuzzer harness (tests/fuzz/fuzz_NAME.c) with clang against
-# the common/ sources, with AddressSanitizer and UBSan, and runs it for
+# the common/ library (built by the Makefile in obj-fuzz/), with
+# AddressSanitizer and UBSan, and runs it for
 # SECONDS on its seed corpus tests/fuzz/corpus/NAME (if any).  Any crash,
 # leak or sanitizer report fails the run.
 # With FUZZ_RUNS=N in the environment (make fuzz-long) each harness runs
@@ -14,36 +15,26 @@ secs=$1; shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/obj-fuzz"
 mkdir -p "$out"
-flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-# The library once, instrumented; then each harness links against it.
-mkdir -p "$out/common"
-objs=""
-for c in "$top"/common/*.c; do
-	o="$out/common/$(basename "$c" .c).o"
-	if [ ! -f "$o" ] || [ "$c" -nt "$o" ] ||
-	    [ -n "$(find "$top/common" -name '*.h' -newer "$o")" ]; then
-		# store.c's STORE_VERIFY loops (65,536 bucket checks per index
-		# and open) spent 3/4 of fuzz_store's time in the comparison
-		# hooks: edge coverage only there, sanitizers as everywhere.
-		case $c in
-		*/store.c) extra=-fno-sanitize-coverage=trace-cmp ;;
-		*) extra= ;;
-		esac
-		# shellcheck disable=SC2086
-		clang $flags $extra -c -o "$o" "$c"
-	fi
-	objs="$objs $o"
-done
-# Built aside and renamed: another fuzz.sh running at the same time (a
-# campaign in two streams) keeps linking against a whole archive.
-# shellcheck disable=SC2086
-ar rcs "$out/libcommon-fuzz.a.$$" $objs
-mv -f "$out/libcommon-fuzz.a.$$" "$out/libcommon-fuzz.a"
+san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+flags="-g -O1 -std=c11 -D_GNU_SOURCE -I$top/common $san"
+# The library once, instrumented, by the Makefile's own rules in its own
+# pair of directories (obj-fuzz, bin-fuzz): the same sources, header
+# dependencies and build_info.h as every build, rebuilt only where they
+# changed.  store.c's STORE_VERIFY loops (65,536 bucket checks per index
+# and open) spent 3/4 of fuzz_store's time in the comparison hooks: edge
+# coverage only there (CFLAGS_store), sanitizers as everywhere.  Under a
+# lock, with each harness linked under it too and renamed into place:
+# another fuzz.sh running at the same time (a campaign in two streams)
+# never sees a half-built library or harness.
+lock="$out/.build.lock"
+flock "$lock" make -s --no-print-directory -C "$top" O=obj-fuzz B=bin-fuzz \
+    CC=clang CFLAGS="-g -O1 $san" \
+    CFLAGS_store=-fno-sanitize-coverage=trace-cmp obj-fuzz/libcommon.a
 for h in "$@"; do
 	name=$(basename "$h" .c)
 	name=${name#fuzz_}
-	clang $flags -fsanitize=fuzzer -o "$out/fuzz_$name.$$" "$h" \
-	    "$out/libcommon-fuzz.a" -lcsv -lz -lopenblas -lm -lpthread
+	flock "$lock" clang $flags -fsanitize=fuzzer -o "$out/fuzz_$name.$$" \
+	    "$h" "$out/libcommon.a" -lcsv -lz -lopenblas -lm -lpthread
 	mv -f "$out/fuzz_$name.$$" "$out/fuzz_$name"
 	work="$out/corpus-$name"
 	mkdir -p "$work"

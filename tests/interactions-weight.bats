@@ -7,11 +7,6 @@ load test_helper
 
 F="$FIXTURES/interactions-weight"
 
-# assert_dir_only cannot express "nothing" (it expects one empty name).
-assert_empty_dir() {
-	[ -z "$(ls -A "$1")" ] || fail "directory $1 holds: $(ls -A "$1")"
-}
-
 setup() {
 	OUT="$BATS_TEST_TMPDIR/out"
 	mkdir -p "$OUT"
@@ -173,32 +168,32 @@ real_tsv() {
 	run interactions-weight -w view=2e6 -o "$OUT/m.bin" "$F/events.tsv"
 	assert_failure 64
 	assert_line --index 0 'interactions-weight: -w: bad weights "view=2e6": out of range (0, or 1e-06 to 1e+06)'
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: wrong header names what was expected and found" {
 	run interactions-weight -o "$OUT/m.bin" "$F/wrong-header.tsv"
 	assert_failure 65
 	assert_output "interactions-weight: $F/wrong-header.tsv:1: expected header \"ts\\tuser\\tevent\\titem\\ttxn\", found \"timestamp\\tvisitorid\\tevent\\titemid\\ttransactionid\""
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: a bad row names file, line and field, and leaves no output" {
 	run interactions-weight -o "$OUT/m.bin" "$F/events.tsv" "$F/bad-event.tsv"
 	assert_failure 65
 	assert_output "interactions-weight: $F/bad-event.tsv:3: field 3 (event): unknown event type (expected view, addtocart or transaction): \"click\""
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 	run interactions-weight --tsv -o "$OUT/t.tsv" "$F/bad-user.tsv"
 	assert_failure 65
 	assert_output "interactions-weight: $F/bad-user.tsv:3: field 2 (user): not a number: \"x7\""
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: missing input" {
 	run interactions-weight -o "$OUT/m.bin" "$OUT/nope.tsv"
 	assert_failure 66
 	assert_output --partial "interactions-weight: $OUT/nope.tsv: "
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: output cannot be created" {
@@ -208,7 +203,7 @@ real_tsv() {
 	run interactions-weight --tsv -o "$OUT/no/t.tsv" "$F/events.tsv"
 	assert_failure 73
 	assert_output --partial "interactions-weight: $OUT/no/t.tsv: cannot create"
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "ids over the whole uint64 range sort numerically" {

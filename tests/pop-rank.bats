@@ -7,11 +7,6 @@ load test_helper
 
 F="$FIXTURES/pop-rank"
 
-# assert_dir_only cannot express "nothing" (it expects one empty name).
-assert_empty_dir() {
-	[ -z "$(ls -A "$1")" ] || fail "directory $1 holds: $(ls -A "$1")"
-}
-
 setup() {
 	OUT="$BATS_TEST_TMPDIR/out"
 	mkdir -p "$OUT"
@@ -176,21 +171,21 @@ setup() {
 	run pop-rank -w view=0 -i "$F/items.tsv" "$F/events.tsv"
 	assert_failure 64
 	assert_line --index 0 'pop-rank: -w: bad weights "view=0": every weight is 0, nothing would be counted'
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: wrong events header" {
 	run pop-rank -i "$F/items.tsv" -o "$OUT/p.tsv" "$F/wrong-header.tsv"
 	assert_failure 65
 	assert_output "pop-rank: $F/wrong-header.tsv:1: expected header \"ts\\tuser\\tevent\\titem\\ttxn\", found \"timestamp\\tvisitorid\\tevent\\titemid\\ttransactionid\""
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: bad events row" {
 	run pop-rank -i "$F/items.tsv" -o "$OUT/p.tsv" "$F/events.tsv" "$F/bad-event.tsv"
 	assert_failure 65
 	assert_output "pop-rank: $F/bad-event.tsv:3: field 3 (event): unknown event type (expected view, addtocart or transaction): \"click\""
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: bad catalogue" {
@@ -203,21 +198,21 @@ setup() {
 	run pop-rank -i "$OUT/none.tsv" -o "$OUT/p.tsv" "$F/events.tsv"
 	assert_failure 66
 	assert_output --partial "pop-rank: $OUT/none.tsv: "
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: missing events input" {
 	run pop-rank -i "$F/items.tsv" -o "$OUT/p.tsv" "$OUT/nope.tsv"
 	assert_failure 66
 	assert_output --partial "pop-rank: $OUT/nope.tsv: "
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "error: output cannot be created" {
 	run pop-rank -i "$F/items.tsv" -o "$OUT/no/p.tsv" "$F/events.tsv"
 	assert_failure 73
 	assert_output --partial "pop-rank: $OUT/no/p.tsv: cannot create"
-	assert_empty_dir "$OUT"
+	assert_dir_only "$OUT"
 }
 
 @test "ids over the whole uint64 range: ties in numeric order" {

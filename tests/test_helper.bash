@@ -18,7 +18,8 @@ need_real() {
 	    skip "real Retailrocket slice not present ($REAL)"
 }
 
-# Asserts that DIR holds no file but those named (no leftover temp files).
+# Asserts that DIR holds no file but those named (no leftover temp files;
+# with no name: that DIR is empty).
 assert_dir_only() {
 	local dir=$1; shift
 	local found
