@@ -246,9 +246,10 @@ PARAMS := CUTOFF DATA VIEW_WEIGHT CART_WEIGHT FACTORS ITERATIONS REG ALPHA \
 PROGRAMS := ev-synth $(sort $(foreach s,$(STAGES),$(PROG_$s)))
 
 # The stamp of a stage: its command for outputs in "", the paths under
-# $(CACHE) relative, and the identity of the data files it reads.  Its hash
-# names the stage's directory.
-stamp_text = $(subst $(CACHE)/,,$(call CMD_$1,)) $(call DATA_IDENT,$(DATA_$1))
+# $(CACHE) and under the clone ($(TOP): its scripts) relative, and the
+# identity of the data files it reads.  Its hash names the stage's
+# directory, so a clone moved or copied elsewhere finds its runs again.
+stamp_text = $(subst $(TOP)/,,$(subst $(CACHE)/,,$(call CMD_$1,) $(call DATA_IDENT,$(DATA_$1))))
 define keyed
 D_$1 := $(CACHE)/$1-$(call hash,$(call stamp_text,$1))
 endef

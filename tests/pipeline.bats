@@ -239,6 +239,19 @@ same_build() {
 	assert_equal "$(readlink "$B/current")" "runs/${REF_RUN##*/}"
 }
 
+@test "pipeline: the run's key does not depend on where the clone lives" {
+	local a="$BATS_TEST_TMPDIR/clone-a" b="$BATS_TEST_TMPDIR/elsewhere/clone-b"
+	mkdir -p "$a" "$b"
+	cp -a "$TOP/pipeline.mk" "$TOP/scripts" "$a/"
+	cp -a "$TOP/pipeline.mk" "$TOP/scripts" "$b/"
+	ra=$(make --no-print-directory -s -f "$a/pipeline.mk" DATA="$D" BUILD="$REF" BIN="$RS_BIN" \
+	    FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 where)
+	rb=$(make --no-print-directory -s -f "$b/pipeline.mk" DATA="$D" BUILD="$REF" BIN="$RS_BIN" \
+	    FACTORS=8 ITERATIONS=3 N_RECS=10 THREADS=2 where)
+	assert_equal "$ra" "$rb"
+	assert_equal "$ra" "$REF_RUN"
+}
+
 @test "pipeline: each parameter reruns only its own stages" {
 	copy_ref
 	run would_run "$B" VIEW_WEIGHT=0.5
