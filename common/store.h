@@ -176,12 +176,12 @@ static inline int64_t
 store_idx_find(const store *s, const store_idx *ix, uint64_t id)
 {
 	uint64_t b = id >> ix->shift;
-	size_t lo, hi;
+	size_t lo, hi, end;
 
 	if (b >= STORE_BUCKETS || !store_readable(s, ix->bucket + b, 8))
 		return -1;
 	lo = ix->bucket[b];
-	hi = ix->bucket[b + 1];
+	hi = end = ix->bucket[b + 1];
 	if (hi > ix->n || lo > hi ||
 	    !store_readable(s, ix->id + lo, (hi - lo) * 8))
 		return -1;
@@ -193,7 +193,10 @@ store_idx_find(const store *s, const store_idx *ix, uint64_t id)
 		else
 			hi = mid;
 	}
-	return lo < ix->n && ix->id[lo] == id ? (int64_t)lo : -1;
+	/* Only the bucket's own ids, which were checked: past its end (an
+	 * empty bucket, or an id above all of it) is the next bucket's, and
+	 * a damaged id there must not answer for this one. */
+	return lo < end && ix->id[lo] == id ? (int64_t)lo : -1;
 }
 
 /* The category index of item (into s->cat_id), or -1 when unknown. */

@@ -53,6 +53,24 @@ main(void)
 	CHECK_STR(st.cutoff, "2015-06-01");
 	CHECK(st.built_ms == 1433116800000LL);
 
+	/* An id index answers only from the query's own bucket: here the
+	 * one id sits in bucket 7's range but reads 4 (id 7 damaged into
+	 * 4); bucket 4 is empty, and the id just past it must not answer. */
+	{
+		static uint32_t bkt[STORE_BUCKETS + 1];
+		static const uint64_t ids[] = {4};
+		store_idx ix = {ids, 1, bkt, 0};
+		size_t b;
+
+		for (b = 0; b <= STORE_BUCKETS; b++)
+			bkt[b] = b > 7;
+		CHECK(store_idx_find(&st, &ix, 4) == -1);
+		bkt[4] = 0;
+		for (b = 5; b <= STORE_BUCKETS; b++)
+			bkt[b] = 1;
+		CHECK(store_idx_find(&st, &ix, 4) == 0);
+	}
+
 	/* Lookups. */
 	CHECK(store_item_category(&st, 999) == -1);
 	CHECK(store_item_category(&st, 0) == -1);
