@@ -203,8 +203,7 @@ make_world() {
 }
 
 # The world is made where each page then runs, in a copy (cp -a keeps the
-# mtimes pipeline.mk's keys read; its stage keys hold the scripts' absolute
-# paths, so the copy must sit where the original was made).
+# mtimes pipeline.mk's keys read).
 setup_file() {
 	# The programs under test through a directory named bin, as a user's
 	# clone has them: pages show "make -n | grep bin/...", and the
