@@ -3,6 +3,7 @@
  * of the factors, ties broken by item id ascending; TSV "user rank item
  * score".  See als-recommend(1).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,9 @@ typedef struct sinkctx {
 } sinkctx;
 
 static void warn_unknown(const als_user_list *ul);
-static int put_list(void *arg, size_t user, const uint32_t *items,
-    const float *scores, size_t count, rs_err *e);
+static size_t format_list(const void *arg, size_t user, const als_rec *list,
+    size_t count, char *buf);
+static int write_rows(void *arg, const char *buf, size_t len, rs_err *e);
 
 int
 main(int argc, char **argv)
@@ -67,6 +69,7 @@ main(int argc, char **argv)
 	als_model mod;
 	rs_err e = {0};
 	sinkctx sk;
+	als_rec_sink sink = {format_list, write_rows, RECS_ROW_MAX, &sk};
 	outfile o;
 	csr seen;
 
@@ -123,7 +126,7 @@ main(int argc, char **argv)
 	sk.name = cc.output == NULL || strcmp(cc.output, "-") == 0 ?
 	    "stdout" : cc.output;
 	if (als_recommend(&mod, users, nusers, n_recs, have_seen ? &seen : NULL,
-	    threads, put_list, &sk, &st, &e) != 0)
+	    threads, &sink, &st, &e) != 0)
 		rs_die_err(&e);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
@@ -161,19 +164,29 @@ warn_unknown(const als_user_list *ul)
 		    ul->name, ul->unknown);
 }
 
+/* One list as recs TSV rows (from any thread). */
+static size_t
+format_list(const void *arg, size_t user, const als_rec *list, size_t n,
+    char *buf)
+{
+	const sinkctx *sk = arg;
+	char u[20];
+	size_t ulen = (size_t)num_fmt_u64(u, sk->mod->user_ids[user]), k;
+	size_t len = 0;
+
+	for (k = 0; k < n; k++)
+		len += recs_format_row(buf + len, u, ulen, k + 1,
+		    sk->mod->item_ids[list[k].item], list[k].score);
+	return len;
+}
+
 static int
-put_list(void *arg, size_t user, const uint32_t *items, const float *scores,
-    size_t n, rs_err *e)
+write_rows(void *arg, const char *buf, size_t len, rs_err *e)
 {
 	sinkctx *sk = arg;
 
-	char why[RS_ERR_MSG];
-	int rc = recs_write_rows(sk->fp, sk->mod->user_ids[user],
-	    sk->mod->item_ids, items, scores, n, e);
-
-	if (rc == 0)
+	if (fwrite_unlocked(buf, 1, len, sk->fp) == len && !ferror(sk->fp))
 		return 0;
-	/* "write error: why", with the file named in front. */
-	snprintf(why, sizeof why, "%s", e->msg);
-	return rs_errf(e, rc, "%s: %s", sk->name, why);
+	return rs_errf(e, EX_IOERR, "%s: write error: %s", sk->name,
+	    strerror(errno != 0 ? errno : EIO));
 }
