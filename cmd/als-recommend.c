@@ -44,6 +44,8 @@ static const cli_program program = {
 
 typedef struct sinkctx {
 	const als_model *mod;
+	char (*item)[21];         /* per model item: its id's digits, then
+	                             their count */
 	FILE *fp;
 	const char *name;         /* the output, for messages */
 } sinkctx;
@@ -122,6 +124,11 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
+	/* Each item id is formatted once, not once per row it is in. */
+	if ((sk.item = malloc((mod.items + 1) * sizeof *sk.item)) == NULL)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (i = 0; i < mod.items; i++)
+		sk.item[i][20] = (char)num_fmt_u64(sk.item[i], mod.item_ids[i]);
 	sk.fp = o.fp;
 	sk.name = cc.output == NULL || strcmp(cc.output, "-") == 0 ?
 	    "stdout" : cc.output;
@@ -145,6 +152,7 @@ main(int argc, char **argv)
 		free(users);
 	if (have_seen)
 		matrix_close(&seen);
+	free(sk.item);
 	als_model_free(&mod);
 	cli_exit_ok();
 }
@@ -174,9 +182,12 @@ format_list(const void *arg, size_t user, const als_rec *list, size_t n,
 	size_t ulen = (size_t)num_fmt_u64(u, sk->mod->user_ids[user]), k;
 	size_t len = 0;
 
-	for (k = 0; k < n; k++)
-		len += recs_format_row(buf + len, u, ulen, k + 1,
-		    sk->mod->item_ids[list[k].item], list[k].score);
+	for (k = 0; k < n; k++) {
+		const char *it = sk->item[list[k].item];
+
+		len += recs_format_row(buf + len, u, ulen, k + 1, it,
+		    (size_t)it[20], list[k].score);
+	}
 	return len;
 }
 

@@ -344,7 +344,7 @@ recs_free(recs *r)
 
 size_t
 recs_format_row(char *buf, const char *user, size_t ulen, size_t rank,
-    uint64_t item, float score)
+    const char *item, size_t ilen, float score)
 {
 	size_t len = ulen;
 
@@ -352,7 +352,8 @@ recs_format_row(char *buf, const char *user, size_t ulen, size_t rank,
 	buf[len++] = '\t';
 	len += (size_t)num_fmt_u64(buf + len, rank);
 	buf[len++] = '\t';
-	len += (size_t)num_fmt_u64(buf + len, item);
+	memcpy(buf + len, item, ilen);
+	len += ilen;
 	buf[len++] = '\t';
 	len += (size_t)num_fmt_fixed6(buf + len, score);
 	buf[len++] = '\n';

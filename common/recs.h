@@ -66,12 +66,13 @@ void recs_free(recs *r);
 /*
  * Formats one recs TSV row (the header is the caller's, tsv_write_header
  * with recs_cols) into buf, at least RECS_ROW_MAX bytes, without a NUL:
- * "user rank item score\n", the user already formatted (user[0..ulen),
- * at most 20 bytes), the score with six decimals (num_fmt_fixed6).
- * Returns its length.
+ * "user rank item score\n", the user and the item ids already formatted
+ * (user[0..ulen), item[0..ilen), at most 20 bytes each: a writer of many
+ * rows formats each id once), the score with six decimals
+ * (num_fmt_fixed6).  Returns its length.
  */
 #define RECS_ROW_MAX (3 * 20 + NUM_FIXED6_MAX + 4)
 size_t recs_format_row(char *buf, const char *user, size_t ulen,
-    size_t rank, uint64_t item, float score);
+    size_t rank, const char *item, size_t ilen, float score);
 
 #endif

@@ -12,12 +12,12 @@ static void
 put(FILE *fp, uint64_t user, const uint64_t *items, const float *scores,
     size_t n)
 {
-	char u[20], row[RECS_ROW_MAX];
+	char u[20], it[20], row[RECS_ROW_MAX];
 	size_t ulen = (size_t)num_fmt_u64(u, user), k;
 
 	for (k = 0; k < n; k++)
-		fwrite(row, 1, recs_format_row(row, u, ulen, k + 1, items[k],
-		    scores[k]), fp);
+		fwrite(row, 1, recs_format_row(row, u, ulen, k + 1, it,
+		    (size_t)num_fmt_u64(it, items[k]), scores[k]), fp);
 }
 
 int
@@ -28,7 +28,7 @@ main(void)
 	static const uint64_t b_items[] = {200};
 	static const float b_scores[] = {1e-7f};
 	const char *p = t_path("recs.tsv");
-	char row[RECS_ROW_MAX + 1], u[20];
+	char row[RECS_ROW_MAX + 1], u[20], it[20];
 	size_t len;
 	rs_err e = {0};
 	char *got;
@@ -57,7 +57,7 @@ main(void)
 	 * (printf's digits). */
 	memset(row, 'x', sizeof row);
 	len = recs_format_row(row, u, (size_t)num_fmt_u64(u, UINT64_MAX),
-	    SIZE_MAX, UINT64_MAX, -FLT_MAX);
+	    SIZE_MAX, it, (size_t)num_fmt_u64(it, UINT64_MAX), -FLT_MAX);
 	CHECK(len <= RECS_ROW_MAX && row[RECS_ROW_MAX] == 'x');
 	CHECK(len > 3 * 20 + 40 && row[len - 1] == '\n');
 	return t_done();
