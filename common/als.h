@@ -22,9 +22,11 @@
  * (the seed among them), never on the thread count or the number of
  * processes (als_fit_part): rows are independent within a half-sweep,
  * every per-row computation runs in a fixed order, and the Gram matrix is
- * a sum of blocks of GRAM_ROWS rows taken in block order.
- * The SIMD kernels are chosen at run time (AVX2+FMA or portable C), so
- * two machines of different kinds may differ in the last bits.
+ * a sum of blocks of GRAM_ROWS rows taken in block order, each block's
+ * elements one fused chain over its rows in row order (our own kernel, no
+ * BLAS).  The SIMD kernels are chosen at run time (AVX-512, AVX2+FMA or
+ * portable C): AVX-512 and AVX2+FMA give the same bits, the portable
+ * kernels (multiply, then add) may differ from them in the last bits.
  *
  * The library never prints: progress goes through a callback, errors into
  * an rs_err.  Model files: container kind "alsmodel", als-model(5).
@@ -172,6 +174,13 @@ void als_model_free(als_model *mod);
  * call it before fitting or recommending.
  */
 void als_portable_kernels(int on);
+
+/*
+ * With on set, later calls use the AVX2+FMA kernels even where AVX-512 is
+ * available (tests use it to check that both give the same bits); off
+ * (or als_portable_kernels) undoes it.  Not thread-safe, as above.
+ */
+void als_avx2_kernels(int on);
 
 /* Which kernels this build has and which this CPU runs, in words (for
  * --version). */

@@ -4,7 +4,6 @@
 #include "par.h"
 #include "util.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -145,11 +144,12 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 }
 
 /* Partial Gram blocks [lo, hi) of Y (n rows): block b is Y_b'Y_b, upper
- * triangle, in part + b fp^2 (single-threaded OpenBLAS). */
+ * triangle, in part + b fp^2 (the kernels' gram_block). */
 typedef struct gramctx {
 	const float *Y;
-	size_t n, fp, b0;       /* b0: this rank's first block */
+	size_t n, f, fp, b0;    /* b0: this rank's first block */
 	float *part;
+	const als_kernels *k;
 } gramctx;
 
 static void
@@ -163,9 +163,8 @@ gram_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 		size_t r0 = b * GRAM_ROWS, r1 = r0 + GRAM_ROWS < g->n ?
 		    r0 + GRAM_ROWS : g->n;
 
-		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)g->fp,
-		    (int)(r1 - r0), 1.0f, g->Y + r0 * g->fp, (int)g->fp, 0.0f,
-		    g->part + b * g->fp * g->fp, (int)g->fp);
+		g->k->gram_block(g->Y + r0 * g->fp, r1 - r0, g->f, g->fp,
+		    g->part + b * g->fp * g->fp);
 	}
 }
 
@@ -180,7 +179,7 @@ gram(fit *ft, const float *Y, size_t n, float *G, rs_err *e)
 	size_t fp = ft->fp, nb = (n + GRAM_ROWS - 1) / GRAM_ROWS;
 	unsigned size = comm_size(ft->c), rank = comm_rank(ft->c), r;
 	size_t b0 = nb * rank / size, b1 = nb * (rank + 1) / size, b, i, j;
-	gramctx g = {Y, n, fp, b0, ft->part};
+	gramctx g = {Y, n, ft->f, fp, b0, ft->part, ft->w.k};
 
 	par_run(ft->p->threads, b1 - b0, 1, gram_chunk, &g);
 	for (r = 0; r < size; r++)
@@ -826,19 +825,13 @@ als_fit_part(const csr *m, const comm *c, const als_params *p,
 		memset(st, 0, sizeof *st);
 	if (why != NULL)
 		rc = rs_errf(e, EX_USAGE, "%s", why);
-	/* BLAS takes int dimensions; item-side rows are u32 user indices. */
+	/* Item-side rows are u32 user indices. */
 	else if (m->rows > INT32_MAX || m->cols > INT32_MAX)
 		rc = rs_errf(e, EX_DATAERR, "%s: %zu x %zu: too many rows "
 		    "or columns (at most %d)", m->file.path != NULL ?
 		    m->file.path : "matrix", m->rows, m->cols, INT32_MAX);
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		return rc;
-	/* Parallelism is ours, over rows; a threaded BLAS inside each
-	 * thread would oversubscribe the cores (about 10x slower).  The
-	 * reference BLAS (config.mk BLAS=netlib) has no threads. */
-#ifndef RS_BLAS_NETLIB
-	openblas_set_num_threads(1);
-#endif
 	if ((rc = fit_start(&ft, m, c, p, st, e)) != 0)
 		goto done;
 	for (it = 0; it < p->iterations; it++) {

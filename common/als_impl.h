@@ -32,10 +32,13 @@ typedef struct als_kernels {
 	    float *x, float *U, float *b);
 	unsigned (*rec_tile)(const float *X, const float *panel, size_t f,
 	    const float *thr, float *out);
+	void (*gram_block)(const float *Y, size_t n, size_t f, size_t fp,
+	    float *G);
 } als_kernels;
 
-/* The AVX2+FMA kernels where the CPU has them and als_portable_kernels(1)
- * was not called, else the portable ones. */
+/* The AVX-512 kernels, else the AVX2+FMA ones, where the CPU has them and
+ * als_portable_kernels / als_avx2_kernels do not forbid them, else the
+ * portable ones. */
 const als_kernels *als_kernels_pick(void);
 
 /* n floats, zeroed, 64-byte aligned (free with free()); NULL when out of

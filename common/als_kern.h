@@ -1,11 +1,13 @@
 /*
- * als_kern.h: the per-row and per-tile solvers and the recommendation tile
- * of the ALS module, written once and compiled three times (included by
- * als_kernels.c only): with KSUF=avx2 under target("avx2,fma"), where KFMA
- * is one fused multiply-add instruction; with KSUF=avx512 the same plus
- * KWIDE, which gives symv_tile 16-wide vectors (KFMA16) with the same
- * chain per element; and with KSUF=generic for any x86-64 or other CPU,
- * where KFMA is a multiply then an add.
+ * als_kern.h: the per-row and per-tile solvers, the Gram matrix of a block
+ * of rows and the recommendation tile of the ALS module, written once and
+ * compiled three times (included by als_kernels.c only): with KSUF=avx2
+ * under target("avx2,fma"), where KFMA is one fused multiply-add
+ * instruction; with KSUF=avx512 the same plus KWIDE, which gives the
+ * micro-tiles of symv_tile and gram_block 16-wide vectors (KFMA16) with
+ * the same chain per element, so the same bits as avx2; and with
+ * KSUF=generic for any x86-64 or other CPU, where KFMA is a multiply then
+ * an add.
  *
  * Vectors have length fp, a multiple of 8, are 32-byte aligned and hold
  * zeros past the f real factors; fp x fp matrices are row-major with zero
@@ -217,50 +219,89 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
 }
 
 /*
- * The 6 x 16 micro-tile of symv_tile and rec_tile: out[r][j] = the sum over
- * k = 0, 1, ... f-1, in that order, of x[r][k] * B[k ldb + j] (fused), for
- * rows r < 6 and columns j < 16, twelve accumulators in registers.
+ * The micro-tiles of symv_tile, gram_block and rec_tile: for rows r < 6
+ * and columns j < 8, 16 or 48, out[r][j] = the sum over k = 0, 1, ... n-1,
+ * in that order, of x[r][k ldx] * B[k ldb + j] (fused), in accumulators
+ * held in registers.  With acc set the chain starts from out[r][j]
+ * instead of 0: a chain cut in pieces (gram_block's rows in chunks) is
+ * the chain done at once.  Two rows of out may be the same row when
+ * their x are the same: both store the same values.
  */
 static inline __attribute__((always_inline)) void
-KF(tile6x16)(const float *const x[6], const float *B, size_t ldb, size_t f,
-    float *const out[6])
+KF(tile6x8)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
+    size_t n, float *const out[6], int acc)
+{
+	v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
+	size_t k;
+
+	if (acc) {
+		c0 = KCV(out[0]); c1 = KCV(out[1]); c2 = KCV(out[2]);
+		c3 = KCV(out[3]); c4 = KCV(out[4]); c5 = KCV(out[5]);
+	}
+	for (k = 0; k < n; k++) {
+		v8f a0 = KCV(B + ldb * k);
+		float s;
+
+#define KROW(r, c) \
+		s = x[r][k * ldx]; \
+		c = KFMA(((v8f){s, s, s, s, s, s, s, s}), a0, c);
+		KROW(0, c0)
+		KROW(1, c1)
+		KROW(2, c2)
+		KROW(3, c3)
+		KROW(4, c4)
+		KROW(5, c5)
+#undef KROW
+	}
+	KV(out[0]) = c0;
+	KV(out[1]) = c1;
+	KV(out[2]) = c2;
+	KV(out[3]) = c3;
+	KV(out[4]) = c4;
+	KV(out[5]) = c5;
+}
+
+static inline __attribute__((always_inline)) void
+KF(tile6x16)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
+    size_t n, float *const out[6], int acc)
 {
 	v8f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
 	v8f c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
 	size_t k;
 
-	for (k = 0; k < f; k++) {
+/* M(row, its two accumulators) for the six rows */
+#define KROWS16(M) M(0, c00, c01) M(1, c10, c11) M(2, c20, c21) \
+	M(3, c30, c31) M(4, c40, c41) M(5, c50, c51)
+#define KIN(r, a0, a1) a0 = KCV(out[r]); a1 = KCV(out[r] + 8);
+	if (acc) {
+		KROWS16(KIN)
+	}
+#undef KIN
+	for (k = 0; k < n; k++) {
 		v8f p0 = KCV(B + ldb * k), p1 = KCV(B + ldb * k + 8);
 		float s;
 		v8f b;
 
 #define KROW(r, a0, a1) \
-		s = x[r][k]; \
+		s = x[r][k * ldx]; \
 		b = (v8f){s, s, s, s, s, s, s, s}; \
 		a0 = KFMA(b, p0, a0); \
 		a1 = KFMA(b, p1, a1);
-		KROW(0, c00, c01)
-		KROW(1, c10, c11)
-		KROW(2, c20, c21)
-		KROW(3, c30, c31)
-		KROW(4, c40, c41)
-		KROW(5, c50, c51)
+		KROWS16(KROW)
 #undef KROW
 	}
-	KV(out[0]) = c00; KV(out[0] + 8) = c01;
-	KV(out[1]) = c10; KV(out[1] + 8) = c11;
-	KV(out[2]) = c20; KV(out[2] + 8) = c21;
-	KV(out[3]) = c30; KV(out[3] + 8) = c31;
-	KV(out[4]) = c40; KV(out[4] + 8) = c41;
-	KV(out[5]) = c50; KV(out[5] + 8) = c51;
+#define KOUT(r, a0, a1) KV(out[r]) = a0; KV(out[r] + 8) = a1;
+	KROWS16(KOUT)
+#undef KOUT
+#undef KROWS16
 }
 
 #ifdef KWIDE
 /* tile6x16 on 48 columns in 16-wide vectors (AVX-512): out[r][j] the same
  * chain over k; rows of B and out need not be 64-byte aligned. */
 static inline __attribute__((always_inline)) void
-KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
-    float *const out[6])
+KF(tile6x48)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
+    size_t n, float *const out[6], int acc)
 {
 	v16f c00 = {0}, c01 = {0}, c02 = {0}, c10 = {0}, c11 = {0}, c12 = {0};
 	v16f c20 = {0}, c21 = {0}, c22 = {0}, c30 = {0}, c31 = {0}, c32 = {0};
@@ -271,14 +312,22 @@ KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
 #define KROWS48(M) M(0, c00, c01, c02) M(1, c10, c11, c12) \
 	M(2, c20, c21, c22) M(3, c30, c31, c32) M(4, c40, c41, c42) \
 	M(5, c50, c51, c52)
-	for (k = 0; k < f; k++) {
+#define KIN(r, a0, a1, a2) \
+	a0 = (v16f)_mm512_loadu_ps(out[r]); \
+	a1 = (v16f)_mm512_loadu_ps(out[r] + 16); \
+	a2 = (v16f)_mm512_loadu_ps(out[r] + 32);
+	if (acc) {
+		KROWS48(KIN)
+	}
+#undef KIN
+	for (k = 0; k < n; k++) {
 		v16f p0 = (v16f)_mm512_loadu_ps(B + ldb * k);
 		v16f p1 = (v16f)_mm512_loadu_ps(B + ldb * k + 16);
 		v16f p2 = (v16f)_mm512_loadu_ps(B + ldb * k + 32);
 		v16f b;
 
 #define KROW(r, a0, a1, a2) \
-		b = (v16f)_mm512_set1_ps(x[r][k]); \
+		b = (v16f)_mm512_set1_ps(x[r][k * ldx]); \
 		a0 = KFMA16(b, p0, a0); \
 		a1 = KFMA16(b, p1, a1); \
 		a2 = KFMA16(b, p2, a2);
@@ -296,8 +345,41 @@ KF(tile6x48)(const float *const x[6], const float *B, size_t ldb, size_t f,
 #endif
 
 /*
- * y_b = A x_b for the ALS_TILE vectors of a tile, 16 columns of all six at a
- * time (12 accumulators), then the last 8 columns: every element is the
+ * Columns [j0, j1) (multiples of 8) of six rows of out, each element the
+ * micro-tiles' chain over k, in the widest micro-tiles that fit (48
+ * columns where KWIDE, else 16, then 8): the tiling changes the speed,
+ * never the bits.
+ */
+static inline __attribute__((always_inline)) void
+KF(tile6)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
+    size_t n, float *const out[6], int acc, size_t j0, size_t j1)
+{
+	float *o[6];
+	size_t w;
+	unsigned r;
+
+	for (; j0 < j1; j0 += w) {
+		for (r = 0; r < 6; r++)
+			o[r] = out[r] + j0;
+#ifdef KWIDE
+		if (j0 + 48 <= j1) {
+			KF(tile6x48)(x, ldx, B + j0, ldb, n, o, acc);
+			w = 48;
+			continue;
+		}
+#endif
+		if (j0 + 16 <= j1) {
+			KF(tile6x16)(x, ldx, B + j0, ldb, n, o, acc);
+			w = 16;
+		} else {
+			KF(tile6x8)(x, ldx, B + j0, ldb, n, o, acc);
+			w = 8;
+		}
+	}
+}
+
+/*
+ * y_b = A x_b for the ALS_TILE vectors of a tile: every element is the
  * chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1, fused), so
  * the result is symv's, bit for bit, with A's columns loaded once for six
  * vectors instead of once each.
@@ -306,47 +388,48 @@ static inline void
 KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
     float *const yv[ALS_TILE], size_t f, size_t fp)
 {
-	size_t j0 = 0, w, k;
+	KF(tile6)(xv, 1, A, fp, f, yv, 0, 0, fp);
+}
 
-	for (; j0 + 16 <= fp; j0 += w) {
-		float *o[ALS_TILE];
-		unsigned r;
+/* Rows of Y per pass of gram_block: about 24 KB of them, which stay in
+ * the level-1 cache while every micro-tile goes over them. */
+#define KGRAM_BYTES 24576
 
-		for (r = 0; r < ALS_TILE; r++)
-			o[r] = yv[r] + j0;
-		w = 16;
-#ifdef KWIDE
-		if (j0 + 48 <= fp) {
-			KF(tile6x48)(xv, A + j0, fp, f, o);
-			w = 48;
-		} else
-#endif
-			KF(tile6x16)(xv, A + j0, fp, f, o);
-	}
-	if (j0 < fp) {
-		v8f c0 = {0}, c1 = {0}, c2 = {0}, c3 = {0}, c4 = {0}, c5 = {0};
+/*
+ * G = Y'Y for the n rows of Y (fp floats each, zero past f), the upper
+ * triangle: G[i][j] for i <= j < fp, i < f, is the sum over the rows
+ * k = 0, 1, ... n-1, in that order, of Y[k][i] * Y[k][j] (fused), whatever
+ * the build's tiling (so zero for j >= f); the rows from f are zero; left
+ * of the diagonal's group of 8 a row holds zeros or values never to be
+ * read.  Six rows of G at a time, the columns from the group of 8 of their
+ * diagonal, over the rows of Y in chunks that stay in cache.
+ */
+static void
+KF(gram_block)(const float *Y, size_t n, size_t f, size_t fp, float *G)
+{
+	size_t kc = KGRAM_BYTES / (fp * sizeof *Y), k0, i0, m;
+	const float *x[6];
+	float *o[6];
+	unsigned r;
 
-		for (k = 0; k < f; k++) {
-			v8f a0 = KCV(A + k * fp + j0);
-			float s;
+	if (kc < 8)
+		kc = 8;
+	memset(G, 0, fp * fp * sizeof *G);
+	for (k0 = 0; k0 < n; k0 += m) {
+		const float *Yk = Y + k0 * fp;
 
-#define KROW(r, c) \
-			s = xv[r][k]; \
-			c = KFMA(((v8f){s, s, s, s, s, s, s, s}), a0, c);
-			KROW(0, c0)
-			KROW(1, c1)
-			KROW(2, c2)
-			KROW(3, c3)
-			KROW(4, c4)
-			KROW(5, c5)
-#undef KROW
+		m = n - k0 < kc ? n - k0 : kc;
+		for (i0 = 0; i0 < f; i0 += 6) {
+			/* A row past f repeats row i0 (same values, same
+			 * place): no read past Y's row, no padding row. */
+			for (r = 0; r < 6; r++) {
+				size_t i = i0 + r < f ? i0 + r : i0;
+
+				x[r] = Yk + i;
+				o[r] = G + i * fp;
+			}
+			KF(tile6)(x, fp, Yk, fp, m, o, 1, i0 & ~(size_t)7, fp);
 		}
-		KV(yv[0] + j0) = c0;
-		KV(yv[1] + j0) = c1;
-		KV(yv[2] + j0) = c2;
-		KV(yv[3] + j0) = c3;
-		KV(yv[4] + j0) = c4;
-		KV(yv[5] + j0) = c5;
 	}
 }
 
@@ -583,7 +666,7 @@ KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
 	float *o[6] = {out, out + 16, out + 32, out + 48, out + 64, out + 80};
 	unsigned mask = 0, r;
 
-	KF(tile6x16)(x, panel, 16, f, o);
+	KF(tile6x16)(x, 1, panel, 16, f, o, 0);
 	for (r = 0; r < 6; r++) {
 		v8f t = {thr[r], thr[r], thr[r], thr[r], thr[r], thr[r],
 		    thr[r], thr[r]};

@@ -1,7 +1,7 @@
 /*
- * als_kernels.c: the builds of als_kern.h (AVX2+FMA, the same with a wider
- * symv on AVX-512, and portable) and the run-time choice between them, for
- * als_fit.c and als_recommend.c.
+ * als_kernels.c: the builds of als_kern.h (AVX2+FMA, the same with wider
+ * micro-tiles on AVX-512, and portable) and the run-time choice between
+ * them, for als_fit.c and als_recommend.c.
  */
 #include "als.h"
 #include "als_impl.h"
@@ -43,9 +43,9 @@ typedef float v8f __attribute__((vector_size(32)));
 #endif
 #define HAVE_AVX2_KERNELS 1
 
-/* The AVX2 kernels again where AVX-512 is there too: symv_tile (KWIDE)
- * takes 48 columns at a time in 16-wide vectors, the same fused chain
- * per element, so the same bits. */
+/* The AVX2 kernels again where AVX-512 is there too: the micro-tiles of
+ * symv_tile and gram_block (KWIDE) take 48 columns at a time in 16-wide
+ * vectors, the same fused chain per element, so the same bits. */
 typedef float v16f __attribute__((vector_size(64)));
 #if defined(__clang__)
 #pragma clang attribute push (__attribute__((target("avx512f,avx2,fma"))), \
@@ -92,19 +92,26 @@ typedef float v16f __attribute__((vector_size(64)));
 #undef KFMA
 #undef KANYGE
 
-static int portable_only;
+/* The widest kernels allowed: 2 AVX-512, 1 AVX2+FMA, 0 portable. */
+static int widest = 2;
 
 void
 als_portable_kernels(int on)
 {
-	portable_only = on;
+	widest = on ? 0 : 2;
+}
+
+void
+als_avx2_kernels(int on)
+{
+	widest = on ? 1 : 2;
 }
 
 static int
 use_avx2(void)
 {
 #ifdef HAVE_AVX2_KERNELS
-	if (portable_only)
+	if (widest < 1)
 		return 0;
 	__builtin_cpu_init();
 	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -117,7 +124,7 @@ static int
 use_avx512(void)
 {
 #ifdef HAVE_AVX2_KERNELS
-	return use_avx2() && __builtin_cpu_supports("avx512f");
+	return widest >= 2 && use_avx2() && __builtin_cpu_supports("avx512f");
 #else
 	return 0;
 #endif
@@ -139,14 +146,14 @@ als_kernels_info(void)
 _Static_assert(ALS_TILE == 6, "symv_tile and tile6x16 are six rows wide");
 
 static const als_kernels generic = {
-	cg_tile_generic, chol_row_generic, rec_tile_generic
+	cg_tile_generic, chol_row_generic, rec_tile_generic, gram_block_generic
 };
 #ifdef HAVE_AVX2_KERNELS
 static const als_kernels avx2 = {
-	cg_tile_avx2, chol_row_avx2, rec_tile_avx2
+	cg_tile_avx2, chol_row_avx2, rec_tile_avx2, gram_block_avx2
 };
 static const als_kernels avx512 = {
-	cg_tile_avx512, chol_row_avx512, rec_tile_avx512
+	cg_tile_avx512, chol_row_avx512, rec_tile_avx512, gram_block_avx512
 };
 #endif
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "als.h"
+#include "als_impl.h"
 #include "matrix.h"
 #include "t.h"
 
@@ -250,7 +251,9 @@ test_loss_decreases(void)
 /*
  * Several Gram blocks on both sides (9000 users, 5000 items, 1-5 entries a
  * row, some negative): the fit's loss is als_loss of the factors to float
- * precision, and exactly the same on 1 and 3 threads.
+ * precision, and exactly the same on 1 and 3 threads; where the CPU has
+ * AVX-512, its kernels and the AVX2+FMA ones give the same model, bit for
+ * bit.
  */
 static void
 test_loss_blocks(void)
@@ -261,7 +264,7 @@ test_loss_blocks(void)
 	static float val[R * MAXNNZ];
 	double l1, l3;
 	als_params p;
-	als_model a;
+	als_model a, b;
 	rs_err e = {0};
 	size_t i, nnz = 0;
 	csr m;
@@ -304,13 +307,83 @@ test_loss_blocks(void)
 
 		CHECK(fabs(ref - l1) < 1e-6 * ref);
 	}
-	als_model_free(&a);
 	p.threads = 3;
 	nlosses = 0;
-	CHECK(als_fit(&m, &p, &a, record_loss, NULL, &e) == 0);
+	CHECK(als_fit(&m, &p, &b, record_loss, NULL, &e) == 0);
 	l3 = losses[2];
 	CHECK(l1 == l3);
+	als_model_free(&b);
+	als_avx2_kernels(1);
+	CHECK(als_fit(&m, &p, &b, NULL, NULL, &e) == 0);
+	als_avx2_kernels(0);
+	CHECK(memcmp(a.user_factors, b.user_factors, R * 12 * sizeof(float))
+	    == 0);
+	CHECK(memcmp(a.item_factors, b.item_factors, C * 12 * sizeof(float))
+	    == 0);
 	als_model_free(&a);
+	als_model_free(&b);
+}
+
+/*
+ * gram_block of each build this CPU runs: every element of the upper
+ * triangle is exactly the chain over the rows in row order (fused in the
+ * AVX2 and AVX-512 builds, a multiply then an add in the portable one);
+ * the padding columns and rows are zero.  Row counts around the kernel's
+ * chunk of rows, factor counts around its tiles (6 rows; 8, 16 and 48
+ * columns).
+ */
+static void
+test_gram_block(void)
+{
+	static const size_t fs[] = {1, 5, 6, 8, 12, 50, 56, 61, 100};
+	static const size_t ns[] = {0, 1, 7, 200, 1000};
+	size_t a, c, i, j, k, bad;
+	int build;
+
+	srand(5);
+	for (build = 0; build < 3; build++) {
+		const als_kernels *kern;
+		int fused;
+
+		if (build == 0)
+			als_portable_kernels(1);
+		else
+			als_avx2_kernels(build == 1);
+		kern = als_kernels_pick();
+		fused = strstr(als_kernels_info(), "this CPU: portable") == NULL;
+		for (a = 0; a < sizeof fs / sizeof *fs; a++)
+			for (c = 0; c < sizeof ns / sizeof *ns; c++) {
+				size_t f = fs[a], n = ns[c], fp = (f + 7) & ~7u;
+				float *Y = als_falloc(n * fp + 1);
+				float *G = als_falloc(fp * fp);
+
+				for (k = 0; k < n; k++)
+					for (i = 0; i < f; i++)
+						Y[k * fp + i] = (float)(rand() %
+						    2001 - 1000) / 997.0f;
+				for (i = 0; i < fp * fp; i++)
+					G[i] = NAN;
+				kern->gram_block(Y, n, f, fp, G);
+				bad = 0;
+				for (i = 0; i < fp; i++)
+					for (j = i; j < fp; j++) {
+						float s = 0;
+
+						for (k = 0; k < n && i < f; k++)
+							s = fused ? fmaf(Y[k *
+							    fp + i], Y[k * fp +
+							    j], s) : s + Y[k *
+							    fp + i] * Y[k * fp
+							    + j];
+						bad += memcmp(&s, &G[i * fp +
+						    j], sizeof s) != 0;
+					}
+				CHECK(bad == 0);
+				free(Y);
+				free(G);
+			}
+	}
+	als_portable_kernels(0);
 }
 
 /* Same seed, same model, bit for bit, whatever the thread count. */
@@ -756,6 +829,7 @@ main(void)
 	test_cg_converges();
 	test_loss_decreases();
 	test_loss_blocks();
+	test_gram_block();
 	test_threads_identical();
 	test_model_files();
 	test_recommend();
