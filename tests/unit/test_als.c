@@ -322,6 +322,19 @@ test_loss_blocks(void)
 	    == 0);
 	als_model_free(&a);
 	als_model_free(&b);
+	/* 50 factors (padded to 56: 48 + 8 columns in the wide build) */
+	params(&p, 50, 2);
+	p.threads = 2;
+	CHECK(als_fit(&m, &p, &a, NULL, NULL, &e) == 0);
+	als_avx2_kernels(1);
+	CHECK(als_fit(&m, &p, &b, NULL, NULL, &e) == 0);
+	als_avx2_kernels(0);
+	CHECK(memcmp(a.user_factors, b.user_factors, R * 50 * sizeof(float))
+	    == 0);
+	CHECK(memcmp(a.item_factors, b.item_factors, C * 50 * sizeof(float))
+	    == 0);
+	als_model_free(&a);
+	als_model_free(&b);
 }
 
 /*
