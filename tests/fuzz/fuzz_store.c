@@ -21,7 +21,11 @@
  * Speed: the store lives in one memfd, mapped writable by the harness and
  * read-only by store_open (the same pages); the patches are applied in
  * place and undone after each input, so an input costs its patches and
- * the opens, not a copy of the half-megabyte file.
+ * the opens, not a copy of the half-megabyte file.  Fast mode's repair
+ * writes the same checksums as summing every touched section whole would,
+ * but derives them from the good image's (CRC-32 is affine: each changed
+ * byte changes the CRC by a term crc32_combine carries to the end), so the
+ * opens under test, not the repair, take the time.
  */
 #include "fuzz_common.h"
 #include "fuzz_crc.h"
@@ -31,6 +35,22 @@
 #include <sys/stat.h>
 
 #include "blend.h"
+
+/* The harness's own bookkeeping (patching, repair, undo) is not what is
+ * fuzzed: no coverage or comparison hooks in it, which would cost as much
+ * as the opens and steer the fuzzer by the harness's branches. */
+#define HARNESS __attribute__((no_sanitize("coverage")))
+
+/* Built with -DCHECK_REPAIR, each checksum the repair derives is compared
+ * with a whole sum of the same bytes (slow; for changes to the repair). */
+#ifdef CHECK_REPAIR
+#define CHECK(derived, summed) do { \
+	if ((derived) != (summed)) \
+		abort(); \
+} while (0)
+#else
+#define CHECK(derived, summed) ((void)0)
+#endif
 
 #define NQ 8
 static const uint64_t q_user[NQ] = { 7, 3, 4, 999, 7, 4, 4, 0 };
@@ -51,6 +71,20 @@ static size_t ref_n[NQ];
 /* What an input changed, to undo it: offsets into live. */
 static size_t dirty[8 * MAXPATCH + 4096];
 static size_t ndirty;
+static size_t npatch;            /* the first npatch are the patches */
+
+/* The good image's sections (its table is trusted), for repair. */
+static struct {
+	uint64_t off, size;
+	uint32_t crc;           /* section CRC */
+	const uint8_t *blk;     /* its block CRCs in image; NULL for the last */
+} orig[CONTAINER_MAX_SECTIONS];
+static uint32_t norig;
+static uint32_t *mark;           /* per byte of live: last seen at pass */
+static uint32_t pass;
+static uint32_t crc1[256];       /* CRC-32 of each one-byte message */
+static size_t chg[sizeof dirty / sizeof dirty[0]];
+static uint8_t *bchg;            /* per block of a section: changed */
 
 /* The answers of st, in out/out_n; 1 when a lookup recorded damage
  * (the damage is cleared and that answer left empty). */
@@ -96,6 +130,34 @@ same_answers(const store *st)
 	return 1;
 }
 
+/* orig[] from the good image (verified by then), mark and crc1. */
+static void
+load_orig(void)
+{
+	uint64_t bc, crc0 = 0;
+	uint32_t i;
+	uint8_t c;
+
+	norig = rd32(image + 20);
+	bc = rd64(image + 64 + 48 * (norig - 1) + 24);
+	for (i = 0; i < norig; i++) {
+		const uint8_t *ent = image + 64 + 48 * i;
+
+		orig[i].off = rd64(ent + 24);
+		orig[i].size = rd64(ent + 32);
+		orig[i].crc = rd32(ent + 40);
+		orig[i].blk = i + 1 < norig ? image + bc + 4 * crc0 : NULL;
+		crc0 += (orig[i].size + STORE_BLOCK - 1) / STORE_BLOCK;
+	}
+	if ((mark = calloc(image_size, sizeof *mark)) == NULL ||
+	    (bchg = malloc(image_size / STORE_BLOCK + 1)) == NULL)
+		abort();
+	for (i = 0; i < 256; i++) {
+		c = (uint8_t)i;
+		crc1[i] = (uint32_t)crc32(0, &c, 1);
+	}
+}
+
 static void
 load_image(void)
 {
@@ -120,6 +182,7 @@ load_image(void)
 	/* fd stays open: live_path names it. */
 	if (store_open(&st, live_path, STORE_VERIFY, &e) != 0)
 		abort();
+	load_orig();
 	for (i = 0; i < NQ; i++) {
 		enum blend_source src;
 
@@ -129,7 +192,7 @@ load_image(void)
 	store_close(&st);
 }
 
-static void
+HARNESS static void
 touch(size_t off)
 {
 	if (ndirty < sizeof dirty / sizeof dirty[0])
@@ -139,7 +202,7 @@ touch(size_t off)
 }
 
 /* Writes v at live[off], remembering it for the undo. */
-static void
+HARNESS static void
 put32(size_t off, uint32_t v)
 {
 	size_t k;
@@ -149,21 +212,131 @@ put32(size_t off, uint32_t v)
 	wr32(live + off, v);
 }
 
-/* Recomputes the CRC of block blk of the section at sec (sz bytes),
- * whose first block is crc0 in the "block_crc" section at bc_off;
- * 1 when it has an entry there. */
-static int
-fix_block(size_t bc_off, uint64_t bc_size, size_t crc0, uint64_t blk,
-    const uint8_t *sec, uint64_t sz)
+/* Writes crc as the CRC of block blk of a section whose first block is
+ * crc0 in the "block_crc" section at bc_off; 1 when it has an entry
+ * there. */
+HARNESS static int
+put_block(size_t bc_off, uint64_t bc_size, size_t crc0, uint64_t blk,
+    uint32_t crc)
+{
+	if ((crc0 + blk + 1) * 4 > bc_size)
+		return 0;
+	put32(bc_off + (crc0 + blk) * 4, crc);
+	return 1;
+}
+
+/* The CRC of block blk of the section at sec, sz bytes, as it reads. */
+HARNESS static uint32_t
+block_crc(const uint8_t *sec, uint64_t sz, uint64_t blk)
 {
 	size_t bo = blk * STORE_BLOCK;
 	size_t bn = sz - bo < STORE_BLOCK ? sz - bo : STORE_BLOCK;
 
-	if ((crc0 + blk + 1) * 4 > bc_size)
-		return 0;
-	put32(bc_off + (crc0 + blk) * 4, (uint32_t)crc32(0, sec + bo,
-	    (uInt)bn));
-	return 1;
+	return (uint32_t)crc32(0, sec + bo, (uInt)bn);
+}
+
+/* The input's patches (after its mode byte) applied, their offsets in
+ * offs; how many.  *changed: whether any byte now differs. */
+HARNESS static size_t
+patch(const uint8_t *data, size_t size, size_t *offs, int *changed)
+{
+	size_t i, n = 0;
+
+	ndirty = 0;
+	for (i = 1; i + 4 <= size && n < MAXPATCH; i += 4) {
+		size_t off = ((size_t)data[i] | (size_t)data[i + 1] << 8 |
+		    (size_t)data[i + 2] << 16) % image_size;
+
+		touch(off);
+		offs[n++] = off;
+		live[off] ^= data[i + 3] | 1;
+	}
+	npatch = n;
+	*changed = 0;
+	for (i = 0; i < n && !*changed; i++)
+		*changed = live[offs[i]] != image[offs[i]];
+	return n;
+}
+
+/* The input's changes undone. */
+HARNESS static void
+undo(void)
+{
+	size_t i;
+
+	for (i = ndirty; i-- > 0;)
+		live[dirty[i]] = image[dirty[i]];
+}
+
+/* The index in orig of a section at off of sz bytes, if the good image
+ * has one there; -1 if not. */
+HARNESS static int
+orig_at(uint64_t off, uint64_t sz)
+{
+	uint32_t i;
+
+	for (i = 0; i < norig; i++)
+		if (orig[i].off == off && orig[i].size == sz)
+			return (int)i;
+	return -1;
+}
+
+/* Into chg, the offsets in [off, off + sz) where a patch left live
+ * different from image, each once; how many, or SIZE_MAX past max of
+ * them.  Only the patches are looked at (dirty[0..npatch)): the range
+ * must be one the repair's own writes (header, "block_crc") never reach. */
+HARNESS static size_t
+changed_in(uint64_t off, uint64_t sz, size_t max)
+{
+	size_t k, p, n = 0;
+
+	if (++pass == 0) {
+		memset(mark, 0, image_size * sizeof *mark);
+		pass = 1;
+	}
+	for (k = 0; k < npatch; k++) {
+		p = dirty[k];
+		if (p < off || p - off >= sz || mark[p] == pass)
+			continue;
+		mark[p] = pass;
+		if (live[p] == image[p])
+			continue;
+		if (n == max)
+			return SIZE_MAX;
+		chg[n++] = p;
+	}
+	return n;
+}
+
+/*
+ * crc32 of live[off, off + sz) (inside the file).  When ok, the good
+ * image's same bytes sum to ref and only patches changed them (see
+ * changed_in).  CRC-32 is affine, so a byte that differs at p changes
+ * the CRC by the difference of its own one-byte CRCs carried over the
+ * sz - 1 - (p - off) bytes after it: crc32_combine of that with the empty
+ * CRC 0.  A combine costs about as much as summing 1.5 KB, so past
+ * sz / 2048 changed bytes the range is summed whole.
+ */
+HARNESS static uint32_t
+crc_range(uint64_t off, uint64_t sz, int ok, uint32_t ref)
+{
+	size_t n, k;
+
+	if (!ok || (n = changed_in(off, sz, (size_t)(sz / 2048))) ==
+	    SIZE_MAX)
+		return (uint32_t)crc32(0, live + off, (uInt)sz);
+	for (k = 0; k < n; k++)
+		ref ^= (uint32_t)crc32_combine(crc1[image[chg[k]]] ^
+		    crc1[live[chg[k]]], 0, (z_off_t)(off + sz - 1 - chg[k]));
+	CHECK(ref, (uint32_t)crc32(0, live + off, (uInt)sz));
+	return ref;
+}
+
+/* Whether [a, a + an) and [b, b + bn) overlap. */
+HARNESS static int
+overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
 }
 
 /*
@@ -174,7 +347,7 @@ fix_block(size_t bc_off, uint64_t bc_size, size_t crc0, uint64_t blk,
  * section table itself: then every CRC is recomputed (fix_crcs), blocks
  * included, over the table as it now reads.
  */
-static void
+HARNESS static void
 repair(const size_t *offs, size_t n)
 {
 	uint8_t *b = live;
@@ -200,20 +373,43 @@ repair(const size_t *offs, size_t n)
 
 		if (off > image_size || sz > image_size - off)
 			break;
-		for (k = 0; k < n; k++) {
-			if (!table_hit && (offs[k] < off || offs[k] >= off + sz))
+		for (k = 0; k < n && !table_hit; k++) {
+			if (offs[k] < off || offs[k] >= off + sz)
 				continue;
 			sec_dirty[i] = 1;
-			if (table_hit)
-				break;
 			blk = (offs[k] - off) / STORE_BLOCK;
-			bc_dirty |= fix_block(bc_off, bc_size, crc0, blk,
-			    b + off, sz);
+			bc_dirty |= put_block(bc_off, bc_size, crc0, blk,
+			    block_crc(b + off, sz, blk));
 		}
 		if (table_hit) {
-			for (blk = 0; blk * STORE_BLOCK < sz; blk++)
-				(void)fix_block(bc_off, bc_size, crc0, blk,
-				    b + off, sz);
+			/* Every block; where the good image has this
+			 * section and the writes here cannot reach it, the
+			 * blocks with no changed byte keep their CRC. */
+			int o = orig_at(off, sz), keep = 0;
+			size_t m;
+
+			if (o >= 0 && orig[o].blk != NULL &&
+			    !overlap(off, sz, bc_off, bc_size) &&
+			    !overlap(off, sz, 0, hlen) &&
+			    (m = changed_in(off, sz, sizeof chg /
+			    sizeof chg[0])) != SIZE_MAX) {
+				keep = 1;
+				memset(bchg, 0, (size_t)(sz / STORE_BLOCK + 1));
+				for (k = 0; k < m; k++)
+					bchg[(chg[k] - off) / STORE_BLOCK] = 1;
+			}
+			for (blk = 0; blk * STORE_BLOCK < sz; blk++) {
+				uint32_t c;
+
+				if (keep && !bchg[blk]) {
+					c = rd32(orig[o].blk + 4 * blk);
+					CHECK(c, block_crc(b + off, sz, blk));
+				} else {
+					c = block_crc(b + off, sz, blk);
+				}
+				(void)put_block(bc_off, bc_size, crc0, blk, c);
+			}
+			sec_dirty[i] = 1;
 			bc_dirty = 1;
 		}
 		crc0 += (sz + STORE_BLOCK - 1) / STORE_BLOCK;
@@ -228,9 +424,14 @@ repair(const size_t *offs, size_t n)
 		uint64_t off = rd64(ent + 24), sz = rd64(ent + 32);
 
 		if ((sec_dirty[i] || table_hit) && off <= image_size &&
-		    sz <= image_size - off)
-			put32((size_t)(ent + 40 - b),
-			    (uint32_t)crc32(0, b + off, (uInt)sz));
+		    sz <= image_size - off) {
+			int o = orig_at(off, sz);
+
+			put32((size_t)(ent + 40 - b), crc_range(off, sz,
+			    o >= 0 && !overlap(off, sz, 0, hlen) &&
+			    !overlap(off, sz, bc_off, bc_size),
+			    o >= 0 ? orig[o].crc : 0));
+		}
 	}
 header:
 	put32(24, (uint32_t)image_size);
@@ -247,25 +448,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t a0_n[NQ], av_n[NQ];
 	rs_err e = {0};
 	store st;
-	size_t i, n = 0;
-	int fast, changed = 0, ok0;
+	size_t i, n;
+	int fast, changed, ok0;
 
 	if (!ready)
 		load_image();
 	if (size < 1)
 		return 0;
 	fast = data[0] & 1;
-	ndirty = 0;
-	for (i = 1; i + 4 <= size && n < MAXPATCH; i += 4) {
-		size_t off = ((size_t)data[i] | (size_t)data[i + 1] << 8 |
-		    (size_t)data[i + 2] << 16) % image_size;
-
-		touch(off);
-		offs[n++] = off;
-		live[off] ^= data[i + 3] | 1;
-	}
-	for (i = 0; i < n && !changed; i++)
-		changed = live[offs[i]] != image[offs[i]];
+	n = patch(data, size, offs, &changed);
 	if (fast && changed)
 		repair(offs, n);
 	if (!fast) {
@@ -311,7 +502,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
-	for (i = ndirty; i-- > 0;)
-		live[dirty[i]] = image[dirty[i]];
+	undo();
 	return 0;
 }
