@@ -51,41 +51,30 @@ KF(dot)(const float *a, const float *b, size_t fp)
 	    ((s0[2] + s0[6]) + (s0[3] + s0[7]));
 }
 
-/* y += a*x (fp a multiple of 8; element by element, so 16 at a time
- * where KWIDE gives the same bits) */
+/* y = s*m + c, element by element (fused; fp a multiple of 8), so 16 at
+ * a time where KWIDE gives the same bits; y may be m or c. */
+static inline void
+KF(fmav)(float s, const float *m, const float *c, float *y, size_t fp)
+{
+	v8f vs = {s, s, s, s, s, s, s, s};
+	size_t k = 0;
+
+#ifdef KWIDE
+	v16f ws = (v16f)_mm512_set1_ps(s);
+
+	for (; k + 16 <= fp; k += 16)
+		_mm512_storeu_ps(y + k, (__m512)KFMA16(ws,
+		    (v16f)_mm512_loadu_ps(m + k), (v16f)_mm512_loadu_ps(c + k)));
+#endif
+	for (; k < fp; k += 8)
+		KV(y + k) = KFMA(vs, KCV(m + k), KCV(c + k));
+}
+
+/* y += a*x */
 static inline void
 KF(axpy)(float a, const float *x, float *y, size_t fp)
 {
-	v8f va = {a, a, a, a, a, a, a, a};
-	size_t k = 0;
-
-#ifdef KWIDE
-	v16f wa = (v16f)_mm512_set1_ps(a);
-
-	for (; k + 16 <= fp; k += 16)
-		_mm512_storeu_ps(y + k, (__m512)KFMA16(wa,
-		    (v16f)_mm512_loadu_ps(x + k), (v16f)_mm512_loadu_ps(y + k)));
-#endif
-	for (; k < fp; k += 8)
-		KV(y + k) = KFMA(va, KCV(x + k), KCV(y + k));
-}
-
-/* y = b*y + x, element by element (fused) */
-static inline void
-KF(xpby)(const float *x, float b, float *y, size_t fp)
-{
-	v8f vb = {b, b, b, b, b, b, b, b};
-	size_t k = 0;
-
-#ifdef KWIDE
-	v16f wb = (v16f)_mm512_set1_ps(b);
-
-	for (; k + 16 <= fp; k += 16)
-		_mm512_storeu_ps(y + k, (__m512)KFMA16(wb,
-		    (v16f)_mm512_loadu_ps(y + k), (v16f)_mm512_loadu_ps(x + k)));
-#endif
-	for (; k < fp; k += 8)
-		KV(y + k) = KFMA(vb, KCV(y + k), KCV(x + k));
+	KF(fmav)(a, x, y, y, fp);
 }
 
 /*
@@ -621,7 +610,7 @@ KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
 				live &= ~(1u << b);
 				continue;
 			}
-			KF(xpby)(r[b], rsnew / rsold[b], p[b], fp);
+			KF(fmav)(rsnew / rsold[b], p[b], r[b], p[b], fp);
 			rsold[b] = rsnew;
 		}
 	}
