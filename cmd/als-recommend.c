@@ -3,6 +3,7 @@
  * of the factors, ties broken by item id ascending; TSV "user rank item
  * score".  See als-recommend(1).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +44,16 @@ static const cli_program program = {
 
 typedef struct sinkctx {
 	const als_model *mod;
+	char (*item)[21];         /* per model item: its id's digits, then
+	                             their count */
 	FILE *fp;
 	const char *name;         /* the output, for messages */
 } sinkctx;
 
 static void warn_unknown(const als_user_list *ul);
-static int put_list(void *arg, size_t user, const uint32_t *items,
-    const float *scores, size_t count, rs_err *e);
+static size_t format_list(const void *arg, size_t user, const als_rec *list,
+    size_t count, char *buf);
+static int write_rows(void *arg, const char *buf, size_t len, rs_err *e);
 
 int
 main(int argc, char **argv)
@@ -67,6 +71,7 @@ main(int argc, char **argv)
 	als_model mod;
 	rs_err e = {0};
 	sinkctx sk;
+	als_rec_sink sink = {format_list, write_rows, RECS_ROW_MAX, &sk};
 	outfile o;
 	csr seen;
 
@@ -119,11 +124,16 @@ main(int argc, char **argv)
 		rs_die_err(&e);
 	tsv_write_header(o.fp, cols, 4);
 	sk.mod = &mod;
+	/* Each item id is formatted once, not once per row it is in. */
+	if ((sk.item = malloc((mod.items + 1) * sizeof *sk.item)) == NULL)
+		rs_die(EX_SOFTWARE, "out of memory");
+	for (i = 0; i < mod.items; i++)
+		sk.item[i][20] = (char)num_fmt_u64(sk.item[i], mod.item_ids[i]);
 	sk.fp = o.fp;
 	sk.name = cc.output == NULL || strcmp(cc.output, "-") == 0 ?
 	    "stdout" : cc.output;
 	if (als_recommend(&mod, users, nusers, n_recs, have_seen ? &seen : NULL,
-	    threads, put_list, &sk, &st, &e) != 0)
+	    threads, &sink, &st, &e) != 0)
 		rs_die_err(&e);
 	if (outfile_commit(&o, &e) != 0)
 		rs_die_err(&e);
@@ -142,6 +152,7 @@ main(int argc, char **argv)
 		free(users);
 	if (have_seen)
 		matrix_close(&seen);
+	free(sk.item);
 	als_model_free(&mod);
 	cli_exit_ok();
 }
@@ -161,19 +172,32 @@ warn_unknown(const als_user_list *ul)
 		    ul->name, ul->unknown);
 }
 
+/* One list as recs TSV rows (from any thread). */
+static size_t
+format_list(const void *arg, size_t user, const als_rec *list, size_t n,
+    char *buf)
+{
+	const sinkctx *sk = arg;
+	char u[20];
+	size_t ulen = (size_t)num_fmt_u64(u, sk->mod->user_ids[user]), k;
+	size_t len = 0;
+
+	for (k = 0; k < n; k++) {
+		const char *it = sk->item[list[k].item];
+
+		len += recs_format_row(buf + len, u, ulen, k + 1, it,
+		    (size_t)it[20], list[k].score);
+	}
+	return len;
+}
+
 static int
-put_list(void *arg, size_t user, const uint32_t *items, const float *scores,
-    size_t n, rs_err *e)
+write_rows(void *arg, const char *buf, size_t len, rs_err *e)
 {
 	sinkctx *sk = arg;
 
-	char why[RS_ERR_MSG];
-	int rc = recs_write_rows(sk->fp, sk->mod->user_ids[user],
-	    sk->mod->item_ids, items, scores, n, e);
-
-	if (rc == 0)
+	if (fwrite_unlocked(buf, 1, len, sk->fp) == len && !ferror(sk->fp))
 		return 0;
-	/* "write error: why", with the file named in front. */
-	snprintf(why, sizeof why, "%s", e->msg);
-	return rs_errf(e, rc, "%s: %s", sk->name, why);
+	return rs_errf(e, EX_IOERR, "%s: write error: %s", sk->name,
+	    strerror(errno != 0 ? errno : EIO));
 }

@@ -219,7 +219,7 @@ int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
  * ascending.  With seen not NULL, the items the user has in that matrix
  * (matched by user and item id) are never recommended.  Users whose
  * factors are all zero (no entries at fit time) get no list at all, since
- * every score would be 0: sink is not called for them.
+ * every score would be 0: nothing is formatted for them.
  *
  * Lists are computed in parallel over blocks of users.  Scores come from
  * a register-blocked kernel (6 users x 16 items per step, items in
@@ -232,12 +232,28 @@ int64_t als_find_id(const uint64_t *ids, size_t n, uint64_t id);
  * soon as |x_u| times the next norm (padded for rounding) is below the
  * worst score it holds: no item left can enter its list, so the lists are
  * exactly those of scoring every item.
- * Lists are handed to sink in the order of users[], from the calling
- * thread.  A list may be shorter than n when fewer items remain.  sink returning non-zero stops the run with that
- * status (its message in e).
+ * Each block of users is also sorted and formatted by its thread, so the
+ * output does not wait on one thread: sink->format writes the rows of one
+ * list into buf (at most count * sink->row_max bytes, no NUL) and returns
+ * their length; it is called from the worker threads, concurrently for
+ * different users, and must only read arg.  sink->write then takes the
+ * bytes of consecutive lists, in the order of users[], from the calling
+ * thread; returning non-zero stops the run with that status (its message
+ * in e).  A list may be shorter than n when fewer items remain.
  */
-typedef int (*als_rec_sink)(void *arg, size_t user, const uint32_t *items,
-    const float *scores, size_t count, rs_err *e);
+/* One entry of a list. */
+typedef struct als_rec {
+	float score;
+	uint32_t item;          /* model item index */
+} als_rec;
+
+typedef struct als_rec_sink {
+	size_t (*format)(const void *arg, size_t user, const als_rec *list,
+	    size_t count, char *buf);
+	int (*write)(void *arg, const char *buf, size_t len, rs_err *e);
+	size_t row_max;         /* bytes of one formatted row at most */
+	void *arg;
+} als_rec_sink;
 
 typedef struct als_rec_stats {
 	size_t lists;           /* users that got a list */
@@ -250,6 +266,6 @@ typedef struct als_rec_stats {
 
 int als_recommend(const als_model *mod, const uint32_t *users,
     size_t nusers, size_t n, const csr *seen, unsigned threads,
-    als_rec_sink sink, void *arg, als_rec_stats *st, rs_err *e);
+    const als_rec_sink *sink, als_rec_stats *st, rs_err *e);
 
 #endif

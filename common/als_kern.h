@@ -27,10 +27,23 @@ KF(dot)(const float *a, const float *b, size_t fp)
 	v8f s0 = {0}, s1 = {0};
 	size_t k = 0;
 
+#ifdef KWIDE
+	/* s0 and s1 side by side in one 16-wide vector: lanes 0-7 are s0's
+	 * chain, lanes 8-15 s1's, the same operations in the same order. */
+	v16f w = {0};
+
+	for (; k + 16 <= fp; k += 16)
+		w = KFMA16((v16f)_mm512_loadu_ps(a + k),
+		    (v16f)_mm512_loadu_ps(b + k), w);
+	s0 = (v8f)_mm512_castps512_ps256((__m512)w);
+	s1 = (v8f)_mm256_castpd_ps(_mm512_extractf64x4_pd(
+	    _mm512_castps_pd((__m512)w), 1));
+#else
 	for (; k + 16 <= fp; k += 16) {
 		s0 = KFMA(KCV(a + k), KCV(b + k), s0);
 		s1 = KFMA(KCV(a + k + 8), KCV(b + k + 8), s1);
 	}
+#endif
 	if (k < fp)
 		s0 = KFMA(KCV(a + k), KCV(b + k), s0);
 	s0 += s1;
@@ -38,15 +51,30 @@ KF(dot)(const float *a, const float *b, size_t fp)
 	    ((s0[2] + s0[6]) + (s0[3] + s0[7]));
 }
 
+/* y = s*m + c, element by element (fused; fp a multiple of 8), so 16 at
+ * a time where KWIDE gives the same bits; y may be m or c. */
+static inline void
+KF(fmav)(float s, const float *m, const float *c, float *y, size_t fp)
+{
+	v8f vs = {s, s, s, s, s, s, s, s};
+	size_t k = 0;
+
+#ifdef KWIDE
+	v16f ws = (v16f)_mm512_set1_ps(s);
+
+	for (; k + 16 <= fp; k += 16)
+		_mm512_storeu_ps(y + k, (__m512)KFMA16(ws,
+		    (v16f)_mm512_loadu_ps(m + k), (v16f)_mm512_loadu_ps(c + k)));
+#endif
+	for (; k < fp; k += 8)
+		KV(y + k) = KFMA(vs, KCV(m + k), KCV(c + k));
+}
+
 /* y += a*x */
 static inline void
 KF(axpy)(float a, const float *x, float *y, size_t fp)
 {
-	v8f va = {a, a, a, a, a, a, a, a};
-	size_t k;
-
-	for (k = 0; k < fp; k += 8)
-		KV(y + k) = KFMA(va, KCV(x + k), KCV(y + k));
+	KF(fmav)(a, x, y, y, fp);
 }
 
 /*
@@ -144,9 +172,23 @@ KF(axpy4)(const float a[4], const float *const y[4], float *v, size_t fp)
 	v8f a1 = {a[1], a[1], a[1], a[1], a[1], a[1], a[1], a[1]};
 	v8f a2 = {a[2], a[2], a[2], a[2], a[2], a[2], a[2], a[2]};
 	v8f a3 = {a[3], a[3], a[3], a[3], a[3], a[3], a[3], a[3]};
-	size_t k;
+	size_t k = 0;
 
-	for (k = 0; k < fp; k += 8) {
+#ifdef KWIDE
+	v16f w0 = (v16f)_mm512_set1_ps(a[0]), w1 = (v16f)_mm512_set1_ps(a[1]);
+	v16f w2 = (v16f)_mm512_set1_ps(a[2]), w3 = (v16f)_mm512_set1_ps(a[3]);
+
+	for (; k + 16 <= fp; k += 16) {
+		v16f t = (v16f)_mm512_loadu_ps(v + k);
+
+		t = KFMA16(w0, (v16f)_mm512_loadu_ps(y[0] + k), t);
+		t = KFMA16(w1, (v16f)_mm512_loadu_ps(y[1] + k), t);
+		t = KFMA16(w2, (v16f)_mm512_loadu_ps(y[2] + k), t);
+		t = KFMA16(w3, (v16f)_mm512_loadu_ps(y[3] + k), t);
+		_mm512_storeu_ps(v + k, (__m512)t);
+	}
+#endif
+	for (; k < fp; k += 8) {
 		v8f t = KCV(v + k);
 
 		t = KFMA(a0, KCV(y[0] + k), t);
@@ -192,7 +234,7 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
     const float *val, size_t nnz, float alpha, const float *v, float *out,
     int resid)
 {
-	size_t i, j;
+	size_t i, j, k;
 
 	for (i = 0; i + 4 <= nnz; i += 4) {
 		const float *y[4];
@@ -200,8 +242,13 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
 
 		for (j = 0; j < 4; j++)
 			y[j] = Y + (size_t)idx[i + j] * fp;
-		for (j = i + 4; j < nnz && j < i + 8; j++)
-			__builtin_prefetch(Y + (size_t)idx[j] * fp);
+		for (j = i + 4; j < nnz && j < i + 8; j++) {
+			const float *n = Y + (size_t)idx[j] * fp;
+
+			for (k = 0; k < fp; k += 16)
+				__builtin_prefetch(n + k);
+			__builtin_prefetch(n + fp - 1);
+		}
 		KF(dot4)(y, v, fp, d);
 		for (j = 0; j < 4; j++)
 			coef[j] = KF(sparse_coef)(alpha * val[i + j], d[j],
@@ -563,13 +610,7 @@ KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
 				live &= ~(1u << b);
 				continue;
 			}
-			a = rsnew / rsold[b];
-			for (k = 0; k < fp; k += 8) {
-				v8f s = {a, a, a, a, a, a, a, a};
-
-				KV(p[b] + k) = KFMA(s, KCV(p[b] + k),
-				    KCV(r[b] + k));
-			}
+			KF(fmav)(rsnew / rsold[b], p[b], r[b], p[b], fp);
 			rsold[b] = rsnew;
 		}
 	}

@@ -2,6 +2,7 @@
 #include "als.h"
 #include "als_impl.h"
 #include "par.h"
+#include "util.h"
 
 #include <float.h>
 #include <math.h>
@@ -13,58 +14,147 @@
  * scored before moving on, to stay in a 512 KiB L2. */
 #define REC_BLOCK 96
 #define REC_CHUNK_BYTES (192 * 1024)
-#define REC_HEAP_BYTES ((size_t)256 << 20)
+/* A round's candidates and formatted rows at most (for long lists). */
+#define REC_ROUND_BYTES ((size_t)256 << 20)
 
 /* ---- recommendation ---- */
 
-/* A candidate: the heap keeps the worst of the best n at its root. */
-typedef struct cand {
-	float score;
-	uint32_t item;
-} cand;
+/*
+ * A candidate as one integer that orders as the lists do: the score's bits
+ * made monotone (negative floats reversed; -0 taken as +0 first, as float
+ * comparison does) above the item id complemented, so a larger key is a
+ * better candidate (higher score, or equal score and lower id).
+ */
+typedef uint64_t cand;
+_Static_assert(sizeof(cand) == sizeof(als_rec), "lists are sorted in place");
 
-/* a is worse than b: lower score, or equal score and larger item id. */
-static int
-worse(const cand *a, const cand *b)
+static cand
+cand_key(float sc, uint32_t it)
 {
-	return a->score < b->score ||
-	    (a->score == b->score && a->item > b->item);
+	uint32_t b;
+
+	sc += 0.0f;
+	memcpy(&b, &sc, sizeof b);
+	b = b & 0x80000000u ? ~b : b | 0x80000000u;
+	return (uint64_t)b << 32 | (uint32_t)~it;
 }
 
-static void
-sift_down(cand *h, size_t n, size_t i)
+static float
+cand_score(cand c)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, w = i;
-		cand t;
+	uint32_t b = (uint32_t)(c >> 32);
+	float sc;
 
-		if (l < n && worse(&h[l], &h[w]))
-			w = l;
-		if (l + 1 < n && worse(&h[l + 1], &h[w]))
-			w = l + 1;
-		if (w == i)
-			return;
-		t = h[i];
-		h[i] = h[w];
-		h[w] = t;
-		i = w;
+	b = b & 0x80000000u ? b & 0x7fffffffu : ~b;
+	memcpy(&sc, &b, sizeof sc);
+	return sc;
+}
+
+/* A block's formatted lists. */
+typedef struct outbuf_blk {
+	char *p;
+	size_t len, cap;
+} outbuf_blk;
+
+static void
+cand_swap(cand *a, size_t i, size_t j)
+{
+	cand t = a[i];
+
+	a[i] = a[j];
+	a[j] = t;
+}
+
+/* Sorts a[lo, hi) best first, by insertion (short ranges). */
+static void
+cand_isort(cand *a, size_t lo, size_t hi)
+{
+	size_t i, j;
+
+	for (i = lo + 1; i < hi; i++) {
+		cand t = a[i];
+
+		for (j = i; j > lo && a[j - 1] < t; j--)
+			a[j] = a[j - 1];
+		a[j] = t;
 	}
 }
 
-static void
-sift_up(cand *h, size_t i)
+/* Partitions a[lo, hi) (more than two) around the median of three: the
+ * better ones first, then the pivot, whose index it returns, then the
+ * worse (keys are distinct). */
+static size_t
+cand_partition(cand *a, size_t lo, size_t hi)
 {
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		cand t;
+	size_t mid = lo + (hi - lo) / 2, i, j;
+	cand p;
 
-		if (!worse(&h[i], &h[parent]))
+	if (a[mid] > a[lo])
+		cand_swap(a, mid, lo);
+	if (a[hi - 1] > a[lo])
+		cand_swap(a, hi - 1, lo);
+	if (a[hi - 1] > a[mid])
+		cand_swap(a, hi - 1, mid);
+	/* a[lo] >= a[mid] >= a[hi - 1]: the median to the end. */
+	cand_swap(a, mid, hi - 1);
+	p = a[hi - 1];
+	for (i = j = lo; j < hi - 1; j++)
+		if (a[j] > p)
+			cand_swap(a, i++, j);
+	cand_swap(a, i, hi - 1);
+	return i;
+}
+
+/* Moves the k best of a[0, len) to a[0, k) (in no order). */
+static void
+cand_select(cand *a, size_t len, size_t k)
+{
+	size_t lo = 0, hi = len;
+
+	while (hi - lo > 16) {
+		size_t i = cand_partition(a, lo, hi);
+
+		if (i == k || i + 1 == k)
 			return;
-		t = h[i];
-		h[i] = h[parent];
-		h[parent] = t;
-		i = parent;
+		if (k < i)
+			hi = i;
+		else
+			lo = i + 1;
 	}
+	cand_isort(a, lo, hi);
+}
+
+/* Sorts a[0, len) best first. */
+static void
+cand_sort(cand *a, size_t len)
+{
+	size_t lo = 0, hi = len;
+
+	/* Recurse into the shorter side, loop on the longer. */
+	while (hi - lo > 16) {
+		size_t i = cand_partition(a, lo, hi);
+
+		if (i - lo < hi - i - 1) {
+			cand_sort(a + lo, i - lo);
+			lo = i + 1;
+		} else {
+			cand_sort(a + i + 1, hi - i - 1);
+			hi = i;
+		}
+	}
+	cand_isort(a, lo, hi);
+}
+
+/* The worst of a[0, len). */
+static cand
+cand_min(const cand *a, size_t len)
+{
+	cand m = a[0];
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		m = a[i] < m ? a[i] : m;
+	return m;
 }
 
 typedef struct recctx {
@@ -80,34 +170,41 @@ typedef struct recctx {
 	const uint32_t *seen_col;       /* seen column -> model item */
 	unsigned (*tile)(const float *, const float *, size_t, const float *,
 	    float *);
-	cand *heaps;            /* per round user: n */
-	size_t *counts;         /* per round user */
+	cand *cands;            /* per round user: 2n candidates */
+	size_t *counts;         /* per round user: candidates held */
+	cand *floor;            /* per round user: the n-th best so far */
 	int *zero;              /* per round user: all-zero factors */
+	const als_rec_sink *sink;
+	outbuf_blk *out;        /* per block of the round: its rows */
+	atomic_size_t lists;
 	atomic_size_t filtered;
 	atomic_size_t scored;   /* tiles (6 users x 16 items) scored */
 	atomic_size_t tiles;    /* tiles there would be without pruning */
 	atomic_int oom;
 } recctx;
 
-/* The heap of user ru takes item it with score sc; returns the new
- * threshold (the worst score held once full, else -inf). */
+/*
+ * User ru takes candidate c, better than its floor.  Candidates collect in
+ * a buffer of 2n; once n are held their worst is the floor (no candidate
+ * below it can be in the list), and when the buffer is full the n best are
+ * kept and the floor rises to their worst.  Returns the floor's score
+ * (-inf while fewer than n are held).
+ */
 static float
-rec_push(recctx *r, size_t ru, uint32_t it, float sc)
+rec_push(recctx *r, size_t ru, cand c)
 {
-	cand *h = r->heaps + ru * r->n;
+	cand *h = r->cands + 2 * ru * r->n;
 	size_t cnt = r->counts[ru];
 
-	if (cnt < r->n) {
-		h[cnt].score = sc;
-		h[cnt].item = it;
-		sift_up(h, cnt);
-		r->counts[ru] = ++cnt;
-		return cnt == r->n ? h[0].score : -INFINITY;
-	}
-	h[0].score = sc;
-	h[0].item = it;
-	sift_down(h, cnt, 0);
-	return h[0].score;
+	h[cnt++] = c;
+	if (cnt == 2 * r->n) {
+		cand_select(h, cnt, r->n);
+		cnt = r->n;
+		r->floor[ru] = cand_min(h, cnt);
+	} else if (cnt == r->n)
+		r->floor[ru] = cand_min(h, cnt);
+	r->counts[ru] = cnt;
+	return cnt >= r->n ? cand_score(r->floor[ru]) : -INFINITY;
 }
 
 static int
@@ -182,6 +279,7 @@ block_load(recctx *r, block *bk, size_t lo, size_t nb)
 		x = r->mod->user_factors + (size_t)r->users[ru] * f;
 		memcpy(bk->X + b * f, x, f * sizeof *bk->X);
 		r->counts[ru] = 0;
+		r->floor[ru] = 0;
 		for (j = 0; j < f; j++)
 			nn += (double)x[j] * x[j];
 		r->zero[ru] = nn == 0;
@@ -214,25 +312,74 @@ block_take(recctx *r, block *bk, size_t mb, size_t p, unsigned mask,
     const float *out)
 {
 	while (mask != 0) {
-		unsigned u = (unsigned)__builtin_ctz(mask);
-		size_t bu = mb + u, ru = bk->lo + bu, j;
-		const cand *h = r->heaps + ru * r->n;
+		unsigned u = (unsigned)__builtin_ctz(mask), above = 0, j;
+		size_t bu = mb + u, ru = bk->lo + bu;
+		float t = bk->thr[bu];
 
 		mask &= mask - 1;
-		for (j = 0; j < 16; j++) {
-			uint32_t it = r->perm[p * 16 + j];
-			float sc = out[u * 16 + j];
-			cand c = {sc, it};
+		/* The slots at or above the user's threshold. */
+		for (j = 0; j < 16; j++)
+			above |= (unsigned)(out[u * 16 + j] >= t) << j;
+		while (above != 0) {
+			uint32_t it;
+			cand c;
 
-			if (it == UINT32_MAX || !(sc >= bk->thr[bu]) ||
-			    (r->counts[ru] == r->n && !worse(h, &c)))
+			j = (unsigned)__builtin_ctz(above);
+			above &= above - 1;
+			it = r->perm[p * 16 + j];
+			if (it == UINT32_MAX)
+				continue;
+			c = cand_key(out[u * 16 + j], it);
+			if (r->counts[ru] >= r->n && c <= r->floor[ru])
 				continue;
 			if (in_sorted(bk->seen + bk->sbeg[bu], bk->send[bu] -
 			    bk->sbeg[bu], it))
 				continue;
-			bk->thr[bu] = rec_push(r, ru, it, sc);
+			bk->thr[bu] = rec_push(r, ru, c);
 		}
 	}
+}
+
+/* The block's lists, best first (each user's n best sorted, then
+ * rewritten in place as als_rec entries), formatted by the sink into the block's
+ * buffer (kept from round to round); -1 when out of memory. */
+static int
+block_format(recctx *r, const block *bk)
+{
+	outbuf_blk *ob = r->out + bk->lo / REC_BLOCK;
+	size_t b, k, lists = 0;
+
+	ob->len = 0;
+	for (b = 0; b < bk->nb; b++) {
+		size_t ru = bk->lo + b, cnt = r->counts[ru];
+		cand *h = r->cands + 2 * ru * r->n;
+
+		if (r->zero[ru])
+			continue;
+		if (cnt > r->n) {
+			cand_select(h, cnt, r->n);
+			cnt = r->n;
+		}
+		cand_sort(h, cnt);
+		for (k = 0; k < cnt; k++) {
+			als_rec a = {cand_score(h[k]), (uint32_t)~h[k]};
+
+			memcpy(&h[k], &a, sizeof a);
+		}
+		if (cnt * r->sink->row_max > ob->cap - ob->len) {
+			size_t cap = ob->len + cnt * r->sink->row_max;
+
+			cap += cap / 2;
+			if (util_resize(&ob->p, cap, 1) != 0)
+				return -1;
+			ob->cap = cap;
+		}
+		ob->len += r->sink->format(r->sink->arg, r->users[ru],
+		    (const als_rec *)(void *)h, cnt, ob->p + ob->len);
+		lists++;
+	}
+	atomic_fetch_add(&r->lists, lists);
+	return 0;
 }
 
 /*
@@ -241,16 +388,19 @@ block_take(recctx *r, block *bk, size_t mb, size_t p, unsigned mask,
  * descending order of item norm, so by Cauchy-Schwarz no item of panel p
  * or later can score above |x| pnorm[p]: once that bound is below the
  * user's worst held score the user is done, and a group of six stops when
- * all six are.  An item enters a heap when it is better than the worst
- * held (higher score, or equal score and lower id), so the result is the
- * exact top-n whatever the order of the items.
+ * all six are, for this chunk and every later one; the block stops when
+ * all its groups are.  An item is a candidate when it is better than the
+ * worst held (higher score, or equal score and lower id), so the result
+ * is the exact top-n whatever the order of the items.  Then the block's
+ * lists are sorted and formatted.
  */
 static void
 rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 {
 	recctx *r = ctx;
-	size_t f = r->mod->factors, p0, mb, scored = 0;
+	size_t f = r->mod->factors, p0, mb, scored = 0, groups;
 	float out[96] __attribute__((aligned(32)));
+	unsigned char gdone[REC_BLOCK / 6];
 	block bk;
 
 	(void)tid;
@@ -258,13 +408,17 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 		atomic_store(&r->oom, 1);
 		return;
 	}
-	for (p0 = 0; p0 < r->npanels; p0 += r->chunk) {
+	groups = bk.nbp / 6;
+	memset(gdone, 0, sizeof gdone);
+	for (p0 = 0; p0 < r->npanels && groups > 0; p0 += r->chunk) {
 		size_t p1 = p0 + r->chunk < r->npanels ? p0 + r->chunk :
 		    r->npanels;
 
 		for (mb = 0; mb < bk.nbp; mb += 6) {
 			size_t p;
 
+			if (gdone[mb / 6])
+				continue;
 			for (p = p0; p < p1; p++) {
 				unsigned alive = 0, u;
 
@@ -276,8 +430,11 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 						bk.done[bu] = 1;
 					alive |= !bk.done[bu];
 				}
-				if (!alive)
+				if (!alive) {
+					gdone[mb / 6] = 1;
+					groups--;
 					break;
+				}
 				scored++;
 				block_take(r, &bk, mb, p, r->tile(bk.X + mb * f,
 				    r->panels + p * f * 16, f, bk.thr + mb, out),
@@ -285,6 +442,8 @@ rec_block(void *ctx, size_t lo, size_t hi, unsigned tid)
 			}
 		}
 	}
+	if (block_format(r, &bk) != 0)
+		atomic_store(&r->oom, 1);
 	free(bk.mem);
 	atomic_fetch_add(&r->filtered, bk.filtered);
 	atomic_fetch_add(&r->scored, scored);
@@ -302,16 +461,6 @@ norm_cmp(const void *a, const void *b)
 	if (sort_norms[x] != sort_norms[y])
 		return sort_norms[x] > sort_norms[y] ? -1 : 1;
 	return x < y ? -1 : x > y;
-}
-
-static int
-cand_cmp(const void *a, const void *b)
-{
-	const cand *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->item < y->item ? -1 : x->item > y->item;
 }
 
 /*
@@ -376,46 +525,15 @@ rec_map_seen(const als_model *mod, const csr *seen, uint32_t *seen_col)
 	}
 }
 
-/* Hands the nr lists of the round starting at users[r0] to sink, in
- * order, sorted best first. */
-static int
-rec_emit(recctx *r, const uint32_t *users, size_t r0, size_t nr,
-    uint32_t *items, float *scores, als_rec_sink sink, void *arg,
-    als_rec_stats *st, rs_err *e)
-{
-	size_t i, k;
-	int rc;
-
-	for (i = 0; i < nr; i++) {
-		cand *h = r->heaps + i * r->n;
-		size_t cnt = r->counts[i];
-
-		if (r->zero[i]) {
-			st->zero_users++;
-			continue;
-		}
-		qsort(h, cnt, sizeof *h, cand_cmp);
-		for (k = 0; k < cnt; k++) {
-			items[k] = h[k].item;
-			scores[k] = h[k].score;
-		}
-		st->lists++;
-		if ((rc = sink(arg, users[r0 + i], items, scores, cnt, e)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
 int
 als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
-    size_t n, const csr *seen, unsigned threads, als_rec_sink sink,
-    void *arg, als_rec_stats *st, rs_err *e)
+    size_t n, const csr *seen, unsigned threads, const als_rec_sink *sink,
+    als_rec_stats *st, rs_err *e)
 {
 	size_t round = (size_t)threads * 8 * REC_BLOCK, f = mod->factors;
-	size_t r0, i;
-	uint32_t *seen_col = NULL, *items = NULL;
+	size_t r0, i, b;
+	uint32_t *seen_col = NULL;
 	int64_t *seen_row = NULL;
-	float *scores = NULL;
 	recctx r;
 	int rc = 0;
 
@@ -428,31 +546,34 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		n = mod->items;
 	if (n == 0 || nusers == 0)
 		return 0;
-	/* A round holds a heap of n per user: keep it within REC_HEAP_BYTES
-	 * when lists are long (at the cost of parallelism: at least one
-	 * block per round). */
-	while (round > REC_BLOCK && round * n * sizeof(cand) > REC_HEAP_BYTES)
+	/* A round holds 2n candidates per user and its formatted rows: keep
+	 * them within REC_ROUND_BYTES when lists are long (at the cost of
+	 * parallelism: at least one block per round). */
+	while (round > REC_BLOCK && round * n * (2 * sizeof(cand) +
+	    sink->row_max) > REC_ROUND_BYTES)
 		round /= 2;
 	round = (round + REC_BLOCK - 1) / REC_BLOCK * REC_BLOCK;
 	r.mod = mod;
 	r.n = n;
 	r.seen = seen;
+	r.sink = sink;
 	r.npanels = (mod->items + 15) / 16;
 	r.chunk = REC_CHUNK_BYTES / (f * 16 * sizeof(float));
 	if (r.chunk < 1)
 		r.chunk = 1;
 	r.tile = als_kernels_pick()->rec_tile;
-	r.heaps = malloc(round * n * sizeof *r.heaps);
+	r.cands = malloc(round * 2 * n * sizeof *r.cands);
+	r.floor = malloc(round * sizeof *r.floor);
 	r.counts = malloc(round * sizeof *r.counts);
 	r.zero = malloc(round * sizeof *r.zero);
-	items = malloc(n * sizeof *items);
-	scores = malloc(n * sizeof *scores);
+	r.out = calloc(round / REC_BLOCK, sizeof *r.out);
 	if (seen != NULL) {
 		seen_col = malloc((seen->cols + 1) * sizeof *seen_col);
 		seen_row = malloc(round * sizeof *seen_row);
 	}
-	if (rec_panels(&r, mod) != 0 || r.heaps == NULL || r.counts == NULL ||
-	    r.zero == NULL || items == NULL || scores == NULL ||
+	if (rec_panels(&r, mod) != 0 || r.cands == NULL || r.floor == NULL ||
+	    r.counts == NULL ||
+	    r.zero == NULL || r.out == NULL ||
 	    (seen != NULL && (seen_col == NULL || seen_row == NULL))) {
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto done;
@@ -462,6 +583,7 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 		r.seen_col = seen_col;
 		r.seen_row = seen_row;
 	}
+	atomic_init(&r.lists, 0);
 	atomic_init(&r.filtered, 0);
 	atomic_init(&r.scored, 0);
 	atomic_init(&r.tiles, 0);
@@ -479,22 +601,28 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			goto done;
 		}
-		if ((rc = rec_emit(&r, users, r0, nr, items, scores, sink, arg,
-		    st, e)) != 0)
-			goto done;
+		for (b = 0; b < (nr + REC_BLOCK - 1) / REC_BLOCK; b++)
+			if (r.out[b].len > 0 && (rc = sink->write(sink->arg,
+			    r.out[b].p, r.out[b].len, e)) != 0)
+				goto done;
 	}
+	st->lists = atomic_load(&r.lists);
+	st->zero_users = nusers - st->lists;
 	st->filtered = atomic_load(&r.filtered);
 	st->scored = atomic_load(&r.scored);
 	st->tiles = atomic_load(&r.tiles);
 done:
+	if (r.out != NULL)
+		for (b = 0; b < round / REC_BLOCK; b++)
+			free(r.out[b].p);
+	free(r.out);
 	free((void *)r.panels);
 	free((void *)r.pnorm);
 	free((void *)r.perm);
-	free(r.heaps);
+	free(r.cands);
+	free(r.floor);
 	free(r.counts);
 	free(r.zero);
-	free(items);
-	free(scores);
 	free(seen_col);
 	free(seen_row);
 	return rc;

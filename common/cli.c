@@ -23,7 +23,6 @@
 #ifndef RS_VERSION
 #define RS_VERSION "unknown (built outside make)"
 #define RS_BUILD_CFLAGS "unknown"
-#define RS_BLAS "unknown"
 #endif
 
 #define PACKAGE "recsys-ecom"
@@ -163,7 +162,6 @@ cli_version(void)
 	printf("compiler: unknown\n");
 #endif
 	printf("cflags: %s\n", RS_BUILD_CFLAGS);
-	printf("blas: %s\n", RS_BLAS);
 	printf("als kernels: %s\n", als_kernels_info());
 	printf("mpi: %s\n", prog != NULL && prog->mpi != NULL ? prog->mpi :
 	    "no");

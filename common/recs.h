@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "num.h"
 #include "rs_err.h"
 
 extern const char *const recs_cols[4];
@@ -63,13 +64,15 @@ int recs_load(recs *r, const char *path, size_t max_rank, rs_err *e);
 void recs_free(recs *r);
 
 /*
- * Writes one user's list as recs TSV rows (the header is the caller's,
- * tsv_write_header with recs_cols): "user rank item score" with ranks 1..n,
- * item k the id item_ids[items[k]], scores with six decimals
- * (num_fmt_fixed6).  EX_IOERR "write error: why" when the stream has
- * failed.
+ * Formats one recs TSV row (the header is the caller's, tsv_write_header
+ * with recs_cols) into buf, at least RECS_ROW_MAX bytes, without a NUL:
+ * "user rank item score\n", the user and the item ids already formatted
+ * (user[0..ulen), item[0..ilen), at most 20 bytes each: a writer of many
+ * rows formats each id once), the score with six decimals
+ * (num_fmt_fixed6).  Returns its length.
  */
-int recs_write_rows(FILE *fp, uint64_t user, const uint64_t *item_ids,
-    const uint32_t *items, const float *scores, size_t n, rs_err *e);
+#define RECS_ROW_MAX (3 * 20 + NUM_FIXED6_MAX + 4)
+size_t recs_format_row(char *buf, const char *user, size_t ulen,
+    size_t rank, const char *item, size_t ilen, float score);
 
 #endif

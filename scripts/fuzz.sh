@@ -34,7 +34,7 @@ for h in "$@"; do
 	name=$(basename "$h" .c)
 	name=${name#fuzz_}
 	flock "$lock" clang $flags -fsanitize=fuzzer -o "$out/fuzz_$name.$$" \
-	    "$h" "$out/libcommon.a" -lcsv -lz -lopenblas -lm -lpthread
+	    "$h" "$out/libcommon.a" -lcsv -lz -lm -lpthread
 	mv -f "$out/fuzz_$name.$$" "$out/fuzz_$name"
 	work="$out/corpus-$name"
 	mkdir -p "$work"

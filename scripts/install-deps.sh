@@ -22,7 +22,7 @@ set -eu
 # pipeline.mk's run-time needs: /usr/bin/time (each stage's cost) and
 # gnuplot-nox (report.html's plots); man-db so that "man -l man/PAGE"
 # (README) works.
-PKGS_run="gcc make libc6-dev libcsv-dev libopenblas-dev zlib1g-dev curl time
+PKGS_run="gcc make libc6-dev libcsv-dev zlib1g-dev curl time
 gnuplot-nox man-db"
 
 # bats and its helpers; mandoc (make lint-man, the man page tests); man-db
@@ -37,8 +37,10 @@ systemd ucspi-tcp haproxy wrk python3 procps jq
 openmpi-bin libopenmpi-dev chromium binutils bsdextrautils"
 
 # Load generators and timers; bc, python3, tcpserver and procps for the
-# serving and ingest benchmarks.
-PKGS_bench="wrk hyperfine valgrind time bc python3 ucspi-tcp procps"
+# serving and ingest benchmarks; OpenBLAS for bench-als.sh's anchor (an
+# sgemm).
+PKGS_bench="wrk hyperfine valgrind time bc python3 ucspi-tcp procps
+libopenblas-dev"
 
 # clang with its libFuzzer and sanitizer runtimes.
 PKGS_fuzz="clang libclang-rt-14-dev"

@@ -255,7 +255,6 @@ main(int argc, char **argv)
 	CHECK(strncmp(out, "x (recsys-ecom) ", 16) == 0);
 	CHECK_HAS(out, "\ncompiler: ");
 	CHECK_HAS(out, "\ncflags: ");
-	CHECK_HAS(out, "\nblas: ");
 	CHECK_HAS(out, "\nals kernels: ");
 	CHECK_HAS(out, "\nmpi: ");
 	/* A bad option: getopt's message with the short name, the usage. */
