@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "crc.h"
 #include "outfile.h"
 #include "num.h"
 #include "util.h"
@@ -23,6 +24,8 @@ struct wsec {
 	char name[24];
 	const void *data;
 	size_t size;
+	int have_crc;             /* crc made from the block CRCs */
+	uint32_t crc;
 };
 
 struct container_writer {
@@ -38,20 +41,6 @@ struct container_writer {
 	unsigned char *blocks;    /* its bytes, made at write time */
 };
 
-static uint32_t
-crc_of(uint32_t crc, const void *data, size_t size)
-{
-	const unsigned char *p = data;
-
-	while (size > 0) {
-		uInt n = size > (1u << 30) ? (1u << 30) : (uInt)size;
-
-		crc = (uint32_t)crc32(crc, p, n);
-		p += n;
-		size -= n;
-	}
-	return crc;
-}
 
 static size_t
 align64(size_t v)
@@ -134,6 +123,7 @@ container_writer_section(container_writer *w, const char *name, const void *data
 	memcpy(s->name, name, strlen(name));
 	s->data = data;
 	s->size = size;
+	s->have_crc = 0;
 	return 0;
 }
 
@@ -151,7 +141,9 @@ container_writer_block_crcs(container_writer *w, const char *name,
 	return 0;
 }
 
-/* The block CRC section over the sections added so far, added last. */
+/* The block CRC section over the sections added so far, added last; each
+ * of those sections' CRC is combined from its blocks' (zlib's
+ * crc32_combine), so the data is read once. */
 static int
 add_block_crcs(container_writer *w)
 {
@@ -162,14 +154,23 @@ add_block_crcs(container_writer *w)
 		n += (w->sec[i].size + w->block - 1) / w->block;
 	if ((p = w->blocks = malloc(n * 4 + 1)) == NULL)
 		return -1;
-	for (i = 0; i < w->nsec; i++)
+	for (i = 0; i < w->nsec; i++) {
+		uLong all = crc32(0, NULL, 0);
+
 		for (off = 0; off < w->sec[i].size; off += w->block) {
+			uint32_t c;
+
 			k = w->sec[i].size - off < w->block ?
 			    w->sec[i].size - off : w->block;
-			util_le_put32(p, crc_of(0, (const unsigned char *)
-			    w->sec[i].data + off, k));
+			c = crc_update(0, (const unsigned char *)
+			    w->sec[i].data + off, k);
+			util_le_put32(p, c);
+			all = crc32_combine(all, c, (z_off_t)k);
 			p += 4;
 		}
+		w->sec[i].crc = (uint32_t)all;
+		w->sec[i].have_crc = 1;
+	}
 	return container_writer_section(w, w->blocks_name, w->blocks, n * 4);
 }
 
@@ -203,7 +204,8 @@ container_writer_write(container_writer *w, const char *path, rs_err *e)
 		memcpy(ent, w->sec[i].name, 24);
 		util_le_put64(ent + 24, off);
 		util_le_put64(ent + 32, w->sec[i].size);
-		util_le_put32(ent + 40, crc_of(0, w->sec[i].data, w->sec[i].size));
+		util_le_put32(ent + 40, w->sec[i].have_crc ? w->sec[i].crc :
+		    crc_update(0, w->sec[i].data, w->sec[i].size));
 		off = align64(off + w->sec[i].size);
 	}
 	/* The file ends where the last section ends, without padding. */
@@ -215,7 +217,7 @@ container_writer_write(container_writer *w, const char *path, rs_err *e)
 	util_le_put64(hdr + 24, off);
 	if (w->plen > 0)
 		memcpy(hdr + HDR + ENT * w->nsec, w->params, w->plen);
-	util_le_put32(hdr + 36, crc_of(0, hdr, hlen));
+	util_le_put32(hdr + 36, crc_update(0, hdr, hlen));
 
 	if ((rc = outfile_open(&o, path, e)) != 0) {
 		free(hdr);
@@ -315,7 +317,7 @@ container_open(container *c, const char *path, const char *kind, uint32_t versio
 		return bad(c, e, path, "out of memory");
 	memcpy(hcopy, b, hlen);
 	util_le_put32(hcopy + 36, 0);
-	if (crc_of(0, hcopy, hlen) != hcrc) {
+	if (crc_update(0, hcopy, hlen) != hcrc) {
 		free(hcopy);
 		return bad(c, e, path, "header checksum mismatch (corrupt)");
 	}
@@ -356,7 +358,7 @@ container_verify(const container *c, rs_err *e)
 		const unsigned char *ent = c->base + HDR + ENT * i;
 		uint64_t off = util_le_get64(ent + 24), size = util_le_get64(ent + 32);
 
-		if (crc_of(0, c->base + off, size) != util_le_get32(ent + 40))
+		if (crc_update(0, c->base + off, size) != util_le_get32(ent + 40))
 			return rs_errf(e, EX_DATAERR, "%s: section \"%.24s\": "
 			    "checksum mismatch (corrupt)", c->path,
 			    (const char *)ent);

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "blend.h"
+#include "crc.h"
 #include "items.h"
 #include "itemsim.h"
 #include "num.h"
@@ -167,7 +167,7 @@ verify_blocks(const store *s, const unsigned char *crc, rs_err *e)
 			size_t n = size - off < STORE_BLOCK ? size - off :
 			    STORE_BLOCK;
 
-			if (crc32(0, p + off, (uInt)n) != util_le_get32(crc +
+			if (crc_update(0, p + off, n) != util_le_get32(crc +
 			    at * 4))
 				return rs_errf(e, EX_DATAERR, "%s: section "
 				    "\"%s\" block %zu: checksum mismatch",
@@ -248,7 +248,7 @@ store_guard_check(const store *s, const void *p, size_t len)
 
 			if (g->ok[at / 8] & (1u << (at % 8)))
 				continue;
-			if (crc32(0, sec->p + off, (uInt)n) != ((uint32_t)c[0] |
+			if (crc_update(0, sec->p + off, n) != ((uint32_t)c[0] |
 			    (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
 			    (uint32_t)c[3] << 24)) {
 				if (g->bad_sec == NULL) {
@@ -405,7 +405,7 @@ static int
 file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 {
 	unsigned char buf[1 << 16];
-	uLong crc = crc32(0, NULL, 0);
+	uint32_t crc = 0;
 	unsigned long long size = 0;
 	size_t n;
 	FILE *fp;
@@ -415,7 +415,7 @@ file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 	if ((fp = fopen(path, "rb")) == NULL)
 		return rs_errf(e, EX_NOINPUT, "%s: %s", path, strerror(errno));
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
-		crc = crc32(crc, buf, (uInt)n);
+		crc = crc_update(crc, buf, n);
 		size += n;
 	}
 	if (ferror(fp)) {
@@ -423,7 +423,8 @@ file_crc(container_writer *w, const char *key, const char *path, rs_err *e)
 		return rs_errf(e, EX_IOERR, "%s: read error", path);
 	}
 	fclose(fp);
-	container_writer_param(w, key, "crc32:%08lx size=%llu", crc, size);
+	container_writer_param(w, key, "crc32:%08lx size=%llu",
+	    (unsigned long)crc, size);
 	return 0;
 }
 
