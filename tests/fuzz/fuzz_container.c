@@ -1,10 +1,15 @@
 /*
- * fuzz_container.c: the container loader (container_open with CONTAINER_VERIFY) and the
- * matrix loader on top of it.  The input, after its first byte, is the
- * file.  Random bytes rarely carry valid CRC-32s, so when the first byte
- * is odd the harness recomputes the header CRC and every section CRC it
- * can find before writing the file: that lets the fuzzer reach the section
- * table checks and the matrix structure checks behind them.
+ * fuzz_container.c: the container loader (container_open with
+ * CONTAINER_VERIFY) and the matrix loader on top of it.  The input, after
+ * its first byte, is the file.  Random bytes rarely carry valid CRC-32s,
+ * so when the first byte is odd the harness recomputes the header CRC and
+ * every section CRC it can find before writing the file: that lets the
+ * fuzzer reach the section table checks and the matrix structure checks
+ * behind them.
+ *
+ * The CRC the loader checks with (crc_update, folded with PCLMULQDQ where
+ * the CPU has it) must equal zlib's crc32 on every input: whole, from a
+ * start CRC the input gives, and in two pieces cut where it says.
  */
 #include "fuzz_common.h"
 #include "fuzz_crc.h"
@@ -12,10 +17,25 @@
 #include <string.h>
 
 #include "container.h"
+#include "crc.h"
 #include "matrix.h"
 
 /* Where the matrix walk stores what it reads, so nothing is elided. */
 static volatile uint64_t fuzz_sink;
+
+static void
+check_crc(const uint8_t *data, size_t size)
+{
+	uint32_t z = (uint32_t)crc32(0, data, (uInt)size);
+	uint32_t start = size >= 4 ? rd32(data) : 0;
+	size_t cut = size > 0 ? data[0] % (size + 1) : 0;
+
+	if (crc_update(0, data, size) != z ||
+	    crc_update(crc_update(0, data, cut), data + cut, size - cut) != z ||
+	    crc_update(start, data, size) != (uint32_t)crc32(start, data,
+	    (uInt)size))
+		abort();   /* a checksum that is not zlib's */
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,6 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	csr m;
 	int fd;
 
+	check_crc(data, size);
 	if (size < 1)
 		return 0;
 	if ((copy = malloc(size)) == NULL)
