@@ -61,6 +61,7 @@ typedef struct fit {
 	float *X, *Y;           /* all users x fp, all items x fp */
 	float *YtY;             /* fp x fp */
 	float *part;            /* partial Gram blocks, fp x fp each */
+	const float *part_of;   /* the factors whose blocks part holds */
 	float *gx, *gy;         /* --loss: X'X and Y'Y, fp x fp, no reg */
 	int gy_ready;           /* gy is the Gram of the current Y */
 	float *scratch;
@@ -149,6 +150,27 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 	}
 }
 
+/* A single process's half-sweep, a Gram block of rows at a time: the
+ * block's rows solved, then their Gram block computed while they are in
+ * cache (the next gram() of these factors then only sums the blocks):
+ * the same rows, blocks and operations as sweep_chunk and gram_chunk
+ * apart, so the same bits. */
+static void
+sweep_gram_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
+{
+	fit *ft = ctx;
+	size_t b, n = ft->w.s->rows;
+
+	for (b = lo; b < hi; b++) {
+		size_t r0 = b * GRAM_ROWS, r1 = r0 + GRAM_ROWS < n ?
+		    r0 + GRAM_ROWS : n;
+
+		sweep_chunk(&ft->w, r0, r1, tid);
+		ft->w.k->gram_block(ft->w.X + r0 * ft->fp, r1 - r0, ft->f,
+		    ft->fp, ft->part + b * ft->fp * ft->fp);
+	}
+}
+
 /* Partial Gram blocks [lo, hi) of Y (n rows): block b is Y_b'Y_b, upper
  * triangle, in part + b fp^2 (the kernels' gram_block). */
 typedef struct gramctx {
@@ -176,8 +198,9 @@ gram_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 
 /*
  * G = Y'Y (fp x fp, symmetric, no reg), Y having n rows.  The ranks share
- * out the blocks of GRAM_ROWS rows (each its threads), gather them all and
- * sum them in block order.  A collective.
+ * out the blocks of GRAM_ROWS rows (each its threads; none when the sweep
+ * that solved Y left them in ft->part), gather them all and sum them in
+ * block order.  A collective.
  */
 static int
 gram(fit *ft, const float *Y, size_t n, float *G, rs_err *e)
@@ -187,7 +210,9 @@ gram(fit *ft, const float *Y, size_t n, float *G, rs_err *e)
 	size_t b0 = nb * rank / size, b1 = nb * (rank + 1) / size, b, i, j;
 	gramctx g = {Y, n, ft->f, fp, b0, ft->part, ft->w.k};
 
-	par_run(ft->p->threads, b1 - b0, 1, gram_chunk, &g);
+	if (ft->part_of != Y)
+		par_run(ft->p->threads, b1 - b0, 1, gram_chunk, &g);
+	ft->part_of = Y;
 	for (r = 0; r < size; r++)
 		ft->counts[r] = nb * (r + 1) / size - nb * r / size;
 	if (comm_allgather(ft->c, ft->part, ft->counts,
@@ -586,7 +611,14 @@ half_sweep(fit *ft, int half, rs_err *e)
 		ft->YtY[i * ft->fp + i] += (float)ft->p->reg;
 	atomic_init(&w->bad, 0);
 	atomic_init(&w->bad_row, SIZE_MAX);
-	par_run(ft->p->threads, w->s->rows, ROW_CHUNK, sweep_chunk, w);
+	if (size == 1) {
+		par_run(ft->p->threads, (w->s->rows + GRAM_ROWS - 1) /
+		    GRAM_ROWS, 1, sweep_gram_chunk, ft);
+		ft->part_of = X;
+	} else {
+		par_run(ft->p->threads, w->s->rows, ROW_CHUNK, sweep_chunk, w);
+		ft->part_of = NULL;
+	}
 	if (atomic_load(&w->bad)) {
 		size_t row = w->s->lo + atomic_load(&w->bad_row);
 
