@@ -98,9 +98,16 @@ cand_partition(cand *a, size_t lo, size_t hi)
 	/* a[lo] >= a[mid] >= a[hi - 1]: the median to the end. */
 	cand_swap(a, mid, hi - 1);
 	p = a[hi - 1];
-	for (i = j = lo; j < hi - 1; j++)
-		if (a[j] > p)
-			cand_swap(a, i++, j);
+	/* Lomuto's scheme without a branch on the data (random keys would
+	 * mispredict half the time): every element is swapped with a[i],
+	 * and i moves past it when it is better than the pivot. */
+	for (i = j = lo; j < hi - 1; j++) {
+		cand v = a[j];
+
+		a[j] = a[i];
+		a[i] = v;
+		i += v > p;
+	}
 	cand_swap(a, i, hi - 1);
 	return i;
 }
