@@ -1,8 +1,8 @@
 /* als_recommend.c: top-N lists from a model; see als.h. */
 #include "als.h"
 #include "als_impl.h"
+#include "outbuf.h"
 #include "par.h"
-#include "util.h"
 
 #include <float.h>
 #include <math.h>
@@ -49,12 +49,6 @@ cand_score(cand c)
 	memcpy(&sc, &b, sizeof sc);
 	return sc;
 }
-
-/* A block's formatted lists. */
-typedef struct outbuf_blk {
-	char *p;
-	size_t len, cap;
-} outbuf_blk;
 
 static void
 cand_swap(cand *a, size_t i, size_t j)
@@ -182,7 +176,7 @@ typedef struct recctx {
 	cand *floor;            /* per round user: the n-th best so far */
 	int *zero;              /* per round user: all-zero factors */
 	const als_rec_sink *sink;
-	outbuf_blk *out;        /* per block of the round: its rows */
+	outbuf *out;            /* per block of the round: its rows */
 	atomic_size_t lists;
 	atomic_size_t filtered;
 	atomic_size_t scored;   /* tiles (6 users x 16 items) scored */
@@ -348,12 +342,12 @@ block_take(recctx *r, block *bk, size_t mb, size_t p, unsigned mask,
 }
 
 /* The block's lists, best first (each user's n best sorted, then
- * rewritten in place as als_rec entries), formatted by the sink into the block's
- * buffer (kept from round to round); -1 when out of memory. */
+ * rewritten in place as als_rec entries), formatted by the sink into the
+ * block's buffer (kept from round to round); -1 when out of memory. */
 static int
 block_format(recctx *r, const block *bk)
 {
-	outbuf_blk *ob = r->out + bk->lo / REC_BLOCK;
+	outbuf *ob = r->out + bk->lo / REC_BLOCK;
 	size_t b, k, lists = 0;
 
 	ob->len = 0;
@@ -373,14 +367,8 @@ block_format(recctx *r, const block *bk)
 
 			memcpy(&h[k], &a, sizeof a);
 		}
-		if (cnt * r->sink->row_max > ob->cap - ob->len) {
-			size_t cap = ob->len + cnt * r->sink->row_max;
-
-			cap += cap / 2;
-			if (util_resize(&ob->p, cap, 1) != 0)
-				return -1;
-			ob->cap = cap;
-		}
+		if (outbuf_reserve(ob, cnt * r->sink->row_max) != 0)
+			return -1;
 		ob->len += r->sink->format(r->sink->arg, r->users[ru],
 		    (const als_rec *)(void *)h, cnt, ob->p + ob->len);
 		lists++;
@@ -621,7 +609,7 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 done:
 	if (r.out != NULL)
 		for (b = 0; b < round / REC_BLOCK; b++)
-			free(r.out[b].p);
+			outbuf_free(&r.out[b]);
 	free(r.out);
 	free((void *)r.panels);
 	free((void *)r.pnorm);

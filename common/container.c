@@ -41,7 +41,6 @@ struct container_writer {
 	unsigned char *blocks;    /* its bytes, made at write time */
 };
 
-
 static size_t
 align64(size_t v)
 {
