@@ -341,6 +341,19 @@ test_loss_blocks(void)
 	same_under_avx2(&m, &p);
 }
 
+/* The kernels of build 0 (portable), 1 (AVX2+FMA) or 2 (the widest this
+ * CPU runs), and whether their multiply-adds are fused. */
+static const als_kernels *
+pick_build(int build, int *fused)
+{
+	if (build == 0)
+		als_portable_kernels(1);
+	else
+		als_avx2_kernels(build == 1);
+	*fused = strstr(als_kernels_info(), "this CPU: portable") == NULL;
+	return als_kernels_pick();
+}
+
 /*
  * gram_block of each build this CPU runs: every element of the upper
  * triangle is exactly the chain over the rows in row order (fused in the
@@ -359,15 +372,9 @@ test_gram_block(void)
 
 	srand(5);
 	for (build = 0; build < 3; build++) {
-		const als_kernels *kern;
 		int fused;
+		const als_kernels *kern = pick_build(build, &fused);
 
-		if (build == 0)
-			als_portable_kernels(1);
-		else
-			als_avx2_kernels(build == 1);
-		kern = als_kernels_pick();
-		fused = strstr(als_kernels_info(), "this CPU: portable") == NULL;
 		for (a = 0; a < sizeof fs / sizeof *fs; a++)
 			for (c = 0; c < sizeof ns / sizeof *ns; c++) {
 				size_t f = fs[a], n = ns[c], fp = (f + 7) & ~7u;
@@ -813,15 +820,9 @@ test_rec_tile(void)
 
 	srand(9);
 	for (build = 0; build < 3; build++) {
-		const als_kernels *kern;
 		int fused;
+		const als_kernels *kern = pick_build(build, &fused);
 
-		if (build == 0)
-			als_portable_kernels(1);
-		else
-			als_avx2_kernels(build == 1);
-		kern = als_kernels_pick();
-		fused = strstr(als_kernels_info(), "this CPU: portable") == NULL;
 		for (a = 0; a < sizeof fs / sizeof *fs; a++)
 			for (t = 0; t < 20; t++) {
 				size_t f = fs[a];
