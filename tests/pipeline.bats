@@ -240,6 +240,14 @@ md5_shim() {
 	grep -q -- '-f 9 ' "$B"/cache/als-*/.params
 	run would_run "$B" FACTORS=9
 	assert_output ""
+	# The new run's row has the checksums of the stages it shares (not
+	# taken again: their .sums did not change, above) and of its own.
+	for f in train.tsv als.model; do
+		grep -qx "artifact.$f.md5	$(md5sum <"$o9/$f" | cut -c1-32)" "$o9/run.tsv" ||
+		    fail "$o9/run.tsv: no checksum of $f"
+	done
+	run pl "$B" FACTORS=9 -n
+	refute_output --partial -- "--sums"
 }
 
 @test "pipeline: the run cache: going back to built parameters rebuilds nothing, current untouched" {
