@@ -32,6 +32,81 @@ typedef struct side {
 	const float *data;
 } side;
 
+/*
+ * The training loss's correction on the stored entries (see fit_loss) is
+ * summed per row, each row's sum rounded to a multiple of 2^-LOSS_FRAC and
+ * added up as integers: integer sums do not depend on the order, so the
+ * value is the same for any -t and any number of ranks.
+ */
+#define LOSS_FRAC 48
+
+__extension__ typedef __int128 loss_fixed;
+
+/* One stored entry's share of the loss: the (pref - d)^2 of its pair
+ * with confidence c, minus the 1 d^2 that x'(Y'Y)x counted for it; adds
+ * c to *conf.  d = x.y, c = alpha*value, pref 1 for a positive value,
+ * else 0 with c = |alpha*value|. */
+static inline double
+entry_loss(double alpha, float value, double d, double *conf)
+{
+	double c = alpha * value, pref = 1;
+
+	if (!(c > 0)) {
+		pref = 0;
+		c = -c;
+	}
+	*conf += c;
+	return (c - 1) * d * d - 2 * c * pref * d + c * pref;
+}
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+
+/* x.y in double over f factors: four chains (chain j takes the factors
+ * k = j mod 4, a product then a sum each, in vector lanes), then
+ * (0+1)+(2+3). */
+static inline double
+ddot(const float *x, const float *y, size_t f)
+{
+	v4d s = {0, 0, 0, 0};
+	double t[4];
+	size_t k;
+
+	for (k = 0; k + 4 <= f; k += 4) {
+		v4f a, b;
+
+		memcpy(&a, x + k, sizeof a);
+		memcpy(&b, y + k, sizeof b);
+		s += __builtin_convertvector(a, v4d) *
+		    __builtin_convertvector(b, v4d);
+	}
+	memcpy(t, &s, sizeof t);
+	for (; k < f; k++)
+		t[k & 3] += (double)x[k] * y[k];
+	return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+/* v as a multiple of 2^-LOSS_FRAC (toward zero); *bad set when v is not
+ * finite or too large. */
+static loss_fixed
+to_fixed(double v, int *bad)
+{
+	double s = ldexp(v, LOSS_FRAC);
+
+	if (!(fabs(s) < 0x1p120)) {
+		*bad = 1;
+		return 0;
+	}
+	return (loss_fixed)s;
+}
+
+/* Per thread (and, gathered, per rank): the correction and the
+ * confidence as integers; bad when a row's sum did not fit. */
+typedef struct loss_acc {
+	loss_fixed sum, conf;
+	int64_t bad;
+} loss_acc;
+
 /* One half-sweep: solve every row of s given the other side's factors. */
 typedef struct sweep {
 	const side *s;
@@ -47,6 +122,8 @@ typedef struct sweep {
 	size_t scratch_floats;
 	atomic_int bad;         /* a row was not positive definite */
 	atomic_size_t bad_row;  /* the first such row (of the stripe) */
+	loss_acc *corr;         /* per thread, or NULL: see row_corr */
+	double alpha_d;
 } sweep;
 
 /* Everything a fit holds between its steps. */
@@ -63,6 +140,7 @@ typedef struct fit {
 	float *part;            /* partial Gram blocks, fp x fp each */
 	const float *part_of;   /* the factors whose blocks part holds */
 	float *gx, *gy;         /* --loss: X'X and Y'Y, fp x fp, no reg */
+	loss_acc *corr;         /* --loss: per thread, of the items' half */
 	int gy_ready;           /* gy is the Gram of the current Y */
 	float *scratch;
 	void *tmem;             /* the item-major stripe */
@@ -106,6 +184,30 @@ prefetch_rows(const sweep *w, uint64_t a, uint64_t z)
 		prefetch_row(w->Y + (size_t)w->s->indices[a] * w->fp, w->fp);
 }
 
+/*
+ * --loss: the correction of the stored entries of row r of the stripe,
+ * just solved, each against the other side's row, added to *acc.  Done in
+ * the items' half, where both sides are the iteration's final factors and
+ * the users' rows are still in cache from the row's solve (a pass of its
+ * own over the users' entries took a tenth of an iteration at 10x, most of
+ * it waiting on memory).
+ */
+static inline void
+row_corr(const sweep *w, size_t r, loss_acc *acc)
+{
+	const float *y = w->X + r * w->fp;
+	uint64_t q, z = w->s->indptr[r + 1];
+	double sum = 0, conf = 0;
+	int bad = 0;
+
+	for (q = w->s->indptr[r]; q < z; q++)
+		sum += entry_loss(w->alpha_d, w->s->data[q], ddot(w->Y +
+		    (size_t)w->s->indices[q] * w->fp, y, w->f), &conf);
+	acc->sum += to_fixed(sum, &bad);
+	acc->conf += to_fixed(conf, &bad);
+	acc->bad |= bad;
+}
+
 /* Rows [lo, hi) of the stripe: CG a tile of ALS_TILE rows at a time
  * (the next tile's rows of the other side prefetched), Cholesky row by
  * row. */
@@ -131,6 +233,8 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 		}
 		w->k->cg_tile(w->YtY, w->Y, w->f, w->fp, &t, n, w->alpha,
 		    w->steps, sc);
+		for (b = 0; b < n && w->corr != NULL; b++)
+			row_corr(w, u + b, &w->corr[tid]);
 	}
 	for (u = lo; u < hi && w->solver == ALS_CHOLESKY; u++) {
 		uint64_t a = ptr[u], z = ptr[u + 1];
@@ -146,7 +250,8 @@ sweep_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
 			    &w->bad_row, &cur, u))
 				;
 			atomic_store(&w->bad, 1);
-		}
+		} else if (w->corr != NULL)
+			row_corr(w, u, &w->corr[tid]);
 	}
 }
 
@@ -511,11 +616,12 @@ fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
 	if (p->loss) {
 		ft->gx = als_falloc(ft->fp * ft->fp);
 		ft->gy = als_falloc(ft->fp * ft->fp);
+		ft->corr = calloc(p->threads, sizeof *ft->corr);
 	}
 	if (ft->ubounds == NULL || ft->counts == NULL || ft->X == NULL ||
 	    ft->Y == NULL || ft->YtY == NULL || ft->part == NULL ||
 	    ft->scratch == NULL || (p->loss && (ft->gx == NULL ||
-	    ft->gy == NULL)))
+	    ft->gy == NULL || ft->corr == NULL)))
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 	if ((rc = comm_fail(c, rc, e)) != 0)
 		return rc;
@@ -552,6 +658,7 @@ fit_start(fit *ft, const csr *m, const comm *c, const als_params *p,
 	ft->w.f = ft->f;
 	ft->w.fp = ft->fp;
 	ft->w.alpha = (float)p->alpha;
+	ft->w.alpha_d = p->alpha;
 	ft->w.steps = p->cg_steps;
 	ft->w.solver = p->solver;
 	ft->w.k = als_kernels_pick();
@@ -573,6 +680,7 @@ fit_free(fit *ft)
 	free(ft->scratch);
 	free(ft->gx);
 	free(ft->gy);
+	free(ft->corr);
 	free(ft->tmem);
 }
 
@@ -611,6 +719,9 @@ half_sweep(fit *ft, int half, rs_err *e)
 		ft->YtY[i * ft->fp + i] += (float)ft->p->reg;
 	atomic_init(&w->bad, 0);
 	atomic_init(&w->bad_row, SIZE_MAX);
+	w->corr = half == 1 ? ft->corr : NULL;
+	if (w->corr != NULL)
+		memset(w->corr, 0, ft->p->threads * sizeof *w->corr);
 	if (size == 1) {
 		par_run(ft->p->threads, (w->s->rows + GRAM_ROWS - 1) /
 		    GRAM_ROWS, 1, sweep_gram_chunk, ft);
@@ -641,130 +752,14 @@ half_sweep(fit *ft, int half, rs_err *e)
 }
 
 /*
- * The training loss, without copying the factors.  Summed over all users,
- * x'(Y'Y)x is the Frobenius product of the two Gram matrices, <X'X, Y'Y>,
- * an f x f sum; the stored entries correct it (entry_loss), and the
- * regularization is reg times the traces.  The Gram matrices are the
+ * The training loss of the current factors, without copying them.  Summed
+ * over all users, x'(Y'Y)x is the Frobenius product of the two Gram
+ * matrices, <X'X, Y'Y>, an f x f sum (ft->gx is the Gram of X; the Gram of
+ * Y is computed here and kept for the next half 0); the stored entries
+ * correct it (entry_loss, summed by the items' half-sweep: row_corr), and
+ * the regularization is reg times the traces.  The Gram matrices are the
  * fit's own (float, in its block order); the rest is summed in double.
- *
- * The correction is a sum over this rank's users, each row's sum rounded
- * to a multiple of 2^-LOSS_FRAC and added up as integers: integer sums do
- * not depend on the order, so the value is the same for any -t and any
- * number of ranks.
- */
-#define LOSS_FRAC 48
-
-__extension__ typedef __int128 loss_fixed;
-
-/* One stored entry's share of the loss: the (pref - d)^2 of its pair
- * with confidence c, minus the 1 d^2 that x'(Y'Y)x counted for it; adds
- * c to *conf.  d = x.y, c = alpha*value, pref 1 for a positive value,
- * else 0 with c = |alpha*value|. */
-static inline double
-entry_loss(double alpha, float value, double d, double *conf)
-{
-	double c = alpha * value, pref = 1;
-
-	if (!(c > 0)) {
-		pref = 0;
-		c = -c;
-	}
-	*conf += c;
-	return (c - 1) * d * d - 2 * c * pref * d + c * pref;
-}
-
-typedef float v4f __attribute__((vector_size(16)));
-typedef double v4d __attribute__((vector_size(32)));
-
-/* x.y in double over f factors: four chains (chain j takes the factors
- * k = j mod 4, a product then a sum each, in vector lanes), then
- * (0+1)+(2+3). */
-static inline double
-ddot(const float *x, const float *y, size_t f)
-{
-	v4d s = {0, 0, 0, 0};
-	double t[4];
-	size_t k;
-
-	for (k = 0; k + 4 <= f; k += 4) {
-		v4f a, b;
-
-		memcpy(&a, x + k, sizeof a);
-		memcpy(&b, y + k, sizeof b);
-		s += __builtin_convertvector(a, v4d) *
-		    __builtin_convertvector(b, v4d);
-	}
-	memcpy(t, &s, sizeof t);
-	for (; k < f; k++)
-		t[k & 3] += (double)x[k] * y[k];
-	return (t[0] + t[1]) + (t[2] + t[3]);
-}
-
-/* v as a multiple of 2^-LOSS_FRAC (toward zero); *bad set when v is not
- * finite or too large. */
-static loss_fixed
-to_fixed(double v, int *bad)
-{
-	double s = ldexp(v, LOSS_FRAC);
-
-	if (!(fabs(s) < 0x1p120)) {
-		*bad = 1;
-		return 0;
-	}
-	return (loss_fixed)s;
-}
-
-/* Per thread (and, gathered, per rank): the correction and the
- * confidence as integers; bad when a row's sum did not fit. */
-typedef struct loss_acc {
-	loss_fixed sum, conf;
-	int64_t bad;
-} loss_acc;
-
-/* How far ahead corr_chunk asks for the rows of Y it will read. */
-#define CORR_AHEAD 8
-
-typedef struct corrctx {
-	const fit *ft;
-	loss_acc *acc;          /* one per thread */
-} corrctx;
-
-static void
-corr_chunk(void *ctx, size_t lo, size_t hi, unsigned tid)
-{
-	corrctx *cc = ctx;
-	const fit *ft = cc->ft;
-	const side *s = &ft->users;
-	loss_acc *acc = &cc->acc[tid];
-	double alpha = ft->p->alpha;
-	size_t u, fp = ft->fp;
-	uint64_t end = s->indptr[hi];
-	int bad = 0;
-
-	for (u = lo; u < hi; u++) {
-		const float *x = ft->X + (s->lo + u) * fp;
-		double sum = 0, conf = 0;
-		uint64_t q;
-
-		/* The entries' rows of Y are random reads: each is asked
-		 * for CORR_AHEAD entries before it is needed. */
-		for (q = s->indptr[u]; q < s->indptr[u + 1]; q++) {
-			if (q + CORR_AHEAD < end)
-				prefetch_row(ft->Y + (size_t)s->indices[q +
-				    CORR_AHEAD] * fp, ft->f);
-			sum += entry_loss(alpha, s->data[q], ddot(x, ft->Y +
-			    (size_t)s->indices[q] * fp, ft->f), &conf);
-		}
-		acc->sum += to_fixed(sum, &bad);
-		acc->conf += to_fixed(conf, &bad);
-	}
-	acc->bad |= bad;
-}
-
-/*
- * The training loss of the current factors (ft->gx is the Gram of X;
- * the Gram of Y is computed here and kept for the next half 0).  NaN when
- * it does not fit.  A collective: every rank gets the value.
+ * NaN when it does not fit.  A collective: every rank gets the value.
  */
 static int
 fit_loss(fit *ft, double *loss, rs_err *e)
@@ -774,25 +769,21 @@ fit_loss(fit *ft, double *loss, rs_err *e)
 	size_t fp = ft->fp, f = ft->f, i, j;
 	double gram_term = 0, xnorm = 0, ynorm = 0, sum, conf;
 	loss_acc *acc, tot = {0, 0, 0};
-	corrctx cc;
 	int rc;
 
 	if ((rc = gram(ft, ft->Y, m->cols, ft->gy, e)) != 0)
 		return rc;
 	ft->gy_ready = 1;
-	acc = calloc(size + ft->p->threads, sizeof *acc);
+	acc = calloc(size, sizeof *acc);
 	rc = acc == NULL ? rs_errf(e, EX_SOFTWARE, "out of memory") : 0;
 	if ((rc = comm_fail(ft->c, rc, e)) != 0) {
 		free(acc);
 		return rc;
 	}
-	cc.ft = ft;
-	cc.acc = acc + size;
-	par_run(ft->p->threads, ft->users.rows, ROW_CHUNK, corr_chunk, &cc);
 	for (t = 0; t < ft->p->threads; t++) {
-		acc[rank].sum += cc.acc[t].sum;
-		acc[rank].conf += cc.acc[t].conf;
-		acc[rank].bad |= cc.acc[t].bad;
+		acc[rank].sum += ft->corr[t].sum;
+		acc[rank].conf += ft->corr[t].conf;
+		acc[rank].bad |= ft->corr[t].bad;
 	}
 	for (r = 0; r < size; r++)
 		ft->counts[r] = 1;

@@ -9,6 +9,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Users per unit of work (a multiple of 6), and the bytes of item panels
  * scored before moving on, to stay in a 512 KiB L2. */
@@ -306,6 +309,25 @@ block_load(recctx *r, block *bk, size_t lo, size_t nb)
 	return 0;
 }
 
+/* The bit mask of the 16 scores at o that are at or above t (a NaN is
+ * not). */
+static inline unsigned
+slots_at_or_above(const float *o, float t)
+{
+	unsigned above = 0, j;
+#ifdef __SSE2__
+	__m128 tv = _mm_set1_ps(t);
+
+	for (j = 0; j < 16; j += 4)
+		above |= (unsigned)_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(o +
+		    j), tv)) << j;
+#else
+	for (j = 0; j < 16; j++)
+		above |= (unsigned)(o[j] >= t) << j;
+#endif
+	return above;
+}
+
 /* Offers the scores out[u*16 + j] of panel p to user u of the six at mb
  * for every u in mask. */
 static void
@@ -313,14 +335,12 @@ block_take(recctx *r, block *bk, size_t mb, size_t p, unsigned mask,
     const float *out)
 {
 	while (mask != 0) {
-		unsigned u = (unsigned)__builtin_ctz(mask), above = 0, j;
+		unsigned u = (unsigned)__builtin_ctz(mask), above, j;
 		size_t bu = mb + u, ru = bk->lo + bu;
-		float t = bk->thr[bu];
 
 		mask &= mask - 1;
 		/* The slots at or above the user's threshold. */
-		for (j = 0; j < 16; j++)
-			above |= (unsigned)(out[u * 16 + j] >= t) << j;
+		above = slots_at_or_above(out + u * 16, bk->thr[bu]);
 		while (above != 0) {
 			uint32_t it;
 			cand c;

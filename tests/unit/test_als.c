@@ -796,6 +796,70 @@ test_recommend_brute(void)
  * 2.4e-4 for CG-3 (unconverged, so it carries rounding along), 6e-6 for
  * Cholesky; the bounds are 1e-3 and 1e-4.
  */
+/*
+ * rec_tile in every build: each score is the chain over the factors in
+ * order (fused where the build fuses), so the AVX-512 build's 16-wide
+ * rows give the AVX2 build's bits; bit r of the mask is set when some
+ * score of row r is at or above thr[r].
+ */
+static void
+test_rec_tile(void)
+{
+	static const size_t fs[] = {1, 5, 12, 50, 64};
+	float X[6 * 64], panel[64 * 16] __attribute__((aligned(64)));
+	float out[96] __attribute__((aligned(64))), thr[6];
+	size_t a, i, j, k, bad;
+	int build, t;
+
+	srand(9);
+	for (build = 0; build < 3; build++) {
+		const als_kernels *kern;
+		int fused;
+
+		if (build == 0)
+			als_portable_kernels(1);
+		else
+			als_avx2_kernels(build == 1);
+		kern = als_kernels_pick();
+		fused = strstr(als_kernels_info(), "this CPU: portable") == NULL;
+		for (a = 0; a < sizeof fs / sizeof *fs; a++)
+			for (t = 0; t < 20; t++) {
+				size_t f = fs[a];
+				unsigned mask, want = 0;
+
+				for (i = 0; i < 6 * f; i++)
+					X[i] = (float)(rand() % 2001 - 1000) /
+					    997.0f;
+				for (i = 0; i < 16 * f; i++)
+					panel[i] = (float)(rand() % 2001 -
+					    1000) / 991.0f;
+				for (i = 0; i < 6; i++)
+					thr[i] = (float)(rand() % 41 - 20) /
+					    7.0f;
+				mask = kern->rec_tile(X, panel, f, thr, out);
+				bad = 0;
+				for (i = 0; i < 6; i++)
+					for (j = 0; j < 16; j++) {
+						float s = 0;
+
+						for (k = 0; k < f; k++)
+							s = fused ? fmaf(X[i *
+							    f + k], panel[k *
+							    16 + j], s) : s +
+							    X[i * f + k] *
+							    panel[k * 16 + j];
+						bad += memcmp(&s, &out[i * 16 +
+						    j], sizeof s) != 0;
+						if (s >= thr[i])
+							want |= 1u << i;
+					}
+				CHECK(bad == 0);
+				CHECK(mask == want);
+			}
+	}
+	als_portable_kernels(0);
+}
+
 static void
 test_portable_kernels(void)
 {
@@ -847,6 +911,7 @@ main(void)
 	test_loss_decreases();
 	test_loss_blocks();
 	test_gram_block();
+	test_rec_tile();
 	test_threads_identical();
 	test_model_files();
 	test_recommend();
