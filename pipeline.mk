@@ -255,9 +255,11 @@ D_$1 := $(CACHE)/$1-$(call hash,$(call stamp_text,$1))
 endef
 $(foreach s,$(STAGES),$(eval $(call keyed,$s)))
 # F_: a stage's output; S_: its record of completion (pipeline-stage
-# writes it last), the stage's target.
+# writes it last), the stage's target; U_: the checksums of its outputs,
+# for the ledger, made by a rule of their own after the stage.
 F_ = $(D_$1)/$(OUT_$1)
 S_ = $(D_$1)/.stage.tsv
+U_ = $(D_$1)/.sums
 
 # A run is every stage: its key hashes their directories' names (but the
 # page's, which is made from the others and names the run).
@@ -316,11 +318,18 @@ gc:
 .DELETE_ON_ERROR:
 
 # ---- stages --------------------------------------------------------------
+# The checksums of a stage's outputs (.sums, for the ledger) are taken by a
+# rule of their own once the stage is complete, not by the stage: only the
+# run's row waits for them, so with -j2 the MD5 of a large output (the
+# personal lists) is taken beside the stages that read it, not before
+# them.  Not a program of the pipeline: not run under $(RUN).
 ifeq ($(USING_SYNTH),yes)
 $(EVENTS) $(PROPS) $(TREE) &: $(BIN)/ev-synth
 	@$(STAGE) synth $(SYNTH) '$(subst $(CACHE)/,,$(call CMD_synth,))' \
 	    $(RUN) $(BIN)/$(call CMD_synth,$(SYNTH)/) $(V)
 	@touch $(EVENTS) $(PROPS) $(TREE)
+$(SYNTH)/.sums: $(EVENTS) $(PROPS) $(TREE)
+	@$(STAGE) --sums $(SYNTH)
 endif
 
 # $(call stage_rule,STAGE,PREREQUISITES): the rule of a stage: its output
@@ -330,6 +339,8 @@ define stage_rule
 $$(call S_,$1): $2 $$(DATA_$1) $$(if $$(PROG_$1),$$(BIN)/$$(PROG_$1))
 	@$$(STAGE) $1 $$(D_$1) '$$(call stamp_text,$1)' \
 	    $$(RUN) $$(if $$(PROG_$1),$$(BIN)/)$$(call CMD_$1,$$(D_$1)/) $$(V) $$(EXTRA_$1)
+$$(call U_,$1): $$(call S_,$1)
+	@$$(STAGE) --sums $$(D_$1)
 endef
 deps = $(foreach s,$1,$(call S_,$s))
 $(eval $(call stage_rule,inputs,$(TOP)/scripts/pipeline-inputs))
@@ -366,9 +377,15 @@ $(eval $(call stage_rule,html,$(call deps,report replay winner als train_stats t
 # The run: its directory gets hard links to every artifact once the
 # stores, the reports and the replay are built, and recs.db, a link to the
 # winning store, so a run directory never serves a store whose evaluation
-# failed; then its row goes into the ledger.  Rebuilding a stage of the run (a program changed)
-# makes it again and appends a new row.
-$(R)/run.tsv: $(call deps,$(STAGES)) $(TOP)/scripts/pipeline-run
+# failed; then its row goes into the ledger, with the checksums of every
+# stage's outputs.  Rebuilding a stage of the run (a program changed), or
+# the checksums of one, makes it again and appends a new row.  The stages
+# are listed before all the checksums, so that make -j2 starts a stage
+# that is ready before any checksum: these fill the cores the stages
+# leave idle (beside the single-threaded stores and replay) instead of
+# holding up a stage.
+$(R)/run.tsv: $(call deps,$(STAGES)) $(foreach s,$(STAGES),$(call U_,$s)) \
+    $(if $(USING_SYNTH),$(SYNTH)/.sums) $(TOP)/scripts/pipeline-run
 	@$(TOP)/scripts/pipeline-run -r $(R) -l $(LEDGER) -t $(START) -g $(TOP) \
 	    $(foreach p,$(PARAMS),-p '$p=$(subst ','\'',$($p))') \
 	    -n $(call F_,inputs) \

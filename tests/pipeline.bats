@@ -87,6 +87,31 @@ same_build() {
 	done
 }
 
+# md5_list DIR: "md5  name" of every file of DIR but the dot-files, in
+# LC_ALL=C order, each summed on its own: what DIR/.sums must hold.
+md5_list() {
+	local f
+	(cd "$1" && LC_ALL=C ls | while IFS= read -r f; do md5sum "$f"; done)
+}
+
+# sums_ok DIR: DIR/.sums is that.
+sums_ok() {
+	[ -f "$1/.sums" ] || fail "$1: no .sums"
+	[ "$(cat "$1/.sums")" = "$(md5_list "$1")" ] ||
+	    fail "$1/.sums holds '$(cat "$1/.sums")', not '$(md5_list "$1")'"
+}
+
+# md5_shim SCRIPT: a directory to put first on PATH, whose md5sum runs
+# SCRIPT ($REAL is the real md5sum; $LOG a file in the test's directory).
+md5_shim() {
+	local dir=$BATS_TEST_TMPDIR/md5-shim
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nREAL=%s\nLOG=%s/md5.log\n%s\n' "$(command -v md5sum)" \
+	    "$BATS_TEST_TMPDIR" "$1" >"$dir/md5sum"
+	chmod +x "$dir/md5sum"
+	echo "$dir"
+}
+
 @test "pipeline: builds every artifact, valid, and nothing else" {
 	local o d
 	o=$(rundir "$REF")
@@ -215,6 +240,14 @@ same_build() {
 	grep -q -- '-f 9 ' "$B"/cache/als-*/.params
 	run would_run "$B" FACTORS=9
 	assert_output ""
+	# The new run's row has the checksums of the stages it shares (not
+	# taken again: their .sums did not change, above) and of its own.
+	for f in train.tsv als.model; do
+		grep -qx "artifact.$f.md5	$(md5sum <"$o9/$f" | cut -c1-32)" "$o9/run.tsv" ||
+		    fail "$o9/run.tsv: no checksum of $f"
+	done
+	run pl "$B" FACTORS=9 -n
+	refute_output --partial -- "--sums"
 }
 
 @test "pipeline: the run cache: going back to built parameters rebuilds nothing, current untouched" {
@@ -323,11 +356,28 @@ shim() {
 	assert_output ""
 }
 
-@test "pipeline: make -j2 builds the same artifacts as make -j1" {
-	local b=$BATS_TEST_TMPDIR/j
-	run pl "$b" -j2 all
+@test "pipeline: make -j2 builds the same artifacts as make -j1; RUN prefixes the programs, not the checksums" {
+	local b=$BATS_TEST_TMPDIR/j w=$BATS_TEST_TMPDIR/wrap d
+	# A RUN prefix that logs what it runs (as bench-scale's stage timer).
+	printf '#!/bin/sh\necho "${1##*/}" >>%s/ran\nexec "$@"\n' "$BATS_TEST_TMPDIR" >"$w"
+	chmod +x "$w"
+	# One checksum step per stage, a step of its own, not under RUN.
+	run pl "$b" RUN="$w" -n
+	assert_success
+	assert_equal "$(grep -c "^$TOP/scripts/pipeline-stage --sums $b/cache/[a-z_]*-[0-9a-f]\{10\}\$" <<<"$output")" 21
+	assert_equal "$(grep -c -- "--sums" <<<"$output")" 21
+	assert_equal "$(grep -c "$w $RS_BIN/" <<<"$output")" 17
+	run pl "$b" -j2 RUN="$w" all
 	assert_success
 	same_build "$REF_RUN" "$(rundir "$b")"
+	# RUN ran the 21 stages' programs (sh: the helper scripts) and nothing
+	# else: no md5sum among them.
+	run sort "$BATS_TEST_TMPDIR/ran"
+	assert_equal "${#lines[@]}" 21
+	refute_line md5sum
+	for d in "$b"/cache/*; do
+		sums_ok "$d"
+	done
 }
 
 @test "pipeline: publish switches build/current under a running rec-serve with no failed request" {
@@ -392,6 +442,17 @@ shim() {
 		cmp "$D/$f" "$s/$f"
 	done
 	grep -qx 'ev-synth -s 7 --events 20000 -o \.' "$s/.params"
+	# Its checksums by a rule of their own, after the files.
+	[ ! -e "$s/.sums" ] || fail "the data's .sums made with the data"
+	run make --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7 "$s/.sums"
+	assert_success
+	sums_ok "$s"
+	assert_equal "$(cut -c35- "$s/.sums")" "$(printf '%s\n' category_tree.csv events.csv \
+	    item_properties_part1.csv item_properties_part2.csv)"
+	run make -n --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
+	    SYNTH_EVENTS=20000 SYNTH_SEED=7 "$s/.sums"
+	refute_output --partial -- "--sums"
 	# The rest of the pipeline reads it; another seed is another dataset.
 	run make -n --no-print-directory -f "$TOP/pipeline.mk" BUILD="$b" BIN="$RS_BIN" \
 	    SYNTH_EVENTS=20000 SYNTH_SEED=7
@@ -543,6 +604,202 @@ shim() {
 	assert_output "$(printf 'run=%s\nrun=%s' "${o##*/}" "${o##*/}")"
 	run rec-runs -l "$B/runs.tsv" show "${o##*/}"
 	assert_success
+}
+
+@test "pipeline: every stage's .sums is its outputs' MD5, taken after the stage; the ledger holds them" {
+	local d n=0 sum name
+	for d in "$REF"/cache/*; do
+		sums_ok "$d"
+		# Taken after the stage's record, by a rule of its own.
+		[ "$d/.sums" -nt "$d/.stage.tsv" ] || fail "$d/.sums is older than its .stage.tsv"
+		while read -r sum name; do
+			grep -qx "artifact\.$name\.md5	$sum" "$REF_RUN/run.tsv" ||
+			    fail "run.tsv: no artifact.$name.md5 $sum"
+			tr '\t' '\n' <"$REF/runs.tsv" | grep -qx "artifact\.$name\.md5=$sum" ||
+			    fail "runs.tsv: no artifact.$name.md5=$sum"
+			n=$((n + 1))
+		done <"$d/.sums"
+	done
+	# The ledger's checksums are all from the stages' .sums.
+	assert_equal "$(grep -c '^artifact\..*\.md5	' "$REF_RUN/run.tsv")" "$n"
+	assert_equal "$(tr '\t' '\n' <"$REF/runs.tsv" | grep -c '^artifact\..*\.md5=')" "$n"
+}
+
+@test "pipeline: a .sums deleted is taken again without rerunning its stage; the run gets a new row" {
+	copy_ref
+	local d o sums before others row1 row2
+	d=$(ls -d "$B"/cache/recs-*)
+	o=$(rundir "$B")
+	sums=$(cat "$d/.sums")
+	before=$(stat -c '%n %i %.9Y' "$d/als-recs.tsv" "$d/.stage.tsv" "$d/.log" "$d/.params")
+	others=$(find "$B/cache" -name .sums ! -path "$d/*" -printf '%p %i %T@\n' | sort)
+	rm "$d/.sums"
+	run pl "$B" -n
+	assert_success
+	assert_line "$TOP/scripts/pipeline-stage --sums $d"
+	assert_equal "$(grep -c -- "--sums" <<<"$output")" 1
+	run pl "$B" all
+	assert_success
+	refute_output --partial "$RS_BIN/"
+	assert_output --partial "row appended to $B/runs.tsv"
+	sums_ok "$d"
+	assert_equal "$(cat "$d/.sums")" "$sums"
+	# The stage did not run: its output and records are as they were; no
+	# other checksum was taken again.
+	assert_equal "$(stat -c '%n %i %.9Y' "$d/als-recs.tsv" "$d/.stage.tsv" "$d/.log" "$d/.params")" "$before"
+	assert_equal "$(find "$B/cache" -name .sums ! -path "$d/*" -printf '%p %i %T@\n' | sort)" "$others"
+	# The run completed again: a second row (as when a stage is rebuilt),
+	# with the same checksums.
+	run cut -f 1 "$B/runs.tsv"
+	assert_output "$(printf 'run=%s\nrun=%s' "${o##*/}" "${o##*/}")"
+	row1=$(sed -n 1p "$B/runs.tsv" | tr '\t' '\n' | grep '^artifact\.')
+	row2=$(sed -n 2p "$B/runs.tsv" | tr '\t' '\n' | grep '^artifact\.')
+	assert_equal "$row2" "$row1"
+	grep -qx "artifact.als-recs.tsv.md5	${sums%% *}" "$o/run.tsv"
+	# Then nothing is left to do: no checksum taken again, no row.
+	before=$(find "$B/cache" -name .sums -printf '%p %i %T@\n' | sort)
+	run pl "$B" -n
+	refute_output --partial -- "--sums"
+	run pl "$B" all
+	assert_success
+	refute_output --partial "row appended"
+	assert_equal "$(find "$B/cache" -name .sums -printf '%p %i %T@\n' | sort)" "$before"
+	assert_equal "$(wc -l <"$B/runs.tsv")" 2
+}
+
+@test "pipeline: a stage that runs again removes its .sums first; the new one is of its new outputs" {
+	copy_ref
+	local d bin o ino
+	# train_stats: the first of the two ev-stats stages make runs.
+	d=$(ls -d "$B"/cache/train_stats-*)
+	o=$(rundir "$B")
+	ino=$(stat -c %i "$d/train-stats.tsv")
+	# A stale .sums: not the checksum of the output.
+	printf '%032d  train-stats.tsv\n' 0 >"$d/.sums"
+	# ev-stats "rebuilt", failing: the stage runs, and its .sums is gone
+	# with it, though its output stays.
+	bin=$(shim ev-stats 'exit 70')
+	run pl "$B" BIN="$bin" all
+	assert_failure 2
+	assert_output --partial "$bin/ev-stats -o $d/train-stats.tsv"
+	[ ! -e "$d/.sums" ] || fail "the stale .sums outlived a run of its stage"
+	assert_equal "$(stat -c %i "$d/train-stats.tsv")" "$ino"
+	# Rebuilt, working: a shim that notes what the stage's directory held
+	# when it ran, then runs the real program.
+	printf '%032d  train-stats.tsv\n' 0 >"$d/.sums"
+	export SEEN=$BATS_TEST_TMPDIR/seen
+	# shellcheck disable=SC2016
+	bin=$(shim ev-stats '{ printf "%s: " "$2"; ls -A "${2%/*}" | tr "\n" " "; echo; } >>"$SEEN"
+exec "$REAL" "$@"')
+	run pl "$B" BIN="$bin" all
+	assert_success
+	# Both ev-stats stages ran, with no .sums in their directories.
+	run cat "$SEEN"
+	assert_equal "${#lines[@]}" 2
+	assert_output --partial "$d/train-stats.tsv: "
+	refute_output --partial ".sums"
+	[ "$(stat -c %i "$d/train-stats.tsv")" != "$ino" ] || fail "the stage did not run"
+	sums_ok "$d"
+	grep -qx "artifact.train-stats.tsv.md5	$(md5sum <"$d/train-stats.tsv" | cut -c1-32)" "$o/run.tsv"
+	tail -n 1 "$B/runs.tsv" | tr '\t' '\n' |
+	    grep -qx "artifact.train-stats.tsv.md5=$(md5sum <"$d/train-stats.tsv" | cut -c1-32)"
+}
+
+@test "pipeline: a failing md5sum fails the make with its message; no .sums, no row" {
+	copy_ref
+	local d p old=$PATH rows
+	d=$(ls -d "$B"/cache/recs-*)
+	rm "$d/.sums"
+	rows=$(wc -l <"$B/runs.tsv")
+	# md5sum writes its lines, then fails (as on a read error).
+	# shellcheck disable=SC2016
+	p=$(md5_shim '"$REAL" "$@"; echo "md5sum: als-recs.tsv: Input/output error" >&2; exit 1')
+	PATH=$p:$PATH
+	run pl "$B" all
+	PATH=$old
+	assert_failure 2
+	assert_output --partial "md5sum: als-recs.tsv: Input/output error"
+	assert_output --partial "pipeline-stage: $d: md5sum of its outputs failed; no .sums written"
+	refute_output --partial "row appended"
+	run find "$d" -name '.sums*'
+	assert_output ""
+	assert_equal "$(wc -l <"$B/runs.tsv")" "$rows"
+	# With md5sum working again the run completes.
+	run pl "$B" all
+	assert_success
+	sums_ok "$d"
+	assert_equal "$(wc -l <"$B/runs.tsv")" $((rows + 1))
+}
+
+@test "pipeline: a .sums written before .stage.tsv (an earlier pipeline-stage) is kept unread, unless an output is newer or other" {
+	copy_ref
+	local d e i p old=$PATH sums t rows
+	d=$(ls -d "$B"/cache/recs-*) e=$(ls -d "$B"/cache/popular-*) i=$(ls -d "$B"/cache/items-*)
+	sums=$(cat "$d/.sums")
+	rows=$(wc -l <"$B/runs.tsv")
+	# As the pipeline-stage of before --sums left a stage: .sums written
+	# after the outputs, before .stage.tsv.
+	t=$(stat -c '%.9Y %.9Y' "$d/als-recs.tsv" "$d/.stage.tsv" |
+	    awk '{ a[NR] = $1 } END { printf "%.9f", (a[1] + a[2]) / 2 }')
+	touch -d "@$t" "$d/.sums"
+	[ "$d/.sums" -nt "$d/als-recs.tsv" ] && [ "$d/.stage.tsv" -nt "$d/.sums" ] || fail "setup"
+	# shellcheck disable=SC2016
+	p=$(md5_shim 'echo "$@" >>"$LOG"; exec "$REAL" "$@"')
+	PATH=$p:$PATH
+	run pl "$B" all
+	assert_success
+	refute_output --partial "$RS_BIN/"
+	refute_output --partial "row appended"
+	[ ! -e "$BATS_TEST_TMPDIR/md5.log" ] || fail "md5sum ran: $(cat "$BATS_TEST_TMPDIR/md5.log")"
+	assert_equal "$(cat "$d/.sums")" "$sums"
+	assert_equal "$(stat -c %.9Y "$d/.sums")" "$(stat -c %.9Y "$d/.stage.tsv")"
+	run pl "$B" -n
+	refute_output --partial -- "--sums"
+	# A .sums older than an output (a stage killed between its output and
+	# its .sums), or naming other files, is not theirs: taken again.
+	printf '%032d  popular.tsv\n' 0 >"$e/.sums"
+	touch -d '@1000000000' "$e/.sums"
+	{ cat "$i/.sums"; printf '%032d  gone.tsv\n' 0; } >"$i/.sums.new"
+	mv "$i/.sums.new" "$i/.sums"
+	touch -d "@$(stat -c '%.9Y %.9Y' "$i/items.tsv" "$i/.stage.tsv" |
+	    awk '{ a[NR] = $1 } END { printf "%.9f", (a[1] + a[2]) / 2 }')" "$i/.sums"
+	run pl "$B" all
+	PATH=$old
+	assert_success
+	refute_output --partial "$RS_BIN/"
+	run cat "$BATS_TEST_TMPDIR/md5.log"
+	assert_output "$(printf '%s\n' items.tsv popular.tsv)"
+	sums_ok "$e"
+	sums_ok "$i"
+	assert_equal "$(wc -l <"$B/runs.tsv")" $((rows + 1))
+}
+
+@test "pipeline-stage --sums, pipeline-run -d: usage, and a stage without its records" {
+	local d=$BATS_TEST_TMPDIR
+	run "$TOP/scripts/pipeline-stage" --sums
+	assert_failure 64
+	assert_output "usage: pipeline-stage --sums DIR"
+	run "$TOP/scripts/pipeline-stage" --sums "$d/none"
+	assert_failure 66
+	assert_output "pipeline-stage: $d/none: no such stage directory"
+	[ ! -e "$d/none" ]
+	# A row without a stage's checksums would be silently incomplete.
+	mkdir "$d/s" "$d/run"
+	cp -p "$REF"/cache/recs-*/.stage.tsv "$d/s/"
+	run "$TOP/scripts/pipeline-run" -r "$d/run" -l "$d/runs.tsv" -t 2026-01-01T00:00:00Z -d "$d/s"
+	assert_failure 66
+	assert_output "pipeline-run: $d/s: no .sums: the stage or its checksums are not complete"
+	assert_dir_only "$d/run"
+	[ ! -e "$d/runs.tsv" ]
+	mv "$d/s/.stage.tsv" "$d/s/.sums"
+	run "$TOP/scripts/pipeline-run" -r "$d/run" -l "$d/runs.tsv" -t 2026-01-01T00:00:00Z -d "$d/s"
+	assert_failure 66
+	assert_output "pipeline-run: $d/s: no .stage.tsv: the stage or its checksums are not complete"
+	# With both, the row holds them.
+	cp -p "$REF"/cache/recs-*/.stage.tsv "$REF"/cache/recs-*/.sums "$d/s/"
+	run "$TOP/scripts/pipeline-run" -r "$d/run" -l "$d/runs.tsv" -t 2026-01-01T00:00:00Z -d "$d/s"
+	assert_success
+	grep -qx "artifact.als-recs.tsv.md5	$(cut -c1-32 "$d/s/.sums")" "$d/run/run.tsv"
 }
 
 @test "pipeline: report prints percentages, titles and the one-line reading" {
