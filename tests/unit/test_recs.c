@@ -2,6 +2,7 @@
  * it: every rule and its message, long lists, users out of order. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "recs.h"
 #include "t.h"
@@ -81,6 +82,54 @@ main(void)
 		    "5000\t1\t1\t0.1\n5000\t2\t2\t0.1\n5000\t3\t1\t0.1\n");
 		CHECK(read_all("long2.tsv", text, &rows, &e) == EX_DATAERR);
 		CHECK_HAS(e.msg, "field 3 (item): item listed twice");
+		free(text);
+	}
+
+	/* Plain rows (read straight from blocks of lines) and rows that are
+	 * not (read line by line) mixed over several blocks of input: the
+	 * errors name the right line, and so does a split user's message. */
+	{
+		size_t cap = 8 << 20, used = 0;
+		char *text = malloc(cap);
+		int u;
+
+		used += (size_t)snprintf(text + used, cap - used, HDR);
+		for (u = 1; u <= 150000; u++)
+			used += (size_t)snprintf(text + used, cap - used,
+			    u % 1000 == 0 ? "%d\t1\t%d\t1e-3\n" :
+			    "%d\t1\t%d\t0.25\n", u, u);
+		CHECK(read_all("mix.tsv", text, &rows, &e) == 0 &&
+		    rows == 150000);
+		/* line 150002: a repeated item after a plain row */
+		used += (size_t)snprintf(text + used, cap - used,
+		    "150000\t2\t150000\t0.1\n");
+		CHECK(read_all("mix2.tsv", text, &rows, &e) == EX_DATAERR &&
+		    rows == 150000);
+		CHECK_HAS(e.msg, "mix2.tsv:150002: field 3 (item): item listed "
+		    "twice for the user: \"150000\"");
+		used -= strlen("150000\t2\t150000\t0.1\n");
+		/* line 150002: a rank out of order, after a row that is not
+		 * plain (line 150001) */
+		used += (size_t)snprintf(text + used, cap - used,
+		    "150001\t1\t5\t1E2\n150001\t3\t6\t0.1\n");
+		CHECK(read_all("mix3.tsv", text, &rows, &e) == EX_DATAERR &&
+		    rows == 150001);
+		CHECK_HAS(e.msg, "mix3.tsv:150003: field 2 (rank): expected "
+		    "rank 2: \"3\"");
+		used -= strlen("150001\t1\t5\t1E2\n150001\t3\t6\t0.1\n");
+		/* the last line without its LF */
+		used += (size_t)snprintf(text + used, cap - used,
+		    "150001\t1\t5\t0.5");
+		CHECK(read_all("mix4.tsv", text, &rows, &e) == 0 &&
+		    rows == 150001);
+		used -= strlen("150001\t1\t5\t0.5");
+		/* user 77 again at line 150002, first seen at line 78 */
+		used += (size_t)snprintf(text + used, cap - used,
+		    "77\t1\t5\t0.5\n");
+		CHECK(recs_load(&rc, t_text("mix5.tsv", text), 0, &e) ==
+		    EX_DATAERR);
+		CHECK_HAS(e.msg, "mix5.tsv:150002: user 77: rows not grouped by "
+		    "user (first seen at line 78)");
 		free(text);
 	}
 
