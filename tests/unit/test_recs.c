@@ -100,36 +100,29 @@ main(void)
 			    "%d\t1\t%d\t0.25\n", u, u);
 		CHECK(read_all("mix.tsv", text, &rows, &e) == 0 &&
 		    rows == 150000);
+		/* the rows above, then tail */
+#define TAIL(tail) (strcpy(text + used, tail), text)
 		/* line 150002: a repeated item after a plain row */
-		used += (size_t)snprintf(text + used, cap - used,
-		    "150000\t2\t150000\t0.1\n");
-		CHECK(read_all("mix2.tsv", text, &rows, &e) == EX_DATAERR &&
-		    rows == 150000);
+		CHECK(read_all("mix2.tsv", TAIL("150000\t2\t150000\t0.1\n"),
+		    &rows, &e) == EX_DATAERR && rows == 150000);
 		CHECK_HAS(e.msg, "mix2.tsv:150002: field 3 (item): item listed "
 		    "twice for the user: \"150000\"");
-		used -= strlen("150000\t2\t150000\t0.1\n");
-		/* line 150002: a rank out of order, after a row that is not
-		 * plain (line 150001) */
-		used += (size_t)snprintf(text + used, cap - used,
-		    "150001\t1\t5\t1E2\n150001\t3\t6\t0.1\n");
-		CHECK(read_all("mix3.tsv", text, &rows, &e) == EX_DATAERR &&
+		/* line 150003: a rank out of order, after a row that is not
+		 * plain (line 150002) */
+		CHECK(read_all("mix3.tsv", TAIL("150001\t1\t5\t1E2\n"
+		    "150001\t3\t6\t0.1\n"), &rows, &e) == EX_DATAERR &&
 		    rows == 150001);
 		CHECK_HAS(e.msg, "mix3.tsv:150003: field 2 (rank): expected "
 		    "rank 2: \"3\"");
-		used -= strlen("150001\t1\t5\t1E2\n150001\t3\t6\t0.1\n");
 		/* the last line without its LF */
-		used += (size_t)snprintf(text + used, cap - used,
-		    "150001\t1\t5\t0.5");
-		CHECK(read_all("mix4.tsv", text, &rows, &e) == 0 &&
-		    rows == 150001);
-		used -= strlen("150001\t1\t5\t0.5");
+		CHECK(read_all("mix4.tsv", TAIL("150001\t1\t5\t0.5"), &rows,
+		    &e) == 0 && rows == 150001);
 		/* user 77 again at line 150002, first seen at line 78 */
-		used += (size_t)snprintf(text + used, cap - used,
-		    "77\t1\t5\t0.5\n");
-		CHECK(recs_load(&rc, t_text("mix5.tsv", text), 0, &e) ==
-		    EX_DATAERR);
+		CHECK(recs_load(&rc, t_text("mix5.tsv", TAIL("77\t1\t5\t0.5\n")),
+		    0, &e) == EX_DATAERR);
 		CHECK_HAS(e.msg, "mix5.tsv:150002: user 77: rows not grouped by "
 		    "user (first seen at line 78)");
+#undef TAIL
 		free(text);
 	}
 
