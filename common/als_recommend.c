@@ -6,6 +6,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -525,6 +526,64 @@ rec_panels(recctx *r, const als_model *mod)
 	return 0;
 }
 
+/*
+ * The rows of a round are written by a thread of their own while the
+ * workers compute the next round into the other set of block buffers:
+ * the sink's writes (a round's rows copied into a pipe or the page cache)
+ * no longer leave the workers' cores idle between rounds.
+ */
+typedef struct writer {
+	const als_rec_sink *sink;
+	const outbuf *out;
+	size_t nb;              /* blocks of the round */
+	int rc;
+	rs_err e;
+	pthread_t th;
+	int running;
+} writer;
+
+static void *
+writer_run(void *arg)
+{
+	writer *w = arg;
+	size_t b;
+
+	for (b = 0; b < w->nb && w->rc == 0; b++)
+		if (w->out[b].len > 0)
+			w->rc = w->sink->write(w->sink->arg, w->out[b].p,
+			    w->out[b].len, &w->e);
+	return NULL;
+}
+
+/* Waits for the round being written; its status, its error in *e. */
+static int
+writer_wait(writer *w, rs_err *e)
+{
+	if (!w->running)
+		return 0;
+	pthread_join(w->th, NULL);
+	w->running = 0;
+	if (w->rc != 0 && e != NULL)
+		*e = w->e;
+	return w->rc;
+}
+
+/* Starts writing the nb blocks of out (in this thread if no thread can
+ * be started). */
+static void
+writer_start(writer *w, const outbuf *out, size_t nb)
+{
+	w->out = out;
+	w->nb = nb;
+	w->rc = 0;
+	memset(&w->e, 0, sizeof w->e);
+	w->running = pthread_create(&w->th, NULL, writer_run, w) == 0;
+	if (!w->running) {
+		writer_run(w);
+		w->running = 0;
+	}
+}
+
 /* seen_col[c]: the model item of the seen matrix's column c, or
  * UINT32_MAX.  Both id arrays ascend: one merge maps the columns. */
 static void
@@ -545,8 +604,11 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
     size_t n, const csr *seen, unsigned threads, const als_rec_sink *sink,
     als_rec_stats *st, rs_err *e)
 {
-	size_t round = (size_t)threads * 8 * REC_BLOCK, f = mod->factors;
-	size_t r0, i, b;
+	size_t round = (size_t)threads * 32 * REC_BLOCK, f = mod->factors;
+	size_t r0, i, b, nbuf;
+	outbuf *bufs;
+	writer wr;
+	unsigned k = 0;
 	uint32_t *seen_col = NULL;
 	int64_t *seen_row = NULL;
 	recctx r;
@@ -581,14 +643,17 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	r.floor = malloc(round * sizeof *r.floor);
 	r.counts = malloc(round * sizeof *r.counts);
 	r.zero = malloc(round * sizeof *r.zero);
-	r.out = calloc(round / REC_BLOCK, sizeof *r.out);
+	nbuf = round / REC_BLOCK;
+	bufs = calloc(2 * nbuf, sizeof *bufs);
+	memset(&wr, 0, sizeof wr);
+	wr.sink = sink;
 	if (seen != NULL) {
 		seen_col = malloc((seen->cols + 1) * sizeof *seen_col);
 		seen_row = malloc(round * sizeof *seen_row);
 	}
 	if (rec_panels(&r, mod) != 0 || r.cands == NULL || r.floor == NULL ||
 	    r.counts == NULL ||
-	    r.zero == NULL || r.out == NULL ||
+	    r.zero == NULL || bufs == NULL ||
 	    (seen != NULL && (seen_col == NULL || seen_row == NULL))) {
 		rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 		goto done;
@@ -603,34 +668,37 @@ als_recommend(const als_model *mod, const uint32_t *users, size_t nusers,
 	atomic_init(&r.scored, 0);
 	atomic_init(&r.tiles, 0);
 	atomic_init(&r.oom, 0);
-	for (r0 = 0; r0 < nusers; r0 += round) {
+	for (r0 = 0; r0 < nusers; r0 += round, k++) {
 		size_t nr = nusers - r0 < round ? nusers - r0 : round;
 
 		r.users = users + r0;
+		r.out = bufs + (k & 1) * nbuf;
 		if (seen != NULL)
 			for (i = 0; i < nr; i++)
 				seen_row[i] = als_find_id(seen->row_ids,
 				    seen->rows, mod->user_ids[users[r0 + i]]);
 		par_run(threads, nr, REC_BLOCK, rec_block, &r);
+		if ((rc = writer_wait(&wr, e)) != 0)
+			goto done;
 		if (atomic_load(&r.oom)) {
 			rc = rs_errf(e, EX_SOFTWARE, "out of memory");
 			goto done;
 		}
-		for (b = 0; b < (nr + REC_BLOCK - 1) / REC_BLOCK; b++)
-			if (r.out[b].len > 0 && (rc = sink->write(sink->arg,
-			    r.out[b].p, r.out[b].len, e)) != 0)
-				goto done;
+		writer_start(&wr, r.out, (nr + REC_BLOCK - 1) / REC_BLOCK);
 	}
+	if ((rc = writer_wait(&wr, e)) != 0)
+		goto done;
 	st->lists = atomic_load(&r.lists);
 	st->zero_users = nusers - st->lists;
 	st->filtered = atomic_load(&r.filtered);
 	st->scored = atomic_load(&r.scored);
 	st->tiles = atomic_load(&r.tiles);
 done:
-	if (r.out != NULL)
-		for (b = 0; b < round / REC_BLOCK; b++)
-			outbuf_free(&r.out[b]);
-	free(r.out);
+	(void)writer_wait(&wr, NULL);   /* a round in flight on an error */
+	if (bufs != NULL)
+		for (b = 0; b < 2 * nbuf; b++)
+			outbuf_free(&bufs[b]);
+	free(bufs);
 	free((void *)r.panels);
 	free((void *)r.pnorm);
 	free((void *)r.perm);
