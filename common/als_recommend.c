@@ -555,17 +555,21 @@ writer_run(void *arg)
 	return NULL;
 }
 
-/* Waits for the round being written; its status, its error in *e. */
+/* Waits for the round being written (if any); its status, its error in
+ * *e. */
 static int
 writer_wait(writer *w, rs_err *e)
 {
-	if (!w->running)
-		return 0;
-	pthread_join(w->th, NULL);
+	int rc;
+
+	if (w->running)
+		pthread_join(w->th, NULL);
 	w->running = 0;
-	if (w->rc != 0 && e != NULL)
+	rc = w->rc;
+	w->rc = 0;
+	if (rc != 0 && e != NULL)
 		*e = w->e;
-	return w->rc;
+	return rc;
 }
 
 /* Starts writing the nb blocks of out (in this thread if no thread can
@@ -578,10 +582,8 @@ writer_start(writer *w, const outbuf *out, size_t nb)
 	w->rc = 0;
 	memset(&w->e, 0, sizeof w->e);
 	w->running = pthread_create(&w->th, NULL, writer_run, w) == 0;
-	if (!w->running) {
+	if (!w->running)
 		writer_run(w);
-		w->running = 0;
-	}
 }
 
 /* seen_col[c]: the model item of the seen matrix's column c, or
