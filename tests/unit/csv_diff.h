@@ -22,7 +22,7 @@ static const char *
 csv_diff(const char *path, const char *const *cols, size_t n,
     uint64_t *records, uint64_t *by_libcsv)
 {
-	static char why[512];
+	static char why[2 * RS_ERR_MSG + 128];
 	csv_reader *c[2];
 	rs_err e[2] = {{0, ""}, {0, ""}};
 	char **f[2];
