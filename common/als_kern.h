@@ -274,6 +274,10 @@ KF(sparse_av)(const float *Y, size_t fp, const uint32_t *idx,
  * the chain done at once.  Two rows of out may be the same row when
  * their x are the same: both store the same values.
  */
+/* M(row, its accumulator) for six rows whose accumulators are c0..c5 */
+#ifndef KSIX
+#define KSIX(M) M(0, c0) M(1, c1) M(2, c2) M(3, c3) M(4, c4) M(5, c5)
+#endif
 static inline __attribute__((always_inline)) void
 KF(tile6x8)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
     size_t n, float *const out[6], int acc)
@@ -292,20 +296,12 @@ KF(tile6x8)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
 #define KROW(r, c) \
 		s = x[r][k * ldx]; \
 		c = KFMA(((v8f){s, s, s, s, s, s, s, s}), a0, c);
-		KROW(0, c0)
-		KROW(1, c1)
-		KROW(2, c2)
-		KROW(3, c3)
-		KROW(4, c4)
-		KROW(5, c5)
+		KSIX(KROW)
 #undef KROW
 	}
-	KV(out[0]) = c0;
-	KV(out[1]) = c1;
-	KV(out[2]) = c2;
-	KV(out[3]) = c3;
-	KV(out[4]) = c4;
-	KV(out[5]) = c5;
+#define KOUT(r, c) KV(out[r]) = c;
+	KSIX(KOUT)
+#undef KOUT
 }
 
 static inline __attribute__((always_inline)) void
@@ -718,24 +714,14 @@ KF(rec_tile)(const float *X, const float *panel, size_t f, const float *thr,
 
 #define KROW(r, c) \
 		c = KFMA16((v16f)_mm512_set1_ps(x[r][k]), pk, c);
-		KROW(0, c0)
-		KROW(1, c1)
-		KROW(2, c2)
-		KROW(3, c3)
-		KROW(4, c4)
-		KROW(5, c5)
+		KSIX(KROW)
 #undef KROW
 	}
 #define KOUT(r, c) \
 	_mm512_storeu_ps(o[r], (__m512)c); \
 	mask |= (unsigned)(_mm512_cmp_ps_mask((__m512)c, \
 	    _mm512_set1_ps(thr[r]), _CMP_GE_OQ) != 0) << r;
-	KOUT(0, c0)
-	KOUT(1, c1)
-	KOUT(2, c2)
-	KOUT(3, c3)
-	KOUT(4, c4)
-	KOUT(5, c5)
+	KSIX(KOUT)
 #undef KOUT
 	return mask;
 #endif
