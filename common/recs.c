@@ -178,15 +178,45 @@ plain_u64(const char **pp, uint64_t *v)
  * and the checked parsers, which word every error.  A plain row is one
  * they would accept with the same values.
  */
+static const char *
+plain_fields(const char *p, recs_row *row)
+{
+	return plain_u64(&p, &row->user) == 0 &&
+	    plain_u64(&p, &row->rank) == 0 &&
+	    plain_u64(&p, &row->item) == 0 ? plain_decimal(p) : NULL;
+}
+
 static int
 plain_row(const char *line, size_t len, recs_row *row)
 {
-	const char *p = line;
+	const char *p = plain_fields(line, row);
 
-	return plain_u64(&p, &row->user) == 0 &&
-	    plain_u64(&p, &row->rank) == 0 &&
-	    plain_u64(&p, &row->item) == 0 &&
-	    (p = plain_decimal(p)) != NULL && p == line + len;
+	return p != NULL && p == line + len;
+}
+
+enum { TAKEN, BAD_RANK, REPEATED, NO_MEMORY };
+
+/*
+ * Takes row into the current list when its rank follows the last row's
+ * (*expect: the rank it must have) and its item is new to the list:
+ * TAKEN; else the rule it breaks (or NO_MEMORY), the reader's state as it
+ * was.
+ */
+static int
+take_row(recs_reader *r, const recs_row *row, uint64_t *expect)
+{
+	int rc;
+
+	*expect = r->rank > 0 && row->user == r->user ? r->rank + 1 : 1;
+	if (row->rank != *expect)
+		return BAD_RANK;
+	if (*expect == 1)
+		new_list(r);    /* an empty list: its first item is new */
+	if ((rc = add_item(r, row->item)) <= 0)
+		return rc < 0 ? NO_MEMORY : REPEATED;
+	r->user = row->user;
+	r->rank = row->rank;
+	return TAKEN;
 }
 
 /* Gives back to the input the lines the fast path has taken. */
@@ -212,7 +242,6 @@ fast_row(recs_reader *r, recs_row *row, rs_err *e)
 {
 	const char *p;
 	uint64_t expect;
-	int rc;
 
 	if (r->cur == r->end) {
 		long n;
@@ -224,28 +253,16 @@ fast_row(recs_reader *r, recs_row *row, rs_err *e)
 		r->cur = r->blk;
 		r->end = r->blk + n;
 	}
-	p = r->cur;
-	if (plain_u64(&p, &row->user) != 0 || plain_u64(&p, &row->rank) != 0 ||
-	    plain_u64(&p, &row->item) != 0 || (p = plain_decimal(p)) == NULL ||
-	    *p != '\n')
-		goto slow;
-	expect = r->rank > 0 && row->user == r->user ? r->rank + 1 : 1;
-	if (row->rank != expect)
-		goto slow;
-	if (expect == 1)
-		new_list(r);
-	/* A repeated item leaves the state as it was for the slow path. */
-	if ((rc = add_item(r, row->item)) <= 0) {
-		if (rc < 0)
+	if ((p = plain_fields(r->cur, row)) != NULL && *p == '\n')
+		switch (take_row(r, row, &expect)) {
+		case TAKEN:
+			r->cur = (char *)p + 1;
+			r->taken++;
+			return 1;
+		case NO_MEMORY:
 			return rs_oom(e);
-		goto slow;
-	}
-	r->user = row->user;
-	r->rank = row->rank;
-	r->cur = (char *)p + 1;
-	r->taken++;
-	return 1;
-slow:
+		}
+	/* for the line-by-line reading, the state as it was */
 	settle(r);
 	return 0;
 }
@@ -275,8 +292,12 @@ recs_reader_next(recs_reader *r, recs_row *row, rs_err *e)
 		if ((why = num_double(f[3], &score)) != NULL)
 			return tsv_reader_field_err(r->t, e, 3, why);
 	}
-	expect = r->rank > 0 && row->user == r->user ? r->rank + 1 : 1;
-	if (row->rank != expect) {
+	switch (take_row(r, row, &expect)) {
+	case TAKEN:
+		return 1;
+	case NO_MEMORY:
+		return rs_oom(e);
+	case BAD_RANK: {
 		char msg[64];
 
 		snprintf(msg, sizeof msg, "expected rank %llu%s",
@@ -287,19 +308,12 @@ recs_reader_next(recs_reader *r, recs_row *row, rs_err *e)
 			(void)tsv_reader_split(r->t, line, len, &f, e);
 		return tsv_reader_field_err(r->t, e, 1, msg);
 	}
-	if (expect == 1)
-		new_list(r);
-	r->user = row->user;
-	r->rank = row->rank;
-	if ((rc = add_item(r, row->item)) <= 0) {
-		if (rc < 0)
-			return rs_oom(e);
+	default:        /* REPEATED */
 		if (!split)
 			(void)tsv_reader_split(r->t, line, len, &f, e);
 		return tsv_reader_field_err(r->t, e, 2,
 		    "item listed twice for the user");
 	}
-	return 1;
 }
 
 /* One user's rows as read: where its items start in the read order. */
