@@ -579,8 +579,6 @@ writer_start(writer *w, const outbuf *out, size_t nb)
 {
 	w->out = out;
 	w->nb = nb;
-	w->rc = 0;
-	memset(&w->e, 0, sizeof w->e);
 	w->running = pthread_create(&w->th, NULL, writer_run, w) == 0;
 	if (!w->running)
 		writer_run(w);
