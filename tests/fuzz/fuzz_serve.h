@@ -6,6 +6,7 @@
 #ifndef RS_FUZZ_SERVE_H
 #define RS_FUZZ_SERVE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,14 @@ fuzz_conn(const char *buf, size_t size, size_t cut)
 	size_t i, room;
 	conn c;
 
+	/* The counters start at zero for every input, as in a new server:
+	 * an input does the same work whatever ran before it (a crash
+	 * reproduces from its input alone), and /metrics does not grow
+	 * with the campaign (once every label set had a count, each
+	 * /metrics answer printed the whole histogram, and the http
+	 * harness fell from ~4,000 to ~115 inputs a second). */
+	memset((char *)S.mt.m + offsetof(serve_metrics_shm, requests), 0,
+	    sizeof *S.mt.m - offsetof(serve_metrics_shm, requests));
 	conn_init(&c, &S);
 	for (i = 0; i < 2 && !c.closing; i++) {
 		size_t a = i == 0 ? 0 : cut, b = i == 0 ? cut : size, k = 0;
