@@ -62,6 +62,8 @@ typedef struct als_params {
 	uint64_t seed;
 	unsigned threads;       /* 0 is refused; not recorded in the model */
 	int loss;               /* compute the training loss each iteration */
+	int first_basis;        /* tests: CG never in the eigenbasis (see
+				 * als_fit.c); not recorded in the model */
 } als_params;
 
 /* The pipeline's defaults: 50 factors, reg 0.05, 50 iterations, alpha 1,

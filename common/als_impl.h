@@ -24,9 +24,9 @@ typedef struct als_tile {
 } als_tile;
 
 typedef struct als_kernels {
-	void (*cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
-	    const als_tile *t, size_t n, float alpha, unsigned steps,
-	    float *sc);
+	void (*cg_tile)(const float *YtY, const float *lam, const float *Y,
+	    size_t f, size_t fp, const als_tile *t, size_t n, float alpha,
+	    unsigned steps, float *sc);
 	int (*chol_row)(const float *YtY, const float *Y, size_t f, size_t fp,
 	    const uint32_t *idx, const float *val, size_t nnz, float alpha,
 	    float *x, float *U, float *b);
@@ -34,6 +34,8 @@ typedef struct als_kernels {
 	    const float *thr, float *out);
 	void (*gram_block)(const float *Y, size_t n, size_t f, size_t fp,
 	    float *G);
+	void (*rotate)(const float *Q, float *X, size_t n, size_t f,
+	    size_t fp, float *sc);
 } als_kernels;
 
 /* The AVX-512 kernels, else the AVX2+FMA ones, where the CPU has them and

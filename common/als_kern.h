@@ -434,6 +434,54 @@ KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
 	KF(tile6)(xv, 1, A, fp, f, yv, 0, 0, fp);
 }
 
+/*
+ * y_b = G v_b for the tile's six vectors: symv_tile with G = YtY, or,
+ * with lam (the eigenvalues of G, in the basis of its eigenvectors, zero
+ * past f), the diagonal product lam * v_b, element by element.
+ */
+static inline void
+KF(gmul)(const float *YtY, const float *lam, const float *const xv[ALS_TILE],
+    float *const yv[ALS_TILE], size_t f, size_t fp)
+{
+	unsigned b;
+	size_t k;
+
+	if (lam == NULL) {
+		KF(symv_tile)(YtY, xv, yv, f, fp);
+		return;
+	}
+	for (b = 0; b < ALS_TILE; b++)
+		for (k = 0; k < fp; k += 8)
+			KV(yv[b] + k) = KCV(lam + k) * KCV(xv[b] + k);
+}
+
+/*
+ * The n rows of X (fp floats each, zero past f) times Q (fp x fp, zero
+ * past f), in place: row x becomes x Q, each element the chain of
+ * symv_tile.  sc: ALS_TILE vectors of scratch.
+ */
+static void
+KF(rotate)(const float *Q, float *X, size_t n, size_t f, size_t fp, float *sc)
+{
+	const float *xv[ALS_TILE];
+	float *yv[ALS_TILE];
+	size_t i, m;
+	unsigned b;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < ALS_TILE ? n - i : ALS_TILE;
+		/* A short tile repeats its last row into its last slot. */
+		for (b = 0; b < ALS_TILE; b++) {
+			unsigned s = b < m ? b : (unsigned)m - 1;
+
+			xv[b] = X + (i + s) * fp;
+			yv[b] = sc + s * fp;
+		}
+		KF(symv_tile)(Q, xv, yv, f, fp);
+		memcpy(X + i * fp, sc, m * fp * sizeof *X);
+	}
+}
+
 /* Rows of Y per pass of gram_block: about 24 KB of them, which stay in
  * the level-1 cache while every micro-tile goes over them. */
 #define KGRAM_BYTES 24576
@@ -546,15 +594,19 @@ KF(sparse_tile)(const als_tile *t, const float *Y, size_t fp, float alpha,
  * solution of
  *   (YtY + sum over entries of (c-1) y y') x = sum over entries with
  *   positive value of c y,
- * where YtY already holds reg on its diagonal.  Every row goes through
+ * where YtY already holds reg on its diagonal; or, with lam, the same in
+ * the basis of YtY's eigenvectors, where YtY is the diagonal lam (the
+ * caller has turned x and the other side's rows into that basis: see
+ * als_fit.c).  Every row goes through
  * exactly the operations, in the order, that it would alone (a row of
  * no entries gets x = 0, a row stops when its residual vanishes: it
  * leaves the live set), so each row's result does not depend on its
  * tile-mates.  sc: 3 ALS_TILE + 1 vectors of scratch.
  */
 static void
-KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
-    const als_tile *t, size_t n, float alpha, unsigned steps, float *sc)
+KF(cg_tile)(const float *YtY, const float *lam, const float *Y, size_t f,
+    size_t fp, const als_tile *t, size_t n, float alpha, unsigned steps,
+    float *sc)
 {
 	const float *in[ALS_TILE];
 	float *r[ALS_TILE], *p[ALS_TILE], *ap[ALS_TILE], *zero = sc + 3 * ALS_TILE * fp;
@@ -576,7 +628,7 @@ KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
 	if (live == 0)
 		return;
 	/* r = b - A x, with A never formed. */
-	KF(symv_tile)(YtY, in, r, f, fp);
+	KF(gmul)(YtY, lam, in, r, f, fp);
 	for (b = 0; b < ALS_TILE; b++)
 		if (live >> b & 1)
 			for (k = 0; k < fp; k += 8)
@@ -593,7 +645,7 @@ KF(cg_tile)(const float *YtY, const float *Y, size_t f, size_t fp,
 	for (it = 0; it < steps && live != 0; it++) {
 		for (b = 0; b < ALS_TILE; b++)
 			in[b] = live >> b & 1 ? p[b] : zero;
-		KF(symv_tile)(YtY, in, ap, f, fp);
+		KF(gmul)(YtY, lam, in, ap, f, fp);
 		KF(sparse_tile)(t, Y, fp, alpha, live, in, ap, 0);
 		for (b = 0; b < ALS_TILE; b++) {
 			if (!(live >> b & 1))

@@ -146,14 +146,17 @@ als_kernels_info(void)
 _Static_assert(ALS_TILE == 6, "symv_tile and tile6x16 are six rows wide");
 
 static const als_kernels generic = {
-	cg_tile_generic, chol_row_generic, rec_tile_generic, gram_block_generic
+	cg_tile_generic, chol_row_generic, rec_tile_generic, gram_block_generic,
+	rotate_generic
 };
 #ifdef HAVE_AVX2_KERNELS
 static const als_kernels avx2 = {
-	cg_tile_avx2, chol_row_avx2, rec_tile_avx2, gram_block_avx2
+	cg_tile_avx2, chol_row_avx2, rec_tile_avx2, gram_block_avx2,
+	rotate_avx2
 };
 static const als_kernels avx512 = {
-	cg_tile_avx512, chol_row_avx512, rec_tile_avx512, gram_block_avx512
+	cg_tile_avx512, chol_row_avx512, rec_tile_avx512, gram_block_avx512,
+	rotate_avx512
 };
 #endif
 
