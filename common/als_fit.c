@@ -722,9 +722,10 @@ fit_free(fit *ft)
  * half the item rows (read by the entries) are turned into it, and each
  * user row just before its CG (its warm start); the solved rows stay in
  * it, and the items' half then works in that basis as it is (its Gram
- * X'X is computed there), with the plain products.  Per iteration that
- * is one f x f product per user and per item where there were four per
- * user.  The model X Y' does not depend on the basis; R, the product of
+ * X'X is computed there), with the plain products.  Per iteration a
+ * user row costs one f x f product where it cost four, and an item row
+ * five where it cost four (its turn into the basis, then the items'
+ * half's four); at 10x there are six users to an item.  The model X Y' does not depend on the basis; R, the product of
  * every Q, turns the factors back into the first basis at the end, so
  * the model is that of the plain CG up to rounding.
  *

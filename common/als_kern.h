@@ -422,10 +422,11 @@ KF(tile6)(const float *const x[6], size_t ldx, const float *B, size_t ldb,
 }
 
 /*
- * y_b = A x_b for the ALS_TILE vectors of a tile: every element is the
- * chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1, fused), so
- * the result is symv's, bit for bit, with A's columns loaded once for six
- * vectors instead of once each.
+ * y_b = A' x_b for the ALS_TILE vectors of a tile (A x_b for the symmetric
+ * YtY; rotate uses it with a basis change Q, which is not): every element
+ * is the chain of symv_cols (x_b[k] times row k of A, k = 0 .. f-1,
+ * fused), so the result is symv's, bit for bit, with A's columns loaded
+ * once for six vectors instead of once each.
  */
 static inline void
 KF(symv_tile)(const float *A, const float *const xv[ALS_TILE],
